@@ -1,0 +1,1 @@
+"""The administrator's pages: villages, task categories, the audit log."""

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+
+from coop.core import audit
+from coop.core.errors import DomainError
+from coop.core.models import TaskCategory, User
+from coop.extensions import db
+
+CODE = re.compile(r"^[a-z][a-z0-9_-]{1,39}$")
+
+
+def add_category(*, village_id: int, name: str, code: str, rule: str, description: str, by: User) -> TaskCategory:
+    code = (code or "").strip().lower()
+    if not CODE.match(code):
+        raise DomainError("Gebruik voor de code alleen kleine letters, cijfers, - en _.", "code")
+    if rule not in TaskCategory.RULES:
+        raise DomainError("Kies wie dit mag doen.", "rule")
+    if db.session.scalar(select(TaskCategory.id).where(TaskCategory.village_id == village_id,
+                                                       TaskCategory.code == code)):
+        raise DomainError("Deze code bestaat al in dit dorp.", "code")
+    order = (db.session.scalar(select(func.max(TaskCategory.sort_order))
+                               .where(TaskCategory.village_id == village_id)) or 0) + 10
+    category = TaskCategory(village_id=village_id, name=name.strip(), code=code, rule=rule,
+                            description=description or "", sort_order=order)
+    db.session.add(category)
+    audit.record("category.added", actor=by, village_id=village_id, detail=code)
+    return category

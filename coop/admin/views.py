@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from coop.admin import service
+from coop.admin.forms import CategoryForm
+from coop.core import registry, roles as R
+from coop.core.guard import roles_required
+from coop.core.models import AuditLog, TaskCategory, Village
+from coop.core.web import run
+from coop.extensions import db
+
+bp = Blueprint("admin", __name__, url_prefix="/beheer")
+
+
+@bp.get("/")
+@roles_required(R.ADMIN)
+def index():
+    villages = db.session.scalars(select(Village).order_by(Village.name)).all()
+    return render_template("admin/index.html", villages=villages)
+
+
+@bp.route("/categorieen", methods=["GET", "POST"])
+@roles_required(R.ADMIN, R.COORDINATOR)
+def categories():
+    form = CategoryForm()
+    if form.validate_on_submit():
+        if run(form, lambda: service.add_category(
+                village_id=current_user.village_id, name=form.name.data, code=form.code.data,
+                rule=form.rule.data, description=form.description.data, by=current_user),
+               "De categorie is toegevoegd."):
+            return redirect(url_for("admin.categories"))
+    rows = db.session.scalars(select(TaskCategory).where(TaskCategory.village_id == current_user.village_id)
+                              .order_by(TaskCategory.sort_order)).all()
+    return render_template("admin/categories.html", categories=rows, form=form), 422 if form.errors else 200
+
+
+@bp.get("/logboek")
+@roles_required(R.ADMIN)
+def audit_log():
+    rows = db.session.scalars(select(AuditLog).order_by(AuditLog.at.desc(), AuditLog.id.desc()).limit(300)).all()
+    return render_template("admin/audit_log.html", rows=rows)
+
+
+registry.nav_link("Beheer", "admin.index", R.ADMIN, order=80)
+registry.nav_link("Categorieën", "admin.categories", R.ADMIN, R.COORDINATOR, order=70)

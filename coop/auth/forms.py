@@ -1,0 +1,70 @@
+from wtforms import BooleanField, PasswordField, RadioField, StringField, TextAreaField
+from wtforms.validators import EqualTo, ValidationError
+
+from coop.core.errors import DomainError
+from coop.core.forms import (Form, email_format, max_length, optional, phone_format,
+                             postcode_format, required)
+from coop.core.validation import check_password
+
+
+class LoginForm(Form):
+    email = StringField("E-mailadres", validators=[required("uw e-mailadres")],
+                        render_kw={"autocomplete": "username", "type": "email", "spellcheck": "false"})
+    password = PasswordField("Wachtwoord", validators=[required("uw wachtwoord")],
+                             render_kw={"autocomplete": "current-password"})
+
+
+def strong_password(form, field):
+    try:
+        check_password(field.data, email=form.data.get("email"), name=form.data.get("first_name"))
+    except DomainError as err:
+        raise ValidationError(err.message) from None
+
+
+class NewPasswordMixin:
+    password = PasswordField("Nieuw wachtwoord", validators=[required("een wachtwoord"), strong_password],
+                             description="Minstens 10 tekens. Een zin van een paar woorden is goed te onthouden.",
+                             render_kw={"autocomplete": "new-password"})
+    password2 = PasswordField("Herhaal het wachtwoord",
+                              validators=[required("het wachtwoord nog een keer"),
+                                          EqualTo("password", message="De twee wachtwoorden zijn niet gelijk.")],
+                              render_kw={"autocomplete": "new-password"})
+
+
+class RegisterForm(NewPasswordMixin, Form):
+    kind = RadioField("Ik meld mij aan als", choices=[
+        ("resident", "inwoner: ik wil soms hulp vragen"),
+        ("volunteer", "vrijwilliger: ik wil graag helpen"),
+    ], default="resident", validators=[required("hoe u zich aanmeldt")])
+    first_name = StringField("Voornaam", validators=[required("uw voornaam"), max_length(80)],
+                             render_kw={"autocomplete": "given-name"})
+    last_name = StringField("Achternaam", validators=[required("uw achternaam"), max_length(120)],
+                            render_kw={"autocomplete": "family-name"})
+    email = StringField("E-mailadres", validators=[required("uw e-mailadres"), email_format, max_length(254)],
+                        render_kw={"autocomplete": "email", "type": "email", "spellcheck": "false"})
+    phone = StringField("Telefoonnummer", validators=[optional(), phone_format],
+                        description="Zodat de dorpsondersteuner u kan bellen.",
+                        render_kw={"autocomplete": "tel", "type": "tel"})
+    street = StringField("Straat", validators=[optional(), max_length(120)],
+                         render_kw={"autocomplete": "address-line1"})
+    house_number = StringField("Huisnummer", validators=[optional(), max_length(12)])
+    postcode = StringField("Postcode", validators=[optional(), postcode_format],
+                           render_kw={"autocomplete": "postal-code"})
+    motivation = TextAreaField("Waarmee zou u willen helpen? (voor vrijwilligers)",
+                               validators=[optional(), max_length(2000)])
+    password = NewPasswordMixin.password
+    password2 = NewPasswordMixin.password2
+
+
+class ForgotForm(Form):
+    email = StringField("E-mailadres", validators=[required("uw e-mailadres")],
+                        render_kw={"autocomplete": "email", "type": "email"})
+
+
+class ResetForm(NewPasswordMixin, Form):
+    pass
+
+
+class ConfirmForm(Form):
+    """A form with only the CSRF token, for buttons that change something."""
+    confirm = BooleanField(default=True)

@@ -1,0 +1,136 @@
+"""Accounts: login with throttling, registration, password reset by signed link."""
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+from flask import current_app, url_for
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
+
+from coop.auth import passwords
+from coop.auth.models import LoginAttempt
+from coop.core import audit, roles as R
+from coop.core.clock import now
+from coop.core.errors import DomainError
+from coop.core.models import User, Village
+from coop.core.outbox import Message, message_builder, queue
+from coop.core.validation import check_password, normalise_email
+from coop.extensions import db
+from coop.people import service as people
+from coop.people.models import VolunteerProfile
+
+THROTTLED = ("U heeft te vaak een verkeerd wachtwoord ingevuld. Wacht een kwartier en probeer "
+             "het dan opnieuw, of bel de dorpsondersteuner.")
+WRONG = "Het e-mailadres of het wachtwoord klopt niet."
+
+
+def _recent_failures(column, value) -> int:
+    window = now() - timedelta(minutes=current_app.config["LOGIN_WINDOW_MINUTES"])
+    return db.session.scalar(select(func.count(LoginAttempt.id)).where(
+        column == value, LoginAttempt.at >= window, LoginAttempt.success.is_(False))) or 0
+
+
+def is_throttled(email: str, ip: str) -> bool:
+    limit = current_app.config["LOGIN_MAX_FAILURES"]
+    return _recent_failures(LoginAttempt.email, email) >= limit or _recent_failures(LoginAttempt.ip, ip) >= limit
+
+
+def authenticate(email: str, password: str, ip: str) -> User:
+    """The user for these credentials, or DomainError. Every try is recorded.
+
+    After too many failures for the account or the address within the window, even the
+    right password is refused until the window has passed.
+    """
+    email = (email or "").strip().lower()
+    if is_throttled(email, ip):
+        user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+        audit.record("login.throttled", actor=None, subject=user,
+                     village_id=user.village_id if user else None, detail=email, ip=ip)
+        raise DomainError(THROTTLED)
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+    ok = user is not None and user.active and passwords.verify(user.password_hash, password)
+    db.session.add(LoginAttempt(email=email, ip=ip, success=ok))
+    if not ok:
+        if user is None:
+            passwords.hash_password(password or "x")  # same work either way: no timing hint
+        raise DomainError(WRONG)
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    user.last_login_at = now()
+    audit.record("login", actor=user, subject=user, ip=ip)
+    return user
+
+
+def register(*, village: Village, first_name: str, last_name: str, email: str, password: str,
+             phone: str | None, street: str | None, house_number: str | None, postcode: str | None,
+             as_volunteer: bool, motivation: str = "") -> User:
+    """A resident or a volunteer signs up. Volunteers wait for the coordinator's approval."""
+    email = normalise_email(email)
+    check_password(password, email=email, name=first_name)
+    user = people.create_person(
+        village=village, first_name=first_name, last_name=last_name, email=email, phone=phone,
+        street=street, house_number=house_number, postcode=postcode, by=None,
+        roles=(R.VOLUNTEER,) if as_volunteer else (R.RESIDENT,),
+        password_hash=passwords.hash_password(password))
+    if as_volunteer:
+        db.session.add(VolunteerProfile(user=user, motivation=motivation or ""))
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    check_password(password, email=user.email, name=user.first_name)
+    user.password_hash = passwords.hash_password(password)
+    user.session_version += 1  # every other session of this user ends
+
+
+# --- password reset ---------------------------------------------------------------------
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
+
+
+def _fingerprint(user: User) -> str:
+    """Changes when the password changes, so a used link cannot be used again."""
+    return hashlib.sha256((user.password_hash or "none").encode()).hexdigest()[:16]
+
+
+def reset_token(user: User) -> str:
+    return _serializer().dumps({"u": user.id, "f": _fingerprint(user)})
+
+
+def user_for_reset_token(token: str) -> User:
+    try:
+        data = _serializer().loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
+    except SignatureExpired:
+        raise DomainError("Deze link is verlopen. Vraag een nieuwe aan.") from None
+    except BadSignature:
+        raise DomainError("Deze link klopt niet. Vraag een nieuwe aan.") from None
+    user = db.session.get(User, data.get("u"))
+    if user is None or not user.active or data.get("f") != _fingerprint(user):
+        raise DomainError("Deze link is al gebruikt of niet meer geldig. Vraag een nieuwe aan.")
+    return user
+
+
+def request_reset(email: str, ip: str) -> None:
+    """Queue a reset mail when the address is known. Says nothing either way (no enumeration)."""
+    try:
+        email = normalise_email(email)
+    except DomainError:
+        return
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+    if user is None or not user.active:
+        return
+    queue("password_reset", user, payload={})
+    audit.record("password.reset_requested", actor=None, subject=user, ip=ip)
+
+
+@message_builder("password_reset")
+def _reset_message(row) -> Message:
+    from flask import render_template
+    user = row.recipient
+    url = url_for("auth.reset_password", token=reset_token(user), _external=True)
+    ctx = {"user": user, "url": url, "village": user.village}
+    return Message(subject="Nieuw wachtwoord instellen",
+                   text=render_template("mail/password_reset.txt", **ctx),
+                   html=render_template("mail/password_reset.html", **ctx))

@@ -1,0 +1,51 @@
+"""Flask commands: `flask --app coop demo`, `create-admin`, `scheduler` …"""
+from __future__ import annotations
+
+import click
+from flask import Flask
+
+from coop.extensions import db
+
+
+def init_app(app: Flask) -> None:
+    @app.cli.command("demo")
+    def demo_command():
+        """Build the demo village Austerlitz (only when it does not exist yet)."""
+        from coop import demo
+        demo.build(echo=click.echo)
+        print_logins()
+
+    @app.cli.command("demo-logins")
+    def demo_logins_command():
+        """Print the demo logins."""
+        print_logins()
+
+    @app.cli.command("create-admin")
+    @click.option("--email", required=True)
+    @click.option("--village", "village_slug", required=True)
+    @click.password_option()
+    def create_admin(email, village_slug, password):
+        """Make an administrator account for an existing village."""
+        from sqlalchemy import select
+
+        from coop.auth.passwords import hash_password
+        from coop.core import roles as R
+        from coop.core.models import Village
+        from coop.core.validation import check_password
+        from coop.people.service import create_person
+        village = db.session.scalar(select(Village).where(Village.slug == village_slug))
+        if village is None:
+            raise click.ClickException(f"Geen dorp met code {village_slug}.")
+        check_password(password, email=email)
+        create_person(village=village, first_name="Beheerder", last_name=village.name, email=email,
+                      roles=(R.ADMIN,), by=None, password_hash=hash_password(password))
+        db.session.commit()
+        click.echo(f"Beheerder {email} is aangemaakt.")
+
+
+def print_logins() -> None:
+    from coop import demo
+    click.echo("")
+    click.echo(f"Inloggen op het demodorp (wachtwoord voor iedereen: {demo.PASSWORD}):")
+    for label, email in demo.logins():
+        click.echo(f"  {label:32} {email}")

@@ -1,0 +1,102 @@
+"""Settings, all read from the environment in this one place.
+
+Every setting has a safe default for a laptop demo; production sets DATABASE_URL, SECRET_KEY
+and the MAIL_* values. See README.md, "Configuration".
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = ROOT / "instance"
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def secret_key(instance: Path) -> str:
+    """SECRET_KEY from the environment, else one generated once into instance/."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def from_env(instance: Path = INSTANCE) -> dict:
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'coop.sqlite'}"
+    if database_url.startswith("postgres://"):  # Heroku-style URLs
+        database_url = "postgresql+psycopg://" + database_url[len("postgres://"):]
+    elif database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+    return {
+        "SECRET_KEY": secret_key(instance),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Cookies: never readable by scripts, not sent on cross-site posts; Secure is added
+        # per response when the request came over https (see core/security.py).
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "PERMANENT_SESSION_LIFETIME": 60 * 60 * 12,
+        "WTF_CSRF_TIME_LIMIT": 60 * 60 * 8,
+        "PREFERRED_URL_SCHEME": os.environ.get("PREFERRED_URL_SCHEME", "http"),
+        "SERVER_NAME": os.environ.get("SERVER_NAME") or None,
+        # Proxy hops to trust for X-Forwarded-* (0 when served directly).
+        "PROXY_HOPS": _int("PROXY_HOPS", 0),
+        # Public address used in mails sent by the scheduler (no request to derive it from).
+        "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000"),
+        # Mail
+        "MAIL_BACKEND": os.environ.get("MAIL_BACKEND", "console"),  # console | file | smtp
+        "MAIL_HOST": os.environ.get("MAIL_HOST", "localhost"),
+        "MAIL_PORT": _int("MAIL_PORT", 25),
+        "MAIL_USE_TLS": _bool("MAIL_USE_TLS", False),
+        "MAIL_USE_SSL": _bool("MAIL_USE_SSL", False),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_SENDER": os.environ.get("MAIL_SENDER", "Zorgcoöperatie <noreply@coop.localhost>"),
+        "MAIL_FILE_DIR": os.environ.get("MAIL_FILE_DIR", str(instance / "mail")),
+        "MAIL_TIMEOUT": _int("MAIL_TIMEOUT", 20),
+        # Maps and geocoding
+        "TILE_URL": os.environ.get("TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+        "TILE_ATTRIBUTION": os.environ.get(
+            "TILE_ATTRIBUTION",
+            '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
+        ),
+        "GEOCODER": os.environ.get("GEOCODER", "gazetteer"),  # gazetteer | pdok | nominatim
+        "PDOK_URL": os.environ.get(
+            "PDOK_URL", "https://api.pdok.nl/bzk/locatieserver/search/v3_1/free"
+        ),
+        "NOMINATIM_DOMAIN": os.environ.get("NOMINATIM_DOMAIN", "nominatim.openstreetmap.org"),
+        "NOMINATIM_SCHEME": os.environ.get("NOMINATIM_SCHEME", "https"),
+        "GEOCODER_USER_AGENT": os.environ.get(
+            "GEOCODER_USER_AGENT", "coop-zorgcooperatie/0.1 (beheer@coop.localhost)"
+        ),
+        # Rules
+        "VOG_VALID_YEARS": _int("VOG_VALID_YEARS", 3),
+        "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 5),
+        "LOGIN_WINDOW_MINUTES": _int("LOGIN_WINDOW_MINUTES", 15),
+        "PASSWORD_RESET_MAX_AGE": _int("PASSWORD_RESET_MAX_AGE", 60 * 60 * 2),
+        # argon2id cost; tests lower it (hashing is deliberately slow).
+        "ARGON2_TIME_COST": _int("ARGON2_TIME_COST", 3),
+        "ARGON2_MEMORY_COST": _int("ARGON2_MEMORY_COST", 64 * 1024),
+        "SCHEDULER_TICK_SECONDS": _int("SCHEDULER_TICK_SECONDS", 20),
+        "BABEL_DEFAULT_LOCALE": "nl",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
+    }

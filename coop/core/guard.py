@@ -1,0 +1,73 @@
+"""The access guard. Every view declares who may use it; a test walks the URL map to check.
+
+    @bp.get("/x")
+    @roles_required(COORDINATOR, ADMIN)
+    def x(): ...
+
+`public` marks the few views anyone may open (login, reset, one-click answers).
+"""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user
+
+from coop.core import roles as R
+from coop.extensions import db, login_manager
+
+ANY_USER = "*"
+
+
+def _declare(view, roles):
+    view.allowed_roles = frozenset(roles)
+    return view
+
+
+def public(view):
+    """Open to everyone, logged in or not."""
+    return _declare(view, {"public"})
+
+
+def roles_required(*roles: str):
+    """Admit only logged-in users holding one of `roles` (ANY_USER: any logged-in user)."""
+    for role in roles:
+        if role != ANY_USER and role not in R.ALL:
+            raise ValueError(f"unknown role {role}")
+
+    def decorate(view):
+        @wraps(view)
+        def guarded(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if ANY_USER not in roles and not current_user.has_role(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+        return _declare(guarded, roles)
+    return decorate
+
+
+def is_admin() -> bool:
+    return current_user.is_authenticated and current_user.has_role(R.ADMIN)
+
+
+def in_village(obj) -> bool:
+    """True when `obj` belongs to the current user's village (admins see every village)."""
+    return is_admin() or getattr(obj, "village_id", None) == current_user.village_id
+
+
+def get_in_village_or_404(model, ident):
+    """Load `model` by id, refusing one of another village with 404 (reveals nothing)."""
+    try:
+        ident = int(ident)
+    except (TypeError, ValueError):
+        abort(404)
+    obj = db.session.get(model, ident)
+    if obj is None or not in_village(obj):
+        abort(404)
+    return obj
+
+
+def village_id_for_query() -> int:
+    """The village that lists and searches are scoped to."""
+    return current_user.village_id

@@ -1,0 +1,73 @@
+"""Sending mail: SMTP in production, console or file in development.
+
+A `MailConnection` is opened once per dispatcher round and reused for every message in it.
+"""
+from __future__ import annotations
+
+import smtplib
+import sys
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+
+from flask import current_app
+
+
+def compose(*, to: str, subject: str, text: str, html: str | None = None,
+            message_id: str | None = None, sender: str | None = None) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = sender or current_app.config["MAIL_SENDER"]
+    msg["To"] = to
+    msg["Subject"] = subject
+    msg["Date"] = formatdate(localtime=False)
+    msg["Message-ID"] = message_id or make_msgid(domain="coop.localhost")
+    msg.set_content(text)
+    if html:
+        msg.add_alternative(html, subtype="html")
+    return msg
+
+
+class MailConnection:
+    """Context manager around one SMTP session (or the console/file stand-ins)."""
+
+    def __init__(self, config=None):
+        self.config = config or current_app.config
+        self.backend = self.config["MAIL_BACKEND"]
+        self.smtp: smtplib.SMTP | None = None
+
+    def __enter__(self) -> MailConnection:
+        if self.backend == "smtp":
+            c = self.config
+            cls = smtplib.SMTP_SSL if c["MAIL_USE_SSL"] else smtplib.SMTP
+            self.smtp = cls(c["MAIL_HOST"], c["MAIL_PORT"], timeout=c["MAIL_TIMEOUT"])
+            if c["MAIL_USE_TLS"]:
+                self.smtp.starttls()
+            if c["MAIL_USERNAME"]:
+                self.smtp.login(c["MAIL_USERNAME"], c["MAIL_PASSWORD"] or "")
+        return self
+
+    def send(self, msg: EmailMessage) -> None:
+        if self.backend == "smtp":
+            self.smtp.send_message(msg)
+        elif self.backend == "file":
+            folder = Path(self.config["MAIL_FILE_DIR"])
+            folder.mkdir(parents=True, exist_ok=True)
+            name = msg["Message-ID"].strip("<>").replace("@", "_").replace("/", "_")
+            (folder / f"{name}.eml").write_bytes(bytes(msg))
+        elif self.backend == "console":
+            print("=" * 72, file=sys.stdout)
+            print(msg.get_body(("plain",)).get_content() if msg.is_multipart() else msg.get_content(),
+                  file=sys.stdout)
+            print(f"(mail aan {msg['To']}: {msg['Subject']})", file=sys.stdout, flush=True)
+        else:
+            raise ValueError(f"unknown MAIL_BACKEND {self.backend!r}")
+
+    def __exit__(self, *exc) -> None:
+        if self.smtp is not None:
+            try:
+                self.smtp.quit()
+            except smtplib.SMTPException:
+                self.smtp.close()
+            except OSError:
+                pass
+            self.smtp = None

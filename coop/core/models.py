@@ -1,0 +1,163 @@
+"""Villages (the tenants), people, their roles, task categories and the audit log."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from coop.core import roles as R
+from coop.core.clock import now
+from coop.core.types import UTCDateTime
+from coop.extensions import db
+
+
+class Municipality(db.Model):
+    __tablename__ = "municipalities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+
+    villages: Mapped[list[Village]] = relationship(back_populates="municipality")
+
+
+class Village(db.Model):
+    """A village and its cooperative: the tenant every query is scoped to."""
+
+    __tablename__ = "villages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    cooperative_name: Mapped[str] = mapped_column(String(160))
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"))
+    centre_lat: Mapped[float]
+    centre_lon: Mapped[float]
+    coordinator_phone: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+    municipality: Mapped[Municipality | None] = relationship(back_populates="villages")
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_roles"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(20), primary_key=True)
+
+
+class User(UserMixin, db.Model):
+    """A person. Many residents never log in: then email and password_hash stay empty."""
+
+    __tablename__ = "users"
+    __table_args__ = (Index("ix_users_village_last_name", "village_id", "last_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("villages.id"), index=True)
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    first_name: Mapped[str] = mapped_column(String(80))
+    last_name: Mapped[str] = mapped_column(String(120))
+    phone: Mapped[str | None] = mapped_column(String(20))  # E.164
+    street: Mapped[str | None] = mapped_column(String(120))
+    house_number: Mapped[str | None] = mapped_column(String(12))
+    postcode: Mapped[str | None] = mapped_column(String(7))
+    place: Mapped[str | None] = mapped_column(String(80))
+    lat: Mapped[float | None]
+    lon: Mapped[float | None]
+    active: Mapped[bool] = mapped_column(default=True)
+    # Bumped on password change: every session made before it stops working.
+    session_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    village: Mapped[Village] = relationship()
+    role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    created_by: Mapped[User | None] = relationship(remote_side=[id])
+
+    # Flask-Login: the session carries id and version, so a password change logs out elsewhere.
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return self.active
+
+    @property
+    def roles(self) -> set[str]:
+        return {r.role for r in self.role_rows}
+
+    def has_role(self, *names: str) -> bool:
+        return bool(self.roles.intersection(names))
+
+    def add_role(self, role: str) -> None:
+        if role not in R.ALL:
+            raise ValueError(f"unknown role {role}")
+        if role not in self.roles:
+            self.role_rows.append(UserRole(role=role))
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def address_line(self) -> str:
+        street = " ".join(p for p in (self.street, self.house_number) if p)
+        place = " ".join(p for p in (self.postcode, self.place) if p)
+        return ", ".join(p for p in (street, place) if p)
+
+    @property
+    def can_log_in(self) -> bool:
+        return bool(self.email and self.password_hash and self.active)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.full_name}>"
+
+
+class TaskCategory(db.Model):
+    """A kind of task and the rule for who may do it (DESIGN.md §3)."""
+
+    __tablename__ = "task_categories"
+    __table_args__ = (UniqueConstraint("village_id", "code"),)
+
+    OPEN, TRAINED, PROFESSIONAL, MUNICIPAL = "open", "trained", "professional", "municipal"
+    RULES = (OPEN, TRAINED, PROFESSIONAL, MUNICIPAL)
+    RULE_LABELS = {
+        OPEN: "elke goedgekeurde vrijwilliger",
+        TRAINED: "getrainde vrijwilliger met overeenkomst en achterwacht",
+        PROFESSIONAL: "alleen zorgprofessionals",
+        MUNICIPAL: "doorverwijzen naar de gemeente",
+    }
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("villages.id"), index=True)
+    code: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(80))
+    description: Mapped[str] = mapped_column(Text, default="")
+    rule: Mapped[str] = mapped_column(String(20))
+    active: Mapped[bool] = mapped_column(default=True)
+    sort_order: Mapped[int] = mapped_column(default=0)
+
+    @property
+    def rule_label(self) -> str:
+        return self.RULE_LABELS[self.rule]
+
+
+class AuditLog(db.Model):
+    """Who did what to whom. Staff reading a person's record is written here too (AVG)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, index=True)
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("villages.id"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    action: Mapped[str] = mapped_column(String(60))
+    subject_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    detail: Mapped[str] = mapped_column(Text, default="")
+    ip: Mapped[str | None] = mapped_column(String(45))
+
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+    subject: Mapped[User | None] = relationship(foreign_keys=[subject_user_id])

@@ -1,0 +1,113 @@
+"""The outbox: every follow-up (mail or in-app message) is first a row here.
+
+Rows are written in the same transaction as the change that causes them, so a change that
+is rolled back sends nothing, and a crash after commit loses nothing. The dispatcher in
+coop/followups sends them. Features register how each kind of message is written
+(`message_builder`), so this module imports no feature.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, select, update
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from coop.core.clock import now
+from coop.core.models import User
+from coop.core.types import UTCDateTime
+from coop.extensions import db
+
+MAIL, INAPP = "mail", "inapp"
+
+PENDING, SENDING, SENT, FAILED, DEAD, CANCELLED = (
+    "pending", "sending", "sent", "failed", "dead", "cancelled")
+
+
+class FollowUp(db.Model):
+    __tablename__ = "follow_ups"
+    __table_args__ = (
+        Index("ix_follow_ups_due", "status", "due_at"),
+        Index("ix_follow_ups_subject", "subject_type", "subject_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("villages.id"), index=True)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    recipient_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(10), default=MAIL)
+    kind: Mapped[str] = mapped_column(String(60))
+    payload: Mapped[dict] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(12), default=PENDING)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # in-app messages
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    # What the follow-up is about, so that undoing that thing can cancel it.
+    subject_type: Mapped[str | None] = mapped_column(String(40))
+    subject_id: Mapped[int | None]
+    # Periodic rules queue at most one row per key (e.g. "escalate:request:12").
+    dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+
+    recipient: Mapped[User | None] = relationship()
+
+
+def queue(kind: str, recipient: User | None, *, payload: dict | None = None,
+          due_at: datetime | None = None, channel: str = MAIL, subject=None,
+          village_id: int | None = None, dedupe_key: str | None = None) -> FollowUp | None:
+    """Add a follow-up to the current transaction. Returns None when dedupe_key exists."""
+    if dedupe_key is not None and db.session.scalar(
+            select(FollowUp.id).where(FollowUp.dedupe_key == dedupe_key)) is not None:
+        return None
+    row = FollowUp(
+        kind=kind, recipient=recipient, payload=payload or {}, due_at=due_at or now(),
+        channel=channel, dedupe_key=dedupe_key,
+        village_id=village_id if village_id is not None else (recipient.village_id if recipient else None),
+        subject_type=type(subject).__name__ if subject is not None else None,
+        subject_id=subject.id if subject is not None else None,
+    )
+    db.session.add(row)
+    return row
+
+
+def cancel_for(subject, kinds: tuple[str, ...] | None = None) -> int:
+    """Cancel the pending follow-ups queued about `subject` (e.g. a cancelled shift)."""
+    db.session.flush()
+    stmt = (update(FollowUp)
+            .where(FollowUp.subject_type == type(subject).__name__,
+                   FollowUp.subject_id == subject.id,
+                   FollowUp.status.in_((PENDING, FAILED)))
+            .values(status=CANCELLED))
+    if kinds:
+        stmt = stmt.where(FollowUp.kind.in_(kinds))
+    return db.session.execute(stmt.execution_options(synchronize_session=False)).rowcount
+
+
+@dataclass
+class Message:
+    subject: str
+    text: str
+    html: str | None = None
+
+
+Builder = Callable[[FollowUp], Message]
+_builders: dict[str, Builder] = {}
+
+
+def message_builder(kind: str) -> Callable[[Builder], Builder]:
+    """Register how a kind of follow-up is written (subject, text, html)."""
+    def register(fn: Builder) -> Builder:
+        _builders[kind] = fn
+        return fn
+    return register
+
+
+def build_message(row: FollowUp) -> Message:
+    try:
+        builder = _builders[row.kind]
+    except KeyError:
+        raise LookupError(f"no message builder for follow-up kind {row.kind!r}") from None
+    return builder(row)

@@ -1,0 +1,22 @@
+"""The roles a person can hold (several at once). DESIGN.md §1."""
+RESIDENT = "resident"
+CARER = "carer"
+VOLUNTEER = "volunteer"
+PROFESSIONAL = "professional"
+COORDINATOR = "coordinator"
+MUNICIPALITY = "municipality"
+ADMIN = "admin"
+
+ALL = (RESIDENT, CARER, VOLUNTEER, PROFESSIONAL, COORDINATOR, MUNICIPALITY, ADMIN)
+STAFF = (COORDINATOR, ADMIN)
+HELPERS = (VOLUNTEER, PROFESSIONAL)
+
+LABELS = {
+    RESIDENT: "inwoner",
+    CARER: "mantelzorger",
+    VOLUNTEER: "vrijwilliger",
+    PROFESSIONAL: "zorgprofessional",
+    COORDINATOR: "dorpsondersteuner",
+    MUNICIPALITY: "gemeente",
+    ADMIN: "beheerder",
+}

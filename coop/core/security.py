@@ -1,0 +1,62 @@
+"""Response headers, the Content-Security-Policy with its per-response nonce, cookies."""
+from __future__ import annotations
+
+import secrets
+from urllib.parse import urlsplit
+
+from flask import Flask, g, request
+from flask.sessions import SecureCookieSessionInterface
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Marks the session cookie Secure whenever the request itself came over https."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        try:
+            return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
+        except RuntimeError:  # outside a request
+            return bool(app.config["SESSION_COOKIE_SECURE"])
+
+
+def csp_nonce() -> str:
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return g.csp_nonce
+
+
+def _tile_origin(app: Flask) -> str:
+    parts = urlsplit(app.config["TILE_URL"].replace("{s}", "a"))
+    if not parts.scheme:
+        return ""
+    host = parts.netloc
+    # {s}.tile... style URLs use subdomains a, b, c
+    if "{s}" in app.config["TILE_URL"]:
+        host = "*." + host.split(".", 1)[1]
+    return f"{parts.scheme}://{host}"
+
+
+def init_app(app: Flask) -> None:
+    app.session_interface = SessionInterface()
+    app.jinja_env.globals["csp_nonce"] = csp_nonce
+    tiles = _tile_origin(app)
+
+    @app.after_request
+    def headers(response):
+        nonce = g.get("csp_nonce")
+        script = "script-src 'self'" + (f" 'nonce-{nonce}'" if nonce else "")
+        style = "style-src 'self'" + (f" 'nonce-{nonce}'" if nonce else "")
+        response.headers["Content-Security-Policy"] = "; ".join([
+            "default-src 'self'", script, style,
+            f"img-src 'self' data: {tiles}".strip(),
+            "font-src 'self'", "connect-src 'self'", "object-src 'none'",
+            "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'",
+        ])
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["Permissions-Policy"] = "geolocation=(), camera=(), microphone=()"
+        if request.is_secure:
+            response.headers["Strict-Transport-Security"] = "max-age=31536000"
+        if response.mimetype == "text/html":
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response

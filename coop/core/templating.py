@@ -1,0 +1,71 @@
+"""What every template gets: Dutch formatting, the navigation, the current village."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask
+from flask_babel import format_date, format_datetime, format_decimal, format_time
+from flask_login import current_user
+
+from coop.core import registry, roles as R
+from coop.core.clock import LOCAL, now
+from coop.core.models import User
+from coop.core.validation import display_phone
+from coop.extensions import db, login_manager
+
+
+def waited(since: datetime | None) -> str:
+    """How long something has waited, in plain Dutch ("3 dagen", "5 uur")."""
+    if since is None:
+        return ""
+    seconds = max(0, int((now() - since).total_seconds()))
+    if seconds < 3600:
+        minutes = seconds // 60
+        return f"{minutes} {'minuut' if minutes == 1 else 'minuten'}"
+    if seconds < 2 * 86400:
+        return f"{seconds // 3600} uur"
+    days = seconds // 86400
+    return f"{days} dagen" if days < 60 else f"{days // 30} maanden"
+
+
+def init_app(app: Flask) -> None:
+    @login_manager.user_loader
+    def load_user(session_id: str):
+        # The id carries a version: after a password change old sessions no longer load.
+        try:
+            user_id, version = (int(p) for p in session_id.split(":"))
+        except ValueError:
+            return None
+        user = db.session.get(User, user_id)
+        if user is None or user.session_version != version or not user.active:
+            return None
+        return user
+
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Log in om deze pagina te zien."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    def local(value):
+        return value.astimezone(LOCAL) if isinstance(value, datetime) else value
+
+    app.jinja_env.filters.update(
+        date=lambda d, fmt="d MMMM yyyy": format_date(d, fmt) if d else "",
+        weekday_date=lambda d: format_date(d, "EEEE d MMMM yyyy") if d else "",
+        datetime=lambda d, fmt="d MMMM yyyy 'om' HH:mm": format_datetime(d, fmt) if d else "",
+        time=lambda d: format_time(d, "HH:mm") if d else "",
+        number=lambda n, fmt="#,##0.##": format_decimal(n, fmt) if n is not None else "",
+        phone=display_phone,
+        waited=waited,
+        local=local,
+    )
+
+    @app.context_processor
+    def layout():
+        roles = current_user.roles if current_user.is_authenticated else set()
+        return {
+            "nav_links": registry.nav_for(roles),
+            "role_labels": R.LABELS,
+            "R": R,
+            "today": now().astimezone(LOCAL).date(),
+        }

@@ -1,0 +1,38 @@
+"""The home page per role, the landing page, health check, privacy page."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_login import current_user
+from sqlalchemy import text
+
+from coop.core import registry, roles as R
+from coop.core.guard import public
+from coop.extensions import db
+
+bp = Blueprint("core", __name__)
+
+
+@bp.get("/")
+@public
+def home():
+    if not current_user.is_authenticated:
+        return render_template("core/landing.html")
+    panels = [(p, p.context(current_user) if p.context else {})
+              for p in registry.panels_for(current_user.roles)]
+    return render_template("core/home.html", panels=panels)
+
+
+@bp.get("/privacy")
+@public
+def privacy():
+    return render_template("core/privacy.html")
+
+
+@bp.get("/healthz")
+@public
+def healthz():
+    db.session.execute(text("select 1"))
+    return {"status": "ok"}
+
+
+registry.home_panel("core/panels/welcome.html", *R.ALL, order=0)

@@ -1,0 +1,219 @@
+"""The demo village: a fictional "Austerlitz" with people in every role.
+
+`flask --app coop demo` builds it once (running it again changes nothing). Each feature adds
+its own part in `coop/<feature>/demo.py`, a `seed(ctx)` function, called in DEMO_ORDER.
+"""
+from __future__ import annotations
+
+import importlib
+import math
+import random
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from coop.auth.passwords import hash_password
+from coop.core import roles as R
+from coop.core.clock import local_now, now
+from coop.core.models import Municipality, TaskCategory, User, Village
+from coop.extensions import db
+from coop.people.models import Competence, ProfessionalProfile, VolunteerProfile
+
+SLUG = "austerlitz"
+CENTRE = (52.0805, 5.3107)
+PASSWORD = "demo-wachtwoord"
+DEMO_ORDER = ("requests", "matching", "respite", "agreements", "followups")
+
+CATEGORIES = [
+    # code, name, rule, description
+    ("boodschappen", "Boodschappen", TaskCategory.OPEN, "Samen of voor iemand boodschappen doen."),
+    ("vervoer", "Vervoer naar arts of ziekenhuis", TaskCategory.OPEN, "Een lift, en zo nodig mee naar binnen."),
+    ("gezelschap", "Gezelschap en een praatje", TaskCategory.OPEN, "Samen koffie drinken, een wandeling."),
+    ("klussen", "Kleine klussen en tuin", TaskCategory.OPEN, "Een lamp, een kastje, de heg."),
+    ("administratie", "Hulp bij post en formulieren", TaskCategory.OPEN, "Samen de post doornemen."),
+    ("respijt", "Respijt: gezelschap voor de mantelzorger", TaskCategory.OPEN,
+     "De mantelzorger een middag vrij; de vrijwilliger is er als gezelschap."),
+    ("respijt_zorg", "Respijt met persoonlijke verzorging", TaskCategory.TRAINED,
+     "Overnemen van de mantelzorger, ook bij eten, drinken en toiletgang."),
+    ("medicatie", "Hulp bij medicijnen", TaskCategory.TRAINED, "Herinneren en aanreiken, volgens afspraak."),
+    ("wijkverpleging", "Wijkverpleging", TaskCategory.PROFESSIONAL, "Verpleegkundige zorg thuis."),
+    ("woningaanpassing", "Woningaanpassing (Wmo)", TaskCategory.MUNICIPAL, "Via het Wmo-loket van de gemeente."),
+    ("huishoudelijke_hulp", "Huishoudelijke hulp (Wmo)", TaskCategory.MUNICIPAL, "Indicatie via de gemeente."),
+]
+
+STREETS = ["Dorpsstraat", "Kerkweg", "Lindelaan", "Schoollaan", "Akkerweg", "Bosrand", "Molenweg",
+           "Piramidelaan", "Heideweg", "Beukenlaan", "Eikenhof", "Zandweg", "Brinkstraat", "Vinkenlaan"]
+FIRST = ["Anna", "Bep", "Cor", "Dirk", "Els", "Fenna", "Gerrit", "Hennie", "Ineke", "Jan", "Kees",
+         "Lies", "Marja", "Nel", "Otto", "Piet", "Riek", "Sjaak", "Truus", "Ursula", "Voske", "Wim",
+         "Yvonne", "Zef", "Aad", "Bram", "Carla", "Daan", "Emma", "Fleur", "Gijs", "Hanna", "Iris",
+         "Joost", "Karin", "Lotte", "Maarten", "Noor", "Olga", "Pim", "Roos", "Sanne", "Thijs"]
+LAST = ["de Vries", "Jansen", "van den Berg", "Bakker", "Visser", "Smit", "Meijer", "de Boer",
+        "Mulder", "de Groot", "Bos", "Vos", "Peters", "Hendriks", "van Leeuwen", "Dekker", "Brouwer",
+        "de Wit", "Dijkstra", "Smits", "de Graaf", "van der Meer", "van Dijk", "Kok", "Schouten",
+        "van Wijk", "Post", "Kuiper", "Veenstra", "Kramer", "van Beek", "Hoekstra", "Prins"]
+
+
+@dataclass
+class DemoContext:
+    village: Village
+    categories: dict[str, TaskCategory]
+    coordinator: User
+    municipality_user: User
+    admin: User
+    volunteers: list[User] = field(default_factory=list)
+    professionals: list[User] = field(default_factory=list)
+    residents: list[User] = field(default_factory=list)
+    carers: list[User] = field(default_factory=list)
+    rng: random.Random = field(default_factory=lambda: random.Random(1812))
+    logins: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def _spot(rng: random.Random, max_km: float = 1.6) -> tuple[float, float]:
+    """A point within max_km of the village centre."""
+    distance = max_km * math.sqrt(rng.random())
+    angle = rng.random() * 2 * math.pi
+    dlat = distance * math.cos(angle) / 111.2
+    dlon = distance * math.sin(angle) / (111.2 * math.cos(math.radians(CENTRE[0])))
+    return round(CENTRE[0] + dlat, 6), round(CENTRE[1] + dlon, 6)
+
+
+def _person(ctx_rng, village, first, last, *, roles, email=None, pw_hash=None, n=0) -> User:
+    lat, lon = _spot(ctx_rng)
+    user = User(village=village, first_name=first, last_name=last, email=email, password_hash=pw_hash,
+                phone=f"+316{20000000 + n * 7919 % 9999999:08d}", street=ctx_rng.choice(STREETS),
+                house_number=str(ctx_rng.randint(1, 120)), postcode=f"3712 {chr(65 + n % 26)}{chr(65 + (n * 7) % 26)}",
+                place="Austerlitz", lat=lat, lon=lon)
+    for role in roles:
+        user.add_role(role)
+    db.session.add(user)
+    return user
+
+
+def exists() -> bool:
+    return db.session.scalar(select(Village.id).where(Village.slug == SLUG)) is not None
+
+
+def build(echo=print) -> DemoContext | None:
+    """Build the demo village unless it is there already. Commits."""
+    if exists():
+        echo("Het demodorp bestaat al; er is niets veranderd.")
+        return None
+    rng = random.Random(1812)
+    pw = hash_password(PASSWORD)
+    gemeente = Municipality(name="Gemeente Zeist")
+    village = Village(name="Austerlitz", slug=SLUG, cooperative_name="Zorgcoöperatie Austerlitz",
+                      municipality=gemeente, centre_lat=CENTRE[0], centre_lon=CENTRE[1],
+                      coordinator_phone="+31343123456")
+    db.session.add_all([gemeente, village])
+    db.session.flush()
+    categories = {code: TaskCategory(village_id=village.id, code=code, name=name, rule=rule,
+                                     description=description, sort_order=i * 10)
+                  for i, (code, name, rule, description) in enumerate(CATEGORIES)}
+    db.session.add_all(categories.values())
+
+    def login(user, label):
+        ctx.logins.append((label, user.email, PASSWORD))
+
+    coordinator = _person(rng, village, "Marieke", "van Dam", roles=(R.COORDINATOR,),
+                          email="coordinator@austerlitz.demo", pw_hash=pw, n=1)
+    municipality_user = _person(rng, village, "Ahmed", "El Amrani", roles=(R.MUNICIPALITY,),
+                                email="gemeente@zeist.demo", pw_hash=pw, n=2)
+    admin = _person(rng, village, "Beheer", "Coöperatie", roles=(R.ADMIN,),
+                    email="beheer@austerlitz.demo", pw_hash=pw, n=3)
+    ctx = DemoContext(village=village, categories=categories, coordinator=coordinator,
+                      municipality_user=municipality_user, admin=admin, rng=rng)
+    login(coordinator, "dorpsondersteuner")
+    login(municipality_user, "gemeente")
+    login(admin, "beheerder")
+    db.session.flush()
+
+    today = local_now().date()
+    open_codes = [c for c, t in categories.items() if t.rule == TaskCategory.OPEN]
+
+    # Four professionals.
+    for i, (org, discipline, codes) in enumerate([
+            ("Thuiszorg Heuvelrug", "wijkverpleegkundige", ["wijkverpleging", "medicatie", "respijt_zorg"]),
+            ("Thuiszorg Heuvelrug", "verzorgende IG", ["wijkverpleging", "respijt_zorg"]),
+            ("Huisartsenpraktijk Austerlitz", "praktijkondersteuner", ["medicatie"]),
+            ("Alzheimer Centrum Zeist", "casemanager dementie", ["wijkverpleging"])]):
+        user = _person(rng, village, FIRST[(i * 5) % len(FIRST)], LAST[(i * 3 + 7) % len(LAST)],
+                       roles=(R.PROFESSIONAL,), email=f"professional{i + 1}@austerlitz.demo", pw_hash=pw, n=10 + i)
+        profile = ProfessionalProfile(user=user, organisation=org, discipline=discipline)
+        db.session.add(profile)
+        db.session.flush()
+        from coop.people.models import helper_categories
+        for code in codes:
+            db.session.execute(helper_categories.insert().values(user_id=user.id, category_id=categories[code].id))
+        ctx.professionals.append(user)
+    login(ctx.professionals[0], "zorgprofessional")
+    db.session.flush()
+
+    # Forty volunteers: varied offers, radius and hours; one with an expired VOG, one paused.
+    for i in range(40):
+        user = _person(rng, village, FIRST[(i * 7 + 3) % len(FIRST)], LAST[(i * 11 + 2) % len(LAST)],
+                       roles=(R.VOLUNTEER,), email=f"vrijwilliger{i + 1}@austerlitz.demo", pw_hash=pw, n=100 + i)
+        offers = rng.sample(open_codes, k=rng.randint(1, 4))
+        profile = VolunteerProfile(
+            user=user, radius_km=rng.choice([1.0, 2.0, 3.0, 5.0, 8.0]),
+            max_hours_month=rng.choice([4, 8, 12, 16, 24]),
+            vog_date=today - timedelta(days=rng.randint(30, 900)),
+            volunteer_agreement_signed_on=today - timedelta(days=rng.randint(10, 700)),
+            approved_at=now() - timedelta(days=rng.randint(5, 700)), approved_by_id=coordinator.id,
+            categories=[categories[c] for c in offers])
+        if i == 0:
+            profile.vog_date = today - timedelta(days=365 * 3 + 40)  # expired: shows as ineligible
+        if i == 1:
+            profile.paused = True
+        if i >= 38:  # two new sign-ups waiting for approval
+            profile.approved_at = None
+            profile.approved_by_id = None
+        db.session.add(profile)
+        if i % 6 == 2:  # some are trained for respite with care or medication, with a backstop
+            for code in ("respijt_zorg", "medicatie")[: 1 + (i % 2)]:
+                profile.competences.append(Competence(
+                    category=categories[code], recorded_on=today - timedelta(days=100),
+                    backstop_id=ctx.professionals[0].id, note="Training bij Thuiszorg Heuvelrug"))
+        ctx.volunteers.append(user)
+    login(ctx.volunteers[2], "vrijwilliger")
+    login(ctx.volunteers[0], "vrijwilliger (VOG verlopen)")
+
+    # Sixty residents; many without e-mail (the coordinator acts for them), some carers.
+    for i in range(60):
+        has_login = i % 3 == 0
+        roles = (R.RESIDENT, R.CARER) if i % 6 == 1 or i == 0 else (R.RESIDENT,)
+        user = _person(rng, village, FIRST[(i * 13 + 5) % len(FIRST)], LAST[(i * 5 + 1) % len(LAST)],
+                       roles=roles, email=f"inwoner{i + 1}@austerlitz.demo" if has_login or i == 1 else None,
+                       pw_hash=pw if has_login or i == 1 else None, n=300 + i)
+        user.created_by = coordinator
+        ctx.residents.append(user)
+        if R.CARER in roles:
+            ctx.carers.append(user)
+    login(ctx.residents[0], "inwoner (ook mantelzorger)")
+    db.session.flush()
+
+    for name in DEMO_ORDER:
+        try:
+            module = importlib.import_module(f"coop.{name}.demo")
+        except ModuleNotFoundError as err:
+            if err.name != f"coop.{name}.demo" and err.name != f"coop.{name}":
+                raise
+            continue
+        module.seed(ctx)
+        db.session.flush()
+    db.session.commit()
+    echo("Het demodorp Austerlitz is gemaakt.")
+    return ctx
+
+
+def logins() -> list[tuple[str, str]]:
+    """(role label, e-mail) of the demo accounts, for the README and the console."""
+    return [
+        ("dorpsondersteuner", "coordinator@austerlitz.demo"),
+        ("gemeente", "gemeente@zeist.demo"),
+        ("beheerder", "beheer@austerlitz.demo"),
+        ("zorgprofessional", "professional1@austerlitz.demo"),
+        ("vrijwilliger", "vrijwilliger3@austerlitz.demo"),
+        ("vrijwilliger met verlopen VOG", "vrijwilliger1@austerlitz.demo"),
+        ("inwoner en mantelzorger", "inwoner1@austerlitz.demo"),
+    ]

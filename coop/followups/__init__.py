@@ -1,0 +1,1 @@
+"""Follow-ups: the dispatcher that sends the outbox, the periodic rules, one-click answers."""

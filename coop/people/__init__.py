@@ -1,0 +1,1 @@
+"""People: residents, volunteers and professionals, their profiles and what they may do."""

@@ -1,0 +1,43 @@
+from wtforms import BooleanField, DecimalField, IntegerField, SelectMultipleField, StringField
+from wtforms.validators import NumberRange
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from coop.core.forms import (Form, email_format, max_length, optional, phone_format,
+                             postcode_format, required)
+
+
+class PersonForm(Form):
+    """A resident recorded by the coordinator, often during a phone call."""
+    first_name = StringField("Voornaam", validators=[required("de voornaam"), max_length(80)])
+    last_name = StringField("Achternaam", validators=[required("de achternaam"), max_length(120)])
+    phone = StringField("Telefoonnummer", validators=[optional(), phone_format], render_kw={"type": "tel"})
+    email = StringField("E-mailadres (als die er is)", validators=[optional(), email_format, max_length(254)],
+                        render_kw={"type": "email", "spellcheck": "false"})
+    street = StringField("Straat", validators=[required("de straat"), max_length(120)])
+    house_number = StringField("Huisnummer", validators=[required("het huisnummer"), max_length(12)])
+    postcode = StringField("Postcode", validators=[optional(), postcode_format])
+    is_carer = BooleanField("Deze persoon is ook mantelzorger")
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class VolunteerProfileForm(Form):
+    categories = MultiCheckboxField("Waarmee wilt u helpen?", coerce=int)
+    radius_km = DecimalField("Hoe ver wilt u gaan? (km)", places=1,
+                             validators=[required("een afstand"),
+                                         NumberRange(min=0.5, max=50, message="Kies een afstand tussen 0,5 en 50 km.")])
+    max_hours_month = IntegerField("Hoeveel uur per maand hoogstens?",
+                                   validators=[required("een aantal uren"),
+                                               NumberRange(min=1, max=160, message="Kies tussen 1 en 160 uur.")])
+    preferences = StringField("Voorkeuren (bijvoorbeeld: liever ochtenden, geen honden)",
+                              validators=[optional(), max_length(500)])
+
+
+class StaffVolunteerForm(Form):
+    """What the coordinator records about a volunteer: VOG, agreement."""
+    vog_date = StringField("Datum VOG (dd-mm-jjjj)", validators=[optional(), max_length(10)])
+    agreement_date = StringField("Vrijwilligersovereenkomst getekend op (dd-mm-jjjj)",
+                                 validators=[optional(), max_length(10)])

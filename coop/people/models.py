@@ -1,0 +1,86 @@
+"""Helper profiles: what a volunteer offers and may do, what a professional does."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, Date, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from coop.core.models import TaskCategory, User
+from coop.core.types import UTCDateTime
+from coop.extensions import db
+
+# The task categories a helper (volunteer or professional) offers.
+helper_categories = Table(
+    "helper_categories", db.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("category_id", ForeignKey("task_categories.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class VolunteerProfile(db.Model):
+    __tablename__ = "volunteer_profiles"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    radius_km: Mapped[float] = mapped_column(default=3.0)
+    max_hours_month: Mapped[int] = mapped_column(default=12)
+    vog_date: Mapped[date | None] = mapped_column(Date)
+    volunteer_agreement_signed_on: Mapped[date | None] = mapped_column(Date)
+    paused: Mapped[bool] = mapped_column(default=False)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    motivation: Mapped[str] = mapped_column(Text, default="")
+    preferences: Mapped[str] = mapped_column(Text, default="")
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id], backref=db.backref(
+        "volunteer_profile", uselist=False, cascade="all, delete-orphan"))
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
+    categories: Mapped[list[TaskCategory]] = relationship(
+        secondary=helper_categories,
+        primaryjoin=lambda: VolunteerProfile.user_id == helper_categories.c.user_id,
+        secondaryjoin=lambda: TaskCategory.id == helper_categories.c.category_id,
+        order_by=TaskCategory.sort_order)
+    competences: Mapped[list[Competence]] = relationship(
+        back_populates="volunteer", cascade="all, delete-orphan",
+        primaryjoin=lambda: VolunteerProfile.user_id == Competence.volunteer_id,
+        foreign_keys=lambda: [Competence.volunteer_id])
+
+    @property
+    def approved(self) -> bool:
+        return self.approved_at is not None
+
+
+class Competence(db.Model):
+    """A volunteer's recorded competence for a `trained` category, with its backstop."""
+
+    __tablename__ = "competences"
+    __table_args__ = (UniqueConstraint("volunteer_id", "category_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteer_profiles.user_id", ondelete="CASCADE"))
+    category_id: Mapped[int] = mapped_column(ForeignKey("task_categories.id"))
+    recorded_on: Mapped[date] = mapped_column(Date)
+    # The professional who is the backstop (professionele achterwacht) for this task.
+    backstop_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    volunteer: Mapped[VolunteerProfile] = relationship(back_populates="competences")
+    category: Mapped[TaskCategory] = relationship()
+    backstop: Mapped[User | None] = relationship()
+
+
+class ProfessionalProfile(db.Model):
+    __tablename__ = "professional_profiles"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    organisation: Mapped[str] = mapped_column(String(120))
+    discipline: Mapped[str] = mapped_column(String(120))
+    radius_km: Mapped[float] = mapped_column(default=10.0)
+
+    user: Mapped[User] = relationship(backref=db.backref(
+        "professional_profile", uselist=False, cascade="all, delete-orphan"))
+    categories: Mapped[list[TaskCategory]] = relationship(
+        secondary=helper_categories,
+        primaryjoin=lambda: ProfessionalProfile.user_id == helper_categories.c.user_id,
+        secondaryjoin=lambda: TaskCategory.id == helper_categories.c.category_id,
+        order_by=TaskCategory.sort_order, viewonly=True)

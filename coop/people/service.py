@@ -1,0 +1,160 @@
+"""The rules about people: who may help with what, approving volunteers, intake of residents."""
+from __future__ import annotations
+
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from flask import current_app
+from sqlalchemy import func, or_, select
+
+from coop.core import audit, roles as R
+from coop.core.clock import local_now, now
+from coop.core.errors import DomainError
+from coop.core.models import TaskCategory, User, Village
+from coop.core.validation import normalise_email, normalise_phone, normalise_postcode
+from coop.extensions import db
+from coop.people.models import Competence, ProfessionalProfile, VolunteerProfile
+
+
+def vog_valid_until(profile: VolunteerProfile) -> date | None:
+    if profile.vog_date is None:
+        return None
+    return profile.vog_date + relativedelta(years=current_app.config["VOG_VALID_YEARS"])
+
+
+def vog_valid(profile: VolunteerProfile, on: date | None = None) -> bool:
+    until = vog_valid_until(profile)
+    return until is not None and (on or local_now().date()) < until
+
+
+def competence_for(profile: VolunteerProfile, category: TaskCategory) -> Competence | None:
+    return next((c for c in profile.competences if c.category_id == category.id), None)
+
+
+def ineligibility_reasons(user: User, category: TaskCategory, on: date | None = None) -> list[str]:
+    """Why `user` may not take on a task of `category` (empty: eligible). DESIGN.md §3.
+
+    The rule comes from the inspectorate's view: competence, a professional backstop and
+    written agreements for `trained` tasks; a valid VOG for every volunteer.
+    """
+    on = on or local_now().date()
+    reasons: list[str] = []
+    if category.rule == TaskCategory.MUNICIPAL:
+        return ["wordt doorverwezen naar de gemeente, niet gekoppeld"]
+    if not user.active:
+        reasons.append("account niet actief")
+    if user.has_role(R.PROFESSIONAL) and user.professional_profile is not None:
+        # Professionals may do every task of their own categories, open and trained ones too.
+        if category.rule == TaskCategory.PROFESSIONAL and category not in user.professional_profile.categories:
+            reasons.append(f"doet geen {category.name.lower()}")
+        return reasons
+    if category.rule == TaskCategory.PROFESSIONAL:
+        return reasons + ["alleen voor zorgprofessionals"]
+    profile = user.volunteer_profile
+    if profile is None or not user.has_role(R.VOLUNTEER):
+        return reasons + ["geen vrijwilliger"]
+    if not profile.approved:
+        reasons.append("nog niet goedgekeurd")
+    if profile.paused:
+        reasons.append("staat op pauze")
+    if profile.vog_date is None:
+        reasons.append("geen VOG")
+    elif not vog_valid(profile, on):
+        reasons.append("VOG verlopen")
+    if category.rule == TaskCategory.TRAINED:
+        competence = competence_for(profile, category)
+        if competence is None:
+            reasons.append(f"niet bevoegd voor {category.name.lower()}")
+        elif competence.backstop_id is None:
+            reasons.append("geen professionele achterwacht")
+        if profile.volunteer_agreement_signed_on is None:
+            reasons.append("geen getekende vrijwilligersovereenkomst")
+    elif category not in profile.categories:
+        reasons.append(f"biedt geen {category.name.lower()} aan")
+    return reasons
+
+
+def approve_volunteer(volunteer: User, *, by: User) -> None:
+    profile = volunteer.volunteer_profile
+    if profile is None:
+        raise DomainError("Deze persoon heeft zich niet als vrijwilliger aangemeld.")
+    if profile.approved:
+        raise DomainError("Deze vrijwilliger is al goedgekeurd.")
+    profile.approved_at = now()
+    profile.approved_by_id = by.id
+    audit.record("volunteer.approved", actor=by, subject=volunteer)
+
+
+def set_paused(volunteer: User, paused: bool, *, by: User) -> None:
+    profile = volunteer.volunteer_profile
+    if profile is None:
+        raise DomainError("Deze persoon is geen vrijwilliger.")
+    profile.paused = paused
+    audit.record("volunteer.paused" if paused else "volunteer.resumed", actor=by, subject=volunteer)
+
+
+def email_taken(email: str, *, except_user: User | None = None) -> bool:
+    stmt = select(User.id).where(func.lower(User.email) == email.lower())
+    if except_user is not None:
+        stmt = stmt.where(User.id != except_user.id)
+    return db.session.scalar(stmt) is not None
+
+
+def create_person(*, village: Village, first_name: str, last_name: str, by: User | None,
+                  email: str | None = None, phone: str | None = None, street: str | None = None,
+                  house_number: str | None = None, postcode: str | None = None,
+                  place: str | None = None, roles: tuple[str, ...] = (R.RESIDENT,),
+                  password_hash: str | None = None) -> User:
+    """A person in the village; the coordinator may make one without e-mail or password."""
+    first_name, last_name = (first_name or "").strip(), (last_name or "").strip()
+    if not first_name:
+        raise DomainError("Vul de voornaam in.", "first_name")
+    if not last_name:
+        raise DomainError("Vul de achternaam in.", "last_name")
+    if email:
+        email = normalise_email(email)
+        if email_taken(email):
+            raise DomainError("Dit e-mailadres is al in gebruik.", "email")
+    user = User(village=village, first_name=first_name, last_name=last_name,
+                email=email or None, password_hash=password_hash,
+                phone=normalise_phone(phone) if phone else None,
+                street=(street or "").strip() or None, house_number=(house_number or "").strip() or None,
+                postcode=normalise_postcode(postcode) if postcode else None,
+                place=(place or "").strip() or village.name,
+                created_by_id=by.id if by else None)
+    for role in roles:
+        user.add_role(role)
+    db.session.add(user)
+    db.session.flush()
+    audit.record("person.created", actor=by or user, subject=user, detail=",".join(roles))
+    return user
+
+
+def search_people(village_id: int, text: str = "", role: str | None = None, limit: int = 200) -> list[User]:
+    stmt = select(User).where(User.village_id == village_id)
+    if text:
+        like = f"%{text.strip().lower()}%"
+        stmt = stmt.where(or_(func.lower(User.first_name).like(like), func.lower(User.last_name).like(like),
+                              func.lower(User.street).like(like), func.lower(User.postcode).like(like)))
+    if role:
+        from coop.core.models import UserRole
+        stmt = stmt.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
+    return list(db.session.scalars(stmt.order_by(User.last_name, User.first_name).limit(limit)))
+
+
+def pending_volunteers(village_id: int) -> list[User]:
+    stmt = (select(User).join(VolunteerProfile, VolunteerProfile.user_id == User.id)
+            .where(User.village_id == village_id, VolunteerProfile.approved_at.is_(None))
+            .order_by(User.created_at))
+    return list(db.session.scalars(stmt))
+
+
+def add_professional_profile(user: User, *, organisation: str, discipline: str,
+                             categories: list[TaskCategory]) -> ProfessionalProfile:
+    from coop.people.models import helper_categories
+    profile = ProfessionalProfile(user=user, organisation=organisation, discipline=discipline)
+    db.session.add(profile)
+    db.session.flush()
+    for category in categories:
+        db.session.execute(helper_categories.insert().values(user_id=user.id, category_id=category.id))
+    return profile

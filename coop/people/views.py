@@ -1,0 +1,131 @@
+"""The coordinator's people pages, and everyone's own data page."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from coop.core import audit, registry, roles as R
+from coop.core.forms import Form
+from coop.core.guard import ANY_USER, get_in_village_or_404, roles_required
+from coop.core.models import AuditLog, TaskCategory, User
+from coop.core.web import client_ip, run
+from coop.extensions import db
+from coop.people import service
+from coop.people.forms import PersonForm, VolunteerProfileForm
+
+bp = Blueprint("people", __name__)
+
+
+@bp.get("/mensen")
+@roles_required(R.COORDINATOR, R.ADMIN)
+def index():
+    text = request.args.get("zoek", "").strip()[:80]
+    role = request.args.get("rol")
+    role = role if role in R.ALL else None
+    people = service.search_people(current_user.village_id, text, role)
+    return render_template("people/index.html", people=people, text=text, role=role)
+
+
+@bp.route("/mensen/nieuw", methods=["GET", "POST"])
+@roles_required(R.COORDINATOR, R.ADMIN)
+def new():
+    form = PersonForm()
+    if form.validate_on_submit():
+        holder = {}
+
+        def action():
+            roles = (R.RESIDENT, R.CARER) if form.is_carer.data else (R.RESIDENT,)
+            holder["person"] = service.create_person(
+                village=current_user.village, first_name=form.first_name.data,
+                last_name=form.last_name.data, email=form.email.data, phone=form.phone.data,
+                street=form.street.data, house_number=form.house_number.data,
+                postcode=form.postcode.data, roles=roles, by=current_user)
+        if run(form, action, "De persoon is opgeslagen."):
+            return redirect(url_for("people.show", person_id=holder["person"].id))
+    return render_template("people/new.html", form=form), 422 if form.errors else 200
+
+
+@bp.get("/mensen/<int:person_id>")
+@roles_required(R.COORDINATOR, R.ADMIN)
+def show(person_id: int):
+    person = get_in_village_or_404(User, person_id)
+    audit.record("person.viewed", actor=current_user, subject=person, ip=client_ip())
+    db.session.commit()
+    categories = db.session.scalars(select(TaskCategory).where(
+        TaskCategory.village_id == person.village_id, TaskCategory.active)).all()
+    eligibility = {}
+    if person.has_role(R.VOLUNTEER, R.PROFESSIONAL):
+        eligibility = {c: service.ineligibility_reasons(person, c) for c in categories
+                       if c.rule != TaskCategory.MUNICIPAL}
+    return render_template("people/show.html", person=person, form=Form(), eligibility=eligibility,
+                           vog_until=service.vog_valid_until(person.volunteer_profile)
+                           if person.volunteer_profile else None)
+
+
+@bp.post("/mensen/<int:person_id>/goedkeuren")
+@roles_required(R.COORDINATOR, R.ADMIN)
+def approve(person_id: int):
+    person = get_in_village_or_404(User, person_id)
+    form = Form()
+    if form.validate_on_submit():
+        run(None, lambda: service.approve_volunteer(person, by=current_user),
+            f"{person.full_name} is goedgekeurd als vrijwilliger.")
+    return redirect(url_for("people.show", person_id=person.id))
+
+
+@bp.post("/mensen/<int:person_id>/pauze")
+@roles_required(R.COORDINATOR, R.ADMIN)
+def pause(person_id: int):
+    person = get_in_village_or_404(User, person_id)
+    form = Form()
+    if form.validate_on_submit():
+        paused = request.form.get("paused") == "1"
+        run(None, lambda: service.set_paused(person, paused, by=current_user),
+            "Opgeslagen.")
+    return redirect(url_for("people.show", person_id=person.id))
+
+
+@bp.get("/mijn-gegevens")
+@roles_required(ANY_USER)
+def my_data():
+    """What is stored about me (AVG: the right of access), in plain words."""
+    log = db.session.scalars(select(AuditLog).where(AuditLog.subject_user_id == current_user.id)
+                             .order_by(AuditLog.at.desc()).limit(50)).all()
+    return render_template("people/my_data.html", person=current_user, log=log)
+
+
+@bp.route("/mijn-vrijwilligerswerk", methods=["GET", "POST"])
+@roles_required(R.VOLUNTEER)
+def volunteer_profile():
+    profile = current_user.volunteer_profile
+    if profile is None:
+        abort(404)
+    categories = db.session.scalars(select(TaskCategory).where(
+        TaskCategory.village_id == current_user.village_id, TaskCategory.active,
+        TaskCategory.rule.in_((TaskCategory.OPEN, TaskCategory.TRAINED)))
+        .order_by(TaskCategory.sort_order)).all()
+    form = VolunteerProfileForm(obj=profile)
+    form.categories.choices = [(c.id, c.name) for c in categories]
+    if request.method == "GET":
+        form.categories.data = [c.id for c in profile.categories]
+    if form.validate_on_submit():
+        def action():
+            chosen = set(form.categories.data or [])
+            profile.categories = [c for c in categories if c.id in chosen]
+            profile.radius_km = float(form.radius_km.data)
+            profile.max_hours_month = form.max_hours_month.data
+            profile.preferences = form.preferences.data or ""
+        if run(form, action, "Uw gegevens zijn opgeslagen."):
+            return redirect(url_for("core.home"))
+    return render_template("people/volunteer_profile.html", form=form, profile=profile)
+
+
+def _coordinator_panel(user):
+    return {"pending_volunteers": service.pending_volunteers(user.village_id)}
+
+
+registry.nav_link("Mensen", "people.index", R.COORDINATOR, R.ADMIN, order=30)
+registry.nav_link("Mijn gegevens", "people.my_data", *R.ALL, order=90)
+registry.home_panel("people/panels/coordinator.html", R.COORDINATOR, order=40, context=_coordinator_panel)
+registry.home_panel("people/panels/volunteer.html", R.VOLUNTEER, order=40)

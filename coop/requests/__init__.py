@@ -1,0 +1,1 @@
+"""Hulpvragen: help requests, their intake (Schijf van Vijf) and lifecycle."""

@@ -1,0 +1,143 @@
+"""A hulpvraag (HelpRequest), its timeline and its role split (Schijf van Vijf)."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from coop.core.clock import now
+from coop.core.models import TaskCategory, User
+from coop.core.types import UTCDateTime
+from coop.extensions import db
+
+# Statuses (DESIGN.md §2). Transitions live in requests/service.py as one table.
+NEW, INTAKE, SEARCHING, MATCHED, DONE, CANCELLED, REFERRED = (
+    "new", "intake", "searching", "matched", "done", "cancelled", "referred")
+STATUSES = (NEW, INTAKE, SEARCHING, MATCHED, DONE, CANCELLED, REFERRED)
+OPEN_STATUSES = (NEW, INTAKE, SEARCHING, MATCHED)
+STATUS_LABELS = {
+    NEW: "nieuw", INTAKE: "in gesprek", SEARCHING: "zoekt helper", MATCHED: "gekoppeld",
+    DONE: "afgerond", CANCELLED: "geannuleerd", REFERRED: "doorverwezen",
+}
+
+# Urgency, with the order the inbox sorts by.
+TODAY, THIS_WEEK, NO_RUSH = "today", "week", "no_rush"
+URGENCIES = (TODAY, THIS_WEEK, NO_RUSH)
+URGENCY_LABELS = {TODAY: "vandaag", THIS_WEEK: "deze week", NO_RUSH: "geen haast"}
+
+# When: a day and part of the day, a time window, or flexible.
+PARTS_OF_DAY = {"morning": "ochtend", "afternoon": "middag", "evening": "avond"}
+ONCE, WEEKLY, FORTNIGHTLY = "once", "weekly", "fortnightly"
+RECURRENCE_LABELS = {ONCE: "eenmalig", WEEKLY: "elke week", FORTNIGHTLY: "om de week"}
+
+# Parties in a role split; the same columns as the gemeente agreement's matrix.
+PARTIES = {
+    "resident": "de inwoner zelf",
+    "family": "familie en netwerk",
+    "volunteer": "vrijwilligers van de coöperatie",
+    "coordinator": "de dorpsondersteuner",
+    "professional": "professionele zorg",
+    "municipality": "de gemeente",
+    "organisation": "andere organisatie",
+}
+
+
+class HelpRequest(db.Model):
+    __tablename__ = "help_requests"
+    __table_args__ = (Index("ix_help_requests_village_status", "village_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("villages.id"), index=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("task_categories.id"), index=True)
+    description: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(12), default=NEW)
+    urgency: Mapped[str] = mapped_column(String(10), default=NO_RUSH)
+
+    # When help is wanted: on_date + part_of_day, or window_start/window_end, or neither
+    # (flexible). Times are stored in UTC, shown in Europe/Amsterdam.
+    flexible: Mapped[bool] = mapped_column(default=False)
+    on_date: Mapped[date | None] = mapped_column(Date)
+    part_of_day: Mapped[str | None] = mapped_column(String(10))
+    window_start: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    window_end: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    recurrence: Mapped[str] = mapped_column(String(12), default=ONCE)
+
+    # Where: the resident's own address unless another is given.
+    street: Mapped[str | None] = mapped_column(String(120))
+    house_number: Mapped[str | None] = mapped_column(String(12))
+    postcode: Mapped[str | None] = mapped_column(String(7))
+    place: Mapped[str | None] = mapped_column(String(80))
+    lat: Mapped[float | None]
+    lon: Mapped[float | None]
+
+    # The resident agrees that the helper, once matched, sees name, street and phone.
+    consent_contact: Mapped[bool] = mapped_column(default=False)
+
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, index=True)
+    status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    matched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    referred_to: Mapped[str | None] = mapped_column(String(160))
+    referral_reason: Mapped[str | None] = mapped_column(Text)
+    # Set when the retention job has removed the personal content.
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    resident: Mapped[User] = relationship(foreign_keys=[resident_id])
+    entered_by: Mapped[User | None] = relationship(foreign_keys=[entered_by_id])
+    category: Mapped[TaskCategory] = relationship()
+    events: Mapped[list[RequestEvent]] = relationship(
+        back_populates="request", cascade="all, delete-orphan", order_by="RequestEvent.at")
+    role_split: Mapped[list[RoleSplitLine]] = relationship(
+        back_populates="request", cascade="all, delete-orphan", order_by="RoleSplitLine.question")
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def urgency_label(self) -> str:
+        return URGENCY_LABELS[self.urgency]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def address_line(self) -> str:
+        street = " ".join(p for p in (self.street, self.house_number) if p)
+        return ", ".join(p for p in (street, self.place) if p)
+
+
+class RequestEvent(db.Model):
+    """One line on a request's timeline: who did what, when, with an optional note."""
+
+    __tablename__ = "request_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("help_requests.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(40))
+    from_status: Mapped[str | None] = mapped_column(String(12))
+    to_status: Mapped[str | None] = mapped_column(String(12))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    request: Mapped[HelpRequest] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()
+
+
+class RoleSplitLine(db.Model):
+    """One answer of the Schijf van Vijf: question 1..5, a short note, the party taking it on."""
+
+    __tablename__ = "role_split_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("help_requests.id", ondelete="CASCADE"), index=True)
+    question: Mapped[int]
+    note: Mapped[str] = mapped_column(Text, default="")
+    party: Mapped[str | None] = mapped_column(String(20))
+
+    request: Mapped[HelpRequest] = relationship(back_populates="role_split")

@@ -1,0 +1,273 @@
+"""Fixtures: the app on SQLite and on PostgreSQL, a rolled-back transaction per test,
+people in every role, logged-in clients, a real SMTP server on loopback.
+
+Every test that uses the database runs twice: once on SQLite, once on a throwaway
+PostgreSQL server started here (COOP_TEST_DATABASES=sqlite limits it while developing).
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+from flask_sqlalchemy.session import _app_ctx_id
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+from coop import create_app
+from coop.core import roles as R
+from coop.core.clock import local_now, now
+from coop.extensions import db
+from tests.support.smtp import SMTPServer
+
+BACKENDS = [b.strip() for b in os.environ.get("COOP_TEST_DATABASES", "sqlite,postgresql").split(",") if b.strip()]
+TEST_CONFIG = {
+    "TESTING": True,
+    "WTF_CSRF_ENABLED": False,
+    "ARGON2_TIME_COST": 1,
+    "ARGON2_MEMORY_COST": 1024,
+    "MAIL_BACKEND": "smtp",
+    "MAIL_HOST": "127.0.0.1",
+    "MAIL_PORT": 1,  # the smtp fixture sets the real port; port 1 refuses: no mail leaks
+    "SECRET_KEY": "test-secret-key-not-for-production",
+    "BASE_URL": "http://localhost",
+}
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    from tests.support.postgres import TemporaryPostgres
+    with TemporaryPostgres() as server:
+        yield server
+
+
+def _sqlite_url(tmp: Path, name: str) -> str:
+    return f"sqlite:///{tmp / name}.sqlite"
+
+
+@pytest.fixture(scope="session")
+def workdir():
+    with tempfile.TemporaryDirectory(prefix="coop-tests-") as tmp:
+        yield Path(tmp)
+
+
+@pytest.fixture(scope="session")
+def database_factory(request, workdir):
+    """Makes fresh, migrated databases: `database_factory(backend, name) -> url`."""
+    def make(backend: str, name: str) -> str:
+        if backend == "sqlite":
+            url = _sqlite_url(workdir, name)
+        else:
+            server = request.getfixturevalue("postgres")
+            server.create_database(name)
+            url = server.url(name)
+        app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            upgrade()
+            db.engine.dispose()
+        return url
+    return make
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def app(backend, database_factory):
+    url = database_factory(backend, "coop_test")
+    application = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def session(app):
+    """The test's database session: everything it writes is rolled back at the end.
+
+    Commits inside the code under test release savepoints within one outer transaction.
+    """
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        original = db.session
+        factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+        db.session = scoped_session(factory, scopefunc=_app_ctx_id)
+        try:
+            yield db.session
+        finally:
+            db.session.remove()
+            db.session = original
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    with SMTPServer() as server:
+        yield server
+
+
+@pytest.fixture
+def smtp(app, smtp_server):
+    """The real SMTP server, emptied, with the app pointed at it for this test."""
+    smtp_server.clear()
+    old = app.config["MAIL_PORT"]
+    app.config["MAIL_PORT"] = smtp_server.port
+    yield smtp_server
+    app.config["MAIL_PORT"] = old
+    smtp_server.clear()
+
+
+# --- people -----------------------------------------------------------------------------
+
+PASSWORD = "een-lang-wachtwoord"
+
+
+class Factory:
+    """Makes villages and people in the test's transaction (flush, never commit)."""
+
+    def __init__(self, session):
+        self.session = session
+        self._n = 0
+
+    def _next(self) -> int:
+        self._n += 1
+        return self._n
+
+    def village(self, name="Austerlitz", **kw):
+        from coop.core.models import Municipality, TaskCategory, Village
+        n = self._next()
+        municipality = kw.pop("municipality", None) or Municipality(name=f"Gemeente {name} {n}")
+        village = Village(name=name, slug=f"{name.lower()}-{n}", cooperative_name=f"Zorgcoöperatie {name}",
+                          municipality=municipality, centre_lat=kw.pop("centre_lat", 52.08),
+                          centre_lon=kw.pop("centre_lon", 5.31), coordinator_phone="+31343123456", **kw)
+        self.session.add(village)
+        self.session.flush()
+        for i, (code, cat_name, rule) in enumerate([
+                ("boodschappen", "Boodschappen", TaskCategory.OPEN),
+                ("gezelschap", "Gezelschap", TaskCategory.OPEN),
+                ("medicatie", "Hulp bij medicijnen", TaskCategory.TRAINED),
+                ("wijkverpleging", "Wijkverpleging", TaskCategory.PROFESSIONAL),
+                ("woningaanpassing", "Woningaanpassing", TaskCategory.MUNICIPAL)]):
+            self.session.add(TaskCategory(village_id=village.id, code=code, name=cat_name, rule=rule, sort_order=i))
+        self.session.flush()
+        return village
+
+    def category(self, village, code):
+        from sqlalchemy import select
+
+        from coop.core.models import TaskCategory
+        return self.session.scalar(select(TaskCategory).where(TaskCategory.village_id == village.id,
+                                                              TaskCategory.code == code))
+
+    def user(self, village, *roles, email=True, password=PASSWORD, **kw):
+        from coop.auth.passwords import hash_password
+        from coop.core.models import User
+        n = self._next()
+        user = User(village=village, first_name=kw.pop("first_name", f"Voornaam{n}"),
+                    last_name=kw.pop("last_name", f"Achternaam{n}"),
+                    email=(f"persoon{n}@{village.slug}.test" if email is True else email) or None,
+                    password_hash=hash_password(password) if email else None,
+                    phone=kw.pop("phone", "+31612345678"), street=kw.pop("street", "Dorpsstraat"),
+                    house_number=str(n), postcode="3712 AB", place=village.name,
+                    lat=kw.pop("lat", 52.08), lon=kw.pop("lon", 5.31), **kw)
+        for role in roles or (R.RESIDENT,):
+            user.add_role(role)
+        self.session.add(user)
+        self.session.flush()
+        return user
+
+    def volunteer(self, village, categories=("boodschappen", "gezelschap"), approved=True, vog_days_ago=100, **kw):
+        from coop.people.models import VolunteerProfile
+        user = self.user(village, R.VOLUNTEER, **kw)
+        profile = VolunteerProfile(
+            user=user, radius_km=5.0, max_hours_month=10,
+            vog_date=(local_now().date() - timedelta(days=vog_days_ago)) if vog_days_ago is not None else None,
+            volunteer_agreement_signed_on=local_now().date() - timedelta(days=50),
+            approved_at=now() if approved else None,
+            categories=[self.category(village, c) for c in categories])
+        self.session.add(profile)
+        self.session.flush()
+        return user
+
+    def professional(self, village, categories=("wijkverpleging",), **kw):
+        from coop.people.service import add_professional_profile
+        user = self.user(village, R.PROFESSIONAL, **kw)
+        add_professional_profile(user, organisation="Thuiszorg", discipline="wijkverpleegkundige",
+                                 categories=[self.category(village, c) for c in categories])
+        self.session.flush()
+        return user
+
+
+@pytest.fixture
+def make(session):
+    return Factory(session)
+
+
+@pytest.fixture
+def village(make):
+    return make.village()
+
+
+@pytest.fixture
+def other_village(make):
+    return make.village(name="Den Dolder")
+
+
+@pytest.fixture
+def coordinator(make, village):
+    return make.user(village, R.COORDINATOR, first_name="Marieke", last_name="van Dam")
+
+
+@pytest.fixture
+def resident(make, village):
+    return make.user(village, R.RESIDENT, first_name="Bep", last_name="Jansen")
+
+
+@pytest.fixture
+def carer(make, village):
+    return make.user(village, R.RESIDENT, R.CARER, first_name="Truus", last_name="Visser")
+
+
+@pytest.fixture
+def volunteer(make, village):
+    return make.volunteer(village, first_name="Kees", last_name="Bakker")
+
+
+@pytest.fixture
+def professional(make, village):
+    return make.professional(village, first_name="Anna", last_name="de Wit")
+
+
+@pytest.fixture
+def municipality_user(make, village):
+    return make.user(village, R.MUNICIPALITY, first_name="Ahmed", last_name="El Amrani")
+
+
+@pytest.fixture
+def admin(make, village):
+    return make.user(village, R.ADMIN, first_name="Beheer", last_name="Coop")
+
+
+def login_client(app, user):
+    """A test client with `user` logged in (the session as Flask-Login writes it)."""
+    client = app.test_client()
+    with client.session_transaction() as sess:
+        sess["_user_id"] = user.get_id()
+        sess["_fresh"] = True
+    return client
+
+
+@pytest.fixture
+def client(app, session):
+    return app.test_client()
+
+
+@pytest.fixture
+def client_as(app, session):
+    return lambda user: login_client(app, user)

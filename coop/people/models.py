@@ -1,12 +1,15 @@
 """Helper profiles: what a volunteer offers and may do, what a professional does."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
+from decimal import Decimal
 
-from sqlalchemy import Column, Date, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import (Column, Date, ForeignKey, Index, Numeric, String, Table, Text, Time,
+                        UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coop.core.models import TaskCategory, User
+from coop.core.clock import now
 from coop.core.types import UTCDateTime
 from coop.extensions import db
 
@@ -84,3 +87,64 @@ class ProfessionalProfile(db.Model):
         primaryjoin=lambda: ProfessionalProfile.user_id == helper_categories.c.user_id,
         secondaryjoin=lambda: TaskCategory.id == helper_categories.c.category_id,
         order_by=TaskCategory.sort_order, viewonly=True)
+
+
+class WeeklySlot(db.Model):
+    """When a helper is usually available: a weekday and a local from–to time."""
+
+    __tablename__ = "weekly_slots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    weekday: Mapped[int]  # 0 = Monday … 6 = Sunday
+    start: Mapped[time] = mapped_column(Time)
+    end: Mapped[time] = mapped_column(Time)
+
+    user: Mapped[User] = relationship(backref=db.backref(
+        "weekly_slots", cascade="all, delete-orphan", order_by="(WeeklySlot.weekday, WeeklySlot.start)"))
+
+
+class Absence(db.Model):
+    """A helper away (holiday, illness): from and until dates, both included."""
+
+    __tablename__ = "absences"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(String(200), default="")
+
+    user: Mapped[User] = relationship(backref=db.backref(
+        "absences", cascade="all, delete-orphan", order_by="Absence.starts_on"))
+
+
+class HoursEntry(db.Model):
+    """Hours a helper gave in a month, with kilometres and costs (WIFA: keep them, thank them).
+
+    Written when a shift or a matched request is done; the volunteer confirms or corrects,
+    the coordinator approves. Matching's load rule adds up the month's entries.
+    """
+
+    __tablename__ = "hours_entries"
+    __table_args__ = (Index("ix_hours_entries_helper_day", "helper_id", "worked_on"),)
+
+    DRAFT, CONFIRMED, APPROVED, REJECTED = "draft", "confirmed", "approved", "rejected"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("villages.id"), index=True)
+    helper_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    worked_on: Mapped[date] = mapped_column(Date)
+    hours: Mapped[Decimal] = mapped_column(Numeric(6, 2))
+    km: Mapped[Decimal] = mapped_column(Numeric(7, 1), default=Decimal("0"))
+    costs: Mapped[Decimal] = mapped_column(Numeric(8, 2), default=Decimal("0"))
+    description: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(10), default=DRAFT)
+    # What the hours were for: "request", "shift" or "manual", with that thing's id.
+    source_type: Mapped[str] = mapped_column(String(10), default="manual")
+    source_id: Mapped[int | None]
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+    helper: Mapped[User] = relationship(foreign_keys=[helper_id])

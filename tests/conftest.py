@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import os
 import tempfile
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from coop import create_app
@@ -80,9 +81,24 @@ def backend(request) -> str:
 def app(backend, database_factory):
     url = database_factory(backend, "coop_test")
     application = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
+    application.test_client_class = RequestIsolatedClient
     yield application
     with application.app_context():
         db.engine.dispose()
+
+
+class _TestSession(scoped_session):
+    """One session for the whole test, shared by the test and the requests it makes.
+
+    Flask-SQLAlchemy removes the session when an app context ends; here that would close
+    it under the test's feet after every request, so removal waits for the test's end.
+    """
+
+    def remove(self):
+        pass
+
+    def really_remove(self):
+        super().remove()
 
 
 @pytest.fixture
@@ -96,11 +112,11 @@ def session(app):
         outer = connection.begin()
         original = db.session
         factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
-        db.session = scoped_session(factory, scopefunc=_app_ctx_id)
+        db.session = _TestSession(factory, scopefunc=lambda: "test")
         try:
             yield db.session
         finally:
-            db.session.remove()
+            db.session.really_remove()
             db.session = original
             outer.rollback()
             connection.close()
@@ -252,6 +268,29 @@ def municipality_user(make, village):
 @pytest.fixture
 def admin(make, village):
     return make.user(village, R.ADMIN, first_name="Beheer", last_name="Coop")
+
+
+class RequestIsolatedClient(FlaskClient):
+    """Each request runs in its own app context (its own `g`), as in production.
+
+    Tests hold an app context open for their own database work; without this, requests
+    would reuse it, and Flask-Login's user cached in `g` would leak from one request
+    (say, a logout) into the next.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+    def session_transaction(self, *args, **kwargs):
+        return _in_fresh_context(self.application, super().session_transaction(*args, **kwargs))
+
+
+@contextmanager
+def _in_fresh_context(app, inner):
+    with app.app_context():
+        with inner as sess:
+            yield sess
 
 
 def login_client(app, user):

@@ -2,7 +2,7 @@ from wtforms import BooleanField, PasswordField, RadioField, StringField, TextAr
 from wtforms.validators import EqualTo, ValidationError
 
 from coop.core.errors import DomainError
-from coop.core.forms import (Form, email_format, max_length, optional, phone_format,
+from coop.core.forms import (Form, choices, email_format, max_length, optional, phone_format,
                              postcode_format, required)
 from coop.core.validation import check_password
 
@@ -32,10 +32,10 @@ class NewPasswordMixin:
 
 
 class RegisterForm(NewPasswordMixin, Form):
-    kind = RadioField("Ik meld mij aan als", choices=[
+    kind = RadioField("Ik meld mij aan als", choices=choices([
         ("resident", "inwoner: ik wil soms hulp vragen"),
         ("volunteer", "vrijwilliger: ik wil graag helpen"),
-    ], default="resident", validators=[required("hoe u zich aanmeldt")])
+    ]), default="resident", validators=[required("hoe u zich aanmeldt")])
     first_name = StringField("Voornaam", validators=[required("uw voornaam"), max_length(80)],
                              render_kw={"autocomplete": "given-name"})
     last_name = StringField("Achternaam", validators=[required("uw achternaam"), max_length(120)],

@@ -1,8 +1,8 @@
-from wtforms import BooleanField, DecimalField, IntegerField, SelectMultipleField, StringField
+from wtforms import BooleanField, IntegerField, SelectMultipleField, StringField
 from wtforms.validators import NumberRange
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from coop.core.forms import (Form, email_format, max_length, optional, phone_format,
+from coop.core.forms import (DutchDecimalField, Form, email_format, max_length, optional, phone_format,
                              postcode_format, required)
 
 
@@ -26,7 +26,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 class VolunteerProfileForm(Form):
     categories = MultiCheckboxField("Waarmee wilt u helpen?", coerce=int)
-    radius_km = DecimalField("Hoe ver wilt u gaan? (km)", places=1,
+    radius_km = DutchDecimalField("Hoe ver wilt u gaan? (km)", places=1,
                              validators=[required("een afstand"),
                                          NumberRange(min=0.5, max=50, message="Kies een afstand tussen 0,5 en 50 km.")])
     max_hours_month = IntegerField("Hoeveel uur per maand hoogstens?",

@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from coop.core import audit, registry, roles as R
-from coop.core.forms import Form
+from coop.core.forms import Form, choices
 from coop.core.guard import ANY_USER, get_in_village_or_404, roles_required
 from coop.core.models import AuditLog, TaskCategory, User
 from coop.core.web import client_ip, run
@@ -106,7 +106,7 @@ def volunteer_profile():
         TaskCategory.rule.in_((TaskCategory.OPEN, TaskCategory.TRAINED)))
         .order_by(TaskCategory.sort_order)).all()
     form = VolunteerProfileForm(obj=profile)
-    form.categories.choices = [(c.id, c.name) for c in categories]
+    form.categories.choices = choices((c.id, c.name) for c in categories)
     if request.method == "GET":
         form.categories.data = [c.id for c in profile.categories]
     if form.validate_on_submit():
@@ -118,7 +118,7 @@ def volunteer_profile():
             profile.preferences = form.preferences.data or ""
         if run(form, action, "Uw gegevens zijn opgeslagen."):
             return redirect(url_for("core.home"))
-    return render_template("people/volunteer_profile.html", form=form, profile=profile)
+    return render_template("people/volunteer_profile.html", form=form, profile=profile), 422 if form.errors else 200
 
 
 def _coordinator_panel(user):

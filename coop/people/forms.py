@@ -1,8 +1,8 @@
-from wtforms import BooleanField, IntegerField, SelectMultipleField, StringField
+from wtforms import BooleanField, DateField, IntegerField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import NumberRange
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from coop.core.forms import (DutchDecimalField, Form, email_format, max_length, optional, phone_format,
+from coop.core.forms import (DutchDecimalField, Form, chosen, email_format, max_length, optional, phone_format,
                              postcode_format, required)
 
 
@@ -36,8 +36,16 @@ class VolunteerProfileForm(Form):
                               validators=[optional(), max_length(500)])
 
 
-class StaffVolunteerForm(Form):
-    """What the coordinator records about a volunteer: VOG, agreement."""
-    vog_date = StringField("Datum VOG (dd-mm-jjjj)", validators=[optional(), max_length(10)])
-    agreement_date = StringField("Vrijwilligersovereenkomst getekend op (dd-mm-jjjj)",
-                                 validators=[optional(), max_length(10)])
+class VolunteerPapersForm(Form):
+    """What the coordinator records about a volunteer: the VOG and the signed agreement."""
+    vog_date = DateField("Datum van de VOG", validators=[optional()],
+                         description="De datum die op de Verklaring Omtrent het Gedrag staat.")
+    agreement_date = DateField("Vrijwilligersovereenkomst getekend op", validators=[optional()])
+
+
+class CompetenceForm(Form):
+    """A volunteer's competence for a task that needs training, with the professional backstop."""
+    category = SelectField("Taak", coerce=int, validators=[chosen("een taak")])
+    backstop = SelectField("Professionele achterwacht", coerce=int, validators=[chosen("een achterwacht")],
+                           description="De zorgprofessional die de vrijwilliger kan bellen bij twijfel.")
+    note = StringField("Hoe bekwaam? (bijvoorbeeld: training gevolgd op …)", validators=[optional(), max_length(200)])

@@ -158,3 +158,39 @@ def add_professional_profile(user: User, *, organisation: str, discipline: str,
     for category in categories:
         db.session.execute(helper_categories.insert().values(user_id=user.id, category_id=category.id))
     return profile
+
+
+def record_papers(volunteer: User, *, vog_date: date | None, agreement_date: date | None, by: User) -> None:
+    """The coordinator records the VOG date and the signed volunteer agreement."""
+    profile = volunteer.volunteer_profile
+    if profile is None:
+        raise DomainError("Deze persoon is geen vrijwilliger.")
+    today = local_now().date()
+    if vog_date and vog_date > today:
+        raise DomainError("De datum van de VOG kan niet in de toekomst liggen.", "vog_date")
+    if agreement_date and agreement_date > today:
+        raise DomainError("De overeenkomst kan niet in de toekomst getekend zijn.", "agreement_date")
+    profile.vog_date = vog_date
+    profile.volunteer_agreement_signed_on = agreement_date
+    audit.record("volunteer.papers", actor=by, subject=volunteer,
+                 detail=f"VOG {vog_date or '-'}, overeenkomst {agreement_date or '-'}")
+
+
+def record_competence(volunteer: User, *, category: TaskCategory, backstop: User, note: str, by: User) -> Competence:
+    """A volunteer is competent for a `trained` task, with a named professional backstop."""
+    profile = volunteer.volunteer_profile
+    if profile is None:
+        raise DomainError("Deze persoon is geen vrijwilliger.")
+    if category.village_id != volunteer.village_id or category.rule != TaskCategory.TRAINED:
+        raise DomainError("Kies een taak waarvoor training nodig is.", "category")
+    if backstop.village_id != volunteer.village_id or not backstop.has_role(R.PROFESSIONAL):
+        raise DomainError("De achterwacht moet een zorgprofessional uit het dorp zijn.", "backstop")
+    competence = competence_for(profile, category)
+    if competence is None:
+        competence = Competence(category_id=category.id, volunteer_id=profile.user_id,
+                                recorded_on=local_now().date())
+        db.session.add(competence)
+    competence.backstop_id = backstop.id
+    competence.note = (note or "").strip()
+    audit.record("volunteer.competence", actor=by, subject=volunteer, detail=category.code)
+    return competence

@@ -12,7 +12,7 @@ from coop.core.models import AuditLog, TaskCategory, User
 from coop.core.web import client_ip, run
 from coop.extensions import db
 from coop.people import service
-from coop.people.forms import PersonForm, VolunteerProfileForm
+from coop.people.forms import CompetenceForm, PersonForm, VolunteerPapersForm, VolunteerProfileForm
 
 bp = Blueprint("people", __name__)
 
@@ -72,6 +72,45 @@ def approve(person_id: int):
         run(None, lambda: service.approve_volunteer(person, by=current_user),
             f"{person.full_name} is goedgekeurd als vrijwilliger.")
     return redirect(url_for("people.show", person_id=person.id))
+
+
+def _competence_form(person: User) -> CompetenceForm:
+    form = CompetenceForm(prefix="bevoegd")
+    trained = db.session.scalars(select(TaskCategory).where(
+        TaskCategory.village_id == person.village_id, TaskCategory.rule == TaskCategory.TRAINED)).all()
+    professionals = service.search_people(person.village_id, role=R.PROFESSIONAL)
+    form.category.choices = choices((c.id, c.name) for c in trained)
+    form.backstop.choices = choices((p.id, f"{p.full_name} ({p.professional_profile.discipline})")
+                                    for p in professionals if p.professional_profile)
+    return form
+
+
+@bp.route("/mensen/<int:person_id>/vrijwilliger", methods=["GET", "POST"])
+@roles_required(R.COORDINATOR, R.ADMIN)
+def volunteer_papers(person_id: int):
+    """Record the VOG, the signed agreement and competences for trained tasks."""
+    person = get_in_village_or_404(User, person_id)
+    if person.volunteer_profile is None:
+        abort(404)
+    papers = VolunteerPapersForm(prefix="papieren", data={
+        "vog_date": person.volunteer_profile.vog_date,
+        "agreement_date": person.volunteer_profile.volunteer_agreement_signed_on})
+    competence = _competence_form(person)
+    if request.method == "POST" and "papieren-submit" in request.form and papers.validate():
+        if run(papers, lambda: service.record_papers(
+                person, vog_date=papers.vog_date.data, agreement_date=papers.agreement_date.data,
+                by=current_user), "De gegevens zijn opgeslagen."):
+            return redirect(url_for("people.show", person_id=person.id))
+    elif request.method == "POST" and "bevoegd-submit" in request.form and competence.validate():
+        category = db.session.get(TaskCategory, competence.category.data)
+        backstop = db.session.get(User, competence.backstop.data)
+        if run(competence, lambda: service.record_competence(
+                person, category=category, backstop=backstop, note=competence.note.data, by=current_user),
+               "De bevoegdheid is vastgelegd."):
+            return redirect(url_for("people.show", person_id=person.id))
+    failed = papers.errors or competence.errors
+    return render_template("people/volunteer_papers.html", person=person, papers=papers,
+                           competence=competence), 422 if failed else 200
 
 
 @bp.post("/mensen/<int:person_id>/pauze")

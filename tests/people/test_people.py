@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+from sqlalchemy import func, select
+
 from coop.core import roles as R
 from coop.core.clock import local_now
 from coop.people import service
@@ -89,3 +91,56 @@ def test_volunteer_chooses_what_to_help_with(client_as, session, make, village, 
     bad = client_as(volunteer).post("/mijn-vrijwilligerswerk", data={
         "categories": [str(garden.id)], "radius_km": "900", "max_hours_month": "6"})
     assert bad.status_code == 422 and "tussen 0,5 en 50 km" in bad.text
+
+
+def test_coordinator_records_vog_and_agreement(client_as, session, make, village, coordinator):
+    volunteer = make.volunteer(village, vog_days_ago=None)
+    client = client_as(coordinator)
+    assert client.get(f"/mensen/{volunteer.id}/vrijwilliger").status_code == 200
+    today = local_now().date()
+    response = client.post(f"/mensen/{volunteer.id}/vrijwilliger", data={
+        "papieren-vog_date": (today - timedelta(days=10)).isoformat(),
+        "papieren-agreement_date": today.isoformat(), "papieren-submit": "1"})
+    assert response.status_code == 302
+    session.expire_all()
+    assert volunteer.volunteer_profile.vog_date == today - timedelta(days=10)
+    assert service.vog_valid(volunteer.volunteer_profile)
+
+
+def test_vog_in_the_future_or_garbage_is_refused(client_as, session, make, village, coordinator):
+    volunteer = make.volunteer(village, vog_days_ago=30)
+    before = volunteer.volunteer_profile.vog_date
+    client = client_as(coordinator)
+    future = (local_now().date() + timedelta(days=3)).isoformat()
+    response = client.post(f"/mensen/{volunteer.id}/vrijwilliger",
+                           data={"papieren-vog_date": future, "papieren-submit": "1"})
+    assert response.status_code == 422 and "kan niet in de toekomst" in response.text
+    response = client.post(f"/mensen/{volunteer.id}/vrijwilliger",
+                           data={"papieren-vog_date": "gisteren", "papieren-submit": "1"})
+    assert response.status_code == 422 and "Not a valid" not in response.text
+    session.expire_all()
+    assert volunteer.volunteer_profile.vog_date == before
+
+
+def test_coordinator_records_a_competence_with_backstop(client_as, session, make, village, coordinator, professional):
+    medication = make.category(village, "medicatie")
+    volunteer = make.volunteer(village)
+    response = client_as(coordinator).post(f"/mensen/{volunteer.id}/vrijwilliger", data={
+        "bevoegd-category": str(medication.id), "bevoegd-backstop": str(professional.id),
+        "bevoegd-note": "training gevolgd", "bevoegd-submit": "1"})
+    assert response.status_code == 302
+    session.expire_all()
+    assert service.ineligibility_reasons(volunteer, medication) == []
+
+
+def test_a_competence_for_an_open_task_or_a_non_professional_backstop_is_refused(
+        client_as, session, make, village, coordinator, volunteer):
+    shopping = make.category(village, "boodschappen")
+    medication = make.category(village, "medicatie")
+    other = make.volunteer(village)
+    client = client_as(coordinator)
+    response = client.post(f"/mensen/{other.id}/vrijwilliger", data={
+        "bevoegd-category": str(shopping.id), "bevoegd-backstop": str(volunteer.id), "bevoegd-submit": "1"})
+    assert response.status_code == 422
+    assert session.scalar(select(func.count(Competence.id))) == 0
+    assert medication is not None

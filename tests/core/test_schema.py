@@ -1,0 +1,54 @@
+"""The migrations build exactly the schema the models describe, on SQLite and PostgreSQL."""
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import func, select
+
+from coop.core import roles as R
+from coop.core.models import TaskCategory, User, Village
+from coop.extensions import db
+from coop.people.models import VolunteerProfile
+
+
+def test_migrated_database_matches_the_models(app):
+    with app.app_context(), db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        diff = compare_metadata(context, db.metadata)
+    assert diff == []
+
+
+def test_demo_village_is_built_once(app, session):
+    from coop import demo
+    lines = []
+    ctx = demo.build(echo=lines.append)
+    assert ctx is not None
+    village = session.scalar(select(Village).where(Village.slug == demo.SLUG))
+    people = session.scalars(select(User).where(User.village_id == village.id)).all()
+    by_role = {role: [p for p in people if p.has_role(role)] for role in R.ALL}
+    assert len(by_role[R.VOLUNTEER]) == 40
+    assert len(by_role[R.PROFESSIONAL]) == 4
+    assert len(by_role[R.RESIDENT]) == 60
+    assert by_role[R.CARER] and by_role[R.COORDINATOR] and by_role[R.MUNICIPALITY] and by_role[R.ADMIN]
+    profiles = session.scalars(select(VolunteerProfile).join(VolunteerProfile.user)
+                               .where(User.village_id == village.id)).all()
+    assert any(p.paused for p in profiles)
+    assert sum(1 for p in profiles if p.approved_at is None) >= 1
+    from coop.people.service import vog_valid
+    assert sum(1 for p in profiles if not vog_valid(p)) == 1
+    rules = {c.rule for c in session.scalars(select(TaskCategory).where(TaskCategory.village_id == village.id))}
+    assert rules == set(TaskCategory.RULES)
+    # Running it again changes nothing.
+    count = session.scalar(select(func.count(User.id)))
+    assert demo.build(echo=lines.append) is None
+    assert session.scalar(select(func.count(User.id))) == count
+    assert "bestaat al" in lines[-1]
+
+
+def test_each_demo_login_reaches_its_own_home(app, session, client):
+    from coop import demo
+    demo.build(echo=lambda *_: None)
+    for label, email in demo.logins():
+        response = client.post("/inloggen", data={"email": email, "password": demo.PASSWORD})
+        assert response.status_code == 302, email
+        home = client.get("/")
+        assert "Goedendag" in home.text, email
+        client.post("/uitloggen")

@@ -168,6 +168,7 @@ def build(echo=print) -> DemoContext | None:
         if i >= 38:  # two new sign-ups waiting for approval
             profile.approved_at = None
             profile.approved_by_id = None
+            user.created_at = now() - timedelta(days=i - 35)
         db.session.add(profile)
         if i % 6 == 2:  # some are trained for respite with care or medication, with a backstop
             for code in ("respijt_zorg", "medicatie")[: 1 + (i % 2)]:

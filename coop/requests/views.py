@@ -42,7 +42,7 @@ def _categories(village_id: int) -> list[TaskCategory]:
 
 def _prepare(form: RequestForm, village_id: int) -> RequestForm:
     form.category_id.choices = [(c.id, c.name) for c in _categories(village_id)]
-    if not form.form_token.data:
+    if request.method == "GET":
         form.form_token.data = new_token()
     return form
 

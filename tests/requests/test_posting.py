@@ -55,12 +55,13 @@ def test_double_submit_creates_one_request_and_shows_it(client_as, resident, for
     assert "al verstuurd" in client.get(second.headers["Location"]).text
 
 
-def test_someone_elses_form_token_is_refused(client_as, resident, make, village, form_data, counts):
+def test_someone_elses_form_token_is_refused(client_as, resident, make, village, form_data, counts, session):
     from coop.requests.intake import RequestInput, post_request
     data = form_data()
     other = make.user(village)
     post_request(other, RequestInput(category_id=data["category_id"], description="x", when="flexible",
                                      urgency="week"), by=other, form_token=data["form_token"])
+    session.commit()  # the view rolls back on refusal; the other's request must survive that
     before = counts()
     response = client_as(resident).post("/hulp-vragen", data=data)
     assert response.status_code == 422 and "Het formulier is verlopen" in response.text

@@ -7,12 +7,17 @@ from __future__ import annotations
 
 import secrets
 
+from wtforms.fields.choices import SelectChoice
 from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField, TimeField
 
 from coop.core.forms import Form, max_length, optional, phone_format, postcode_format, required
 from coop.requests.intake import DAY, FLEXIBLE, MAX_DESCRIPTION, MAX_SPLIT_NOTE, WINDOW, RequestInput
 from coop.requests.models import (CHANNEL_LABELS, FIVE_QUESTIONS, PARTIES, PARTS_OF_DAY, PHONE,
                                   RECURRENCE_LABELS, URGENCY_LABELS, VISIT)
+
+
+def options(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class _DutchChoice:
@@ -33,7 +38,7 @@ class _DutchChoice:
         from wtforms.validators import StopValidation
         if not self.validate_choice:
             return  # the service checks these values and names the field
-        if self.data in (None, "") or not any(self.data == value for value, *_ in self.iter_choices()):
+        if self.data in (None, "") or not any(choice.selected for choice in self.iter_choices()):
             raise StopValidation(f"Kies {self.what} uit de lijst.")
 
 
@@ -74,22 +79,22 @@ class RequestForm(Form):
     description = TextAreaField(
         "Wat is er nodig?", validators=[max_length(MAX_DESCRIPTION)],
         description="In gewone woorden, bijvoorbeeld: ‘Wie rijdt mij donderdag naar de fysiotherapeut in Zeist?’")
-    when = DutchRadio("Wanneer?", what="wanneer u hulp wilt", default=DAY, choices=[
+    when = DutchRadio("Wanneer?", what="wanneer u hulp wilt", default=DAY, choices=options([
         (DAY, "Op een dag, in de ochtend, middag of avond"),
         (WINDOW, "Op een dag, tussen twee tijden"),
-        (FLEXIBLE, "Het maakt niet uit wanneer (flexibel)")])
+        (FLEXIBLE, "Het maakt niet uit wanneer (flexibel)")]))
     on_date = DutchDate("Datum", validators=[optional()], format=["%Y-%m-%d", "%d-%m-%Y"],
                         description="Vandaag of later, bijvoorbeeld 14-03-2026.")
-    part_of_day = DutchRadio("Dagdeel", what="een dagdeel", choices=list(PARTS_OF_DAY.items()),
+    part_of_day = DutchRadio("Dagdeel", what="een dagdeel", choices=options(PARTS_OF_DAY.items()),
                              validators=[optional()], validate_choice=False)
     start_time = DutchTime("Van", validators=[optional()], description="Bijvoorbeeld 10:00")
     end_time = DutchTime("Tot", validators=[optional()], description="Bijvoorbeeld 12:00")
     recurrence = DutchRadio("Eenmalig of vaker?", what="hoe vaak", default="once",
-                            choices=list(RECURRENCE_LABELS.items()))
+                            choices=options(RECURRENCE_LABELS.items()))
     urgency = DutchRadio("Hoe snel is hulp nodig?", what="hoe snel", default="no_rush",
-                         choices=list(URGENCY_LABELS.items()))
+                         choices=options(URGENCY_LABELS.items()))
     own_address = DutchRadio("Waar is de hulp nodig?", what="waar", default="yes",
-                             choices=[("yes", "Op het eigen adres"), ("no", "Op een ander adres")])
+                             choices=options([("yes", "Op het eigen adres"), ("no", "Op een ander adres")]))
     street = StringField("Straat", validators=[max_length(120)])
     house_number = StringField("Huisnummer", validators=[max_length(12)])
     postcode = StringField("Postcode (als u die weet)", validators=[optional(), postcode_format])
@@ -111,7 +116,8 @@ class RequestForm(Form):
 
 class OnBehalfForm(RequestForm):
     channel = DutchRadio("Hoe kwam de hulpvraag binnen?", what="hoe de vraag binnenkwam", default=PHONE,
-                         choices=[(PHONE, CHANNEL_LABELS[PHONE].capitalize()), (VISIT, CHANNEL_LABELS[VISIT].capitalize())])
+                         choices=options([(PHONE, CHANNEL_LABELS[PHONE].capitalize()),
+                                          (VISIT, CHANNEL_LABELS[VISIT].capitalize())]))
     consent_contact = BooleanField(
         "De inwoner geeft toestemming: de helper mag naam, straat en telefoonnummer zien",
         description="Vraag het hardop. Pas nadat de helper ja heeft gezegd.")
@@ -129,7 +135,7 @@ class NewResidentForm(Form):
 
 def _split_fields():
     fields = {}
-    party_choices = [("", "– kies –")] + list(PARTIES.items())
+    party_choices = options([("", "– kies –")] + list(PARTIES.items()))
     for q, text in FIVE_QUESTIONS.items():
         fields[f"note_{q}"] = TextAreaField(f"{q}. {text}", validators=[max_length(MAX_SPLIT_NOTE)],
                                             render_kw={"rows": 2})

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from coop.core import roles as R
 from coop.core.clock import now
 from coop.core.errors import DomainError
 from coop.core.models import TaskCategory, User
@@ -130,6 +131,11 @@ def add_information(request: HelpRequest, *, by: User, text: str) -> RequestEven
         raise DomainError(f"Gebruik hier hoogstens {MAX_NOTE} tekens.", "text")
     if not request.is_open:
         raise DomainError(f"Dit kan niet meer: de hulpvraag is '{request.status_label}'.")
+    if by.id == request.resident_id and request.status not in RESIDENT_CANCELLABLE:
+        # Once a helper is on the way, changes go by phone so the helper hears them too.
+        raise DomainError("Er is al een helper. Wilt u iets veranderen? Bel de dorpsondersteuner.")
+    if by.id != request.resident_id and not by.has_role(R.COORDINATOR, R.ADMIN):
+        raise DomainError("Dit is niet uw hulpvraag.")
     return add_event(request, by, "info_added", text)
 
 

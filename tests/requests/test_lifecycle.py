@@ -159,3 +159,18 @@ def test_every_timeline_label_is_dutch():
     for action in list(service.TRANSITIONS) + ["posted", "info_added", "role_split"]:
         label = service.event_label(action)
         assert label and label != action
+
+
+def test_resident_adds_nothing_once_matched_but_coordinator_may(new_request, resident, coordinator):
+    req = new_request(resident, status=MATCHED)
+    with pytest.raises(DomainError, match="Er is al een helper"):
+        service.add_information(req, by=resident, text="andere tijd")
+    assert req.events == []
+    service.add_information(req, by=coordinator, text="helper komt om tien uur")
+    assert req.events[-1].note == "helper komt om tien uur"
+
+
+def test_a_stranger_cannot_add_information(new_request, resident, volunteer):
+    req = new_request(resident)
+    with pytest.raises(DomainError, match="niet uw hulpvraag"):
+        service.add_information(req, by=volunteer, text="hallo")

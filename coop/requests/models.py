@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coop.core.clock import now
@@ -30,6 +30,21 @@ URGENCY_LABELS = {TODAY: "vandaag", THIS_WEEK: "deze week", NO_RUSH: "geen haast
 PARTS_OF_DAY = {"morning": "ochtend", "afternoon": "middag", "evening": "avond"}
 ONCE, WEEKLY, FORTNIGHTLY = "once", "weekly", "fortnightly"
 RECURRENCE_LABELS = {ONCE: "eenmalig", WEEKLY: "elke week", FORTNIGHTLY: "om de week"}
+
+# How the request reached the cooperative: the resident online, or the coordinator for them.
+WEB, PHONE, VISIT = "web", "phone", "visit"
+CHANNEL_LABELS = {WEB: "via de website", PHONE: "telefonisch", VISIT: "bij een huisbezoek"}
+
+# The Schijf van Vijf, asked in this order ("eigen regie" first). DOMAIN.md.
+FIVE_QUESTIONS = {
+    1: "Wat kan de inwoner zelf nog?",
+    2: "Welke hulpmiddelen kunnen helpen?",
+    3: "Wat kunnen familie of de mantelzorger doen?",
+    4: "Wat kunnen het netwerk, vrijwilligers of andere organisaties doen?",
+    5: "Wat doet de professional?",
+}
+FIVE_SHORT = {1: "zelf", 2: "hulpmiddel", 3: "familie en mantelzorg",
+              4: "netwerk, vrijwilligers, organisaties", 5: "professional"}
 
 # Parties in a role split; the same columns as the gemeente agreement's matrix.
 PARTIES = {
@@ -76,6 +91,10 @@ class HelpRequest(db.Model):
     consent_contact: Mapped[bool] = mapped_column(default=False)
 
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    channel: Mapped[str] = mapped_column(String(10), default=WEB, server_default=WEB)
+    # One-time token of the form that posted this request: a second POST of the same form
+    # finds this row instead of creating a twin (double click, reload, flaky connection).
+    form_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, index=True)
     status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     matched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -100,6 +119,14 @@ class HelpRequest(db.Model):
     @property
     def urgency_label(self) -> str:
         return URGENCY_LABELS[self.urgency]
+
+    @property
+    def channel_label(self) -> str:
+        return CHANNEL_LABELS.get(self.channel, self.channel)
+
+    @property
+    def entered_on_behalf(self) -> bool:
+        return self.entered_by_id is not None and self.entered_by_id != self.resident_id
 
     @property
     def is_open(self) -> bool:
@@ -133,6 +160,7 @@ class RoleSplitLine(db.Model):
     """One answer of the Schijf van Vijf: question 1..5, a short note, the party taking it on."""
 
     __tablename__ = "role_split_lines"
+    __table_args__ = (UniqueConstraint("request_id", "question"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("help_requests.id", ondelete="CASCADE"), index=True)
@@ -141,3 +169,11 @@ class RoleSplitLine(db.Model):
     party: Mapped[str | None] = mapped_column(String(20))
 
     request: Mapped[HelpRequest] = relationship(back_populates="role_split")
+
+    @property
+    def question_text(self) -> str:
+        return FIVE_QUESTIONS[self.question]
+
+    @property
+    def party_label(self) -> str:
+        return PARTIES.get(self.party or "", "")

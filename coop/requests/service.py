@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from coop.core import roles as R
 from coop.core.clock import now
 from coop.core.errors import DomainError
 from coop.core.models import TaskCategory, User
@@ -108,3 +109,102 @@ def refer(request: HelpRequest, *, by: User, to: str, reason: str) -> RequestEve
         raise DomainError("Vul in waarom u doorverwijst.", "referral_reason")
     request.referred_to, request.referral_reason = to, reason
     return apply_transition(request, "refer", by=by, note=f"naar {to}: {reason}")
+
+
+# --- what residents may do themselves ------------------------------------------------------
+
+RESIDENT_CANCELLABLE = frozenset({NEW, INTAKE, SEARCHING})
+MAX_NOTE = 1000
+
+
+def _own(request: HelpRequest, by: User) -> None:
+    if request.resident_id != by.id:
+        raise DomainError("Dit is niet uw hulpvraag.")
+
+
+def add_information(request: HelpRequest, *, by: User, text: str) -> RequestEvent:
+    """The resident (or the coordinator) adds a line of information while the request is open."""
+    text = (text or "").strip()
+    if not text:
+        raise DomainError("Schrijf op wat u wilt toevoegen.", "text")
+    if len(text) > MAX_NOTE:
+        raise DomainError(f"Gebruik hier hoogstens {MAX_NOTE} tekens.", "text")
+    if not request.is_open:
+        raise DomainError(f"Dit kan niet meer: de hulpvraag is '{request.status_label}'.")
+    if by.id == request.resident_id and request.status not in RESIDENT_CANCELLABLE:
+        # Once a helper is on the way, changes go by phone so the helper hears them too.
+        raise DomainError("Er is al een helper. Wilt u iets veranderen? Bel de dorpsondersteuner.")
+    if by.id != request.resident_id and not by.has_role(R.COORDINATOR, R.ADMIN):
+        raise DomainError("Dit is niet uw hulpvraag.")
+    return add_event(request, by, "info_added", text)
+
+
+def cancel_by_resident(request: HelpRequest, *, by: User, note: str = "") -> RequestEvent:
+    """A resident may withdraw their own request until a helper has been found."""
+    _own(request, by)
+    if request.status not in RESIDENT_CANCELLABLE:
+        raise DomainError("U kunt deze hulpvraag niet meer zelf intrekken. "
+                          "Bel de dorpsondersteuner, dan regelen we het samen.")
+    if len((note or "").strip()) > MAX_NOTE:
+        raise DomainError(f"Gebruik hier hoogstens {MAX_NOTE} tekens.", "note")
+    return cancel(request, by=by, note=note or "ingetrokken door de inwoner")
+
+
+# --- what a helper may see (data minimisation, DOMAIN.md "Privacy") ---------------------------
+
+def when_text(request: HelpRequest) -> str:
+    """When help is wanted, in plain Dutch ("dinsdag 3 december, ochtend · elke week")."""
+    from babel.dates import format_date, format_time
+
+    from coop.core.clock import LOCAL
+    from coop.requests.models import PARTS_OF_DAY, RECURRENCE_LABELS
+    if request.flexible or request.on_date is None:
+        text = "flexibel"
+    elif request.window_start and request.window_end:
+        start, end = request.window_start.astimezone(LOCAL), request.window_end.astimezone(LOCAL)
+        text = (f"{format_date(start.date(), 'EEEE d MMMM', locale='nl')}, "
+                f"{format_time(start, 'HH:mm', locale='nl')}–{format_time(end, 'HH:mm', locale='nl')}")
+    else:
+        text = format_date(request.on_date, "EEEE d MMMM", locale="nl")
+        if request.part_of_day in PARTS_OF_DAY:
+            text += f", {PARTS_OF_DAY[request.part_of_day]}"
+    if request.recurrence and request.recurrence != "once":
+        text += f" · {RECURRENCE_LABELS[request.recurrence]}"
+    return text
+
+
+def helper_view(request: HelpRequest, helper: User, *, accepted: bool = False) -> dict:
+    """What a volunteer or professional may see of a request offered to them.
+
+    Before accepting: first name, street, task and time. Full name, house number and phone
+    only after accepting, and only when the resident consented to it.
+    """
+    if helper.village_id != request.village_id:
+        raise DomainError("Deze hulpvraag hoort bij een ander dorp.")
+    resident = request.resident
+    view = {
+        "id": request.id,
+        "first_name": resident.first_name if not request.anonymised_at else "",
+        "street": request.street or "",
+        "place": request.place or "",
+        "category": request.category.name,
+        "task": request.description if not request.anonymised_at else "",
+        "when": when_text(request),
+        "urgency": request.urgency_label,
+        "contact_shared": False,
+    }
+    if accepted and request.consent_contact and not request.anonymised_at:
+        view.update(full_name=resident.full_name, phone=resident.phone or "",
+                    address=request.address_line, contact_shared=True)
+    return view
+
+
+EVENT_LABELS = {"posted": "hulpvraag geplaatst", "info_added": "informatie toegevoegd",
+                "role_split": "Schijf van Vijf"}
+
+
+def event_label(action: str) -> str:
+    """What a timeline line is called, in Dutch."""
+    if action in TRANSITIONS:
+        return TRANSITIONS[action].label
+    return EVENT_LABELS.get(action, action)

@@ -1,0 +1,166 @@
+"""Forms for posting a hulpvraag, the phone intake, the Schijf van Vijf and the coordinator's steps.
+
+Fields only parse; the rules (a date in the past, a foreign category…) live in the service,
+which names the field its message belongs to.
+"""
+from __future__ import annotations
+
+import secrets
+
+from wtforms.fields.choices import SelectChoice
+from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField, TimeField
+
+from coop.core.forms import Form, max_length, optional, phone_format, postcode_format, required
+from coop.requests.intake import DAY, FLEXIBLE, MAX_DESCRIPTION, MAX_SPLIT_NOTE, WINDOW, RequestInput
+from coop.requests.models import (CHANNEL_LABELS, FIVE_QUESTIONS, PARTIES, PARTS_OF_DAY, PHONE,
+                                  RECURRENCE_LABELS, URGENCY_LABELS, VISIT)
+
+
+def options(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class _DutchChoice:
+    """A choice field whose unknown or malformed value gets a Dutch message (not WTForms' English)."""
+
+    def __init__(self, *args, what: str = "een antwoord", **kw):
+        kw.setdefault("validate_choice", True)
+        super().__init__(*args, **kw)
+        self.what = what
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+
+    def pre_validate(self, form):
+        from wtforms.validators import StopValidation
+        if not self.validate_choice:
+            return  # the service checks these values and names the field
+        if self.data in (None, "") or not any(choice.selected for choice in self.iter_choices()):
+            raise StopValidation(f"Kies {self.what} uit de lijst.")
+
+
+class DutchSelect(_DutchChoice, SelectField):
+    pass
+
+
+class DutchRadio(_DutchChoice, RadioField):
+    pass
+
+
+class DutchDate(DateField):
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError("Vul een geldige datum in, zoals 14-03-2026.") from None
+
+
+class DutchTime(TimeField):
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError("Vul een geldige tijd in, zoals 10:00.") from None
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class RequestForm(Form):
+    """The resident's short form; the coordinator uses the same one for a phone intake."""
+    form_token = HiddenField()
+    category_id = DutchSelect("Waarmee wilt u hulp?", coerce=int, what="een soort hulp")
+    description = TextAreaField(
+        "Wat is er nodig?", validators=[max_length(MAX_DESCRIPTION)],
+        description="In gewone woorden, bijvoorbeeld: ‘Wie rijdt mij donderdag naar de fysiotherapeut in Zeist?’")
+    when = DutchRadio("Wanneer?", what="wanneer u hulp wilt", default=DAY, choices=options([
+        (DAY, "Op een dag, in de ochtend, middag of avond"),
+        (WINDOW, "Op een dag, tussen twee tijden"),
+        (FLEXIBLE, "Het maakt niet uit wanneer (flexibel)")]))
+    on_date = DutchDate("Datum", validators=[optional()], format=["%Y-%m-%d", "%d-%m-%Y"],
+                        description="Vandaag of later, bijvoorbeeld 14-03-2026.")
+    part_of_day = DutchRadio("Dagdeel", what="een dagdeel", choices=options(PARTS_OF_DAY.items()),
+                             validators=[optional()], validate_choice=False)
+    start_time = DutchTime("Van", validators=[optional()], description="Bijvoorbeeld 10:00")
+    end_time = DutchTime("Tot", validators=[optional()], description="Bijvoorbeeld 12:00")
+    recurrence = DutchRadio("Eenmalig of vaker?", what="hoe vaak", default="once",
+                            choices=options(RECURRENCE_LABELS.items()))
+    urgency = DutchRadio("Hoe snel is hulp nodig?", what="hoe snel", default="no_rush",
+                         choices=options(URGENCY_LABELS.items()))
+    own_address = DutchRadio("Waar is de hulp nodig?", what="waar", default="yes",
+                             choices=options([("yes", "Op het eigen adres"), ("no", "Op een ander adres")]))
+    street = StringField("Straat", validators=[max_length(120)])
+    house_number = StringField("Huisnummer", validators=[max_length(12)])
+    postcode = StringField("Postcode (als u die weet)", validators=[optional(), postcode_format])
+    place = StringField("Plaats", validators=[max_length(80)])
+    consent_contact = BooleanField(
+        "De helper mag mijn naam, straat en telefoonnummer zien",
+        description="Pas nadat de helper ja heeft gezegd. Zonder dit vinkje belt de dorpsondersteuner u zelf.")
+
+    def to_input(self, channel: str = "web") -> RequestInput:
+        return RequestInput(
+            category_id=self.category_id.data, description=self.description.data or "",
+            when=self.when.data or "", urgency=self.urgency.data or "",
+            recurrence=self.recurrence.data or "", on_date=self.on_date.data,
+            part_of_day=self.part_of_day.data or None, start_time=self.start_time.data,
+            end_time=self.end_time.data, own_address=self.own_address.data != "no",
+            street=self.street.data, house_number=self.house_number.data, postcode=self.postcode.data,
+            place=self.place.data, consent_contact=bool(self.consent_contact.data), channel=channel)
+
+
+class OnBehalfForm(RequestForm):
+    channel = DutchRadio("Hoe kwam de hulpvraag binnen?", what="hoe de vraag binnenkwam", default=PHONE,
+                         choices=options([(PHONE, CHANNEL_LABELS[PHONE].capitalize()),
+                                          (VISIT, CHANNEL_LABELS[VISIT].capitalize())]))
+    consent_contact = BooleanField(
+        "De inwoner geeft toestemming: de helper mag naam, straat en telefoonnummer zien",
+        description="Vraag het hardop. Pas nadat de helper ja heeft gezegd.")
+
+
+class NewResidentForm(Form):
+    """A resident without an account, recorded during the call."""
+    first_name = StringField("Voornaam", validators=[required("de voornaam"), max_length(80)])
+    last_name = StringField("Achternaam", validators=[required("de achternaam"), max_length(120)])
+    phone = StringField("Telefoonnummer", validators=[optional(), phone_format], render_kw={"type": "tel"})
+    street = StringField("Straat", validators=[required("de straat"), max_length(120)])
+    house_number = StringField("Huisnummer", validators=[required("het huisnummer"), max_length(12)])
+    postcode = StringField("Postcode", validators=[optional(), postcode_format])
+
+
+def _split_fields():
+    fields = {}
+    party_choices = options([("", "– kies –")] + list(PARTIES.items()))
+    for q, text in FIVE_QUESTIONS.items():
+        fields[f"note_{q}"] = TextAreaField(f"{q}. {text}", validators=[max_length(MAX_SPLIT_NOTE)],
+                                            render_kw={"rows": 2})
+        fields[f"party_{q}"] = DutchSelect(f"Wie neemt dit op zich? (vraag {q})", what="een partij",
+                                           choices=party_choices, validate_choice=False)
+    return fields
+
+
+RoleSplitForm = type("RoleSplitForm", (Form,), _split_fields())
+RoleSplitForm.__doc__ = "The Schijf van Vijf: five notes, each with the party that takes it on."
+
+
+def role_split_answers(form) -> dict[int, tuple[str, str]]:
+    return {q: (form[f"note_{q}"].data or "", form[f"party_{q}"].data or "") for q in FIVE_QUESTIONS}
+
+
+class NoteForm(Form):
+    note = TextAreaField("Toelichting (niet verplicht)", validators=[max_length(1000)], render_kw={"rows": 2})
+
+
+class InfoForm(Form):
+    text = TextAreaField("Wat wilt u toevoegen?", validators=[max_length(1000)], render_kw={"rows": 3})
+
+
+class ReferForm(Form):
+    referred_to = StringField("Naar wie verwijst u door?", validators=[max_length(160)],
+                              description="Bijvoorbeeld: Wmo-loket gemeente Zeist, of Thuiszorg Heuvelrug")
+    referral_reason = TextAreaField("Waarom?", validators=[max_length(1000)], render_kw={"rows": 3})

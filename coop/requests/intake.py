@@ -1,0 +1,221 @@
+"""How a hulpvraag comes in: posted by the resident or recorded for them by the coordinator,
+and the Schijf van Vijf intake that records the case's role split.
+
+Every check happens before anything is added to the session, so a refused request writes
+nothing; the caller commits once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from coop.core import roles as R
+from coop.core.clock import LOCAL, local_now
+from coop.core.errors import DomainError
+from coop.core.models import TaskCategory, User
+from coop.core.validation import normalise_postcode
+from coop.extensions import db
+from coop.requests.models import (CANCELLED, CHANNEL_LABELS, FIVE_QUESTIONS, PARTIES, PARTS_OF_DAY,
+                                  RECURRENCE_LABELS, URGENCIES, WEB, HelpRequest, RoleSplitLine)
+from coop.requests.service import add_event
+
+MAX_DESCRIPTION = 1000
+MAX_SPLIT_NOTE = 500
+DAY, WINDOW, FLEXIBLE = "day", "window", "flexible"
+WHEN_KINDS = (DAY, WINDOW, FLEXIBLE)
+
+
+@dataclass
+class RequestInput:
+    """What the posting form collected, already typed (dates, times, booleans)."""
+    category_id: object
+    description: str
+    when: str
+    urgency: str
+    recurrence: str = "once"
+    on_date: date | None = None
+    part_of_day: str | None = None
+    start_time: time | None = None
+    end_time: time | None = None
+    own_address: bool = True
+    street: str | None = None
+    house_number: str | None = None
+    postcode: str | None = None
+    place: str | None = None
+    consent_contact: bool = False
+    channel: str = WEB
+
+
+def _category(village_id: int, raw) -> TaskCategory:
+    try:
+        category = db.session.get(TaskCategory, int(raw))
+    except (TypeError, ValueError):
+        category = None
+    if category is None or category.village_id != village_id or not category.active:
+        raise DomainError("Kies een soort hulp uit de lijst.", "category_id")
+    return category
+
+
+def _description(text: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise DomainError("Schrijf in een paar woorden waarmee u hulp wilt.", "description")
+    if len(text) > MAX_DESCRIPTION:
+        raise DomainError(f"Gebruik hoogstens {MAX_DESCRIPTION} tekens; de rest kunt u telefonisch vertellen.",
+                          "description")
+    return text
+
+
+def _when(data: RequestInput) -> dict:
+    """The columns for 'when', judged against today in Europe/Amsterdam."""
+    if data.when not in WHEN_KINDS:
+        raise DomainError("Kies wanneer u hulp wilt.", "when")
+    if data.recurrence not in RECURRENCE_LABELS:
+        raise DomainError("Kies of het eenmalig is of vaker.", "recurrence")
+    if data.when == FLEXIBLE:
+        return {"flexible": True, "on_date": None, "part_of_day": None, "window_start": None, "window_end": None}
+    if data.on_date is None:
+        raise DomainError("Vul de datum in.", "on_date")
+    today = local_now().date()
+    if data.on_date < today:
+        raise DomainError("Deze datum is al voorbij. Kies vandaag of een dag later.", "on_date")
+    if data.when == DAY:
+        if data.part_of_day not in PARTS_OF_DAY:
+            raise DomainError("Kies een dagdeel: ochtend, middag of avond.", "part_of_day")
+        return {"flexible": False, "on_date": data.on_date, "part_of_day": data.part_of_day,
+                "window_start": None, "window_end": None}
+    if data.start_time is None:
+        raise DomainError("Vul de begintijd in.", "start_time")
+    if data.end_time is None:
+        raise DomainError("Vul de eindtijd in.", "end_time")
+    if data.end_time <= data.start_time:
+        raise DomainError("De eindtijd moet na de begintijd liggen.", "end_time")
+    start = datetime.combine(data.on_date, data.start_time, tzinfo=LOCAL)
+    end = datetime.combine(data.on_date, data.end_time, tzinfo=LOCAL)
+    if end <= local_now():
+        raise DomainError("Deze tijd is vandaag al voorbij. Kies een latere tijd of dag.", "start_time")
+    return {"flexible": False, "on_date": data.on_date, "part_of_day": None,
+            "window_start": start, "window_end": end}
+
+
+def _where(data: RequestInput, resident: User) -> dict:
+    if data.own_address:
+        if not resident.street:
+            raise DomainError("Er staat nog geen adres bij ons bekend. Vul hieronder het adres in.", "street")
+        return {"street": resident.street, "house_number": resident.house_number, "postcode": resident.postcode,
+                "place": resident.place, "lat": resident.lat, "lon": resident.lon}
+    street, number = (data.street or "").strip(), (data.house_number or "").strip()
+    if not street:
+        raise DomainError("Vul de straat in.", "street")
+    if len(street) > 120:
+        raise DomainError("Gebruik hier hoogstens 120 tekens.", "street")
+    if not number:
+        raise DomainError("Vul het huisnummer in.", "house_number")
+    if len(number) > 12:
+        raise DomainError("Gebruik hier hoogstens 12 tekens.", "house_number")
+    place = (data.place or "").strip() or resident.village.name
+    if len(place) > 80:
+        raise DomainError("Gebruik hier hoogstens 80 tekens.", "place")
+    postcode = normalise_postcode(data.postcode) if (data.postcode or "").strip() else None
+    # Another address has no coordinates yet; the map feature geocodes or the coordinator pins it.
+    return {"street": street, "house_number": number, "postcode": postcode, "place": place,
+            "lat": None, "lon": None}
+
+
+def _by_token(token: str) -> HelpRequest | None:
+    return db.session.scalar(select(HelpRequest).where(HelpRequest.form_token == token))
+
+
+def _check_token(token: str | None, resident: User) -> HelpRequest | None:
+    """The request this form already made, if any (a double submit), else None."""
+    token = (token or "").strip()
+    if not (16 <= len(token) <= 64):
+        raise DomainError("Het formulier is verlopen. Laad de pagina opnieuw en probeer het nog eens.")
+    existing = _by_token(token)
+    if existing is not None and existing.resident_id != resident.id:
+        raise DomainError("Het formulier is verlopen. Laad de pagina opnieuw en probeer het nog eens.")
+    return existing
+
+
+def _check_actor(resident: User, by: User) -> None:
+    if by.id == resident.id:
+        return
+    if not by.has_role(R.COORDINATOR, R.ADMIN) or by.village_id != resident.village_id:
+        raise DomainError("U kunt alleen voor uzelf een hulpvraag plaatsen.")
+
+
+def post_request(resident: User, data: RequestInput, *, by: User, form_token: str | None) -> tuple[HelpRequest, bool]:
+    """Record a hulpvraag for `resident`, posted by themselves or by the coordinator for them.
+
+    Returns (request, created). The same form posted twice returns the first request and
+    creates nothing (idempotent by the form's one-time token).
+    """
+    existing = _check_token(form_token, resident)
+    if existing is not None:
+        return existing, False
+    _check_actor(resident, by)
+    if data.channel not in CHANNEL_LABELS:
+        raise DomainError("Kies hoe de hulpvraag binnenkwam.", "channel")
+    category = _category(resident.village_id, data.category_id)
+    description = _description(data.description)
+    if data.urgency not in URGENCIES:
+        raise DomainError("Kies hoe snel u hulp nodig hebt.", "urgency")
+    request = HelpRequest(
+        village_id=resident.village_id, resident=resident, category=category, description=description,
+        urgency=data.urgency, recurrence=data.recurrence, consent_contact=bool(data.consent_contact),
+        entered_by_id=by.id, channel=data.channel, form_token=form_token.strip(),
+        **_when(data), **_where(data, resident))
+    try:
+        with db.session.begin_nested():
+            db.session.add(request)
+            db.session.flush()
+    except IntegrityError:
+        # The same form won a race in another worker a moment ago: show that one.
+        existing = _by_token(form_token.strip())
+        if existing is None or existing.resident_id != resident.id:
+            raise
+        return existing, False
+    note = "" if by.id == resident.id else \
+        f"ingevoerd door {by.full_name} namens {resident.full_name} ({CHANNEL_LABELS[data.channel]})"
+    add_event(request, by, "posted", note, to_status=request.status)
+    return request, True
+
+
+def record_role_split(request: HelpRequest, answers: dict[int, tuple[str, str]], *, by: User) -> None:
+    """Store the Schijf van Vijf: per question a short note and the party that takes it on.
+
+    A note needs a party and a party needs a note; at least one question is answered.
+    """
+    if request.status == CANCELLED or request.anonymised_at is not None:
+        raise DomainError("Deze hulpvraag is afgesloten; de rolverdeling kan niet meer worden aangepast.")
+    cleaned: dict[int, tuple[str, str]] = {}
+    for question in FIVE_QUESTIONS:
+        note, party = answers.get(question, ("", ""))
+        note, party = (note or "").strip(), (party or "").strip()
+        if len(note) > MAX_SPLIT_NOTE:
+            raise DomainError(f"Gebruik hier hoogstens {MAX_SPLIT_NOTE} tekens.", f"note_{question}")
+        if party and party not in PARTIES:
+            raise DomainError("Kies een partij uit de lijst.", f"party_{question}")
+        if note and not party:
+            raise DomainError("Kies wie dit op zich neemt.", f"party_{question}")
+        if party and not note:
+            raise DomainError("Schrijf kort op wat er gebeurt.", f"note_{question}")
+        if note:
+            cleaned[question] = (note, party)
+    if not cleaned:
+        raise DomainError("Vul minstens één van de vijf vragen in.")
+    had_lines = bool(request.role_split)
+    lines = {line.question: line for line in request.role_split}
+    for question, line in lines.items():
+        if question not in cleaned:
+            request.role_split.remove(line)
+    for question, (note, party) in cleaned.items():
+        if question in lines:
+            lines[question].note, lines[question].party = note, party
+        else:
+            request.role_split.append(RoleSplitLine(question=question, note=note, party=party))
+    add_event(request, by, "role_split",
+              "Schijf van Vijf bijgewerkt" if had_lines else "Schijf van Vijf vastgelegd")

@@ -1,0 +1,235 @@
+"""Hulpvragen: the resident's form and own list, the coordinator's inbox, intake and steps."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from coop.core import audit, registry, roles as R
+from coop.core.guard import get_in_village_or_404, roles_required
+from coop.core.models import TaskCategory, User
+from coop.core.web import client_ip, run
+from coop.extensions import db
+from coop.people import service as people
+from coop.requests import intake, queries, service
+from coop.requests.forms import (InfoForm, NewResidentForm, NoteForm, OnBehalfForm, ReferForm, RequestForm,
+                                 RoleSplitForm, new_token, options, role_split_answers)
+from coop.requests.models import FIVE_QUESTIONS, PARTIES, STATUS_LABELS, HelpRequest
+
+bp = Blueprint("requests", __name__)
+STAFF = (R.COORDINATOR, R.ADMIN)
+# The coordinator's step buttons; matching is done from a proposal, referring has its own form.
+STEP_BUTTONS = {"start_intake": "Gesprek starten", "start_search": "Helper zoeken", "complete": "Afronden",
+                "reopen": "Opnieuw zoeken", "cancel": "Annuleren"}
+
+
+def _is_staff() -> bool:
+    return current_user.has_role(*STAFF)
+
+
+def _load(request_id: int) -> HelpRequest:
+    """The request, if it is in the user's village and the user may see it (else 404)."""
+    req = get_in_village_or_404(HelpRequest, request_id)
+    if not _is_staff() and req.resident_id != current_user.id:
+        abort(404)
+    return req
+
+
+def _categories(village_id: int) -> list[TaskCategory]:
+    return list(db.session.scalars(select(TaskCategory).where(
+        TaskCategory.village_id == village_id, TaskCategory.active).order_by(TaskCategory.sort_order)))
+
+
+def _prepare(form: RequestForm, village_id: int) -> RequestForm:
+    form.category_id.choices = options((c.id, c.name) for c in _categories(village_id))
+    if request.method == "GET":
+        form.form_token.data = new_token()
+    return form
+
+
+def _post(form: RequestForm, for_resident: User, channel: str, template: str):
+    """Shared by the resident's form and the phone intake: validate, post once, confirm."""
+    if form.validate_on_submit():
+        holder = {}
+
+        def action():
+            holder["req"], holder["created"] = intake.post_request(
+                for_resident, form.to_input(channel), by=current_user, form_token=form.form_token.data)
+        if run(form, action):
+            if not holder["created"]:
+                flash("Deze hulpvraag was al verstuurd; hieronder staat hij.", "info")
+            return redirect(url_for("requests.confirmation", request_id=holder["req"].id))
+    return render_template(template, form=form, resident=for_resident), 422 if form.errors or form.form_errors else 200
+
+
+@bp.route("/hulp-vragen", methods=["GET", "POST"])
+@roles_required(R.RESIDENT)
+def new():
+    form = _prepare(RequestForm(), current_user.village_id)
+    return _post(form, current_user, "web", "requests/new.html")
+
+
+@bp.get("/hulpvragen/<int:request_id>/verstuurd")
+@roles_required(R.RESIDENT, *STAFF)
+def confirmation(request_id: int):
+    return render_template("requests/confirmation.html", req=_load(request_id), when=service.when_text)
+
+
+@bp.get("/mijn-hulpvragen")
+@roles_required(R.RESIDENT)
+def mine():
+    return render_template("requests/mine.html", requests=queries.own_requests(current_user.id),
+                           when=service.when_text)
+
+
+@bp.route("/hulpvragen/namens", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def on_behalf_pick():
+    """Find the resident who called, or record them first (many have no e-mail)."""
+    text = request.args.get("zoek", "").strip()[:80]
+    found = people.search_people(current_user.village_id, text, R.RESIDENT) if text else []
+    form = NewResidentForm()
+    if form.validate_on_submit():
+        holder = {}
+
+        def action():
+            holder["person"] = people.create_person(
+                village=current_user.village, first_name=form.first_name.data, last_name=form.last_name.data,
+                phone=form.phone.data, street=form.street.data, house_number=form.house_number.data,
+                postcode=form.postcode.data, by=current_user)
+        if run(form, action, "De inwoner is vastgelegd. Vul nu de hulpvraag in."):
+            return redirect(url_for("requests.on_behalf", resident_id=holder["person"].id))
+    return (render_template("requests/on_behalf_pick.html", form=form, text=text, found=found),
+            422 if form.errors or form.form_errors else 200)
+
+
+@bp.route("/hulpvragen/namens/<int:resident_id>", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def on_behalf(resident_id: int):
+    resident = get_in_village_or_404(User, resident_id)
+    if not resident.has_role(R.RESIDENT):
+        abort(404)
+    form = _prepare(OnBehalfForm(), resident.village_id)
+    return _post(form, resident, form.channel.data or "phone", "requests/on_behalf.html")
+
+
+@bp.get("/hulpvragen")
+@roles_required(*STAFF)
+def inbox():
+    f = queries.InboxFilter.from_args(request.args)
+    village_id = current_user.village_id
+    return render_template("requests/inbox.html", requests=queries.inbox(village_id, f), f=f,
+                           counts=queries.counts_per_status(village_id), categories=_categories(village_id),
+                           waited_choices=queries.WAITED_CHOICES, status_labels=STATUS_LABELS)
+
+
+@bp.get("/hulpvragen/<int:request_id>")
+@roles_required(R.RESIDENT, *STAFF)
+def show(request_id: int):
+    req = _load(request_id)
+    if _is_staff():
+        audit.record("request.viewed", actor=current_user, subject=req.resident, ip=client_ip(),
+                     detail=f"hulpvraag {req.id}")
+        db.session.commit()
+        actions = [a for a in service.allowed_actions(req) if a in STEP_BUTTONS]
+        return render_template("requests/show.html", req=req, when=service.when_text, actions=actions,
+                               buttons=STEP_BUTTONS, can_refer="refer" in service.allowed_actions(req),
+                               note_form=NoteForm(), info_form=InfoForm(), event_label=service.event_label)
+    return render_template("requests/show_resident.html", req=req, when=service.when_text,
+                           info_form=InfoForm(), note_form=NoteForm(), event_label=service.event_label,
+                           can_cancel=req.status in service.RESIDENT_CANCELLABLE)
+
+
+@bp.post("/hulpvragen/<int:request_id>/stap/<action>")
+@roles_required(*STAFF)
+def step(request_id: int, action: str):
+    req = _load(request_id)
+    if action not in STEP_BUTTONS:
+        abort(404)
+    form = NoteForm()
+    if form.validate_on_submit():
+        run(None, lambda: service.apply_transition(req, action, by=current_user, note=form.note.data or ""),
+            f"De hulpvraag is nu '{STATUS_LABELS[service.TRANSITIONS[action].target]}'.")
+    else:
+        flash(" ".join(form.note.errors) or "Dat ging niet goed; probeer het opnieuw.", "error")
+    return redirect(url_for("requests.show", request_id=req.id))
+
+
+@bp.route("/hulpvragen/<int:request_id>/doorverwijzen", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def refer(request_id: int):
+    req = _load(request_id)
+    form = ReferForm()
+    if form.validate_on_submit():
+        if run(form, lambda: service.refer(req, by=current_user, to=form.referred_to.data,
+                                           reason=form.referral_reason.data), "De hulpvraag is doorverwezen."):
+            return redirect(url_for("requests.show", request_id=req.id))
+    return render_template("requests/refer.html", req=req, form=form), 422 if form.errors or form.form_errors else 200
+
+
+@bp.route("/hulpvragen/<int:request_id>/schijf-van-vijf", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def role_split(request_id: int):
+    req = _load(request_id)
+    form = RoleSplitForm()
+    if request.method == "GET":
+        for line in req.role_split:
+            form[f"note_{line.question}"].data = line.note
+            form[f"party_{line.question}"].data = line.party or ""
+    if form.validate_on_submit():
+        if run(form, lambda: intake.record_role_split(req, role_split_answers(form), by=current_user),
+               "De Schijf van Vijf is opgeslagen."):
+            return redirect(url_for("requests.show", request_id=req.id))
+    return (render_template("requests/role_split.html", req=req, form=form, questions=FIVE_QUESTIONS),
+            422 if form.errors or form.form_errors else 200)
+
+
+@bp.get("/hulpvragen/<int:request_id>/afspraken")
+@roles_required(R.RESIDENT, *STAFF)
+def agreement(request_id: int):
+    """The role split on one page, to print for the kitchen table."""
+    req = _load(request_id)
+    return render_template("requests/agreement.html", req=req, when=service.when_text,
+                           questions=FIVE_QUESTIONS, parties=PARTIES)
+
+
+@bp.post("/hulpvragen/<int:request_id>/aanvullen")
+@roles_required(R.RESIDENT, *STAFF)
+def add_info(request_id: int):
+    req = _load(request_id)
+    form = InfoForm()
+    if form.validate_on_submit():
+        run(None, lambda: service.add_information(req, by=current_user, text=form.text.data),
+            "Dank u wel, uw aanvulling is bewaard.")
+    else:
+        flash(" ".join(form.text.errors) or "Dat ging niet goed; probeer het opnieuw.", "error")
+    return redirect(url_for("requests.show", request_id=req.id))
+
+
+@bp.post("/hulpvragen/<int:request_id>/intrekken")
+@roles_required(R.RESIDENT)
+def withdraw(request_id: int):
+    req = _load(request_id)
+    form = NoteForm()
+    if form.validate_on_submit():
+        run(None, lambda: service.cancel_by_resident(req, by=current_user, note=form.note.data or ""),
+            "Uw hulpvraag is ingetrokken.")
+    else:
+        flash(" ".join(form.note.errors) or "Dat ging niet goed; probeer het opnieuw.", "error")
+    return redirect(url_for("requests.show", request_id=req.id))
+
+
+def _coordinator_panel(user):
+    return {"counts": queries.counts_per_status(user.village_id),
+            "urgent": queries.most_urgent(user.village_id, 5)}
+
+
+def _resident_panel(user):
+    return {"mine": [r for r in queries.own_requests(user.id) if r.is_open][:3]}
+
+
+registry.nav_link("Hulpvragen", "requests.inbox", R.COORDINATOR, order=10)
+registry.nav_link("Hulp vragen", "requests.new", R.RESIDENT, order=10)
+registry.nav_link("Mijn hulpvragen", "requests.mine", R.RESIDENT, order=11)
+registry.home_panel("requests/panels/coordinator.html", R.COORDINATOR, order=10, context=_coordinator_panel)
+registry.home_panel("requests/panels/resident.html", R.RESIDENT, order=10, context=_resident_panel)

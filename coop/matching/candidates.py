@@ -187,6 +187,13 @@ def fetch_slots(ids: list[int], day: date | None) -> dict[int, list]:
     return slots
 
 
+def _resident_first_name(req: HelpRequest) -> str:
+    # One narrow query unless the resident is loaded already (loading a User also loads its roles).
+    if "resident" in req.__dict__:
+        return req.resident.first_name
+    return db.session.scalar(select(User.first_name).where(User.id == req.resident_id)) or ""
+
+
 def rank_for(req: HelpRequest, *, helper_id: int | None = None, limit: int = 25) -> Ranking:
     """The ranked candidates for a request (at most 3 queries once the request is loaded)."""
     point = request_point(req)
@@ -197,6 +204,6 @@ def rank_for(req: HelpRequest, *, helper_id: int | None = None, limit: int = 25)
     distances = {r.id: distance_km(point, (r.lat, r.lon)) for r in good + bad}
     slots = fetch_slots([r.id for r in good], when.day)
     ranked, ineligible = rules.rank(good + bad, distances, slots, when, category_info(req.category),
-                                    req.resident.first_name, when.day or local_now().date(),
+                                    _resident_first_name(req), when.day or local_now().date(),
                                     current_app.config["VOG_VALID_YEARS"], limit=limit)
     return Ranking(ranked, ineligible, True)

@@ -8,6 +8,9 @@ from coop.extensions import db
 
 
 def init_app(app: Flask) -> None:
+    from coop.geo.cli import import_gazetteer
+    app.cli.add_command(import_gazetteer)
+
     @app.cli.command("demo")
     def demo_command():
         """Build the demo village Austerlitz (only when it does not exist yet)."""

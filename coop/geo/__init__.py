@@ -1,0 +1,1 @@
+"""Places: distances, addresses to coordinates (offline gazetteer or online services), maps."""

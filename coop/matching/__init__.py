@@ -1,0 +1,1 @@
+"""Matching: ranked candidates for a hulpvraag, the maps, and proposals helpers accept or decline."""

@@ -1,0 +1,41 @@
+"""Forms of matching: propose, decline with a reason, set the pin, weekly slots and absences."""
+from __future__ import annotations
+
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField
+from wtforms.validators import InputRequired, Optional
+
+from coop.core.forms import Form, max_length, required
+
+
+DAY_NAMES = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+
+
+class ProposeForm(Form):
+    helper_id = IntegerField("Helper", validators=[InputRequired(message="Kies een helper.")])
+    by_phone = BooleanField("Al telefonisch afgesproken (meteen gekoppeld)")
+    note = TextAreaField("Notitie voor de helper (mag leeg)", validators=[Optional(), max_length(1000)])
+
+
+class DeclineForm(Form):
+    reason = TextAreaField("Waarom lukt het niet?", validators=[required("kort waarom het niet lukt"), max_length(500)])
+
+
+class PinForm(Form):
+    lat = StringField("Breedtegraad", validators=[required("de breedtegraad")])
+    lon = StringField("Lengtegraad", validators=[required("de lengtegraad")])
+
+
+class SlotForm(Form):
+    weekday = SelectField("Dag", choices=[(str(i), name) for i, name in enumerate(DAY_NAMES)],
+                          validators=[InputRequired(message="Kies een dag.")])
+    start = TimeField("Van", validators=[InputRequired(message="Vul in vanaf hoe laat.")])
+    end = TimeField("Tot", validators=[InputRequired(message="Vul in tot hoe laat.")])
+
+
+class AbsenceForm(Form):
+    starts_on = DateField("Van", validators=[InputRequired(message="Vul de eerste dag in.")])
+    ends_on = DateField("Tot en met", validators=[InputRequired(message="Vul de laatste dag in.")])
+    note = StringField("Waarom (mag leeg, bijvoorbeeld vakantie)", validators=[Optional(), max_length(200)])
+
+
+

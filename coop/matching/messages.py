@@ -1,0 +1,34 @@
+"""How matching's follow-ups are written (in-app and mail): a new proposal, a made match."""
+from __future__ import annotations
+
+from flask import render_template, url_for
+
+from coop.core.outbox import Message, message_builder
+from coop.extensions import db
+from coop.matching.models import Proposal
+
+
+def _context(row) -> dict:
+    from coop.matching.service import helper_view
+    proposal = db.session.get(Proposal, row.payload["proposal_id"])
+    user = row.recipient
+    return {"user": user, "village": user.village, "proposal": proposal, "view": helper_view(proposal),
+            "url": url_for("matching.proposal", proposal_id=proposal.id, _external=True),
+            "home": url_for("core.home", _external=True)}
+
+
+@message_builder("proposal.new")
+def proposal_new(row) -> Message:
+    ctx = _context(row)
+    return Message(subject=f"Wilt u helpen met {ctx['view']['task'].lower()}?",
+                   text=render_template("mail/matching_proposal_new.txt", **ctx),
+                   html=render_template("mail/matching_proposal_new.html", **ctx))
+
+
+@message_builder("request.matched")
+def request_matched(row) -> Message:
+    ctx = _context(row)
+    ctx["to_resident"] = row.payload.get("to") == "resident"
+    subject = "Er is een helper voor uw vraag" if ctx["to_resident"] else "U bent gekoppeld: dank u wel!"
+    return Message(subject=subject, text=render_template("mail/matching_request_matched.txt", **ctx),
+                   html=render_template("mail/matching_request_matched.html", **ctx))

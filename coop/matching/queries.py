@@ -1,0 +1,51 @@
+"""Read-side SQL for the maps: points as plain rows (one query per group), no ORM objects."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from coop.core import roles as R
+from coop.core.models import TaskCategory, User, UserRole
+from coop.extensions import db
+from coop.people.models import ProfessionalProfile, VolunteerProfile
+from coop.requests.models import OPEN_STATUSES, STATUS_LABELS, URGENCY_LABELS, HelpRequest
+
+SNIPPET = 140
+
+
+def request_points(village_id: int, url_prefix: str, limit: int = 20000) -> list[list]:
+    """[lat, lon, id, status, urgency, title, text, url, status label, urgency label] per open request."""
+    resident = User.__table__.alias("resident")
+    lat = func.coalesce(HelpRequest.lat, resident.c.lat)
+    lon = func.coalesce(HelpRequest.lon, resident.c.lon)
+    stmt = (select(lat, lon, HelpRequest.id, HelpRequest.status, HelpRequest.urgency, TaskCategory.name,
+                   resident.c.first_name, func.substr(HelpRequest.description, 1, SNIPPET))
+            .join(resident, resident.c.id == HelpRequest.resident_id)
+            .join(TaskCategory, TaskCategory.id == HelpRequest.category_id)
+            .where(HelpRequest.village_id == village_id, HelpRequest.status.in_(OPEN_STATUSES),
+                   lat.is_not(None), lon.is_not(None))
+            .order_by(HelpRequest.id).limit(limit))
+    return [[round(la, 6), round(lo, 6), rid, status, urgency, f"{cat} – {first}", text or "",
+             f"{url_prefix}{rid}/koppelen", STATUS_LABELS[status], URGENCY_LABELS[urgency]]
+            for la, lo, rid, status, urgency, cat, first, text in db.session.execute(stmt)]
+
+
+def helper_points(village_id: int, url_prefix: str, limit: int = 20000) -> list[list]:
+    """[lat, lon, id, kind, name, detail, url] per volunteer or professional with a place."""
+    is_pro = select(UserRole.user_id).where(UserRole.user_id == User.id, UserRole.role == R.PROFESSIONAL).exists()
+    stmt = (select(User.lat, User.lon, User.id, User.first_name, User.last_name, is_pro,
+                   ProfessionalProfile.discipline, VolunteerProfile.radius_km, VolunteerProfile.paused)
+            .outerjoin(VolunteerProfile, VolunteerProfile.user_id == User.id)
+            .outerjoin(ProfessionalProfile, ProfessionalProfile.user_id == User.id)
+            .where(User.village_id == village_id, User.active, User.lat.is_not(None), User.lon.is_not(None),
+                   (VolunteerProfile.user_id.is_not(None)) | (ProfessionalProfile.user_id.is_not(None)))
+            .order_by(User.id).limit(limit))
+    rows = []
+    for lat, lon, uid, first, last, pro, discipline, radius, paused in db.session.execute(stmt):
+        if pro and discipline:
+            kind, detail = "professional", f"zorgprofessional, {discipline}"
+        else:
+            kind = "volunteer"
+            detail = "vrijwilliger" + (", staat op pauze" if paused else "") + \
+                (f", helpt tot {radius:g} km".replace(".", ",") if radius else "")
+        rows.append([round(lat, 6), round(lon, 6), uid, kind, f"{first} {last}", detail, f"{url_prefix}{uid}"])
+    return rows

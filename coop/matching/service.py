@@ -1,0 +1,221 @@
+"""Proposals: the coordinator proposes, the helper accepts or declines, the coordinator may
+withdraw and propose again. The proposal's lifecycle is one table (TRANSITIONS); the request's
+status only moves through coop.requests.service (mark_matched, reopen).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from coop.core import audit, outbox
+from coop.core.clock import local_now, now
+from coop.core.errors import DomainError
+from coop.core.models import User
+from coop.extensions import db
+from coop.geo.distance import distance_km
+from coop.matching import candidates, rules
+from coop.matching.models import ACCEPTED, DECLINED, OPEN, PROPOSED, STATUS_LABELS, WITHDRAWN, Proposal
+from coop.requests import service as requests
+from coop.requests.models import MATCHED, SEARCHING, STATUS_LABELS as REQUEST_LABELS, HelpRequest
+
+
+@dataclass(frozen=True)
+class Step:
+    sources: frozenset[str]
+    target: str
+
+
+TRANSITIONS = {
+    "accept": Step(frozenset({PROPOSED}), ACCEPTED),
+    "decline": Step(frozenset({PROPOSED}), DECLINED),
+    "withdraw": Step(frozenset({PROPOSED, ACCEPTED}), WITHDRAWN),
+}
+
+
+def _apply(proposal: Proposal, action: str) -> str:
+    """Move the proposal along `action`; a stale click (already answered) changes nothing."""
+    step = TRANSITIONS[action]
+    if proposal.status not in step.sources:
+        raise DomainError(f"Dit voorstel is al {STATUS_LABELS[proposal.status]}; er is niets veranderd.")
+    source = proposal.status
+    proposal.status = step.target
+    if action == "withdraw":
+        proposal.withdrawn_at = now()
+    else:
+        proposal.answered_at = now()
+    return source
+
+
+def helper_problems(req: HelpRequest, helper: User) -> list[str]:
+    """Why `helper` cannot be proposed for `req` (empty: they can)."""
+    point = candidates.request_point(req)
+    if point is None:
+        return ["de plek van de hulpvraag is nog niet bekend: zet eerst de pin op de kaart"]
+    good, bad = candidates.fetch_rows(req, point, helper_id=helper.id)
+    rows = good + bad
+    if not rows:
+        return ["is geen vrijwilliger of zorgprofessional in dit dorp"]
+    row = rows[0]
+    day = candidates.request_day(req)
+    problems = rules.ineligibility(row, candidates.category_info(req.category), day,
+                                   current_app.config["VOG_VALID_YEARS"])
+    if row.lat is None or row.lon is None:
+        problems.append("adres van de helper heeft nog geen plek op de kaart")
+    elif distance_km(point, (row.lat, row.lon)) > row.radius_km:
+        problems.append(f"woont buiten de eigen straal van {rules.km_text(row.radius_km)}")
+    return problems
+
+
+def propose(req: HelpRequest, helper: User, *, by: User, note: str = "", by_phone: bool = False) -> Proposal:
+    """Propose `helper` for `req` (or record a match agreed by phone: accepted at once).
+
+    Only for a request that is searching, a helper of the same village who is eligible now,
+    and at most one open proposal per helper per request.
+    """
+    if helper.village_id != req.village_id:
+        raise DomainError("Deze helper hoort niet bij dit dorp.", "helper_id")
+    if req.status != SEARCHING:
+        raise DomainError(f"Deze hulpvraag zoekt nu geen helper (hij is '{REQUEST_LABELS[req.status]}').")
+    if db.session.scalar(select(Proposal.id).where(Proposal.request_id == req.id, Proposal.helper_id == helper.id,
+                                                   Proposal.status.in_(OPEN))) is not None:
+        raise DomainError(f"Er staat al een voorstel open voor {helper.first_name}.", "helper_id")
+    problems = helper_problems(req, helper)
+    if problems:
+        raise DomainError(f"{helper.full_name} kan niet worden voorgesteld: {'; '.join(problems)}.", "helper_id")
+    proposal = Proposal(village_id=req.village_id, request=req, helper=helper, resident_id=req.resident_id,
+                        proposed_by_id=by.id, note=(note or "").strip()[:1000], by_phone=by_phone)
+    try:
+        with db.session.begin_nested():
+            db.session.add(proposal)
+    except IntegrityError:
+        raise DomainError(f"Er staat al een voorstel open voor {helper.first_name}.", "helper_id") from None
+    requests.add_event(req, by, "proposed", f"voorgesteld aan {helper.first_name}"
+                       + (" (telefonisch afgesproken)" if by_phone else ""))
+    audit.record("proposal.created", actor=by, subject=helper, detail=f"request {req.id}")
+    if by_phone:
+        _accept(proposal, by=by)
+    else:
+        for channel in (outbox.INAPP, outbox.MAIL):
+            outbox.queue("proposal.new", helper, channel=channel, subject=proposal,
+                         payload={"proposal_id": proposal.id})
+    return proposal
+
+
+def _locked_request(request_id: int) -> HelpRequest:
+    """Re-read the request under a row lock (PostgreSQL) so two accepts cannot both win."""
+    return db.session.execute(select(HelpRequest).where(HelpRequest.id == request_id)
+                              .with_for_update().execution_options(populate_existing=True)).scalar_one()
+
+
+def _accept(proposal: Proposal, *, by: User) -> None:
+    req = _locked_request(proposal.request_id)
+    if req.status != SEARCHING:
+        raise DomainError("Deze hulpvraag heeft al een helper gevonden. Dank u wel voor uw bereidheid!"
+                          if req.status == MATCHED else
+                          f"Deze hulpvraag zoekt geen helper meer (hij is '{REQUEST_LABELS[req.status]}').")
+    _apply(proposal, "accept")
+    requests.mark_matched(req, by=by, helper=proposal.helper)
+    # The other helpers asked for this request are told no more is needed.
+    for other in db.session.scalars(select(Proposal).where(
+            Proposal.request_id == req.id, Proposal.id != proposal.id, Proposal.status == PROPOSED)):
+        _apply(other, "withdraw")
+        outbox.cancel_for(other)
+    if req.resident.email:
+        outbox.queue("request.matched", req.resident, subject=proposal,
+                     payload={"proposal_id": proposal.id, "to": "resident"})
+    outbox.queue("request.matched", proposal.helper, subject=proposal,
+                 payload={"proposal_id": proposal.id, "to": "helper"})
+
+
+def accept(proposal: Proposal, *, by: User) -> None:
+    """The helper says yes: the request becomes matched; a second yes for it is refused."""
+    if proposal.helper_id != by.id:
+        raise DomainError("Dit voorstel is niet aan u gedaan.")
+    _accept(proposal, by=by)
+    audit.record("proposal.accepted", actor=by, subject=proposal.resident, detail=f"request {proposal.request_id}")
+
+
+def decline(proposal: Proposal, *, by: User, reason: str) -> None:
+    """The helper says no, with a reason the coordinator reads."""
+    if proposal.helper_id != by.id:
+        raise DomainError("Dit voorstel is niet aan u gedaan.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("Vertel kort waarom het niet lukt; dan kan de dorpsondersteuner verder zoeken.", "reason")
+    if len(reason) > 500:
+        raise DomainError("Gebruik hier hoogstens 500 tekens.", "reason")
+    _apply(proposal, "decline")
+    proposal.reason = reason
+    outbox.cancel_for(proposal, kinds=("proposal.new",))
+    requests.add_event(proposal.request, by, "proposal_declined", f"{by.first_name} kan niet: {reason}")
+
+
+def withdraw(proposal: Proposal, *, by: User, note: str = "") -> None:
+    """The coordinator takes a proposal back; an accepted one puts the request back to searching."""
+    source = _apply(proposal, "withdraw")
+    outbox.cancel_for(proposal)
+    req = proposal.request
+    requests.add_event(req, by, "proposal_withdrawn", f"voorstel aan {proposal.helper.first_name} ingetrokken")
+    if source == ACCEPTED and req.status == MATCHED:
+        requests.reopen(req, by=by, note=note or "helper teruggetrokken")
+
+
+def open_for_helper(helper: User) -> list[Proposal]:
+    return list(db.session.scalars(select(Proposal).where(
+        Proposal.helper_id == helper.id, Proposal.status.in_(OPEN)).order_by(Proposal.proposed_at.desc())))
+
+
+def for_request(req: HelpRequest) -> list[Proposal]:
+    return list(db.session.scalars(select(Proposal).where(Proposal.request_id == req.id)
+                                   .order_by(Proposal.proposed_at.desc())))
+
+
+def place_pin(req: HelpRequest, lat, lon, *, by: User) -> None:
+    """The coordinator sets where help is needed by clicking the map (no geocoder knew it)."""
+    from coop.geo.distance import check_coordinates
+    req.lat, req.lon = check_coordinates(lat, lon)
+    requests.add_event(req, by, "located", "plek op de kaart gezet")
+
+
+def locate(req: HelpRequest, *, by: User) -> bool:
+    """Look the request's address up; False (and nothing changed) when no geocoder knows it."""
+    from coop.geo.geocoders import Address, geocode
+    found = geocode(Address.of(req), req.village_id)
+    if found is None:
+        return False
+    req.lat, req.lon = found.lat, found.lon
+    requests.add_event(req, by, "located", f"plek gevonden via {found.source}")
+    return True
+
+
+
+
+def helper_view(proposal: Proposal) -> dict:
+    """What the helper may see of the request: first name, street, task and when before
+    accepting; full name, house number and phone after accepting, only with the resident's consent.
+    """
+    req, resident = proposal.request, proposal.request.resident
+    view = {"first_name": resident.first_name, "street": req.street or resident.street or "",
+            "task": req.category.name, "description": req.description, "when": when_text(req),
+            "full_name": None, "phone": None, "address": None}
+    if proposal.status == ACCEPTED and req.consent_contact:
+        view.update(full_name=resident.full_name, phone=resident.phone,
+                    address=req.address_line or resident.address_line)
+    return view
+
+
+def when_text(req: HelpRequest) -> str:
+    from flask_babel import format_date
+    from coop.matching.rules import PARTS
+    if req.window_start is not None:
+        from coop.core.clock import LOCAL
+        start = req.window_start.astimezone(LOCAL)
+        text = format_date(start.date(), "EEEE d MMMM") + f" vanaf {start:%H:%M}"
+        return text + (f" tot {req.window_end.astimezone(LOCAL):%H:%M}" if req.window_end else "")
+    if req.on_date is not None:
+        part = PARTS.get(req.part_of_day or "")
+        return format_date(req.on_date, "EEEE d MMMM") + (f", {part[2]}" if part else "")
+    return "flexibel, in overleg"

@@ -1,0 +1,185 @@
+"""Matching pages: candidates and map for one request, the village map, the helper's proposals,
+and the helper's availability. Thin: parse, call one service, render or redirect."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from coop.core import registry, roles as R
+from coop.core.forms import Form
+from coop.core.guard import get_in_village_or_404, roles_required
+from coop.core.models import User
+from coop.core.security import csp_nonce
+from coop.core.web import run
+from coop.extensions import db
+from coop.matching import availability, candidates, mapping, messages, service  # noqa: F401 (messages registers its builders)
+from coop.matching.forms import AbsenceForm, DeclineForm, PinForm, ProposeForm, SlotForm
+from coop.matching.models import Proposal
+from coop.people.models import Absence, WeeklySlot
+from coop.requests.models import HelpRequest
+
+bp = Blueprint("matching", __name__)
+STAFF = (R.COORDINATOR, R.ADMIN)
+
+
+def _match_page(req: HelpRequest, form=None, pin_form=None, status: int = 200):
+    ranking = candidates.rank_for(req)
+    return render_template(
+        "matching/match.html", req=req, ranking=ranking, form=form or ProposeForm(formdata=None),
+        pin_form=pin_form or PinForm(formdata=None), proposals=service.for_request(req),
+        map=mapping.request_map(req, ranking, csp_nonce()), when=service.when_text(req)), status
+
+
+@bp.get("/hulpvragen/<int:request_id>/koppelen")
+@roles_required(*STAFF)
+def match(request_id: int):
+    return _match_page(get_in_village_or_404(HelpRequest, request_id))
+
+
+@bp.post("/hulpvragen/<int:request_id>/voorstellen")
+@roles_required(*STAFF)
+def propose(request_id: int):
+    req = get_in_village_or_404(HelpRequest, request_id)
+    form = ProposeForm()
+    if form.validate_on_submit():
+        helper = db.session.get(User, form.helper_id.data)
+        if helper is None or helper.village_id != req.village_id:
+            form.helper_id.errors = ["Deze helper bestaat niet in uw dorp."]
+        elif run(form, lambda: service.propose(req, helper, by=current_user, note=form.note.data,
+                                               by_phone=form.by_phone.data),
+                 f"{helper.first_name} is gekoppeld." if form.by_phone.data
+                 else f"Het voorstel is naar {helper.first_name} gestuurd."):
+            return redirect(url_for("matching.match", request_id=req.id))
+    return _match_page(req, form=form, status=422)
+
+
+@bp.post("/voorstellen/<int:proposal_id>/intrekken")
+@roles_required(*STAFF)
+def withdraw(proposal_id: int):
+    proposal = get_in_village_or_404(Proposal, proposal_id)
+    if Form().validate_on_submit():
+        run(None, lambda: service.withdraw(proposal, by=current_user), "Het voorstel is ingetrokken.")
+    return redirect(url_for("matching.match", request_id=proposal.request_id))
+
+
+@bp.post("/hulpvragen/<int:request_id>/plek")
+@roles_required(*STAFF)
+def place_pin(request_id: int):
+    req = get_in_village_or_404(HelpRequest, request_id)
+    form = PinForm()
+    if form.validate_on_submit() and run(form, lambda: service.place_pin(req, form.lat.data, form.lon.data,
+                                                                       by=current_user),
+                                         "De plek staat op de kaart."):
+        return redirect(url_for("matching.match", request_id=req.id))
+    return _match_page(req, pin_form=form, status=422)
+
+
+@bp.post("/hulpvragen/<int:request_id>/adres-zoeken")
+@roles_required(*STAFF)
+def locate(request_id: int):
+    req = get_in_village_or_404(HelpRequest, request_id)
+    if Form().validate_on_submit():
+        if service.locate(req, by=current_user):
+            db.session.commit()
+            flash("Het adres is gevonden en staat op de kaart.", "success")
+        else:
+            db.session.commit()  # keeps only the geocoder's cached miss; the request is unchanged
+            flash("Dit adres kennen we niet. Klik op de kaart om de plek aan te wijzen.", "error")
+    return redirect(url_for("matching.match", request_id=req.id))
+
+
+@bp.get("/kaart")
+@roles_required(*STAFF)
+def village_map():
+    return render_template("matching/village_map.html",
+                           map=mapping.village_map(current_user.village, csp_nonce()))
+
+
+# --- the helper's side -------------------------------------------------------------------
+
+def _own_proposal(proposal_id: int) -> Proposal:
+    proposal = get_in_village_or_404(Proposal, proposal_id)
+    if proposal.helper_id != current_user.id:
+        abort(404)
+    return proposal
+
+
+@bp.get("/voorstellen")
+@roles_required(R.VOLUNTEER, R.PROFESSIONAL)
+def my_proposals():
+    return render_template("matching/my_proposals.html", proposals=service.open_for_helper(current_user),
+                           view=service.helper_view)
+
+
+@bp.get("/voorstellen/<int:proposal_id>")
+@roles_required(R.VOLUNTEER, R.PROFESSIONAL)
+def proposal(proposal_id: int, form=None, status=200):
+    item = _own_proposal(proposal_id)
+    return render_template("matching/proposal.html", proposal=item, view=service.helper_view(item),
+                           form=form or DeclineForm(formdata=None)), status
+
+
+@bp.post("/voorstellen/<int:proposal_id>/accepteren")
+@roles_required(R.VOLUNTEER, R.PROFESSIONAL)
+def accept(proposal_id: int):
+    item = _own_proposal(proposal_id)
+    if Form().validate_on_submit() and run(None, lambda: service.accept(item, by=current_user),
+                                           "Dank u wel! U bent gekoppeld."):
+        return redirect(url_for("matching.proposal", proposal_id=item.id))
+    return proposal(proposal_id, status=422)
+
+
+@bp.post("/voorstellen/<int:proposal_id>/afwijzen")
+@roles_required(R.VOLUNTEER, R.PROFESSIONAL)
+def decline(proposal_id: int):
+    item = _own_proposal(proposal_id)
+    form = DeclineForm()
+    if form.validate_on_submit() and run(form, lambda: service.decline(item, by=current_user, reason=form.reason.data),
+                                         "Dank u wel voor het laten weten."):
+        return redirect(url_for("matching.my_proposals"))
+    return proposal(proposal_id, form=form, status=422)
+
+
+@bp.route("/beschikbaarheid", methods=["GET", "POST"])
+@roles_required(R.VOLUNTEER, R.PROFESSIONAL)
+def my_availability():
+    slot_form, absence_form = SlotForm(prefix="slot"), AbsenceForm(prefix="absence")
+    which = request.form.get("which")
+    if which == "slot" and slot_form.validate_on_submit():
+        if run(slot_form, lambda: availability.add_slot(current_user, int(slot_form.weekday.data),
+                                                        slot_form.start.data, slot_form.end.data),
+               "De vaste tijd is toegevoegd."):
+            return redirect(url_for("matching.my_availability"))
+    elif which == "absence" and absence_form.validate_on_submit():
+        if run(absence_form, lambda: availability.add_absence(current_user, absence_form.starts_on.data,
+                                                              absence_form.ends_on.data, absence_form.note.data),
+               "Uw afwezigheid is opgeslagen."):
+            return redirect(url_for("matching.my_availability"))
+    failed = request.method == "POST"
+    return render_template("matching/availability.html", slot_form=slot_form, absence_form=absence_form,
+                           form=Form()), 422 if failed else 200
+
+
+@bp.post("/beschikbaarheid/<kind>/<int:item_id>/verwijderen")
+@roles_required(R.VOLUNTEER, R.PROFESSIONAL)
+def remove_availability(kind: str, item_id: int):
+    model = {"tijd": WeeklySlot, "afwezig": Absence}.get(kind)
+    if model is None:
+        abort(404)
+    item = db.session.get(model, item_id)
+    if item is None or item.user_id != current_user.id:
+        abort(404)
+    if Form().validate_on_submit():
+        run(None, lambda: availability.remove(current_user, item), "Verwijderd.")
+    return redirect(url_for("matching.my_availability"))
+
+
+def _helper_panel(user) -> dict:
+    return {"proposals": service.open_for_helper(user), "view": service.helper_view}
+
+
+registry.nav_link("Kaart", "matching.village_map", *STAFF, order=30)
+registry.nav_link("Voorstellen", "matching.my_proposals", R.VOLUNTEER, R.PROFESSIONAL, order=30)
+registry.nav_link("Beschikbaarheid", "matching.my_availability", R.VOLUNTEER, R.PROFESSIONAL, order=35)
+registry.home_panel("matching/panels/proposals.html", R.VOLUNTEER, R.PROFESSIONAL, order=10,
+                    context=_helper_panel)

@@ -1,0 +1,98 @@
+/* Markers, popups and radii for the folium maps (coop/geo/maps.py PointLayer).
+ * Loaded before folium's inline script. Popups are built with textContent: the data may hold
+ * anything a resident typed, and none of it ever becomes HTML. */
+(function () {
+  "use strict";
+  var maps = [];
+  L.Map.addInitHook(function () { maps.push(this); });
+
+  var LETTERS = { today: "!", week: "W", no_rush: "H", matched: "\u2713", volunteer: "V", professional: "P" };
+  var KEY = /^[a-z_]+$/;
+
+  function key(value) { return KEY.test(value) ? value : "other"; }
+
+  function pin(lat, lon, classes, letter, label) {
+    var icon = L.divIcon({ className: "coop-pin " + classes, html: "", iconSize: [26, 26] });
+    var marker = L.marker([lat, lon], { icon: icon, title: label, alt: label, keyboard: true });
+    marker.on("add", function () {
+      var el = marker.getElement();
+      if (el) { el.textContent = letter; el.setAttribute("aria-label", label); }
+    });
+    return marker;
+  }
+
+  function popup(title, lines, url, linkText) {
+    var box = document.createElement("div");
+    box.className = "coop-popup";
+    var heading = document.createElement("strong");
+    heading.textContent = title;
+    box.appendChild(heading);
+    lines.forEach(function (line) {
+      if (!line) { return; }
+      var p = document.createElement("p");
+      p.textContent = line;
+      box.appendChild(p);
+    });
+    if (url && url.charAt(0) === "/" && url.charAt(1) !== "/") {
+      var a = document.createElement("a");
+      a.href = url;
+      a.textContent = linkText;
+      box.appendChild(a);
+    }
+    return box;
+  }
+
+  var builders = {
+    // [lat, lon, id, status, urgency, title, text, url, status label, urgency label]
+    request: function (r) {
+      var state = r[3] === "matched" ? "matched" : key(r[4]);
+      var label = r[5] + " (" + r[9] + ", " + r[8] + ")";
+      return pin(r[0], r[1], "coop-pin--request coop-pin--" + state, LETTERS[state] || "H", label)
+        .bindPopup(popup(r[5], [r[9] + " \u00b7 " + r[8], r[6]], r[7], "Koppelen"));
+    },
+    // [lat, lon, id, kind, name, detail, url]
+    helper: function (r) {
+      var kind = key(r[3]);
+      return pin(r[0], r[1], "coop-pin--" + kind, LETTERS[kind] || "V", r[4])
+        .bindPopup(popup(r[4], [r[5]], r[6], "Bekijken"));
+    },
+    // [lat, lon, radius in metres, name]
+    radius: function (r) {
+      return L.circle([r[0], r[1]], { radius: r[2], className: "coop-radius", interactive: false });
+    },
+    // [lat, lon, title, text]
+    focus: function (r) {
+      return pin(r[0], r[1], "coop-pin--focus", "\u2605", r[2]).bindPopup(popup(r[2], [r[3]], null, ""));
+    }
+  };
+
+  function layer(kind, rows, cluster) {
+    var group = cluster ? L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false })
+                        : L.featureGroup();
+    var build = builders[kind];
+    var made = [];
+    for (var i = 0; i < rows.length; i++) { made.push(build(rows[i])); }
+    if (cluster) { group.addLayers(made); } else { made.forEach(function (m) { group.addLayer(m); }); }
+    return group;
+  }
+
+  /* Set-the-pin form: a click on the map fills the latitude and longitude fields. */
+  function pinForm() {
+    var form = document.querySelector("[data-pin-form]");
+    if (!form || !maps.length) { return; }
+    var map = maps[0];
+    var lat = form.querySelector("[name=lat]");
+    var lon = form.querySelector("[name=lon]");
+    var marker = null;
+    map.on("click", function (e) {
+      lat.value = e.latlng.lat.toFixed(6);
+      lon.value = e.latlng.lng.toFixed(6);
+      if (marker) { marker.setLatLng(e.latlng); } else {
+        marker = pin(e.latlng.lat, e.latlng.lng, "coop-pin--focus", "\u2605", "Gekozen plek").addTo(map);
+      }
+    });
+  }
+
+  window.CoopMap = { layer: layer, maps: maps };
+  document.addEventListener("DOMContentLoaded", pinForm);
+}());

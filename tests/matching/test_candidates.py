@@ -1,0 +1,78 @@
+"""Ranking from the database: SQL pre-filter agrees with the rules; at most 5 queries."""
+from __future__ import annotations
+
+from datetime import time, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from coop.core.clock import local_now
+from coop.core.models import TaskCategory
+from coop.matching import candidates
+from coop.people.models import Absence, HoursEntry, WeeklySlot
+from coop.people.service import ineligibility_reasons
+
+
+def test_ranked_with_reasons_and_ineligible_listed_apart(session, make, village, make_request):
+    good = make.volunteer(village, first_name="Goed", lat=52.081, lon=5.311)
+    expired = make.volunteer(village, first_name="Verlopen", vog_days_ago=4 * 365, lat=52.0805, lon=5.3105)
+    away = make.volunteer(village, first_name="Weg", lat=52.0802, lon=5.3102)
+    far = make.volunteer(village, first_name="Ver", lat=52.30, lon=5.31)  # ~24 km: outside 5 km
+    today = local_now().date()
+    session.add(Absence(user=away, starts_on=today - timedelta(days=1), ends_on=today + timedelta(days=1)))
+    session.add(WeeklySlot(user=good, weekday=today.weekday(), start=time(9), end=time(17)))
+    session.add(HoursEntry(village_id=village.id, helper_id=good.id, worked_on=today, hours=Decimal("3"),
+                           status="confirmed"))
+    session.flush()
+    req = make_request(on_date=today, part_of_day="afternoon")
+    ranking = candidates.rank_for(req)
+    assert [c.helper.id for c in ranking.candidates] == [good.id]
+    reasons = ranking.candidates[0].reasons
+    assert reasons[0].endswith(" km") and any(r.startswith("kan ") for r in reasons)
+    assert "3 van 10 uur deze maand" in reasons
+    apart = {c.helper.id: c.ineligible for c in ranking.ineligible}
+    assert apart[expired.id] == ["VOG verlopen"]
+    assert apart[away.id] == ["afwezig"]
+    assert far.id not in apart
+
+
+def test_trained_category_needs_competence(session, make, village, make_request):
+    volunteer = make.volunteer(village, first_name="Ongetraind")
+    ranking = candidates.rank_for(make_request("medicatie"))
+    assert [c.ineligible for c in ranking.ineligible if c.helper.id == volunteer.id] == [
+        ["niet bevoegd voor hulp bij medicijnen"]]
+
+
+def test_sql_prefilter_agrees_with_people_service(session, make, village, make_request):
+    helpers = [make.volunteer(village), make.volunteer(village, approved=False),
+               make.volunteer(village, vog_days_ago=None), make.volunteer(village, categories=("gezelschap",)),
+               make.professional(village)]
+    helpers[0].volunteer_profile.paused = True
+    session.flush()
+    for code in ("boodschappen", "medicatie", "wijkverpleging"):
+        category = make.category(village, code)
+        ranking = candidates.rank_for(make_request(code))
+        eligible = {c.helper.id for c in ranking.candidates}
+        for helper in helpers:
+            expected = not ineligibility_reasons(helper, category)
+            assert (helper.id in eligible) == expected, (code, helper, ineligibility_reasons(helper, category))
+
+
+def test_at_most_five_queries(session, make, village, make_request, count_queries):
+    for i in range(15):
+        make.volunteer(village, lat=52.08 + i * 0.001, lon=5.31)
+    req = make_request()
+    session.expire_all()
+    from coop.requests.models import HelpRequest
+    req = session.get(HelpRequest, req.id)
+    counter = count_queries()
+    ranking = candidates.rank_for(req)
+    assert len(ranking.candidates) == 15
+    assert counter.count <= 5
+
+
+def test_municipal_and_unlocated_requests_have_no_candidates(session, make, village, make_request):
+    make.volunteer(village)
+    assert candidates.rank_for(make_request("woningaanpassing")).candidates == []
+    unlocated = candidates.rank_for(make_request(lat=None, lon=None))
+    assert unlocated.located is False and unlocated.candidates == []

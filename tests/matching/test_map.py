@@ -1,0 +1,33 @@
+"""The maps: vendored assets only, the CSP nonce on folium's inline code, user text escaped."""
+from __future__ import annotations
+
+import re
+
+
+def test_request_text_is_escaped_in_the_map_and_assets_are_local(session, village, coordinator, volunteer,
+                                                                 make_request, client_for):
+    req = make_request(description="<script>alert(1)</script>")
+    session.commit()
+    for url in (f"/hulpvragen/{req.id}/koppelen", "/kaart"):
+        response = client_for(coordinator).get(url)
+        html = response.text
+        assert response.status_code == 200
+        assert "<script>alert(1)</script>" not in html
+        nonce = re.search(r"'nonce-([^']+)'", response.headers["Content-Security-Policy"]).group(1)
+        for tag in re.findall(r"<(?:script|style)\b[^>]*>", html):
+            assert 'src="/static/' in tag or f'nonce="{nonce}"' in tag or 'type="module" src="/static/' in tag, tag
+        assert "cdn" not in html.lower() and "bootstrap" not in html.lower()
+        assert "CoopMap.layer" in html and "vendor/leaflet.markercluster" in html
+    assert "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e" in client_for(coordinator).get("/kaart").text
+
+
+def test_village_map_with_many_points_stays_small(app, session, make, village):
+    from coop.geo import maps
+    rows = [[52.0 + i * 1e-4, 5.3, i, "searching", "week", "Boodschappen – Bep", "tekst", f"/h/{i}/koppelen",
+             "zoekt helper", "deze week"] for i in range(500)]
+    with app.test_request_context():
+        maps.use_vendored_assets()
+        fmap = maps.make_map((52.0, 5.3), 14, "/tiles/{z}/{x}/{y}.png", "kaart")
+        maps.PointLayer("request", rows, "Hulpvragen").add_to(fmap)
+        parts = maps.render(fmap, "n")
+    assert parts.script.count("CoopMap.layer") == 1  # one layer object, not one per marker

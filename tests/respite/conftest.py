@@ -76,7 +76,7 @@ def weekly(rcarer, session):
 
 
 @pytest.fixture
-def as_user(client_as):
+def as_user(app, client_as):
     """A logged-in client that forgets the previously loaded user before every request.
 
     The `session` fixture keeps one app context open for the whole test, and Flask-Login
@@ -85,7 +85,7 @@ def as_user(client_as):
     from flask import g
 
     def make_client(user):
-        client = client_as(user)
+        client = client_as(user) if user is not None else app.test_client()
         original = client.open
 
         def open_fresh(*args, **kwargs):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from wtforms import (BooleanField, DateField, DecimalField, IntegerField, RadioField, SelectField,
+from wtforms import (DateField, DecimalField, IntegerField, RadioField, SelectField,
                      StringField, TextAreaField, TimeField)
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 
@@ -40,6 +40,40 @@ class DutchDecimalField(DecimalField):
             raise ValueError("Vul een getal in, bijvoorbeeld 2,5.") from None
 
 
+class DutchIntegerField(IntegerField):
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("Vul een heel getal in.") from None
+
+
+class _DutchChoice:
+    """Choice fields whose refusals are Dutch, like the rest of the form."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("Kies een van de mogelijkheden.") from None
+
+    def pre_validate(self, form):
+        try:
+            super().pre_validate(form)
+        except ValidationError:
+            raise ValidationError("Kies een van de mogelijkheden.") from None
+
+
+class DutchSelectField(_DutchChoice, SelectField):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.type = "SelectField"  # the form macros render it as a select
+
+
+class DutchRadioField(_DutchChoice, RadioField):
+    pass
+
+
 FREQ_CHOICES = [("once", "Eén keer"), ("weekly", "Elke week"), ("fortnightly", "Om de week")]
 
 
@@ -58,11 +92,11 @@ def parse_dates(text: str) -> set[date]:
 
 
 class CarerProfileForm(Form):
-    care_recipient = SelectField("Voor wie zorgt deze mantelzorger?", coerce=int,
+    care_recipient = DutchSelectField("Voor wie zorgt deze mantelzorger?", coerce=int,
                                  validators=[chosen("de persoon voor wie gezorgd wordt")])
     relationship_label = StringField("Relatie (bijvoorbeeld: partner, dochter, buurman)",
                                      validators=[optional(), max_length(60)])
-    care_hours_week = IntegerField("Hoeveel uur zorg per week, ongeveer?", default=0,
+    care_hours_week = DutchIntegerField("Hoeveel uur zorg per week, ongeveer?", default=0,
                                    validators=[InputRequired("Vul een aantal uren in."),
                                                NumberRange(min=0, max=168, message="Kies tussen 0 en 168 uur.")])
     routines = TextAreaField("Vaste gewoonten en dagritme", validators=[optional(), max_length(2000)])
@@ -77,10 +111,10 @@ class RespiteRequestForm(Form):
     first_date = DutchDateField("Datum (de eerste keer)", validators=[InputRequired("Vul een datum in.")])
     start_time = DutchTimeField("Van", validators=[InputRequired("Vul een begintijd in.")])
     end_time = DutchTimeField("Tot", validators=[InputRequired("Vul een eindtijd in.")])
-    freq = RadioField("Hoe vaak?", choices=FREQ_CHOICES, default="once", validators=[chosen("hoe vaak")])
+    freq = DutchRadioField("Hoe vaak?", choices=FREQ_CHOICES, default="once", validators=[chosen("hoe vaak")])
     until = DutchDateField("Tot en met (bij herhalen; leeg: een jaar, hoogstens 60 keer)", validators=[optional()])
     exceptions = StringField("Niet op deze datums (dd-mm-jjjj, met komma's)", validators=[optional(), max_length(500)])
-    with_care = RadioField("Wat is er nodig?", choices=[("0", "Gezelschap en een oogje in het zeil"),
+    with_care = DutchRadioField("Wat is er nodig?", choices=[("0", "Gezelschap en een oogje in het zeil"),
                                                          ("1", "Ook persoonlijke verzorging (eten, drinken, toilet)")],
                            default="0", validators=[chosen("wat er nodig is")])
     notes = TextAreaField("Wat wilt u nog kwijt?", validators=[optional(), max_length(2000)])
@@ -97,16 +131,16 @@ class RespiteRequestForm(Form):
 
 
 class PickVolunteerForm(Form):
-    volunteer = SelectField("Vrijwilliger", coerce=int, validators=[chosen("een vrijwilliger")])
+    volunteer = DutchSelectField("Vrijwilliger", coerce=int, validators=[chosen("een vrijwilliger")])
 
 
 class CarerQolForm(Form):
-    vas = RadioField("Hoe gelukkig voelt u zich op dit moment? 0 is helemaal niet gelukkig, 10 is helemaal gelukkig.",
+    vas = DutchRadioField("Hoe gelukkig voelt u zich op dit moment? 0 is helemaal niet gelukkig, 10 is helemaal gelukkig.",
                      choices=[(str(i), str(i)) for i in range(11)], validators=[chosen("een cijfer")])
 
 
 for _name, _question, _ in DIMENSIONS:
-    setattr(CarerQolForm, _name, RadioField(_question, choices=[(str(k), v) for k, v in ANSWERS.items()],
+    setattr(CarerQolForm, _name, DutchRadioField(_question, choices=[(str(k), v) for k, v in ANSWERS.items()],
                                             validators=[chosen("een antwoord")]))
 
 
@@ -128,7 +162,3 @@ class SettingsForm(Form):
                                        validators=[InputRequired("Vul een bedrag in.")])
     allowance_year_max = DutchDecimalField("Vrijwilligersvergoeding: maximum per jaar (€)", places=2,
                                       validators=[InputRequired("Vul een bedrag in.")])
-
-
-class ConfirmForm(Form):
-    agree = BooleanField("Ja")

@@ -18,7 +18,7 @@ from coop.core.guard import get_in_village_or_404, roles_required
 from coop.core.models import User, UserRole
 from coop.core.web import client_ip, run
 from coop.extensions import db
-from coop.respite import carerqol, hours, messages, queries, service  # noqa: F401 (messages registers builders)
+from coop.respite import carerqol, messages, queries, service  # noqa: F401 (messages registers builders)
 from coop.respite.clashes import week_start
 from coop.respite.forms import CarerProfileForm, PickVolunteerForm
 from coop.respite.models import SOFA, RespiteRequest, RespiteShift
@@ -116,8 +116,7 @@ def _request_page(req: RespiteRequest, form=None, result=None, status=200):
     form = form or PickVolunteerForm()
     candidates = queries.candidates(req)
     form.volunteer.choices = [(0, "Kies een vrijwilliger")] + [(c.user.id, c.user.full_name) for c in candidates]
-    return render_template("respite/request.html", req=req, form=form, result=result, candidates=candidates,
-                           now_shifts=[s for s in req.shifts], profile=service.profile_for(req.carer)), status
+    return render_template("respite/request.html", req=req, form=form, result=result, candidates=candidates), status
 
 
 @bp.get("/respijt/aanvragen/<int:request_id>")

@@ -1,4 +1,4 @@
-from datetime import date, time
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select

@@ -150,3 +150,24 @@ def test_carer_profile_saved_by_coordinator(as_user, make, rvillage, rcoordinato
     bad = as_user(rcoordinator).post(f"/respijt/mantelzorgers/{carer.id}", data={"care_recipient": "0",
                                                                                  "care_hours_week": "500"})
     assert bad.status_code == 422
+
+
+def test_volunteer_of_another_village_is_not_a_choice(as_user, weekly, make, other_village, rcoordinator, session):
+    outsider = make.volunteer(other_village, categories=())
+    response = as_user(rcoordinator).post(f"/respijt/aanvragen/{weekly.id}/boeken", data={"volunteer": outsider.id})
+    assert response.status_code == 422 and "Kies een van de mogelijkheden." in response.text
+    assert all(s.status == RespiteShift.OPEN for s in weekly.shifts)
+
+
+def test_coordinator_sets_km_rate_and_maxima(as_user, rcoordinator, rvillage):
+    from decimal import Decimal
+
+    from coop.respite import hours
+    coordinator = as_user(rcoordinator)
+    bad = coordinator.post("/respijt/instellingen", data={"km_rate": "0,19", "allowance_month_max": "abc",
+                                                          "allowance_year_max": "2100"})
+    assert bad.status_code == 422 and "Vul een getal in" in bad.text
+    ok = coordinator.post("/respijt/instellingen", data={"km_rate": "0,19", "allowance_month_max": "180",
+                                                         "allowance_year_max": "1800"})
+    assert ok.status_code == 302
+    assert hours.settings_for(rvillage.id).km_rate == Decimal("0.19")

@@ -29,7 +29,11 @@ class DutchTimeField(TimeField):
 
 
 class DutchDecimalField(DecimalField):
-    """Accepts a Dutch decimal comma ("2,5")."""
+    """Accepts a Dutch decimal comma ("2,5"); phones show a number pad."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("render_kw", {"inputmode": "decimal", "autocomplete": "off"})
+        super().__init__(*args, **kwargs)
 
     def process_formdata(self, valuelist):
         if valuelist:

@@ -41,10 +41,13 @@ def my_hours():
     hours.record_shift_hours(current_user.village_id)
     db.session.commit()
     year, month = month_from_args()
+    prev = (year - (month == 1), (month - 2) % 12 + 1)
+    nxt = (year + (month == 12), month % 12 + 1)
     return render_template("respite/my_hours.html", entries=hours.entries(current_user, year, month),
                            year=year, month=month, labels=hours.STATUS_LABELS,
+                           first=date(year, month, 1), prev=f"{prev[0]}-{prev[1]:02d}", next=f"{nxt[0]}-{nxt[1]:02d}",
                            statement=hours.statement(current_user, year, month, include_pending=True),
-                           forms={}, HoursEntry=HoursEntry)
+                           HoursEntry=HoursEntry)
 
 
 @bp.route("/mijn-uren/<int:entry_id>", methods=["GET", "POST"])
@@ -109,7 +112,7 @@ def decide(entry_id: int, verdict: str):
 @roles_required(*STAFF)
 def statements():
     year, month = month_from_args()
-    return render_template("respite/statements.html", year=year, month=month,
+    return render_template("respite/statements.html", year=year, month=month, first=date(year, month, 1),
                            settings=hours.settings_for(current_user.village_id),
                            statements=hours.month_statements(current_user.village_id, year, month))
 

@@ -95,17 +95,25 @@ def review():
                            statements=hours.month_statements(current_user.village_id, year, month))
 
 
-@bp.post("/respijt/uren/<int:entry_id>/<any(goedkeuren, afkeuren):verdict>")
-@roles_required(*STAFF)
-def decide(entry_id: int, verdict: str):
+def _decide(entry_id: int, approve: bool):
     entry = get_in_village_or_404(HoursEntry, entry_id)
     if Form().validate_on_submit():
-        approve = verdict == "goedkeuren"
         if run(None, lambda: hours.review_entry(entry, by=current_user, approve=approve),
-               "Goedgekeurd." if approve else "Afgekeurd."):
-            if approve:
-                _warn(hours.statement(entry.helper, entry.worked_on.year, entry.worked_on.month).warnings)
+               "Goedgekeurd." if approve else "Afgekeurd.") and approve:
+            _warn(hours.statement(entry.helper, entry.worked_on.year, entry.worked_on.month).warnings)
     return redirect(url_for("respite.review"))
+
+
+@bp.post("/respijt/uren/<int:entry_id>/goedkeuren")
+@roles_required(*STAFF)
+def approve(entry_id: int):
+    return _decide(entry_id, True)
+
+
+@bp.post("/respijt/uren/<int:entry_id>/afkeuren")
+@roles_required(*STAFF)
+def reject(entry_id: int):
+    return _decide(entry_id, False)
 
 
 @bp.get("/respijt/uren/overzicht")

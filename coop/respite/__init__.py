@@ -1,0 +1,1 @@
+"""Respijtzorg: relieving carers with volunteers from the village (issue 6)."""

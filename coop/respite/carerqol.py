@@ -1,0 +1,114 @@
+"""CarerQol-7D and CarerQol-VAS check-ins (iMTA, Erasmus University), kept over time.
+
+The burden flag is deliberately simple and explainable (DOMAIN.md): any negative dimension at
+"veel", or the VAS at or below 5, or a VAS drop of 2 or more since the last check-in.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from coop.core import audit
+from coop.core.clock import now
+from coop.core.errors import DomainError
+from coop.core.models import User
+from coop.extensions import db
+from coop.respite.models import CarerQolCheckin, RespiteShift, RespiteRequest
+
+NONE, SOME, A_LOT = 0, 1, 2
+ANSWERS = {NONE: "geen", SOME: "een beetje", A_LOT: "veel"}
+
+# (field, question as the carer reads it, positive?) in the instrument's order.
+DIMENSIONS = (
+    ("fulfilment", "Ik heb voldoening van het zorgen", True),
+    ("relational", "Ik heb problemen in de relatie met degene voor wie ik zorg", False),
+    ("mental_health", "Ik heb problemen met mijn eigen geestelijke gezondheid", False),
+    ("daily_activities", "Ik heb problemen om het zorgen te combineren met mijn dagelijkse bezigheden", False),
+    ("financial", "Ik heb financiële problemen door het zorgen", False),
+    ("support", "Ik krijg steun bij het zorgen als ik dat nodig heb", True),
+    ("physical_health", "Ik heb problemen met mijn eigen lichamelijke gezondheid", False),
+)
+SHORT = {"fulfilment": "voldoening", "relational": "relatie", "mental_health": "geestelijke gezondheid",
+         "daily_activities": "combineren met dagelijks leven", "financial": "geldzorgen",
+         "support": "steun", "physical_health": "lichamelijke gezondheid"}
+VAS_THRESHOLD, VAS_DROP = 5, 2
+
+
+def latest(carer: User) -> CarerQolCheckin | None:
+    return db.session.scalar(select(CarerQolCheckin).where(CarerQolCheckin.carer_id == carer.id)
+                             .order_by(CarerQolCheckin.taken_at.desc(), CarerQolCheckin.id.desc()).limit(1))
+
+
+def history(carer: User) -> list[CarerQolCheckin]:
+    return list(db.session.scalars(select(CarerQolCheckin).where(CarerQolCheckin.carer_id == carer.id)
+                                   .order_by(CarerQolCheckin.taken_at, CarerQolCheckin.id)))
+
+
+def flag_reasons(answers: dict[str, int], vas: int, previous_vas: int | None) -> list[str]:
+    reasons = [f"veel problemen: {SHORT[name]}" for name, _, positive in DIMENSIONS
+               if not positive and answers[name] == A_LOT]
+    if vas <= VAS_THRESHOLD:
+        reasons.append(f"voelt zich niet gelukkig (cijfer {vas})")
+    if previous_vas is not None and previous_vas - vas >= VAS_DROP:
+        reasons.append(f"cijfer gedaald van {previous_vas} naar {vas}")
+    return reasons
+
+
+def submit(carer: User, *, by: User, answers: dict[str, int | None], vas: int | None) -> CarerQolCheckin:
+    """Keep one check-in; answers are 0/1/2 per dimension, the VAS 0–10."""
+    for name, question, _ in DIMENSIONS:
+        if answers.get(name) not in ANSWERS:
+            raise DomainError(f"Kies een antwoord bij: {question}.", name)
+    if vas is None or not 0 <= vas <= 10:
+        raise DomainError("Kies een cijfer van 0 tot en met 10.", "vas")
+    previous = latest(carer)
+    checkin = CarerQolCheckin(village_id=carer.village_id, carer_id=carer.id, filled_by_id=by.id, vas=vas,
+                              flag_reasons=flag_reasons(answers, vas, previous.vas if previous else None),
+                              **{name: answers[name] for name, _, _ in DIMENSIONS})
+    db.session.add(checkin)
+    db.session.flush()
+    audit.record("carerqol.submitted", actor=by, subject=carer)
+    return checkin
+
+
+@dataclass
+class Flagged:
+    carer: User
+    checkin: CarerQolCheckin
+    next_booked: RespiteShift | None
+
+
+def flagged_carers(village_id: int) -> list[Flagged]:
+    """Carers whose latest check-in raised the flag, with their next booked respite if any."""
+    last = (select(CarerQolCheckin.carer_id, func.max(CarerQolCheckin.id).label("last_id"))
+            .where(CarerQolCheckin.village_id == village_id).group_by(CarerQolCheckin.carer_id).subquery())
+    rows = db.session.scalars(select(CarerQolCheckin).join(last, CarerQolCheckin.id == last.c.last_id)
+                              .order_by(CarerQolCheckin.taken_at.desc())).all()
+    out = []
+    for checkin in rows:
+        if not checkin.flag_reasons:
+            continue
+        upcoming = db.session.scalar(select(RespiteShift).join(RespiteRequest).where(
+            RespiteRequest.carer_id == checkin.carer_id, RespiteShift.status == RespiteShift.BOOKED,
+            RespiteShift.starts_at > now())
+            .order_by(RespiteShift.starts_at).limit(1))
+        out.append(Flagged(checkin.carer, checkin, upcoming))
+    return out
+
+
+def chart(checkins: list[CarerQolCheckin], width: int = 480, height: int = 200) -> dict:
+    """Points for a small server-made SVG line chart of the VAS (0–10) over the check-ins."""
+    pad_l, pad_r, pad_t, pad_b = 32, 12, 12, 28
+    inner_w, inner_h = width - pad_l - pad_r, height - pad_t - pad_b
+    n = len(checkins)
+    points = []
+    for i, c in enumerate(checkins):
+        x = pad_l + (inner_w * i / (n - 1) if n > 1 else inner_w / 2)
+        y = pad_t + inner_h * (10 - c.vas) / 10
+        points.append({"x": round(x, 1), "y": round(y, 1), "checkin": c})
+    gridlines = [{"value": v, "y": round(pad_t + inner_h * (10 - v) / 10, 1)} for v in (0, 5, 10)]
+    return {"width": width, "height": height, "points": points, "gridlines": gridlines,
+            "polyline": " ".join(f"{p['x']},{p['y']}" for p in points),
+            "threshold_y": round(pad_t + inner_h * (10 - VAS_THRESHOLD) / 10, 1),
+            "left": pad_l, "right": width - pad_r, "bottom": height - pad_b}

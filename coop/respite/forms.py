@@ -1,0 +1,168 @@
+"""Forms of respite: carer profile, asking for respite, booking, CarerQol, hours, settings."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from wtforms import (DateField, DecimalField, IntegerField, RadioField, SelectField,
+                     StringField, TextAreaField, TimeField)
+from wtforms.validators import InputRequired, NumberRange, ValidationError
+
+from coop.core.forms import Form, chosen, max_length, optional, required
+from coop.people.forms import MultiCheckboxField
+from coop.respite.carerqol import ANSWERS, DIMENSIONS
+from coop.respite.models import SOFA
+
+class DutchDateField(DateField):
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("Dit is geen geldige datum.") from None
+
+
+class DutchTimeField(TimeField):
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("Dit is geen geldige tijd; schrijf bijvoorbeeld 14:00.") from None
+
+
+class DutchDecimalField(DecimalField):
+    """Accepts a Dutch decimal comma ("2,5"); phones show a number pad."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("render_kw", {"inputmode": "decimal", "autocomplete": "off"})
+        super().__init__(*args, **kwargs)
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            valuelist = [valuelist[0].replace(",", ".").strip()]
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("Vul een getal in, bijvoorbeeld 2,5.") from None
+
+
+class DutchIntegerField(IntegerField):
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("Vul een heel getal in.") from None
+
+
+class _DutchChoice:
+    """Choice fields whose refusals are Dutch, like the rest of the form."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("Kies een van de mogelijkheden.") from None
+
+    def pre_validate(self, form):
+        try:
+            super().pre_validate(form)
+        except ValidationError:
+            raise ValidationError("Kies een van de mogelijkheden.") from None
+
+
+class DutchSelectField(_DutchChoice, SelectField):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.type = "SelectField"  # the form macros render it as a select
+
+
+class DutchRadioField(_DutchChoice, RadioField):
+    pass
+
+
+FREQ_CHOICES = [("once", "Eén keer"), ("weekly", "Elke week"), ("fortnightly", "Om de week")]
+
+
+def parse_dates(text: str) -> set[date]:
+    """'24-12-2026, 31-12-2026' -> dates; raises ValueError with a Dutch message."""
+    out = set()
+    for part in (text or "").replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            out.add(datetime.strptime(part, "%d-%m-%Y").date())
+        except ValueError:
+            raise ValueError(f"'{part}' is geen datum; schrijf dd-mm-jjjj, bijvoorbeeld 24-12-2026.") from None
+    return out
+
+
+class CarerProfileForm(Form):
+    care_recipient = DutchSelectField("Voor wie zorgt deze mantelzorger?", coerce=int,
+                                 validators=[chosen("de persoon voor wie gezorgd wordt")])
+    relationship_label = StringField("Relatie (bijvoorbeeld: partner, dochter, buurman)",
+                                     validators=[optional(), max_length(60)])
+    care_hours_week = DutchIntegerField("Hoeveel uur zorg per week, ongeveer?", default=0,
+                                   validators=[InputRequired("Vul een aantal uren in."),
+                                               NumberRange(min=0, max=168, message="Kies tussen 0 en 168 uur.")])
+    routines = TextAreaField("Vaste gewoonten en dagritme", validators=[optional(), max_length(2000)])
+    what_calms = TextAreaField("Wat helpt als het even moeilijk is", validators=[optional(), max_length(2000)])
+    who_to_call = TextAreaField("Wie bellen bij nood (naam en nummer)", validators=[optional(), max_length(1000)])
+    sofa_roles = MultiCheckboxField("Welke rollen wegen nu het zwaarst? (SOFA)",
+                                    choices=list(SOFA.items()))
+    support_needs = TextAreaField("Welke steun heeft de mantelzorger nodig?", validators=[optional(), max_length(2000)])
+
+
+class RespiteRequestForm(Form):
+    first_date = DutchDateField("Datum (de eerste keer)", validators=[InputRequired("Vul een datum in.")])
+    start_time = DutchTimeField("Van", validators=[InputRequired("Vul een begintijd in.")])
+    end_time = DutchTimeField("Tot", validators=[InputRequired("Vul een eindtijd in.")])
+    freq = DutchRadioField("Hoe vaak?", choices=FREQ_CHOICES, default="once", validators=[chosen("hoe vaak")])
+    until = DutchDateField("Tot en met (bij herhalen; leeg: een jaar, hoogstens 60 keer)", validators=[optional()])
+    exceptions = StringField("Niet op deze datums (dd-mm-jjjj, met komma's)", validators=[optional(), max_length(500)])
+    with_care = DutchRadioField("Wat is er nodig?", choices=[("0", "Gezelschap en een oogje in het zeil"),
+                                                         ("1", "Ook persoonlijke verzorging (eten, drinken, toilet)")],
+                           default="0", validators=[chosen("wat er nodig is")])
+    notes = TextAreaField("Wat wilt u nog kwijt?", validators=[optional(), max_length(2000)])
+
+    def validate_exceptions(self, field):
+        try:
+            parse_dates(field.data)
+        except ValueError as err:
+            raise ValidationError(str(err)) from None
+
+    @property
+    def exception_dates(self) -> set[date]:
+        return parse_dates(self.exceptions.data)
+
+
+class PickVolunteerForm(Form):
+    volunteer = DutchSelectField("Vrijwilliger", coerce=int, validators=[chosen("een vrijwilliger")])
+
+
+class CarerQolForm(Form):
+    vas = DutchRadioField("Hoe gelukkig voelt u zich op dit moment? 0 is helemaal niet gelukkig, 10 is helemaal gelukkig.",
+                     choices=[(str(i), str(i)) for i in range(11)], validators=[chosen("een cijfer")])
+
+
+for _name, _question, _ in DIMENSIONS:
+    setattr(CarerQolForm, _name, DutchRadioField(_question, choices=[(str(k), v) for k, v in ANSWERS.items()],
+                                            validators=[chosen("een antwoord")]))
+
+
+class HoursForm(Form):
+    hours = DutchDecimalField("Uren", places=2, validators=[InputRequired("Vul het aantal uren in.")])
+    km = DutchDecimalField("Kilometers", places=1, default=0, validators=[InputRequired("Vul 0 in als u niet reed.")])
+    costs = DutchDecimalField("Andere kosten (€)", places=2, default=0, validators=[InputRequired("Vul 0 in als er geen kosten waren.")])
+    description = StringField("Wat deed u?", validators=[optional(), max_length(200)])
+
+
+class ManualHoursForm(HoursForm):
+    worked_on = DutchDateField("Datum", validators=[InputRequired("Vul een datum in.")])
+    description = StringField("Wat deed u?", validators=[required("wat u deed"), max_length(200)])
+
+
+class SettingsForm(Form):
+    km_rate = DutchDecimalField("Kilometervergoeding per km (€)", places=2, validators=[InputRequired("Vul een bedrag in.")])
+    allowance_month_max = DutchDecimalField("Vrijwilligersvergoeding: maximum per maand (€)", places=2,
+                                       validators=[InputRequired("Vul een bedrag in.")])
+    allowance_year_max = DutchDecimalField("Vrijwilligersvergoeding: maximum per jaar (€)", places=2,
+                                      validators=[InputRequired("Vul een bedrag in.")])

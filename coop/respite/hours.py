@@ -1,0 +1,222 @@
+"""Volunteer hours, kilometres and costs, and the monthly statement for the treasurer.
+
+A finished shift becomes a draft hours entry; the volunteer confirms or corrects it and adds
+km and costs; the coordinator approves. The statement pays km at the village's rate plus costs,
+within the tax-free volunteer allowance (vrijwilligersvergoeding): at most the monthly maximum,
+and never more than what is left of the yearly maximum.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from coop.core import audit
+from coop.core.clock import LOCAL, local_now, now
+from coop.core.errors import DomainError
+from coop.core.models import User
+from coop.extensions import db
+from coop.people.models import HoursEntry
+from coop.respite import fmt
+from coop.respite.models import ExpenseSettings, RespiteShift
+
+SHIFT, REQUEST, MANUAL = "shift", "request", "manual"
+CENT = Decimal("0.01")
+
+# Status of an entry, as data: (status, action) -> new status.
+TRANSITIONS = {
+    (HoursEntry.DRAFT, "confirm"): HoursEntry.CONFIRMED,
+    (HoursEntry.CONFIRMED, "confirm"): HoursEntry.CONFIRMED,
+    (HoursEntry.REJECTED, "confirm"): HoursEntry.CONFIRMED,
+    (HoursEntry.CONFIRMED, "approve"): HoursEntry.APPROVED,
+    (HoursEntry.CONFIRMED, "reject"): HoursEntry.REJECTED,
+    (HoursEntry.DRAFT, "reject"): HoursEntry.REJECTED,
+}
+STATUS_LABELS = {HoursEntry.DRAFT: "nog bevestigen", HoursEntry.CONFIRMED: "wacht op goedkeuring",
+                 HoursEntry.APPROVED: "goedgekeurd", HoursEntry.REJECTED: "afgekeurd"}
+
+
+def _transition(entry: HoursEntry, action: str) -> None:
+    target = TRANSITIONS.get((entry.status, action))
+    if target is None:
+        raise DomainError("Deze uren zijn al goedgekeurd en kunnen niet meer veranderen."
+                          if entry.status == HoursEntry.APPROVED else "Dat kan niet bij uren met deze status.")
+    entry.status = target
+
+
+def settings_for(village_id: int) -> ExpenseSettings:
+    row = db.session.get(ExpenseSettings, village_id)
+    return row or ExpenseSettings(village_id=village_id, **ExpenseSettings.DEFAULTS)
+
+
+def save_settings(village_id: int, *, by: User, km_rate: Decimal, month_max: Decimal, year_max: Decimal) -> None:
+    if not Decimal("0") <= km_rate <= Decimal("2"):
+        raise DomainError("Kies een kilometervergoeding tussen € 0 en € 2.", "km_rate")
+    if month_max <= 0 or year_max <= 0:
+        raise DomainError("De maxima moeten groter dan nul zijn.", "allowance_month_max")
+    if month_max > year_max:
+        raise DomainError("Het maandmaximum kan niet hoger zijn dan het jaarmaximum.", "allowance_month_max")
+    row = db.session.get(ExpenseSettings, village_id) or ExpenseSettings(village_id=village_id)
+    row.km_rate, row.allowance_month_max, row.allowance_year_max = km_rate, month_max, year_max
+    row.updated_by_id = by.id
+    db.session.add(row)
+    audit.record("expenses.settings_saved", actor=by, village_id=village_id,
+                 detail=f"km {km_rate}, maand {month_max}, jaar {year_max}")
+
+
+def record_shift_hours(village_id: int) -> int:
+    """Turn every finished booked shift without hours into a draft entry. Idempotent."""
+    done = db.session.scalars(select(RespiteShift).where(
+        RespiteShift.village_id == village_id, RespiteShift.status == RespiteShift.BOOKED,
+        RespiteShift.ends_at <= now(),
+        RespiteShift.id.not_in(select(HoursEntry.source_id).where(HoursEntry.source_type == SHIFT,
+                                                                   HoursEntry.source_id.is_not(None))))).all()
+    for shift in done:
+        db.session.add(HoursEntry(village_id=village_id, helper_id=shift.volunteer_id,
+                                  worked_on=shift.local_start.date(), hours=shift.hours,
+                                  description=f"Respijt bij {shift.request.carer.full_name}"[:200],
+                                  source_type=SHIFT, source_id=shift.id, status=HoursEntry.DRAFT))
+    db.session.flush()
+    return len(done)
+
+
+def record_request_hours(request, helper: User, hours: Decimal, worked_on: date | None = None) -> HoursEntry:
+    """A matched help request counts as the helper's hours (for matching's load rule)."""
+    existing = db.session.scalar(select(HoursEntry).where(
+        HoursEntry.source_type == REQUEST, HoursEntry.source_id == request.id, HoursEntry.helper_id == helper.id))
+    if existing is not None:
+        return existing
+    entry = HoursEntry(village_id=request.village_id, helper_id=helper.id, hours=hours,
+                       worked_on=worked_on or local_now().date(), source_type=REQUEST, source_id=request.id,
+                       description=f"Hulpvraag: {request.category.name}"[:200], status=HoursEntry.DRAFT)
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def _amounts(hours: Decimal, km: Decimal, costs: Decimal) -> None:
+    if not Decimal("0") < hours <= Decimal("24"):
+        raise DomainError("Vul een aantal uren tussen 0 en 24 in.", "hours")
+    if not Decimal("0") <= km <= Decimal("1000"):
+        raise DomainError("Vul een aantal kilometers tussen 0 en 1000 in.", "km")
+    if not Decimal("0") <= costs <= Decimal("1000"):
+        raise DomainError("Vul kosten tussen € 0 en € 1000 in.", "costs")
+
+
+def confirm_entry(entry: HoursEntry, *, by: User, hours: Decimal, km: Decimal, costs: Decimal,
+                  description: str | None = None) -> list[str]:
+    """The volunteer confirms or corrects their hours and adds km and costs. Returns warnings
+    when the month's claim would pass the allowance maxima."""
+    if entry.helper_id != by.id:
+        raise DomainError("Dit zijn niet uw uren.")
+    _amounts(hours, km, costs)
+    _transition(entry, "confirm")
+    entry.hours, entry.km, entry.costs = hours, km, costs
+    if description is not None and description.strip():
+        entry.description = description.strip()[:200]
+    db.session.flush()
+    return statement(by, entry.worked_on.year, entry.worked_on.month, include_pending=True).warnings
+
+
+def add_manual_entry(volunteer: User, *, worked_on: date, hours: Decimal, km: Decimal, costs: Decimal,
+                     description: str) -> tuple[HoursEntry, list[str]]:
+    if worked_on > local_now().date():
+        raise DomainError("Deze datum ligt in de toekomst.", "worked_on")
+    if not description.strip():
+        raise DomainError("Schrijf kort wat u deed.", "description")
+    _amounts(hours, km, costs)
+    entry = HoursEntry(village_id=volunteer.village_id, helper_id=volunteer.id, worked_on=worked_on,
+                       hours=hours, km=km, costs=costs, description=description.strip()[:200],
+                       source_type=MANUAL, status=HoursEntry.CONFIRMED)
+    db.session.add(entry)
+    db.session.flush()
+    return entry, statement(volunteer, worked_on.year, worked_on.month, include_pending=True).warnings
+
+
+def review_entry(entry: HoursEntry, *, by: User, approve: bool) -> None:
+    _transition(entry, "approve" if approve else "reject")
+    entry.approved_by_id, entry.approved_at = by.id, now()
+    audit.record("hours.approved" if approve else "hours.rejected", actor=by, subject=entry.helper,
+                 detail=f"entry {entry.id}")
+
+
+def entries(user: User, year: int, month: int) -> list[HoursEntry]:
+    first = date(year, month, 1)
+    nxt = date(year + (month == 12), month % 12 + 1, 1)
+    return list(db.session.scalars(select(HoursEntry).where(
+        HoursEntry.helper_id == user.id, HoursEntry.worked_on >= first, HoursEntry.worked_on < nxt)
+        .order_by(HoursEntry.worked_on, HoursEntry.id)))
+
+
+def pending_review(village_id: int) -> list[HoursEntry]:
+    return list(db.session.scalars(select(HoursEntry).where(
+        HoursEntry.village_id == village_id, HoursEntry.status == HoursEntry.CONFIRMED)
+        .order_by(HoursEntry.worked_on, HoursEntry.id)))
+
+
+@dataclass
+class Statement:
+    volunteer: User
+    year: int
+    month: int
+    entries: list[HoursEntry]
+    hours: Decimal
+    km: Decimal
+    km_rate: Decimal
+    km_amount: Decimal
+    costs: Decimal
+    claim: Decimal
+    paid_before_this_year: Decimal
+    payable: Decimal
+    warnings: list[str] = field(default_factory=list)
+
+
+def _claim(rows: list[HoursEntry], rate: Decimal) -> tuple[Decimal, Decimal, Decimal, Decimal]:
+    km = sum((e.km for e in rows), Decimal("0"))
+    costs = sum((e.costs for e in rows), Decimal("0"))
+    km_amount = (km * rate).quantize(CENT)
+    return km, km_amount, costs, km_amount + costs
+
+
+def statement(volunteer: User, year: int, month: int, include_pending: bool = False) -> Statement:
+    """The month's claim and what may be paid tax-free. Earlier months of the year count
+    against the yearly maximum with what they could pay. `include_pending` also counts
+    confirmed (not yet approved) entries: for warning the volunteer while they type."""
+    cfg = settings_for(volunteer.village_id)
+    counted = {HoursEntry.APPROVED} | ({HoursEntry.CONFIRMED, HoursEntry.DRAFT} if include_pending else set())
+    paid_before = Decimal("0")
+    for earlier in range(1, month):
+        rows = [e for e in entries(volunteer, year, earlier) if e.status in counted]
+        paid_before += min(_claim(rows, cfg.km_rate)[3], cfg.allowance_month_max,
+                           max(cfg.allowance_year_max - paid_before, Decimal("0")))
+    rows = [e for e in entries(volunteer, year, month) if e.status in counted]
+    km, km_amount, costs, claim = _claim(rows, cfg.km_rate)
+    year_left = max(cfg.allowance_year_max - paid_before, Decimal("0"))
+    payable = min(claim, cfg.allowance_month_max, year_left)
+    st = Statement(volunteer, year, month, rows, sum((e.hours for e in rows), Decimal("0")), km, cfg.km_rate,
+                   km_amount, costs, claim, paid_before, payable)
+    if claim > cfg.allowance_month_max:
+        st.warnings.append(f"De vergoeding van {fmt.euro(claim)} is hoger dan het maximum van "
+                           f"{fmt.euro(cfg.allowance_month_max)} per maand; er wordt {fmt.euro(payable)} belastingvrij uitbetaald.")
+    if claim > year_left:
+        st.warnings.append(f"Van het jaarmaximum van {fmt.euro(cfg.allowance_year_max)} is nog "
+                           f"{fmt.euro(year_left)} over; meer kan dit jaar niet belastingvrij worden uitbetaald.")
+    return st
+
+
+def month_statements(village_id: int, year: int, month: int) -> list[Statement]:
+    """A statement for every volunteer with approved entries that month."""
+    first = date(year, month, 1)
+    nxt = date(year + (month == 12), month % 12 + 1, 1)
+    ids = db.session.scalars(select(HoursEntry.helper_id).where(
+        HoursEntry.village_id == village_id, HoursEntry.status == HoursEntry.APPROVED,
+        HoursEntry.worked_on >= first, HoursEntry.worked_on < nxt).distinct()).all()
+    people = db.session.scalars(select(User).where(User.id.in_(ids)).order_by(User.last_name, User.first_name))
+    return [statement(p, year, month) for p in people]
+
+
+def this_month() -> tuple[int, int]:
+    today = now().astimezone(LOCAL).date()
+    return today.year, today.month

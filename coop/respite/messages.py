@@ -1,0 +1,36 @@
+"""How the respite follow-ups are written (mail); registered with the outbox by kind."""
+from __future__ import annotations
+
+from flask import render_template, url_for
+from sqlalchemy import select
+
+from coop.core.outbox import FollowUp, Message, message_builder
+from coop.extensions import db
+from coop.respite import notify
+from coop.respite.models import RespiteShift
+
+SUBJECTS = {
+    notify.BOOKED: "Respijt is geregeld",
+    notify.CHANGED: "Er is iets veranderd in uw respijt",
+    notify.CANCELLED: "Respijt afgezegd",
+    notify.REMINDER: "Morgen: respijt",
+    notify.REMINDER_CARER: "Morgen komt er iemand voor u",
+}
+
+
+def _build(row: FollowUp) -> Message:
+    ids = row.payload.get("shift_ids") or []
+    shifts = list(db.session.scalars(select(RespiteShift).where(RespiteShift.id.in_(ids))
+                                     .order_by(RespiteShift.starts_at))) if ids else []
+    user = row.recipient
+    role = row.payload.get("role", "volunteer")
+    link = url_for("respite.my_roster" if role == "volunteer" else "respite.my_respite", _external=True)
+    ctx = {"user": user, "village": user.village, "kind": row.kind, "shifts": shifts, "role": role,
+           "text": row.payload.get("text", ""), "link": link}
+    return Message(subject=SUBJECTS[row.kind],
+                   text=render_template("mail/respite_shift.txt", **ctx),
+                   html=render_template("mail/respite_shift.html", **ctx))
+
+
+for _kind in notify.KINDS:
+    message_builder(_kind)(_build)

@@ -1,0 +1,97 @@
+"""What a booking, a change or a cancellation queues: in-app notes and mails for the carer and
+the volunteer, and reminders (volunteer: 24 h before; carer: 19:00 the evening before).
+
+Every row has the shift as its subject, so `cancel_for(shift)` withdraws what no longer holds.
+"""
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import select
+
+from coop.core import outbox
+from coop.core.clock import LOCAL, now
+from coop.core.models import User
+from coop.extensions import db
+from coop.respite import fmt
+from coop.respite.models import RespiteShift
+
+BOOKED, CHANGED, CANCELLED = "shift.booked", "shift.changed", "shift.cancelled"
+REMINDER, REMINDER_CARER = "shift.reminder", "shift.reminder_carer"
+KINDS = (BOOKED, CHANGED, CANCELLED, REMINDER, REMINDER_CARER)
+REMINDERS = (REMINDER, REMINDER_CARER)
+
+
+def _summary(shifts: list[RespiteShift]) -> str:
+    first = fmt.span(shifts[0].starts_at, shifts[0].ends_at)
+    return first if len(shifts) == 1 else f"{len(shifts)} keer, de eerste op {first}"
+
+
+def _tell(kind: str, user: User | None, shifts: list[RespiteShift], text: str, role: str) -> None:
+    """An in-app note now, and a mail when the person has an address."""
+    if user is None:
+        return
+    payload = {"shift_ids": [s.id for s in shifts], "role": role, "text": text}
+    outbox.queue(kind, user, payload=payload, channel=outbox.INAPP, subject=shifts[0])
+    if user.email:
+        outbox.queue(kind, user, payload=payload, channel=outbox.MAIL, subject=shifts[0])
+
+
+def carer_reminder_due(shift: RespiteShift) -> datetime:
+    """19:00 local on the evening before the shift."""
+    evening = shift.local_start.date() - timedelta(days=1)
+    return datetime.combine(evening, time(19, 0), tzinfo=LOCAL)
+
+
+def _queue_reminders(shift: RespiteShift) -> None:
+    payload = {"shift_ids": [shift.id]}
+    volunteer_due = shift.starts_at - timedelta(hours=24)
+    if shift.volunteer is not None and shift.volunteer.email and volunteer_due > now():
+        outbox.queue(REMINDER, shift.volunteer, payload={**payload, "role": "volunteer"},
+                     due_at=volunteer_due, subject=shift)
+    carer = shift.request.carer
+    carer_due = carer_reminder_due(shift)
+    if carer.email and carer_due > now():
+        outbox.queue(REMINDER_CARER, carer, payload={**payload, "role": "carer"}, due_at=carer_due, subject=shift)
+
+
+def booked(shifts: list[RespiteShift], volunteer: User) -> None:
+    carer = shifts[0].request.carer
+    when = _summary(shifts)
+    _tell(BOOKED, volunteer, shifts, f"U bent ingeroosterd voor respijt bij {carer.first_name}: {when}.", "volunteer")
+    _tell(BOOKED, carer, shifts, f"{volunteer.first_name} komt u vervangen: {when}.", "carer")
+    for shift in shifts:
+        _queue_reminders(shift)
+
+
+def swapped(shift: RespiteShift, old: User | None, new: User) -> None:
+    outbox.cancel_for(shift, kinds=REMINDERS)
+    when = _summary([shift])
+    if old is not None:
+        _tell(CANCELLED, old, [shift], f"U hoeft niet meer te komen op {when}; iemand anders neemt het over.",
+              "volunteer")
+    _tell(BOOKED, new, [shift], f"U bent ingeroosterd voor respijt bij {shift.request.carer.first_name}: {when}.",
+          "volunteer")
+    _tell(CHANGED, shift.request.carer, [shift], f"Op {when} komt nu {new.first_name}.", "carer")
+    _queue_reminders(shift)
+
+
+def cancelled(shifts: list[RespiteShift]) -> None:
+    for shift in shifts:
+        outbox.cancel_for(shift)
+    when = _summary(shifts)
+    carer = shifts[0].request.carer
+    _tell(CANCELLED, carer, shifts, f"Afgezegd: respijt op {when}.", "carer")
+    volunteers = {s.volunteer_id: s.volunteer for s in shifts if s.volunteer is not None}
+    for volunteer in volunteers.values():
+        mine = [s for s in shifts if s.volunteer_id == volunteer.id]
+        _tell(CANCELLED, volunteer, mine,
+              f"Afgezegd: respijt bij {carer.first_name} op {_summary(mine)}. U hoeft niet te komen.", "volunteer")
+
+
+def inbox(user: User, limit: int = 8) -> list[outbox.FollowUp]:
+    """The latest in-app notes about shifts for `user`, newest first."""
+    return list(db.session.scalars(select(outbox.FollowUp).where(
+        outbox.FollowUp.recipient_id == user.id, outbox.FollowUp.channel == outbox.INAPP,
+        outbox.FollowUp.kind.in_(KINDS), outbox.FollowUp.status != outbox.CANCELLED)
+        .order_by(outbox.FollowUp.created_at.desc(), outbox.FollowUp.id.desc()).limit(limit)))

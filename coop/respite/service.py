@@ -1,0 +1,227 @@
+"""The rules of respite: carer profiles, asking for respite, booking a volunteer for one
+afternoon or a whole series, swapping and cancelling. Plain functions; DomainError in Dutch."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, time
+
+from sqlalchemy import select
+
+from coop.core import audit, roles as R
+from coop.core.clock import local_now, now
+from coop.core.errors import DomainError
+from coop.core.models import TaskCategory, User
+from coop.extensions import db
+from coop.people.service import ineligibility_reasons
+from coop.respite import notify, recurrence
+from coop.respite.clashes import check_times, clash_reasons
+from coop.respite.models import SOFA, CarerProfile, RespiteRequest, RespiteShift, ShiftSeries
+
+# Respite for company only is open to any approved volunteer; with personal care it is trained.
+CATEGORY_COMPANY, CATEGORY_CARE = "respijt", "respijt_zorg"
+
+# The life of one shift, as data: (status, action) -> new status.
+TRANSITIONS = {
+    (RespiteShift.OPEN, "book"): RespiteShift.BOOKED,
+    (RespiteShift.BOOKED, "swap"): RespiteShift.BOOKED,
+    (RespiteShift.OPEN, "cancel"): RespiteShift.CANCELLED,
+    (RespiteShift.BOOKED, "cancel"): RespiteShift.CANCELLED,
+}
+REFUSALS = {
+    RespiteShift.CANCELLED: "Deze keer is al afgezegd.",
+    RespiteShift.BOOKED: "Deze keer is al geregeld; kies 'andere vrijwilliger' om te wisselen.",
+    RespiteShift.OPEN: "Voor deze keer is nog geen vrijwilliger ingeroosterd.",
+}
+
+
+def _transition(shift: RespiteShift, action: str) -> None:
+    target = TRANSITIONS.get((shift.status, action))
+    if target is None:
+        raise DomainError(REFUSALS[shift.status])
+    if shift.is_past:
+        raise DomainError("Deze keer is al voorbij; die kan niet meer veranderen.")
+    shift.status, shift.changed_at = target, now()
+
+
+# --- carers -----------------------------------------------------------------------------
+
+def profile_for(carer: User) -> CarerProfile | None:
+    return db.session.get(CarerProfile, carer.id)
+
+
+def save_carer_profile(carer: User, *, by: User, care_recipient: User, relationship_label: str = "",
+                       care_hours_week: int = 0, routines: str = "", what_calms: str = "",
+                       who_to_call: str = "", sofa_roles: list[str] | None = None,
+                       support_needs: str = "") -> CarerProfile:
+    """Link a carer to the resident they care for; record what a substitute must know."""
+    if care_recipient.village_id != carer.village_id:
+        raise DomainError("Kies iemand uit het eigen dorp.", "care_recipient")
+    if care_recipient.id == carer.id:
+        raise DomainError("Een mantelzorger zorgt voor iemand anders dan zichzelf.", "care_recipient")
+    if not 0 <= care_hours_week <= 168:
+        raise DomainError("Vul een aantal uren tussen 0 en 168 in.", "care_hours_week")
+    unknown = set(sofa_roles or []) - set(SOFA)
+    if unknown:
+        raise DomainError("Kies alleen rollen uit het SOFA-model.", "sofa_roles")
+    profile = profile_for(carer) or CarerProfile(user_id=carer.id, village_id=carer.village_id)
+    profile.care_recipient_id = care_recipient.id
+    profile.relationship_label = relationship_label.strip()
+    profile.care_hours_week = care_hours_week
+    profile.routines, profile.what_calms, profile.who_to_call = routines, what_calms, who_to_call
+    profile.sofa_roles = sorted(sofa_roles or [], key="SOFA".index)
+    profile.support_needs = support_needs
+    if not carer.has_role(R.CARER):
+        carer.add_role(R.CARER)
+    db.session.add(profile)
+    audit.record("carer.profile_saved", actor=by, subject=carer)
+    return profile
+
+
+def carers(village_id: int) -> list[CarerProfile]:
+    return list(db.session.scalars(select(CarerProfile).join(CarerProfile.carer)
+                                   .where(CarerProfile.village_id == village_id).order_by(User.last_name)))
+
+
+# --- asking for respite -----------------------------------------------------------------
+
+def respite_category(village_id: int, with_care: bool) -> TaskCategory:
+    code = CATEGORY_CARE if with_care else CATEGORY_COMPANY
+    category = db.session.scalar(select(TaskCategory).where(
+        TaskCategory.village_id == village_id, TaskCategory.code == code, TaskCategory.active))
+    if category is None:
+        raise DomainError("Deze soort respijt is in uw dorp nog niet ingesteld. Bel de dorpsondersteuner.",
+                          "with_care")
+    return category
+
+
+@dataclass
+class RequestResult:
+    request: RespiteRequest
+    expansion: recurrence.Expansion
+
+
+def request_respite(carer: User, *, by: User, first_date: date, start_time: time, end_time: time,
+                    freq: str | None = None, until: date | None = None, exceptions: set[date] = frozenset(),
+                    with_care: bool = False, notes: str = "") -> RequestResult:
+    """A carer (or the coordinator for them) asks for respite; every occurrence becomes an
+    open shift at once, so the coordinator's week view shows the gap."""
+    profile = profile_for(carer)
+    if profile is None:
+        raise DomainError("Eerst legt de dorpsondersteuner vast voor wie u zorgt. Bel even, dan regelen we het.")
+    if end_time <= start_time:
+        raise DomainError("De eindtijd moet na de begintijd liggen.", "end_time")
+    if freq is not None and freq not in recurrence.INTERVALS:
+        raise DomainError("Kies eenmalig, elke week of om de week.", "freq")
+    if freq is not None and until is not None and until < first_date:
+        raise DomainError("De einddatum ligt voor de eerste datum.", "until")
+    category = respite_category(carer.village_id, with_care)
+    expansion = recurrence.expand(first_date, start_time, end_time, freq, until, set(exceptions))
+    if not expansion.occurrences:
+        raise DomainError("In deze periode valt geen enkele keer (let op de uitzonderingen).", "first_date")
+    first = expansion.occurrences[0]
+    check_times(first.starts_at, first.ends_at)
+    series = None
+    if freq is not None:
+        series = ShiftSeries(village_id=carer.village_id, freq=freq, first_date=first_date,
+                             until=expansion.until, capped=expansion.capped,
+                             exceptions=sorted(d.isoformat() for d in exceptions))
+    request = RespiteRequest(village_id=carer.village_id, carer=carer, care_recipient_id=profile.care_recipient_id,
+                             category=category, series=series, start_time=start_time, end_time=end_time,
+                             notes=notes.strip(), created_by_id=by.id)
+    for occ in expansion.occurrences:
+        request.shifts.append(RespiteShift(village_id=carer.village_id, starts_at=occ.starts_at,
+                                           ends_at=occ.ends_at, status=RespiteShift.OPEN))
+    db.session.add(request)
+    db.session.flush()
+    audit.record("respite.requested", actor=by, subject=carer, detail=f"request {request.id}")
+    return RequestResult(request, expansion)
+
+
+# --- booking ----------------------------------------------------------------------------
+
+@dataclass
+class BookingResult:
+    booked: list[RespiteShift] = field(default_factory=list)
+    clashes: list[tuple[RespiteShift, list[str]]] = field(default_factory=list)
+
+
+def _check_eligible(volunteer: User, request: RespiteRequest) -> None:
+    if volunteer.village_id != request.village_id or not volunteer.has_role(R.VOLUNTEER):
+        raise DomainError("Kies een vrijwilliger uit het eigen dorp.", "volunteer")
+    reasons = ineligibility_reasons(volunteer, request.category, on=local_now().date())
+    if reasons:
+        raise DomainError(f"{volunteer.full_name} kan dit niet doen: {', '.join(reasons)}.", "volunteer")
+
+
+def book_volunteer(request: RespiteRequest, volunteer: User, *, by: User) -> BookingResult:
+    """Book `volunteer` for every open, future occurrence they can take; list the others with
+    the clash that stops them. When not a single one fits, nothing is saved."""
+    _check_eligible(volunteer, request)
+    open_shifts = [s for s in request.shifts if s.status == RespiteShift.OPEN and s.starts_at > now()]
+    if not open_shifts:
+        raise DomainError("Er zijn geen open keren meer om te regelen.")
+    result = BookingResult()
+    for shift in open_shifts:
+        reasons = clash_reasons(volunteer, shift.starts_at, shift.ends_at, exclude_shift_id=shift.id)
+        if reasons:
+            result.clashes.append((shift, reasons))
+            continue
+        _transition(shift, "book")
+        shift.volunteer = volunteer
+        db.session.flush()  # the next occurrence's hours rule counts this one
+        result.booked.append(shift)
+    if not result.booked:
+        raise DomainError(" ".join(result.clashes[0][1]) if len(result.clashes) == 1 else
+                          f"{volunteer.full_name} kan geen enkele keer: " + " ".join(result.clashes[0][1]),
+                          "volunteer")
+    notify.booked(result.booked, volunteer)
+    audit.record("respite.booked", actor=by, subject=volunteer,
+                 detail=f"request {request.id}: {len(result.booked)} booked, {len(result.clashes)} clash")
+    return result
+
+
+def assign_shift(shift: RespiteShift, volunteer: User, *, by: User) -> None:
+    """Give one occurrence a (different) volunteer: to solve a clash, or to swap."""
+    _check_eligible(volunteer, shift.request)
+    if shift.volunteer_id == volunteer.id:
+        raise DomainError(f"{volunteer.full_name} staat al ingeroosterd voor deze keer.", "volunteer")
+    reasons = clash_reasons(volunteer, shift.starts_at, shift.ends_at, exclude_shift_id=shift.id)
+    if reasons:
+        raise DomainError(" ".join(reasons), "volunteer")
+    old = shift.volunteer
+    _transition(shift, "swap" if shift.status == RespiteShift.BOOKED else "book")
+    shift.volunteer = volunteer
+    db.session.flush()
+    if old is None:
+        notify.booked([shift], volunteer)
+    else:
+        notify.swapped(shift, old, volunteer)
+    audit.record("respite.assigned", actor=by, subject=volunteer, detail=f"shift {shift.id}")
+
+
+def cancel_shift(shift: RespiteShift, *, by: User) -> list[RespiteShift]:
+    _transition(shift, "cancel")
+    notify.cancelled([shift])
+    audit.record("respite.cancelled", actor=by, subject=shift.request.carer, detail=f"shift {shift.id}")
+    return [shift]
+
+
+def cancel_rest(shift: RespiteShift, *, by: User) -> list[RespiteShift]:
+    """Cancel this occurrence and every later one of its series that is not past or cancelled."""
+    rest = [s for s in shift.request.shifts
+            if s.starts_at >= shift.starts_at and s.status != RespiteShift.CANCELLED and not s.is_past]
+    if not rest:
+        raise DomainError("Er is niets meer om af te zeggen.")
+    for s in rest:
+        _transition(s, "cancel")
+    notify.cancelled(rest)
+    audit.record("respite.cancelled_rest", actor=by, subject=shift.request.carer,
+                 detail=f"request {shift.request_id} from shift {shift.id}: {len(rest)}")
+    return rest
+
+
+def may_change(shift: RespiteShift, user: User) -> bool:
+    """Staff of the village, and the carer whose booking it is."""
+    if user.has_role(R.ADMIN) or (user.has_role(R.COORDINATOR) and user.village_id == shift.village_id):
+        return True
+    return user.has_role(R.CARER) and shift.request.carer_id == user.id

@@ -1,0 +1,213 @@
+"""Respite for the coordinator: week roster, carers, requests and booking volunteers.
+
+The volunteer's and carer's own pages live in views_own.py, hours in views_hours.py; they add
+their routes to the same blueprint.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select, true
+
+from coop.core import audit, registry, roles as R
+from coop.core.clock import local_now
+from coop.core.errors import DomainError
+from coop.core.guard import get_in_village_or_404, roles_required
+from coop.core.models import User, UserRole
+from coop.core.web import client_ip, run
+from coop.extensions import db
+from coop.respite import carerqol, messages, queries, service  # noqa: F401 (messages registers builders)
+from coop.respite.clashes import week_start
+from coop.respite.forms import CarerProfileForm, PickVolunteerForm
+from coop.respite.models import SOFA, RespiteRequest, RespiteShift
+
+bp = Blueprint("respite", __name__)
+STAFF = (R.COORDINATOR, R.ADMIN)
+
+
+def monday_from_args() -> date:
+    try:
+        return week_start(date.fromisoformat(request.args.get("week", "")))
+    except ValueError:
+        return week_start(local_now().date())
+
+
+@bp.get("/respijt")
+@roles_required(*STAFF)
+def week():
+    monday = monday_from_args()
+    shifts = queries.week_shifts(current_user.village_id, monday)
+    return render_template("respite/week.html", monday=monday, days=queries.by_day(shifts, monday),
+                           clashes=queries.standing_clashes(shifts), prev=monday - timedelta(days=7),
+                           next=monday + timedelta(days=7),
+                           open_requests=queries.open_requests(current_user.village_id))
+
+
+@bp.get("/respijt/rooster-afdrukken")
+@roles_required(*STAFF)
+def print_roster():
+    """One page per volunteer: their shifts of the week, for those without a smartphone."""
+    monday = monday_from_args()
+    shifts = [s for s in queries.week_shifts(current_user.village_id, monday) if s.status == RespiteShift.BOOKED]
+    per_volunteer: dict[int, list[RespiteShift]] = {}
+    for shift in shifts:
+        per_volunteer.setdefault(shift.volunteer_id, []).append(shift)
+    wanted = request.args.get("vrijwilliger", type=int)
+    pages = [(items[0].volunteer, items) for vid, items in per_volunteer.items() if wanted in (None, vid)]
+    return render_template("respite/print_roster.html", monday=monday, pages=pages,
+                           profiles={s.request.carer_id: service.profile_for(s.request.carer) for s in shifts})
+
+
+@bp.get("/respijt/mantelzorgers")
+@roles_required(*STAFF)
+def carers():
+    profiles = service.carers(current_user.village_id)
+    with_profile = {p.user_id for p in profiles}
+    without = db.session.scalars(select(User).where(
+        User.village_id == current_user.village_id, User.id.not_in(with_profile) if with_profile else true(),
+        User.id.in_(select(UserRole.user_id).where(UserRole.role == R.CARER))).order_by(User.last_name)).all()
+    latest = {p.user_id: carerqol.latest(p.carer) for p in profiles}
+    return render_template("respite/carers.html", profiles=profiles, without=without, latest=latest)
+
+
+def _residents_choices(carer: User) -> list[tuple[int, str]]:
+    people = db.session.scalars(select(User).where(
+        User.village_id == carer.village_id, User.id != carer.id,
+        User.id.in_(select(UserRole.user_id).where(UserRole.role == R.RESIDENT)))
+        .order_by(User.last_name, User.first_name)).all()
+    return [(0, "Kies een persoon")] + [(p.id, f"{p.full_name}, {p.address_line}") for p in people]
+
+
+@bp.route("/respijt/mantelzorgers/<int:carer_id>", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def carer(carer_id: int):
+    person = get_in_village_or_404(User, carer_id)
+    profile = service.profile_for(person)
+    form = CarerProfileForm(obj=profile)
+    form.care_recipient.choices = _residents_choices(person)
+    if request.method == "GET":
+        audit.record("carer.viewed", actor=current_user, subject=person, ip=client_ip())
+        db.session.commit()
+        if profile:
+            form.care_recipient.data = profile.care_recipient_id
+    if form.validate_on_submit():
+        def action():
+            recipient = db.session.get(User, form.care_recipient.data)
+            if recipient is None:
+                raise DomainError("Kies de persoon voor wie gezorgd wordt.", "care_recipient")
+            service.save_carer_profile(
+                person, by=current_user, care_recipient=recipient,
+                relationship_label=form.relationship_label.data or "", care_hours_week=form.care_hours_week.data,
+                routines=form.routines.data or "", what_calms=form.what_calms.data or "",
+                who_to_call=form.who_to_call.data or "", sofa_roles=form.sofa_roles.data or [],
+                support_needs=form.support_needs.data or "")
+        if run(form, action, "Het profiel is opgeslagen."):
+            return redirect(url_for("respite.carer", carer_id=person.id))
+    checkins = carerqol.history(person)
+    return render_template("respite/carer.html", person=person, profile=profile, form=form, sofa=SOFA,
+                           checkins=checkins, chart=carerqol.chart(checkins), dimensions=carerqol.DIMENSIONS,
+                           answers=carerqol.ANSWERS, requests=queries.carer_requests(person)), \
+        422 if form.errors else 200
+
+
+def _request_page(req: RespiteRequest, form=None, result=None, status=200):
+    form = form or PickVolunteerForm()
+    candidates = queries.candidates(req)
+    form.volunteer.choices = [(0, "Kies een vrijwilliger")] + [(c.user.id, c.user.full_name) for c in candidates]
+    return render_template("respite/request.html", req=req, form=form, result=result, candidates=candidates), status
+
+
+@bp.get("/respijt/aanvragen/<int:request_id>")
+@roles_required(*STAFF)
+def request_detail(request_id: int):
+    return _request_page(get_in_village_or_404(RespiteRequest, request_id))
+
+
+@bp.post("/respijt/aanvragen/<int:request_id>/boeken")
+@roles_required(*STAFF)
+def book(request_id: int):
+    req = get_in_village_or_404(RespiteRequest, request_id)
+    form = PickVolunteerForm()
+    form.volunteer.choices = [(u.id, "") for u in _village_volunteers()]
+    holder = {}
+    if form.validate_on_submit():
+        volunteer = get_in_village_or_404(User, form.volunteer.data)
+        if run(form, lambda: holder.setdefault("r", service.book_volunteer(req, volunteer, by=current_user))):
+            return _request_page(req, result=holder["r"])
+    return _request_page(req, form=form, status=422)
+
+
+def _village_volunteers() -> list[User]:
+    return list(db.session.scalars(select(User).where(
+        User.village_id == current_user.village_id,
+        User.id.in_(select(UserRole.user_id).where(UserRole.role == R.VOLUNTEER)))))
+
+
+@bp.post("/respijt/keren/<int:shift_id>/vrijwilliger")
+@roles_required(*STAFF)
+def assign(shift_id: int):
+    shift = get_in_village_or_404(RespiteShift, shift_id)
+    form = PickVolunteerForm()
+    form.volunteer.choices = [(u.id, "") for u in _village_volunteers()]
+    if form.validate_on_submit():
+        volunteer = get_in_village_or_404(User, form.volunteer.data)
+        if run(form, lambda: service.assign_shift(shift, volunteer, by=current_user),
+               f"{volunteer.full_name} is ingeroosterd."):
+            return redirect(url_for("respite.request_detail", request_id=shift.request_id))
+    return _shift_page(shift, form, status=422)
+
+
+def _shift_page(shift: RespiteShift, form=None, status=200):
+    sees_notes = current_user.has_role(*STAFF) or shift.volunteer_id == current_user.id
+    form = form or PickVolunteerForm()
+    if current_user.has_role(*STAFF):
+        candidates = queries.candidates(shift.request)
+        form.volunteer.choices = [(0, "Kies een vrijwilliger")] + [(c.user.id, c.user.full_name) for c in candidates]
+    return render_template("respite/shift.html", shift=shift, form=form, sees_notes=sees_notes,
+                           profile=service.profile_for(shift.request.carer) if sees_notes else None,
+                           may_change=service.may_change(shift, current_user)), status
+
+
+@bp.get("/respijt/keren/<int:shift_id>")
+@roles_required(R.COORDINATOR, R.ADMIN, R.VOLUNTEER, R.CARER)
+def shift_detail(shift_id: int):
+    shift = get_in_village_or_404(RespiteShift, shift_id)
+    is_own_volunteer = shift.volunteer_id == current_user.id and shift.status == RespiteShift.BOOKED
+    if not (current_user.has_role(*STAFF) or is_own_volunteer or shift.request.carer_id == current_user.id):
+        abort(404)
+    return _shift_page(shift)
+
+
+def _change(shift_id: int, fn, message: str):
+    shift = get_in_village_or_404(RespiteShift, shift_id)
+    if not service.may_change(shift, current_user):
+        abort(404)  # another carer's booking: reveal nothing
+    run(None, lambda: fn(shift, by=current_user), message)
+    if current_user.has_role(*STAFF):
+        return redirect(url_for("respite.request_detail", request_id=shift.request_id))
+    return redirect(url_for("respite.my_respite"))
+
+
+@bp.post("/respijt/keren/<int:shift_id>/afzeggen")
+@roles_required(R.COORDINATOR, R.ADMIN, R.CARER)
+def cancel(shift_id: int):
+    return _change(shift_id, service.cancel_shift, "Deze keer is afgezegd.")
+
+
+@bp.post("/respijt/keren/<int:shift_id>/rest-afzeggen")
+@roles_required(R.COORDINATOR, R.ADMIN, R.CARER)
+def cancel_rest(shift_id: int):
+    return _change(shift_id, service.cancel_rest, "Deze en alle volgende keren zijn afgezegd.")
+
+
+def _coordinator_panel(user):
+    return {"flagged": carerqol.flagged_carers(user.village_id),
+            "open_requests": queries.open_requests(user.village_id)}
+
+
+registry.nav_link("Respijt", "respite.week", *STAFF, order=40)
+registry.home_panel("respite/panels/coordinator.html", *STAFF, order=20, context=_coordinator_panel)
+
+from coop.respite import views_hours, views_own  # noqa: E402,F401  (routes on the same blueprint)

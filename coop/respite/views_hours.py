@@ -1,0 +1,163 @@
+"""Hours and expenses: "Mijn uren" for volunteers; review, monthly statements (print and CSV)
+and the village's km rate and allowance maxima for the coordinator."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from coop.core import registry, roles as R
+from coop.core.clock import local_now
+from coop.core.forms import Form
+from coop.core.guard import get_in_village_or_404, roles_required
+from coop.core.web import run
+from coop.extensions import db
+from coop.people.models import HoursEntry
+from coop.respite import hours
+from coop.respite.forms import HoursForm, ManualHoursForm, SettingsForm
+from coop.respite.views import STAFF, bp
+
+
+def month_from_args() -> tuple[int, int]:
+    try:
+        year, month = (int(p) for p in request.args.get("maand", "").split("-"))
+        date(year, month, 1)
+        return year, month
+    except ValueError:
+        return hours.this_month()
+
+
+def _warn(warnings: list[str]) -> None:
+    for text in warnings:
+        flash(text, "info")
+
+
+@bp.get("/mijn-uren")
+@roles_required(R.VOLUNTEER)
+def my_hours():
+    hours.record_shift_hours(current_user.village_id)
+    db.session.commit()
+    year, month = month_from_args()
+    prev = (year - (month == 1), (month - 2) % 12 + 1)
+    nxt = (year + (month == 12), month % 12 + 1)
+    return render_template("respite/my_hours.html", entries=hours.entries(current_user, year, month),
+                           year=year, month=month, labels=hours.STATUS_LABELS,
+                           first=date(year, month, 1), prev=f"{prev[0]}-{prev[1]:02d}", next=f"{nxt[0]}-{nxt[1]:02d}",
+                           statement=hours.statement(current_user, year, month, include_pending=True),
+                           HoursEntry=HoursEntry)
+
+
+@bp.route("/mijn-uren/<int:entry_id>", methods=["GET", "POST"])
+@roles_required(R.VOLUNTEER)
+def confirm(entry_id: int):
+    entry = get_in_village_or_404(HoursEntry, entry_id)
+    if entry.helper_id != current_user.id:
+        abort(404)
+    form = HoursForm(obj=entry)
+    if form.validate_on_submit():
+        holder = {}
+        if run(form, lambda: holder.setdefault("w", hours.confirm_entry(
+                entry, by=current_user, hours=form.hours.data, km=form.km.data, costs=form.costs.data,
+                description=form.description.data)), "Dank u wel, uw uren zijn doorgegeven."):
+            _warn(holder["w"])
+            return redirect(url_for("respite.my_hours", maand=f"{entry.worked_on:%Y-%m}"))
+    return render_template("respite/hours_form.html", form=form, entry=entry), 422 if form.errors else 200
+
+
+@bp.route("/mijn-uren/nieuw", methods=["GET", "POST"])
+@roles_required(R.VOLUNTEER)
+def add_hours():
+    form = ManualHoursForm()
+    if request.method == "GET":
+        form.worked_on.data = local_now().date()
+    if form.validate_on_submit():
+        holder = {}
+        if run(form, lambda: holder.setdefault("r", hours.add_manual_entry(
+                current_user, worked_on=form.worked_on.data, hours=form.hours.data, km=form.km.data,
+                costs=form.costs.data, description=form.description.data or "")),
+               "Dank u wel, uw uren zijn doorgegeven."):
+            _warn(holder["r"][1])
+            return redirect(url_for("respite.my_hours", maand=f"{form.worked_on.data:%Y-%m}"))
+    return render_template("respite/hours_form.html", form=form, entry=None), 422 if form.errors else 200
+
+
+@bp.get("/respijt/uren")
+@roles_required(*STAFF)
+def review():
+    hours.record_shift_hours(current_user.village_id)
+    db.session.commit()
+    year, month = month_from_args()
+    return render_template("respite/review.html", pending=hours.pending_review(current_user.village_id),
+                           year=year, month=month, form=Form(),
+                           statements=hours.month_statements(current_user.village_id, year, month))
+
+
+def _decide(entry_id: int, approve: bool):
+    entry = get_in_village_or_404(HoursEntry, entry_id)
+    if Form().validate_on_submit():
+        if run(None, lambda: hours.review_entry(entry, by=current_user, approve=approve),
+               "Goedgekeurd." if approve else "Afgekeurd.") and approve:
+            _warn(hours.statement(entry.helper, entry.worked_on.year, entry.worked_on.month).warnings)
+    return redirect(url_for("respite.review"))
+
+
+@bp.post("/respijt/uren/<int:entry_id>/goedkeuren")
+@roles_required(*STAFF)
+def approve(entry_id: int):
+    return _decide(entry_id, True)
+
+
+@bp.post("/respijt/uren/<int:entry_id>/afkeuren")
+@roles_required(*STAFF)
+def reject(entry_id: int):
+    return _decide(entry_id, False)
+
+
+@bp.get("/respijt/uren/overzicht")
+@roles_required(*STAFF)
+def statements():
+    year, month = month_from_args()
+    return render_template("respite/statements.html", year=year, month=month, first=date(year, month, 1),
+                           settings=hours.settings_for(current_user.village_id),
+                           statements=hours.month_statements(current_user.village_id, year, month))
+
+
+@bp.get("/respijt/uren/overzicht.csv")
+@roles_required(*STAFF)
+def statements_csv():
+    """For the treasurer: one line per volunteer; semicolons and decimal commas for Dutch Excel."""
+    year, month = month_from_args()
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(["maand", "vrijwilliger", "uren", "km", "km-vergoeding", "onkosten", "declaratie",
+                     "uit te betalen", "boven maximum"])
+
+    def num(value):
+        return f"{value:.2f}".replace(".", ",")
+    for st in hours.month_statements(current_user.village_id, year, month):
+        writer.writerow([f"{year}-{month:02d}", st.volunteer.full_name, num(st.hours), num(st.km),
+                         num(st.km_amount), num(st.costs), num(st.claim), num(st.payable),
+                         num(st.claim - st.payable)])
+    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename=vrijwilligersvergoeding-{year}-{month:02d}.csv"})
+
+
+@bp.route("/respijt/instellingen", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def settings():
+    current = hours.settings_for(current_user.village_id)
+    form = SettingsForm(obj=current)
+    if form.validate_on_submit():
+        if run(form, lambda: hours.save_settings(
+                current_user.village_id, by=current_user, km_rate=form.km_rate.data,
+                month_max=form.allowance_month_max.data, year_max=form.allowance_year_max.data),
+               "De vergoedingen zijn opgeslagen."):
+            return redirect(url_for("respite.statements"))
+    return render_template("respite/settings.html", form=form), 422 if form.errors else 200
+
+
+registry.nav_link("Mijn uren", "respite.my_hours", R.VOLUNTEER, order=21)
+registry.nav_link("Uren", "respite.review", *STAFF, order=41)

@@ -1,0 +1,148 @@
+"""Own pages: "Mijn rooster" and the calendar feed for volunteers; "Mijn respijt", asking for
+respite and "Hoe gaat het met u?" for carers (the coordinator can do the last two for them)."""
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from coop.core import registry, roles as R
+from coop.core.forms import Form
+from coop.core.guard import get_in_village_or_404, public, roles_required
+from coop.core.models import User
+from coop.core.web import run
+from coop.extensions import db
+from coop.respite import calendar, carerqol, notify, queries, recurrence, service
+from coop.respite.carerqol import DIMENSIONS
+from coop.respite.forms import CarerQolForm, RespiteRequestForm
+from coop.respite.views import STAFF, bp
+
+
+@bp.get("/mijn-rooster")
+@roles_required(R.VOLUNTEER)
+def my_roster():
+    shifts = queries.volunteer_upcoming(current_user)
+    profiles = {s.request.carer_id: service.profile_for(s.request.carer) for s in shifts}
+    return render_template("respite/my_roster.html", shifts=shifts, profiles=profiles, form=Form(),
+                           feed=calendar.active_feed(current_user), feed_url=None,
+                           inbox=notify.inbox(current_user))
+
+
+@bp.post("/mijn-rooster/agenda")
+@roles_required(R.VOLUNTEER)
+def feed_create():
+    form = Form()
+    if not form.validate_on_submit():
+        abort(400)
+    token = calendar.create_feed(current_user)
+    db.session.commit()
+    shifts = queries.volunteer_upcoming(current_user)
+    return render_template("respite/my_roster.html", shifts=shifts, form=form, inbox=notify.inbox(current_user),
+                           profiles={s.request.carer_id: service.profile_for(s.request.carer) for s in shifts},
+                           feed=calendar.active_feed(current_user),
+                           feed_url=url_for("respite.feed", token=token, _external=True))
+
+
+@bp.post("/mijn-rooster/agenda/intrekken")
+@roles_required(R.VOLUNTEER)
+def feed_revoke():
+    if Form().validate_on_submit():
+        run(None, lambda: calendar.revoke(current_user), "De agenda-link werkt niet meer.")
+    return redirect(url_for("respite.my_roster"))
+
+
+@bp.get("/agenda/<token>.ics")
+@public
+def feed(token: str):
+    """The secret feed a phone calendar subscribes to. Wrong or revoked: 404, nothing more."""
+    user = calendar.user_for_token(token)
+    if user is None:
+        abort(404)
+    return Response(calendar.build_ics(user), mimetype="text/calendar",
+                    headers={"Cache-Control": "private, max-age=300", "X-Robots-Tag": "noindex"})
+
+
+@bp.get("/mijn-respijt")
+@roles_required(R.CARER)
+def my_respite():
+    return render_template("respite/my_respite.html", profile=service.profile_for(current_user),
+                           requests=queries.carer_requests(current_user), form=Form(),
+                           inbox=notify.inbox(current_user), latest=carerqol.latest(current_user))
+
+
+def _ask(carer: User, done_endpoint: str, **done_args):
+    form = RespiteRequestForm()
+    if form.validate_on_submit():
+        holder = {}
+
+        def action():
+            holder["r"] = service.request_respite(
+                carer, by=current_user, first_date=form.first_date.data, start_time=form.start_time.data,
+                end_time=form.end_time.data, freq=None if form.freq.data == "once" else form.freq.data,
+                until=form.until.data, exceptions=form.exception_dates, with_care=form.with_care.data == "1",
+                notes=form.notes.data or "")
+        if run(form, action):
+            result = holder["r"]
+            flash(_booked_message(result), "success")
+            return redirect(url_for(done_endpoint, **done_args))
+    return render_template("respite/ask.html", form=form, carer=carer, cap=recurrence.MAX_OCCURRENCES), \
+        422 if form.errors else 200
+
+
+def _booked_message(result: service.RequestResult) -> str:
+    n = len(result.expansion.occurrences)
+    text = f"Uw vraag is doorgegeven: {n} {'keer' if n == 1 else 'keren'}. De dorpsondersteuner zoekt een vrijwilliger."
+    if result.expansion.capped:
+        text += (f" Let op: we plannen tot en met {result.expansion.until:%d-%m-%Y} (hoogstens "
+                 f"{recurrence.MAX_OCCURRENCES} keer of een jaar); daarna kunt u opnieuw vragen.")
+    if result.expansion.skipped:
+        text += " Op " + ", ".join(f"{d:%d-%m-%Y}" for d in result.expansion.skipped) + \
+                " bestaat die tijd niet door de zomertijd; die keer is overgeslagen."
+    return text
+
+
+@bp.route("/mijn-respijt/aanvragen", methods=["GET", "POST"])
+@roles_required(R.CARER)
+def ask():
+    return _ask(current_user, "respite.my_respite")
+
+
+@bp.route("/respijt/mantelzorgers/<int:carer_id>/aanvragen", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def ask_for(carer_id: int):
+    carer = get_in_village_or_404(User, carer_id)
+    return _ask(carer, "respite.carer", carer_id=carer.id)
+
+
+def _checkin(carer: User, done_url: str):
+    form = CarerQolForm()
+    if form.validate_on_submit():
+        answers = {name: int(getattr(form, name).data) for name, _, _ in DIMENSIONS}
+        if run(form, lambda: carerqol.submit(carer, by=current_user, answers=answers, vas=int(form.vas.data)),
+               "Dank u wel. Uw antwoorden zijn bewaard."):
+            return redirect(done_url)
+    checkins = carerqol.history(carer)
+    return render_template("respite/carerqol.html", form=form, carer=carer, dimensions=DIMENSIONS,
+                           checkins=checkins, chart=carerqol.chart(checkins), answers=carerqol.ANSWERS), \
+        422 if form.errors else 200
+
+
+@bp.route("/hoe-gaat-het", methods=["GET", "POST"])
+@roles_required(R.CARER)
+def checkin():
+    return _checkin(current_user, url_for("respite.my_respite"))
+
+
+@bp.route("/respijt/mantelzorgers/<int:carer_id>/carerqol", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def checkin_for(carer_id: int):
+    carer = get_in_village_or_404(User, carer_id)
+    return _checkin(carer, url_for("respite.carer", carer_id=carer.id))
+
+
+registry.nav_link("Mijn rooster", "respite.my_roster", R.VOLUNTEER, order=20)
+registry.nav_link("Mijn respijt", "respite.my_respite", R.CARER, order=20)
+registry.nav_link("Hoe gaat het met u?", "respite.checkin", R.CARER, order=21)
+registry.home_panel("respite/panels/volunteer.html", R.VOLUNTEER, order=15,
+                    context=lambda user: {"shifts": queries.volunteer_upcoming(user, days=14)})
+registry.home_panel("respite/panels/carer.html", R.CARER, order=15,
+                    context=lambda user: {"latest": carerqol.latest(user)})

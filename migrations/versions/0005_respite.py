@@ -13,7 +13,7 @@ import coop.core.types
 
 # revision identifiers, used by Alembic.
 revision = "0005_respite"
-down_revision = '0002_availability_hours'
+down_revision = "0004_matching"
 branch_labels = None
 depends_on = None
 

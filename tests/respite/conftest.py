@@ -73,24 +73,3 @@ def weekly(rcarer, session):
                                      end_time=time(17, 0), freq="weekly", until=date(2026, 4, 14))
     session.flush()
     return result.request
-
-
-@pytest.fixture
-def as_user(app, client_as):
-    """A logged-in client that forgets the previously loaded user before every request.
-
-    The `session` fixture keeps one app context open for the whole test, and Flask-Login
-    caches the current user in `g` there; two clients in one test would otherwise share it.
-    """
-    from flask import g
-
-    def make_client(user):
-        client = client_as(user) if user is not None else app.test_client()
-        original = client.open
-
-        def open_fresh(*args, **kwargs):
-            g.pop("_login_user", None)
-            return original(*args, **kwargs)
-        client.open = open_fresh
-        return client
-    return make_client

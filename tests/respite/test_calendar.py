@@ -47,8 +47,8 @@ def test_wrong_or_revoked_token_is_404_and_reveals_nothing(client, rvolunteer, s
     assert response.status_code == 404 and "Kees" not in response.text
 
 
-def test_volunteer_makes_and_revokes_a_feed_in_the_app(as_user, rvolunteer):
-    client = as_user(rvolunteer)
+def test_volunteer_makes_and_revokes_a_feed_in_the_app(client_as, rvolunteer):
+    client = client_as(rvolunteer)
     page = client.post("/mijn-rooster/agenda")
     assert page.status_code == 200 and "/agenda/" in page.text
     url = page.text.split('id="agenda-link">')[1].split("<")[0]

@@ -42,17 +42,17 @@ def test_missing_answer_is_refused_and_writes_nothing(rcarer, session):
     assert session.scalar(select(func.count()).select_from(CarerQolCheckin)) == 0
 
 
-def test_carer_fills_in_and_coordinator_sees_the_flag(as_user, rcarer, rcoordinator, session):
+def test_carer_fills_in_and_coordinator_sees_the_flag(client_as, rcarer, rcoordinator, session):
     form = {name: "0" for name in CALM} | {"fulfilment": "1", "support": "1", "physical_health": "2", "vas": "4"}
-    response = as_user(rcarer).post("/hoe-gaat-het", data=form)
+    response = client_as(rcarer).post("/hoe-gaat-het", data=form)
     assert response.status_code == 302
-    home = as_user(rcoordinator).get("/")
+    home = client_as(rcoordinator).get("/")
     assert "zwaar belast" in home.text and "Truus Visser" in home.text and "plan respijt" in home.text
-    page = as_user(rcoordinator).get(f"/respijt/mantelzorgers/{rcarer.id}")
+    page = client_as(rcoordinator).get(f"/respijt/mantelzorgers/{rcarer.id}")
     assert "<svg" in page.text and "<table" in page.text and "lichamelijke gezondheid" in page.text
 
 
-def test_incomplete_form_is_422_with_dutch_message(as_user, rcarer, session):
-    response = as_user(rcarer).post("/hoe-gaat-het", data={"vas": "7"})
+def test_incomplete_form_is_422_with_dutch_message(client_as, rcarer, session):
+    response = client_as(rcarer).post("/hoe-gaat-het", data={"vas": "7"})
     assert response.status_code == 422 and "Kies een antwoord" in response.text
     assert session.scalar(select(func.count()).select_from(CarerQolCheckin)) == 0

@@ -78,15 +78,15 @@ def test_manual_entry_future_date_refused_and_nothing_written(rvolunteer, sessio
     assert session.scalar(select(func.count()).select_from(HoursEntry)) == before
 
 
-def test_hours_pages_and_csv(as_user, rvolunteer, rcoordinator, session):
+def test_hours_pages_and_csv(client_as, rvolunteer, rcoordinator, session):
     row = entry(session, rvolunteer, date(2026, 3, 2), status=HoursEntry.DRAFT)
-    volunteer = as_user(rvolunteer)
+    volunteer = client_as(rvolunteer)
     assert "Bevestigen" in volunteer.get("/mijn-uren").text
     bad = volunteer.post(f"/mijn-uren/{row.id}", data={"hours": "abc", "km": "0", "costs": "0"})
     assert bad.status_code == 422 and "Vul een getal in" in bad.text
     ok = volunteer.post(f"/mijn-uren/{row.id}", data={"hours": "2,5", "km": "20", "costs": "0"})
     assert ok.status_code == 302 and row.status == HoursEntry.CONFIRMED and row.hours == Decimal("2.5")
-    coordinator = as_user(rcoordinator)
+    coordinator = client_as(rcoordinator)
     assert coordinator.post(f"/respijt/uren/{row.id}/goedkeuren").status_code == 302
     assert row.status == HoursEntry.APPROVED
     csv = coordinator.get("/respijt/uren/overzicht.csv?maand=2026-03")
@@ -95,7 +95,7 @@ def test_hours_pages_and_csv(as_user, rvolunteer, rcoordinator, session):
     assert "Kees Bakker" in coordinator.get("/respijt/uren/overzicht?maand=2026-03").text
 
 
-def test_hours_of_another_volunteer_are_404(as_user, rvolunteer, make, rvillage, session):
+def test_hours_of_another_volunteer_are_404(client_as, rvolunteer, make, rvillage, session):
     row = entry(session, rvolunteer, date(2026, 3, 2), status=HoursEntry.DRAFT)
     other = make.volunteer(rvillage, categories=("respijt",))
-    assert as_user(other).get(f"/mijn-uren/{row.id}").status_code == 404
+    assert client_as(other).get(f"/mijn-uren/{row.id}").status_code == 404

@@ -12,32 +12,32 @@ STAFF_PAGES = ["/respijt", "/respijt/rooster-afdrukken", "/respijt/mantelzorgers
 
 
 @pytest.mark.parametrize("url", STAFF_PAGES)
-def test_staff_pages_refuse_other_roles(as_user, make, rvillage, rcoordinator, url):
-    assert as_user(rcoordinator).get(url).status_code == 200
+def test_staff_pages_refuse_other_roles(client_as, make, rvillage, rcoordinator, url):
+    assert client_as(rcoordinator).get(url).status_code == 200
     for role in (R.VOLUNTEER, R.CARER, R.RESIDENT, R.MUNICIPALITY, R.PROFESSIONAL):
-        assert as_user(make.user(rvillage, role)).get(url).status_code == 403
+        assert client_as(make.user(rvillage, role)).get(url).status_code == 403
 
 
-def test_own_pages_per_role(as_user, rvolunteer, rcarer, rcoordinator):
-    assert as_user(rvolunteer).get("/mijn-rooster").status_code == 200
-    assert as_user(rvolunteer).get("/mijn-uren").status_code == 200
-    assert as_user(rvolunteer).get("/mijn-respijt").status_code == 403
-    assert as_user(rcarer).get("/mijn-respijt").status_code == 200
-    assert as_user(rcarer).get("/hoe-gaat-het").status_code == 200
-    assert as_user(rcarer).get("/mijn-rooster").status_code == 403
-    assert as_user(rcoordinator).get("/mijn-rooster").status_code == 403
-    assert as_user(None).get("/mijn-rooster").status_code == 302  # to the login page
+def test_own_pages_per_role(client, client_as, rvolunteer, rcarer, rcoordinator):
+    assert client_as(rvolunteer).get("/mijn-rooster").status_code == 200
+    assert client_as(rvolunteer).get("/mijn-uren").status_code == 200
+    assert client_as(rvolunteer).get("/mijn-respijt").status_code == 403
+    assert client_as(rcarer).get("/mijn-respijt").status_code == 200
+    assert client_as(rcarer).get("/hoe-gaat-het").status_code == 200
+    assert client_as(rcarer).get("/mijn-rooster").status_code == 403
+    assert client_as(rcoordinator).get("/mijn-rooster").status_code == 403
+    assert client.get("/mijn-rooster").status_code == 302  # to the login page
 
 
-def test_carer_asks_coordinator_books_volunteer_sees_roster(as_user, rcarer, rvolunteer, rcoordinator, session):
-    carer = as_user(rcarer)
+def test_carer_asks_coordinator_books_volunteer_sees_roster(client_as, rcarer, rvolunteer, rcoordinator, session):
+    carer = client_as(rcarer)
     response = carer.post("/mijn-respijt/aanvragen", data={
         "first_date": "2026-03-17", "start_time": "14:00", "end_time": "17:00", "freq": "weekly",
         "until": "2026-04-07", "exceptions": "", "with_care": "0", "notes": "Graag iemand die van schaken houdt"})
     assert response.status_code == 302
     req = session.scalar(select(RespiteRequest))
     assert len(req.shifts) == 4
-    coordinator = as_user(rcoordinator)
+    coordinator = client_as(rcoordinator)
     assert "Truus Visser" in coordinator.get("/respijt?week=2026-03-16").text
     page = coordinator.get(f"/respijt/aanvragen/{req.id}")
     assert "Kees Bakker" in page.text
@@ -45,125 +45,125 @@ def test_carer_asks_coordinator_books_volunteer_sees_roster(as_user, rcarer, rvo
     assert booked.status_code == 200
     # max 10 h a month: 17, 24 and 31 March fit (9 h); nothing clashes in April.
     assert "ingeroosterd voor 4 keren" in booked.text
-    roster = as_user(rvolunteer).get("/mijn-rooster")
+    roster = client_as(rvolunteer).get("/mijn-rooster")
     assert "dinsdag 17 maart 2026, 14:00–17:00" in roster.text and "dinsdag 31 maart 2026, 14:00–17:00" in roster.text
     assert "Koffie om drie uur." in roster.text  # the volunteer on shift sees what to know
     assert "U bent ingeroosterd voor respijt bij Truus" in roster.text
-    assert "Kees komt u vervangen" in as_user(rcarer).get("/mijn-respijt").text
+    assert "Kees komt u vervangen" in client_as(rcarer).get("/mijn-respijt").text
 
 
-def test_bad_request_form_is_422_and_writes_nothing(as_user, rcarer, session):
+def test_bad_request_form_is_422_and_writes_nothing(client_as, rcarer, session):
     session.commit()  # web.run rolls back the session on a refusal; keep the fixtures
-    response = as_user(rcarer).post("/mijn-respijt/aanvragen", data={
+    response = client_as(rcarer).post("/mijn-respijt/aanvragen", data={
         "first_date": "2026-03-17", "start_time": "17:00", "end_time": "14:00", "freq": "once", "with_care": "0"})
     assert response.status_code == 422 and "De eindtijd moet na de begintijd liggen." in response.text
     assert 'href="#end_time"' in response.text
-    past = as_user(rcarer).post("/mijn-respijt/aanvragen", data={
+    past = client_as(rcarer).post("/mijn-respijt/aanvragen", data={
         "first_date": "2026-03-02", "start_time": "14:00", "end_time": "17:00", "freq": "once", "with_care": "0"})
     assert past.status_code == 422 and "verleden" in past.text
-    bad_exc = as_user(rcarer).post("/mijn-respijt/aanvragen", data={
+    bad_exc = client_as(rcarer).post("/mijn-respijt/aanvragen", data={
         "first_date": "2026-03-17", "start_time": "14:00", "end_time": "17:00", "freq": "weekly",
         "exceptions": "31 maart", "with_care": "0"})
     assert bad_exc.status_code == 422 and "geen datum" in bad_exc.text
     assert session.scalar(select(func.count()).select_from(RespiteRequest)) == 0
 
 
-def test_capped_series_says_so(as_user, rcarer):
-    response = as_user(rcarer).post("/mijn-respijt/aanvragen", data={
+def test_capped_series_says_so(client_as, rcarer):
+    response = client_as(rcarer).post("/mijn-respijt/aanvragen", data={
         "first_date": "2026-03-17", "start_time": "14:00", "end_time": "17:00", "freq": "weekly",
         "with_care": "0"}, follow_redirects=True)
     assert "hoogstens 60 keer of een jaar" in response.text and "16-03-2027" in response.text
 
 
-def test_booking_that_fits_nowhere_shows_the_clash_and_saves_nothing(as_user, weekly, make, rvillage, rcoordinator, session):
+def test_booking_that_fits_nowhere_shows_the_clash_and_saves_nothing(client_as, weekly, make, rvillage, rcoordinator, session):
     busy = make.volunteer(rvillage, categories=("respijt",), first_name="Els", last_name="Bos")  # no availability
     session.commit()  # web.run rolls back the session on a refusal; keep the fixtures
-    response = as_user(rcoordinator).post(f"/respijt/aanvragen/{weekly.id}/boeken", data={"volunteer": busy.id})
+    response = client_as(rcoordinator).post(f"/respijt/aanvragen/{weekly.id}/boeken", data={"volunteer": busy.id})
     assert response.status_code == 422 and "Els Bos is op dinsdag niet beschikbaar" in response.text
     assert session.scalar(select(func.count()).select_from(RespiteShift).where(RespiteShift.status == "booked")) == 0
 
 
-def test_another_carers_booking_is_refused(as_user, weekly, make, rvillage, session):
+def test_another_carers_booking_is_refused(client_as, weekly, make, rvillage, session):
     other = make.user(rvillage, R.CARER)
     shift = weekly.shifts[0]
-    assert as_user(other).post(f"/respijt/keren/{shift.id}/afzeggen").status_code == 404
-    assert as_user(other).get(f"/respijt/keren/{shift.id}").status_code == 404
+    assert client_as(other).post(f"/respijt/keren/{shift.id}/afzeggen").status_code == 404
+    assert client_as(other).get(f"/respijt/keren/{shift.id}").status_code == 404
     assert shift.status == RespiteShift.OPEN
 
 
-def test_carer_cancels_own_occurrence(as_user, weekly, rcarer):
+def test_carer_cancels_own_occurrence(client_as, weekly, rcarer):
     shift = weekly.shifts[1]
-    assert as_user(rcarer).post(f"/respijt/keren/{shift.id}/afzeggen").status_code == 302
+    assert client_as(rcarer).post(f"/respijt/keren/{shift.id}/afzeggen").status_code == 302
     assert shift.status == RespiteShift.CANCELLED
 
 
-def test_notes_hidden_from_volunteer_not_on_shift(as_user, weekly, rvolunteer, make, rvillage, rcoordinator):
+def test_notes_hidden_from_volunteer_not_on_shift(client_as, weekly, rvolunteer, make, rvillage, rcoordinator):
     service.book_volunteer(weekly, rvolunteer, by=rcoordinator)
     shift = weekly.shifts[0]
-    assert "Koffie om drie uur." in as_user(rvolunteer).get(f"/respijt/keren/{shift.id}").text
+    assert "Koffie om drie uur." in client_as(rvolunteer).get(f"/respijt/keren/{shift.id}").text
     stranger = make.volunteer(rvillage, categories=("respijt",))
-    assert as_user(stranger).get(f"/respijt/keren/{shift.id}").status_code == 404
-    assert "Koffie" not in as_user(weekly.carer).get(f"/respijt/keren/{shift.id}").text
+    assert client_as(stranger).get(f"/respijt/keren/{shift.id}").status_code == 404
+    assert "Koffie" not in client_as(weekly.carer).get(f"/respijt/keren/{shift.id}").text
 
 
-def test_other_village_sees_nothing(as_user, weekly, make, other_village):
+def test_other_village_sees_nothing(client_as, weekly, make, other_village):
     outsider = make.user(other_village, R.COORDINATOR)
-    assert as_user(outsider).get(f"/respijt/aanvragen/{weekly.id}").status_code == 404
-    assert as_user(outsider).get(f"/respijt/keren/{weekly.shifts[0].id}").status_code == 404
-    assert "Truus" not in as_user(outsider).get("/respijt?week=2026-03-16").text
+    assert client_as(outsider).get(f"/respijt/aanvragen/{weekly.id}").status_code == 404
+    assert client_as(outsider).get(f"/respijt/keren/{weekly.shifts[0].id}").status_code == 404
+    assert "Truus" not in client_as(outsider).get("/respijt?week=2026-03-16").text
 
 
-def test_week_view_marks_gaps_and_standing_clashes(as_user, weekly, rvolunteer, rcoordinator, session):
+def test_week_view_marks_gaps_and_standing_clashes(client_as, weekly, rvolunteer, rcoordinator, session):
     from coop.people.models import Absence
-    gap = as_user(rcoordinator).get("/respijt?week=2026-03-16").text
+    gap = client_as(rcoordinator).get("/respijt?week=2026-03-16").text
     assert 'class="respite-gap"' in gap and "nog geen vrijwilliger" in gap
     service.book_volunteer(weekly, rvolunteer, by=rcoordinator)
     session.add(Absence(user_id=rvolunteer.id, starts_on=date(2026, 3, 17), ends_on=date(2026, 3, 17), note="ziek"))
     session.flush()
-    page = as_user(rcoordinator).get("/respijt?week=2026-03-16").text
+    page = client_as(rcoordinator).get("/respijt?week=2026-03-16").text
     assert "botsing" in page and "ziek" in page
-    page2 = as_user(rcoordinator).get("/respijt?week=2026-04-13").text
+    page2 = client_as(rcoordinator).get("/respijt?week=2026-04-13").text
     assert "geregeld" in page2 and "respite-gap" not in page2
 
 
-def test_swap_via_web_and_print_roster(as_user, weekly, rvolunteer, make, rvillage, rcoordinator, session):
+def test_swap_via_web_and_print_roster(client_as, weekly, rvolunteer, make, rvillage, rcoordinator, session):
     from tests.respite.conftest import available
     service.book_volunteer(weekly, rvolunteer, by=rcoordinator)
     els = available(session, make.volunteer(rvillage, categories=("respijt",), first_name="Els", last_name="Bos"))
     shift = weekly.shifts[0]
-    coordinator = as_user(rcoordinator)
+    coordinator = client_as(rcoordinator)
     assert coordinator.post(f"/respijt/keren/{shift.id}/vrijwilliger", data={"volunteer": els.id}).status_code == 302
     assert shift.volunteer_id == els.id
     printed = coordinator.get("/respijt/rooster-afdrukken?week=2026-03-16").text
     assert "Rooster van Els Bos" in printed and "Koffie om drie uur." in printed
 
 
-def test_carer_profile_saved_by_coordinator(as_user, make, rvillage, rcoordinator, cared_for):
+def test_carer_profile_saved_by_coordinator(client_as, make, rvillage, rcoordinator, cared_for):
     carer = make.user(rvillage, R.CARER, first_name="Joop")
-    response = as_user(rcoordinator).post(f"/respijt/mantelzorgers/{carer.id}", data={
+    response = client_as(rcoordinator).post(f"/respijt/mantelzorgers/{carer.id}", data={
         "care_recipient": cared_for.id, "relationship_label": "zoon", "care_hours_week": "12",
         "routines": "Middagslaapje", "what_calms": "", "who_to_call": "", "sofa_roles": ["S", "O"],
         "support_needs": "Even weg kunnen"})
     assert response.status_code == 302
     profile = service.profile_for(carer)
     assert profile.care_recipient_id == cared_for.id and profile.sofa_roles == ["S", "O"]
-    bad = as_user(rcoordinator).post(f"/respijt/mantelzorgers/{carer.id}", data={"care_recipient": "0",
+    bad = client_as(rcoordinator).post(f"/respijt/mantelzorgers/{carer.id}", data={"care_recipient": "0",
                                                                                  "care_hours_week": "500"})
     assert bad.status_code == 422
 
 
-def test_volunteer_of_another_village_is_not_a_choice(as_user, weekly, make, other_village, rcoordinator, session):
+def test_volunteer_of_another_village_is_not_a_choice(client_as, weekly, make, other_village, rcoordinator, session):
     outsider = make.volunteer(other_village, categories=())
-    response = as_user(rcoordinator).post(f"/respijt/aanvragen/{weekly.id}/boeken", data={"volunteer": outsider.id})
+    response = client_as(rcoordinator).post(f"/respijt/aanvragen/{weekly.id}/boeken", data={"volunteer": outsider.id})
     assert response.status_code == 422 and "Kies een van de mogelijkheden." in response.text
     assert all(s.status == RespiteShift.OPEN for s in weekly.shifts)
 
 
-def test_coordinator_sets_km_rate_and_maxima(as_user, rcoordinator, rvillage):
+def test_coordinator_sets_km_rate_and_maxima(client_as, rcoordinator, rvillage):
     from decimal import Decimal
 
     from coop.respite import hours
-    coordinator = as_user(rcoordinator)
+    coordinator = client_as(rcoordinator)
     bad = coordinator.post("/respijt/instellingen", data={"km_rate": "0,19", "allowance_month_max": "abc",
                                                           "allowance_year_max": "2100"})
     assert bad.status_code == 422 and "Vul een getal in" in bad.text

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, StringField
+from wtforms import (DateField, DecimalField, IntegerField, RadioField, SelectField, StringField,
+                     TimeField)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import (DataRequired, InputRequired, Length, Optional, StopValidation,
+                                ValidationError)
 
 from coop.core.errors import DomainError
 from coop.core.validation import normalise_email, normalise_phone, normalise_postcode
@@ -67,7 +69,11 @@ class PostcodeField(StringField):
 
 
 class DutchDecimalField(DecimalField):
-    """A number as Dutch people type it: "2,5" as well as "2.5"."""
+    """A number as Dutch people type it: "2,5" as well as "2.5"; phones show a number pad."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("render_kw", {"inputmode": "decimal", "autocomplete": "off"})
+        super().__init__(*args, **kwargs)
 
     def process_formdata(self, valuelist):
         if valuelist:
@@ -77,6 +83,72 @@ class DutchDecimalField(DecimalField):
         except ValueError:
             self.data = None
             raise ValueError("Vul een getal in, bijvoorbeeld 2,5.") from None
+
+
+class DutchIntegerField(IntegerField):
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError("Vul een heel getal in.") from None
+
+
+class DutchDateField(DateField):
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError("Vul een geldige datum in, zoals 14-03-2026.") from None
+
+
+class DutchTimeField(TimeField):
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError("Vul een geldige tijd in, zoals 14:00.") from None
+
+
+class _DutchChoice:
+    """A choice field whose unknown or malformed value gets a Dutch message.
+
+    `what` names the choice ("een soort hulp" → "Kies een soort hulp uit de lijst.").
+    An empty value is left to the field's own required-validator when it has one.
+    """
+
+    def __init__(self, *args, what: str | None = None, **kwargs):
+        kwargs.setdefault("validate_choice", True)
+        super().__init__(*args, **kwargs)
+        self.what = what
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+
+    def pre_validate(self, form):
+        if not self.validate_choice:
+            return  # the service checks these values and names the field
+        empty = self.data in (None, "")
+        if empty and any(isinstance(v, (InputRequired, DataRequired)) for v in self.validators):
+            return
+        if empty or not any(choice.selected for choice in self.iter_choices()):
+            raise StopValidation(f"Kies {self.what} uit de lijst." if self.what
+                                 else "Kies een van de mogelijkheden.")
+
+
+class DutchSelectField(_DutchChoice, SelectField):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.type = "SelectField"  # rendered by the form macros as a select
+
+
+class DutchRadioField(_DutchChoice, RadioField):
+    pass
 
 
 def choices(pairs) -> list[SelectChoice]:

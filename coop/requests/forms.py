@@ -7,65 +7,13 @@ from __future__ import annotations
 
 import secrets
 
-from wtforms.fields.choices import SelectChoice
-from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 
-from coop.core.forms import Form, max_length, optional, phone_format, postcode_format, required
+from coop.core.forms import (DutchDateField, DutchRadioField, DutchSelectField, DutchTimeField, Form,
+                             choices, max_length, optional, phone_format, postcode_format, required)
 from coop.requests.intake import DAY, FLEXIBLE, MAX_DESCRIPTION, MAX_SPLIT_NOTE, WINDOW, RequestInput
 from coop.requests.models import (CHANNEL_LABELS, FIVE_QUESTIONS, PARTIES, PARTS_OF_DAY, PHONE,
                                   RECURRENCE_LABELS, URGENCY_LABELS, VISIT)
-
-
-def options(pairs) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in pairs]
-
-
-class _DutchChoice:
-    """A choice field whose unknown or malformed value gets a Dutch message (not WTForms' English)."""
-
-    def __init__(self, *args, what: str = "een antwoord", **kw):
-        kw.setdefault("validate_choice", True)
-        super().__init__(*args, **kw)
-        self.what = what
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            self.data = None
-
-    def pre_validate(self, form):
-        from wtforms.validators import StopValidation
-        if not self.validate_choice:
-            return  # the service checks these values and names the field
-        if self.data in (None, "") or not any(choice.selected for choice in self.iter_choices()):
-            raise StopValidation(f"Kies {self.what} uit de lijst.")
-
-
-class DutchSelect(_DutchChoice, SelectField):
-    pass
-
-
-class DutchRadio(_DutchChoice, RadioField):
-    pass
-
-
-class DutchDate(DateField):
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            self.data = None
-            raise ValueError("Vul een geldige datum in, zoals 14-03-2026.") from None
-
-
-class DutchTime(TimeField):
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            self.data = None
-            raise ValueError("Vul een geldige tijd in, zoals 10:00.") from None
 
 
 def new_token() -> str:
@@ -75,26 +23,26 @@ def new_token() -> str:
 class RequestForm(Form):
     """The resident's short form; the coordinator uses the same one for a phone intake."""
     form_token = HiddenField()
-    category_id = DutchSelect("Waarmee wilt u hulp?", coerce=int, what="een soort hulp")
+    category_id = DutchSelectField("Waarmee wilt u hulp?", coerce=int, what="een soort hulp")
     description = TextAreaField(
         "Wat is er nodig?", validators=[max_length(MAX_DESCRIPTION)],
         description="In gewone woorden, bijvoorbeeld: ‘Wie rijdt mij donderdag naar de fysiotherapeut in Zeist?’")
-    when = DutchRadio("Wanneer?", what="wanneer u hulp wilt", default=DAY, choices=options([
+    when = DutchRadioField("Wanneer?", what="wanneer u hulp wilt", default=DAY, choices=choices([
         (DAY, "Op een dag, in de ochtend, middag of avond"),
         (WINDOW, "Op een dag, tussen twee tijden"),
         (FLEXIBLE, "Het maakt niet uit wanneer (flexibel)")]))
-    on_date = DutchDate("Datum", validators=[optional()], format=["%Y-%m-%d", "%d-%m-%Y"],
+    on_date = DutchDateField("Datum", validators=[optional()], format=["%Y-%m-%d", "%d-%m-%Y"],
                         description="Vandaag of later, bijvoorbeeld 14-03-2026.")
-    part_of_day = DutchRadio("Dagdeel", what="een dagdeel", choices=options(PARTS_OF_DAY.items()),
+    part_of_day = DutchRadioField("Dagdeel", what="een dagdeel", choices=choices(PARTS_OF_DAY.items()),
                              validators=[optional()], validate_choice=False)
-    start_time = DutchTime("Van", validators=[optional()], description="Bijvoorbeeld 10:00")
-    end_time = DutchTime("Tot", validators=[optional()], description="Bijvoorbeeld 12:00")
-    recurrence = DutchRadio("Eenmalig of vaker?", what="hoe vaak", default="once",
-                            choices=options(RECURRENCE_LABELS.items()))
-    urgency = DutchRadio("Hoe snel is hulp nodig?", what="hoe snel", default="no_rush",
-                         choices=options(URGENCY_LABELS.items()))
-    own_address = DutchRadio("Waar is de hulp nodig?", what="waar", default="yes",
-                             choices=options([("yes", "Op het eigen adres"), ("no", "Op een ander adres")]))
+    start_time = DutchTimeField("Van", validators=[optional()], description="Bijvoorbeeld 10:00")
+    end_time = DutchTimeField("Tot", validators=[optional()], description="Bijvoorbeeld 12:00")
+    recurrence = DutchRadioField("Eenmalig of vaker?", what="hoe vaak", default="once",
+                            choices=choices(RECURRENCE_LABELS.items()))
+    urgency = DutchRadioField("Hoe snel is hulp nodig?", what="hoe snel", default="no_rush",
+                         choices=choices(URGENCY_LABELS.items()))
+    own_address = DutchRadioField("Waar is de hulp nodig?", what="waar", default="yes",
+                             choices=choices([("yes", "Op het eigen adres"), ("no", "Op een ander adres")]))
     street = StringField("Straat", validators=[max_length(120)])
     house_number = StringField("Huisnummer", validators=[max_length(12)])
     postcode = StringField("Postcode (als u die weet)", validators=[optional(), postcode_format])
@@ -115,8 +63,8 @@ class RequestForm(Form):
 
 
 class OnBehalfForm(RequestForm):
-    channel = DutchRadio("Hoe kwam de hulpvraag binnen?", what="hoe de vraag binnenkwam", default=PHONE,
-                         choices=options([(PHONE, CHANNEL_LABELS[PHONE].capitalize()),
+    channel = DutchRadioField("Hoe kwam de hulpvraag binnen?", what="hoe de vraag binnenkwam", default=PHONE,
+                         choices=choices([(PHONE, CHANNEL_LABELS[PHONE].capitalize()),
                                           (VISIT, CHANNEL_LABELS[VISIT].capitalize())]))
     consent_contact = BooleanField(
         "De inwoner geeft toestemming: de helper mag naam, straat en telefoonnummer zien",
@@ -135,11 +83,11 @@ class NewResidentForm(Form):
 
 def _split_fields():
     fields = {}
-    party_choices = options([("", "– kies –")] + list(PARTIES.items()))
+    party_choices = choices([("", "– kies –")] + list(PARTIES.items()))
     for q, text in FIVE_QUESTIONS.items():
         fields[f"note_{q}"] = TextAreaField(f"{q}. {text}", validators=[max_length(MAX_SPLIT_NOTE)],
                                             render_kw={"rows": 2})
-        fields[f"party_{q}"] = DutchSelect(f"Wie neemt dit op zich? (vraag {q})", what="een partij",
+        fields[f"party_{q}"] = DutchSelectField(f"Wie neemt dit op zich? (vraag {q})", what="een partij",
                                            choices=party_choices, validate_choice=False)
     return fields
 

@@ -12,8 +12,9 @@ from coop.core.web import client_ip, run
 from coop.extensions import db
 from coop.people import service as people
 from coop.requests import intake, queries, service
+from coop.core.forms import choices
 from coop.requests.forms import (InfoForm, NewResidentForm, NoteForm, OnBehalfForm, ReferForm, RequestForm,
-                                 RoleSplitForm, new_token, options, role_split_answers)
+                                 RoleSplitForm, new_token, role_split_answers)
 from coop.requests.models import FIVE_QUESTIONS, PARTIES, STATUS_LABELS, HelpRequest
 
 bp = Blueprint("requests", __name__)
@@ -41,7 +42,7 @@ def _categories(village_id: int) -> list[TaskCategory]:
 
 
 def _prepare(form: RequestForm, village_id: int) -> RequestForm:
-    form.category_id.choices = options((c.id, c.name) for c in _categories(village_id))
+    form.category_id.choices = choices((c.id, c.name) for c in _categories(village_id))
     if request.method == "GET":
         form.form_token.data = new_token()
     return form

@@ -3,82 +3,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from wtforms import (DateField, DecimalField, IntegerField, RadioField, SelectField,
-                     StringField, TextAreaField, TimeField)
+from wtforms import StringField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 
-from coop.core.forms import Form, chosen, max_length, optional, required
+from coop.core.forms import (DutchDateField, DutchDecimalField, DutchIntegerField, DutchRadioField,
+                             DutchSelectField, DutchTimeField, Form, choices, chosen, max_length, optional,
+                             required)
 from coop.people.forms import MultiCheckboxField
 from coop.respite.carerqol import ANSWERS, DIMENSIONS
 from coop.respite.models import SOFA
 
-class DutchDateField(DateField):
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError("Dit is geen geldige datum.") from None
-
-
-class DutchTimeField(TimeField):
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError("Dit is geen geldige tijd; schrijf bijvoorbeeld 14:00.") from None
-
-
-class DutchDecimalField(DecimalField):
-    """Accepts a Dutch decimal comma ("2,5"); phones show a number pad."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("render_kw", {"inputmode": "decimal", "autocomplete": "off"})
-        super().__init__(*args, **kwargs)
-
-    def process_formdata(self, valuelist):
-        if valuelist:
-            valuelist = [valuelist[0].replace(",", ".").strip()]
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError("Vul een getal in, bijvoorbeeld 2,5.") from None
-
-
-class DutchIntegerField(IntegerField):
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError("Vul een heel getal in.") from None
-
-
-class _DutchChoice:
-    """Choice fields whose refusals are Dutch, like the rest of the form."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError("Kies een van de mogelijkheden.") from None
-
-    def pre_validate(self, form):
-        try:
-            super().pre_validate(form)
-        except ValidationError:
-            raise ValidationError("Kies een van de mogelijkheden.") from None
-
-
-class DutchSelectField(_DutchChoice, SelectField):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.type = "SelectField"  # the form macros render it as a select
-
-
-class DutchRadioField(_DutchChoice, RadioField):
-    pass
-
-
-FREQ_CHOICES = [("once", "Eén keer"), ("weekly", "Elke week"), ("fortnightly", "Om de week")]
+FREQ_CHOICES = choices([("once", "Eén keer"), ("weekly", "Elke week"), ("fortnightly", "Om de week")])
 
 
 def parse_dates(text: str) -> set[date]:
@@ -107,7 +42,7 @@ class CarerProfileForm(Form):
     what_calms = TextAreaField("Wat helpt als het even moeilijk is", validators=[optional(), max_length(2000)])
     who_to_call = TextAreaField("Wie bellen bij nood (naam en nummer)", validators=[optional(), max_length(1000)])
     sofa_roles = MultiCheckboxField("Welke rollen wegen nu het zwaarst? (SOFA)",
-                                    choices=list(SOFA.items()))
+                                    choices=choices(SOFA.items()))
     support_needs = TextAreaField("Welke steun heeft de mantelzorger nodig?", validators=[optional(), max_length(2000)])
 
 
@@ -118,8 +53,8 @@ class RespiteRequestForm(Form):
     freq = DutchRadioField("Hoe vaak?", choices=FREQ_CHOICES, default="once", validators=[chosen("hoe vaak")])
     until = DutchDateField("Tot en met (bij herhalen; leeg: een jaar, hoogstens 60 keer)", validators=[optional()])
     exceptions = StringField("Niet op deze datums (dd-mm-jjjj, met komma's)", validators=[optional(), max_length(500)])
-    with_care = DutchRadioField("Wat is er nodig?", choices=[("0", "Gezelschap en een oogje in het zeil"),
-                                                         ("1", "Ook persoonlijke verzorging (eten, drinken, toilet)")],
+    with_care = DutchRadioField("Wat is er nodig?", choices=choices([("0", "Gezelschap en een oogje in het zeil"),
+                                                         ("1", "Ook persoonlijke verzorging (eten, drinken, toilet)")]),
                            default="0", validators=[chosen("wat er nodig is")])
     notes = TextAreaField("Wat wilt u nog kwijt?", validators=[optional(), max_length(2000)])
 
@@ -140,11 +75,11 @@ class PickVolunteerForm(Form):
 
 class CarerQolForm(Form):
     vas = DutchRadioField("Hoe gelukkig voelt u zich op dit moment? 0 is helemaal niet gelukkig, 10 is helemaal gelukkig.",
-                     choices=[(str(i), str(i)) for i in range(11)], validators=[chosen("een cijfer")])
+                     choices=choices((str(i), str(i)) for i in range(11)), validators=[chosen("een cijfer")])
 
 
 for _name, _question, _ in DIMENSIONS:
-    setattr(CarerQolForm, _name, DutchRadioField(_question, choices=[(str(k), v) for k, v in ANSWERS.items()],
+    setattr(CarerQolForm, _name, DutchRadioField(_question, choices=choices((str(k), v) for k, v in ANSWERS.items()),
                                             validators=[chosen("een antwoord")]))
 
 

@@ -18,6 +18,7 @@ from coop.core.guard import get_in_village_or_404, roles_required
 from coop.core.models import User, UserRole
 from coop.core.web import client_ip, run
 from coop.extensions import db
+from coop.core.forms import choices
 from coop.respite import carerqol, messages, queries, service  # noqa: F401 (messages registers builders)
 from coop.respite.clashes import week_start
 from coop.respite.forms import CarerProfileForm, PickVolunteerForm
@@ -115,7 +116,7 @@ def carer(carer_id: int):
 def _request_page(req: RespiteRequest, form=None, result=None, status=200):
     form = form or PickVolunteerForm()
     candidates = queries.candidates(req)
-    form.volunteer.choices = [(0, "Kies een vrijwilliger")] + [(c.user.id, c.user.full_name) for c in candidates]
+    form.volunteer.choices = choices([(0, "Kies een vrijwilliger")] + [(c.user.id, c.user.full_name) for c in candidates])
     return render_template("respite/request.html", req=req, form=form, result=result, candidates=candidates), status
 
 
@@ -130,7 +131,7 @@ def request_detail(request_id: int):
 def book(request_id: int):
     req = get_in_village_or_404(RespiteRequest, request_id)
     form = PickVolunteerForm()
-    form.volunteer.choices = [(u.id, "") for u in _village_volunteers()]
+    form.volunteer.choices = choices((u.id, "") for u in _village_volunteers())
     holder = {}
     if form.validate_on_submit():
         volunteer = get_in_village_or_404(User, form.volunteer.data)
@@ -150,7 +151,7 @@ def _village_volunteers() -> list[User]:
 def assign(shift_id: int):
     shift = get_in_village_or_404(RespiteShift, shift_id)
     form = PickVolunteerForm()
-    form.volunteer.choices = [(u.id, "") for u in _village_volunteers()]
+    form.volunteer.choices = choices((u.id, "") for u in _village_volunteers())
     if form.validate_on_submit():
         volunteer = get_in_village_or_404(User, form.volunteer.data)
         if run(form, lambda: service.assign_shift(shift, volunteer, by=current_user),
@@ -164,7 +165,7 @@ def _shift_page(shift: RespiteShift, form=None, status=200):
     form = form or PickVolunteerForm()
     if current_user.has_role(*STAFF):
         candidates = queries.candidates(shift.request)
-        form.volunteer.choices = [(0, "Kies een vrijwilliger")] + [(c.user.id, c.user.full_name) for c in candidates]
+        form.volunteer.choices = choices([(0, "Kies een vrijwilliger")] + [(c.user.id, c.user.full_name) for c in candidates])
     return render_template("respite/shift.html", shift=shift, form=form, sees_notes=sees_notes,
                            profile=service.profile_for(shift.request.carer) if sees_notes else None,
                            may_change=service.may_change(shift, current_user)), status

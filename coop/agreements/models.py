@@ -192,3 +192,12 @@ class AgreementEvent(db.Model):
 
     agreement: Mapped[Agreement] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
+
+    @property
+    def actor_label(self) -> str:
+        """Who took the step, by role: the history names no one beyond the signatures."""
+        if self.actor is None:
+            return ""
+        if self.actor.has_role("municipality"):
+            return "de gemeente"
+        return "de dorpsondersteuner" if self.actor.has_role("coordinator") else "de beheerder"

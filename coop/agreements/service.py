@@ -155,13 +155,14 @@ def create_agreement(village: Village, *, by: User, title: str, starts_on: date,
     title = _check_details(title, starts_on, ends_on, review_on)
     agreement = Agreement(village_id=village.id, municipality_id=village.municipality_id,
                           created_by_id=by.id)
-    version = AgreementVersion(agreement=agreement, number=1, status=DRAFT, title=title,
+    db.session.add(agreement)
+    version = AgreementVersion(number=1, status=DRAFT, title=title,
                                starts_on=starts_on, ends_on=ends_on, review_on=review_on,
                                cooperative_contact=(cooperative_contact or "").strip(),
                                municipality_contact=(municipality_contact or "").strip())
     for position, (key, domain) in enumerate(DEFAULT_DOMAINS):
         version.rows.append(_new_row(key, domain, position))
-    db.session.add(agreement)
+    agreement.versions.append(version)
     record(agreement, version, by, "create", "opgesteld")
     return agreement
 
@@ -309,14 +310,14 @@ def start_revision(agreement: Agreement, *, by: User) -> AgreementVersion:
     if latest.status != AGREED:
         raise DomainError("Er is al een versie in bewerking; werk die eerst af.")
     version = AgreementVersion(
-        agreement=agreement, number=latest.number + 1, status=DRAFT, title=latest.title,
+        number=latest.number + 1, status=DRAFT, title=latest.title,
         starts_on=latest.starts_on, ends_on=latest.ends_on, review_on=latest.review_on,
         cooperative_contact=latest.cooperative_contact, municipality_contact=latest.municipality_contact)
     for row in latest.rows:
         version.rows.append(AgreementRow(
             key=row.key, position=row.position, domain=row.domain, funding=row.funding, note=row.note,
             cells=[ResponsibilityCell(party=c.party, role=c.role, note=c.note) for c in row.cells]))
-    db.session.add(version)
+    agreement.versions.append(version)
     record(agreement, version, by, "revise", f"nieuwe versie {version.number} begonnen")
     return version
 

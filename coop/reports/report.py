@@ -126,9 +126,8 @@ def request_tables(village_id, year, counts, categories, k, fmt) -> list[Table]:
     protect(r_cells, [([("m", m) for m in months], "T"), ([("c", c) for c in cat_ids], "T"),
                       ([("to", to) for to, _ in referrals], "T")])
 
-    medians = {"m": queries.median_days_to_match(village_id, year, "month"),
-               "c": queries.median_days_to_match(village_id, year, "category"),
-               "T": queries.median_days_to_match(village_id, year, "all")}
+    found = queries.median_days_to_match(village_id, year)
+    medians = {"m": found["month"], "c": found["category"], "T": found["all"]}
 
     def row(label, grid_key, line_key, median):
         n_cell, m_cell, r_cell = grid[grid_key], m_cells[line_key], r_cells[line_key]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Float, case, func, literal, select, type_coerce, union_all
+from sqlalchemy import Float, Integer, case, cast, func, literal, select, type_coerce, union_all
 from sqlalchemy.sql import ColumnElement
 
 from coop.core.clock import LOCAL
@@ -77,23 +77,27 @@ def request_counts(village_id: int, year: int) -> list[tuple[int, int, int, int,
 def median_days_to_match(village_id: int, year: int) -> dict[str, dict[int, float]]:
     """Median days from request to match per month, per category and over the year.
 
-    Taken in SQL with row_number() and count() windows (the middle row, or the mean of the
-    two middle rows), all three from one materialised scan of the matched requests.
+    All in SQL and with one sort of the matched requests: they are counted per month,
+    category and whole hour to match (a histogram of at most a few thousand rows); per group a
+    running sum over that histogram finds the middle value (or the mean of the two middle
+    values). Exact to the hour, which is finer than the tenth of a day the report shows.
     """
     months = months_of(year)
-    base = (select(_month_of_time(HelpRequest.created_at, months).label("m"),
-                   HelpRequest.category_id.label("c"), _days_to_match().label("d"))
+    month = _month_of_time(HelpRequest.created_at, months)
+    hours = cast(func.round(_days_to_match() * 24), Integer)
+    hist = (select(month.label("m"), HelpRequest.category_id.label("c"), hours.label("h"), func.count().label("k"))
             .where(*_in_year(village_id, months), HelpRequest.matched_at.is_not(None))
-            .cte("matched").prefix_with("MATERIALIZED"))
+            .group_by(month, HelpRequest.category_id, hours).cte("hist"))
     parts = []
-    for kind, group in (("month", base.c.m), ("category", base.c.c), ("all", literal(0))):
-        ranked = select(group.label("grp"), base.c.d,
-                        func.row_number().over(partition_by=group, order_by=base.c.d).label("rn"),
-                        func.count().over(partition_by=group).label("n")).subquery()
-        parts.append(select(literal(kind).label("kind"), ranked.c.grp,
-                            type_coerce(func.avg(ranked.c.d), Float).label("median"))
-                     .where(ranked.c.rn.in_([(ranked.c.n + 1) // 2, (ranked.c.n + 2) // 2]))
-                     .group_by(ranked.c.grp))
+    for kind, group in (("month", hist.c.m), ("category", hist.c.c), ("all", literal(0))):
+        per = select(group.label("grp"), hist.c.h, func.sum(hist.c.k).label("k")).group_by(group, hist.c.h).subquery()
+        run = select(per.c.grp, per.c.h,
+                     cast(func.sum(per.c.k).over(partition_by=per.c.grp, order_by=per.c.h), Integer).label("cum"),
+                     cast(func.sum(per.c.k).over(partition_by=per.c.grp), Integer).label("n")).subquery()
+        low = func.min(case((run.c.cum >= (run.c.n + 1) // 2, run.c.h)))
+        high = func.min(case((run.c.cum >= (run.c.n + 2) // 2, run.c.h)))
+        parts.append(select(literal(kind).label("kind"), run.c.grp,
+                            type_coerce((low + high) / 48.0, Float).label("median")).group_by(run.c.grp))
     out: dict[str, dict[int, float]] = {"month": {}, "category": {}, "all": {}}
     for kind, grp, value in db.session.execute(union_all(*parts)):
         out[kind][int(grp)] = float(value)

@@ -23,7 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from flask_migrate import upgrade
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 
 from coop import create_app
 from coop.core import roles as R
@@ -92,6 +92,9 @@ def fill(n_requests: int, rng: random.Random) -> tuple[int, int]:
                           "km": Decimal("0"), "costs": Decimal("0"), "description": "",
                           "created_at": start})
     db.session.execute(insert(HoursEntry), hours)
+    db.session.commit()
+    # Statistics as autovacuum (PostgreSQL) or a periodic ANALYZE (SQLite) would leave them.
+    db.session.execute(text("ANALYZE"))
     db.session.commit()
     return village.id, coordinator.id
 

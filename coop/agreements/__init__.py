@@ -1,0 +1,1 @@
+"""Agreements (afspraken) between a village cooperative and its gemeente: who does what."""

@@ -1,0 +1,76 @@
+"""Forms of the agreement pages. Rules live in the service; these only parse."""
+from __future__ import annotations
+
+from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Optional
+
+from coop.agreements.models import PARTIES, ROLES
+from coop.core.forms import Form, max_length, required
+
+DATE_MESSAGE = "Vul een datum in als dd-mm-jjjj, bijvoorbeeld 01-01-2026."
+
+
+class DutchDateField(DateField):
+    def __init__(self, label, **kw):
+        super().__init__(label, format=["%Y-%m-%d", "%d-%m-%Y"], **kw)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(DATE_MESSAGE) from None
+        if self.data is None and valuelist and valuelist[0]:
+            raise ValueError(DATE_MESSAGE)
+
+
+def filled(what: str):
+    # InputRequired, not DataRequired: a date typed wrongly keeps its own, clearer message.
+    return InputRequired(message=f"Vul {what} in.")
+
+
+class DetailsForm(Form):
+    title = StringField("Titel", validators=[required("een titel"), max_length(160)])
+    starts_on = DutchDateField("Begint op", validators=[filled("de begindatum")])
+    ends_on = DutchDateField("Eindigt op", validators=[filled("de einddatum")])
+    review_on = DutchDateField("Samen evalueren op", validators=[filled("de evaluatiedatum")])
+    cooperative_contact = StringField("Contactpersoon van de coöperatie (naam en functie)",
+                                      validators=[Optional(), max_length(160)])
+    municipality_contact = StringField("Contactpersoon van de gemeente (naam en functie)",
+                                       validators=[Optional(), max_length(160)])
+
+
+ROLE_CHOICES = [SelectChoice("", "geen rol")] + [SelectChoice(k, v) for k, v in ROLES.items()]
+
+
+def row_form_class():
+    """A form for one matrix row: a role and a note per party, plus funding and a note."""
+    attrs = {
+        "domain": StringField("Onderwerp", validators=[required("de naam van het onderwerp"), max_length(120)]),
+        "funding": StringField("Financiering", validators=[Optional(), max_length(160)]),
+        "note": TextAreaField("Toelichting", validators=[Optional(), max_length(2000)]),
+    }
+    for party, label in PARTIES.items():
+        attrs[f"role_{party}"] = SelectField(f"Rol van {label}", choices=ROLE_CHOICES, default="")
+        attrs[f"note_{party}"] = StringField(f"Toelichting bij {label}", validators=[Optional(), max_length(300)])
+    return type("RowForm", (Form,), attrs)
+
+
+RowForm = row_form_class()
+
+
+class NewRowForm(Form):
+    domain = StringField("Nieuw onderwerp", validators=[required("de naam van het onderwerp"), max_length(120)])
+
+
+class CommentForm(Form):
+    row_id = StringField("Onderwerp")
+    text = TextAreaField("Uw opmerking", validators=[required("uw opmerking"), max_length(2000)])
+
+
+class StepForm(Form):
+    note = TextAreaField("Toelichting (mag leeg blijven)", validators=[Optional(), max_length(2000)])
+
+
+class SignForm(Form):
+    name = StringField("Uw naam zoals u tekent", validators=[required("uw naam"), max_length(160)])

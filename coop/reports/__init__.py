@@ -1,0 +1,1 @@
+"""Anonymous reports for the coordinator and the gemeente: counts, never a person."""

@@ -1,0 +1,33 @@
+"""Who may read a village's figures, and the one setting of the reports."""
+from __future__ import annotations
+
+from coop.core import audit, roles as R
+from coop.core.errors import DomainError
+from coop.core.models import User, Village
+from coop.extensions import db
+from coop.reports.models import ReportSettings
+
+MIN_THRESHOLD, MAX_THRESHOLD = 3, 50
+
+
+def may_read(village: Village, user: User) -> bool:
+    """The own village only; a gemeente user moreover only when it is their gemeente's village."""
+    if user.has_role(R.ADMIN):
+        return True
+    if user.village_id != village.id:
+        return False
+    if user.has_role(R.MUNICIPALITY) and not user.has_role(R.COORDINATOR):
+        return village.municipality_id is not None and user.village.municipality_id == village.municipality_id
+    return user.has_role(R.COORDINATOR)
+
+
+def set_threshold(village: Village, value: int, *, by: User) -> None:
+    """Below this count a figure is hidden. Never below 3: smaller groups are people."""
+    if value is None or not MIN_THRESHOLD <= value <= MAX_THRESHOLD:
+        raise DomainError(f"Kies een getal van {MIN_THRESHOLD} tot en met {MAX_THRESHOLD}.", field="threshold")
+    settings = db.session.get(ReportSettings, village.id)
+    if settings is None:
+        settings = ReportSettings(village_id=village.id)
+        db.session.add(settings)
+    settings.small_count_threshold = value
+    audit.record("reports.threshold", actor=by, village_id=village.id, detail=str(value))

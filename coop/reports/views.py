@@ -1,0 +1,94 @@
+"""Report pages and CSV export for the coordinator, the gemeente and the administrator."""
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from coop.core import registry, roles as R
+from coop.core.clock import local_now
+from coop.core.guard import roles_required
+from coop.core.models import Village
+from coop.core.web import run
+from coop.extensions import db
+from coop.reports import report, service
+from coop.reports.forms import ThresholdForm
+
+bp = Blueprint("reports", __name__, url_prefix="/cijfers")
+READERS = (R.COORDINATOR, R.MUNICIPALITY, R.ADMIN)
+NOT_YOURS = "U kunt alleen de cijfers van uw eigen dorp bekijken en downloaden."
+
+
+def _refuse():
+    return render_template("agreements/refused.html", message=NOT_YOURS, code=403), 403
+
+
+def _year() -> int:
+    this_year = local_now().year
+    year = request.args.get("jaar", type=int)
+    return year if year is not None and 2000 <= year <= this_year + 1 else this_year
+
+
+def _village(village_id: int) -> Village | None:
+    village = db.session.get(Village, village_id)
+    return village if village is not None and service.may_read(village, current_user) else None
+
+
+@bp.get("/")
+@roles_required(*READERS)
+def index():
+    return redirect(url_for("reports.village", village_id=current_user.village_id, jaar=_year()))
+
+
+@bp.get("/dorp/<int:village_id>")
+@roles_required(*READERS)
+def village(village_id: int):
+    place = _village(village_id)
+    if place is None:
+        return _refuse()
+    year = _year()
+    built = report.build(place, year)
+    form = ThresholdForm(formdata=None, threshold=built.threshold)
+    return render_template("reports/index.html", report=built, form=form, years=range(local_now().year, 2019, -1))
+
+
+@bp.get("/dorp/<int:village_id>/<key>.csv")
+@roles_required(*READERS)
+def export(village_id: int, key: str):
+    place = _village(village_id)
+    if place is None:
+        return _refuse()
+    year = _year()
+    table = report.build(place, year).table(key)
+    if table is None:
+        return render_template("agreements/refused.html", message="Deze tabel bestaat niet.", code=404), 404
+    out = io.StringIO()
+    out.write("\ufeff")  # Excel reads the file as UTF-8 with this mark
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(table.columns)
+    writer.writerows(table.rows)
+    if table.total:
+        writer.writerow(table.total)
+    filename = f"{place.slug}-{key}-{year}.csv"
+    return Response(out.getvalue(), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.post("/dorp/<int:village_id>/drempel")
+@roles_required(R.ADMIN)
+def threshold(village_id: int):
+    place = _village(village_id)
+    if place is None:
+        return _refuse()
+    form = ThresholdForm()
+    if form.validate_on_submit() and run(form, lambda: service.set_threshold(place, form.threshold.data, by=current_user),
+                                         "De drempel is opgeslagen."):
+        return redirect(url_for("reports.village", village_id=place.id))
+    built = report.build(place, _year())
+    return render_template("reports/index.html", report=built, form=form,
+                           years=range(local_now().year, 2019, -1)), 422
+
+
+registry.nav_link("Cijfers", "reports.index", *READERS, order=80)

@@ -1,0 +1,72 @@
+"""A hand-counted year of requests, hours and role splits (see test_figures.py for the sums)."""
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from coop.core.clock import LOCAL
+from coop.people.models import HoursEntry
+from coop.requests.models import HelpRequest, RoleSplitLine
+from tests.agreements.conftest import client_for  # noqa: F401  (several users per test)
+
+
+def local(*args):
+    return datetime(*args, tzinfo=LOCAL)
+
+
+@pytest.fixture
+def figures(session, make, village, other_village, resident, coordinator):
+    cat = {code: make.category(village, code) for code in ("boodschappen", "gezelschap", "medicatie", "woningaanpassing")}
+
+    def req(code, created, days=None, referred_to=None, split=(), v=village, who=resident):
+        r = HelpRequest(village_id=v.id, resident_id=who.id, category_id=(cat[code] if v is village else make.category(v, code)).id,
+                        description="Vraag", created_at=created, status="new")
+        if days is not None:
+            r.status, r.matched_at = "matched", created + timedelta(days=days)
+        if referred_to:
+            r.status, r.referred_to = "referred", referred_to
+        r.role_split = [RoleSplitLine(question=q, party=p) for q, p in split]
+        session.add(r)
+
+    # March: boodschappen 6 (5 matched: 1,2,3,4,10 days), the last at 31 March 23:30 local time.
+    for i, days in enumerate([1, 2, 3, 4, 10, None]):
+        when = local(2025, 3, 31, 23, 30) if i == 5 else local(2025, 3, 3 + i, 10)
+        req("boodschappen", when, days, split=[(1, "resident"), (4, "volunteer")])
+    # March: gezelschap 6, all matched: 2,2,2,4,4,4 days.
+    for i, days in enumerate([2, 2, 2, 4, 4, 4]):
+        req("gezelschap", local(2025, 3, 10 + i, 14), days, split=[(1, "resident"), (3, "family")])
+    # April: boodschappen 7 (6 matched: 1,1,2,2,5,5); the first at 1 April 00:30 local (still 31 March in UTC).
+    for i, days in enumerate([1, 1, 2, 2, 5, 5, None]):
+        req("boodschappen", local(2025, 4, 1, 0, 30) if i == 0 else local(2025, 4, 2 + i, 9), days)
+    # April: 5 woningaanpassing referred to the Wmo desk, 3 medicatie referred to home care.
+    for i in range(5):
+        req("woningaanpassing", local(2025, 4, 10 + i, 11), referred_to="Wmo-loket Zeist",
+            split=[(1, "resident"), (5, "municipality")])
+    for i in range(3):
+        req("medicatie", local(2025, 4, 20 + i, 11), referred_to="Thuiszorg Heuvelrug")
+    # May: gezelschap 2, one matched in 1 day.
+    req("gezelschap", local(2025, 5, 5, 10), 1)
+    req("gezelschap", local(2025, 5, 6, 10))
+    # Not counted: the year before, and another village.
+    req("boodschappen", local(2024, 12, 31, 22), 1)
+    other_resident = make.user(other_village)
+    for i in range(6):
+        req("boodschappen", local(2025, 3, 5, 10), 1, v=other_village, who=other_resident)
+
+    helpers = [make.volunteer(village) for _ in range(6)]
+
+    def hours(helper, day, amount, source="request", status=HoursEntry.APPROVED, v=village):
+        session.add(HoursEntry(village_id=v.id, helper_id=helper.id, worked_on=day, hours=Decimal(amount),
+                               status=status, source_type=source))
+
+    for h in helpers[:5]:
+        hours(h, date(2025, 3, 12), "2")           # March: 10 help hours by 5 volunteers
+    hours(helpers[0], date(2025, 3, 13), "7", status=HoursEntry.DRAFT)     # not confirmed: not counted
+    hours(helpers[1], date(2025, 3, 13), "9", status=HoursEntry.REJECTED)  # rejected: not counted
+    for h in helpers[:2]:
+        hours(h, date(2025, 4, 8), "3", "shift")    # April: 6 respite hours by 2: hidden
+    for h in helpers:
+        hours(h, date(2025, 5, 20), "1.5", "shift")  # May: 9 respite hours by 6
+    hours(helpers[0], date(2025, 5, 21), "4", v=other_village)
+    session.commit()
+    return cat

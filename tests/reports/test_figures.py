@@ -1,0 +1,122 @@
+"""Report figures against the hand-counted fixture in conftest.py (threshold 5 unless set)."""
+import csv
+import io
+
+import pytest
+
+from coop.core import roles as R
+from coop.reports import queries, report
+from coop.reports.models import ReportSettings
+
+
+def test_request_counts_per_local_month_and_category(session, village, figures):
+    counts = {(m, c): (n, mt, r) for m, c, n, mt, r in queries.request_counts(village.id, 2025)}
+    b, g, med, w = (figures[c].id for c in ("boodschappen", "gezelschap", "medicatie", "woningaanpassing"))
+    assert counts == {(3, b): (6, 5, 0), (3, g): (6, 6, 0), (4, b): (7, 6, 0), (4, w): (5, 0, 5),
+                      (4, med): (3, 0, 3), (5, g): (2, 1, 0)}
+
+
+def test_medians_are_taken_in_sql(session, village, figures):
+    medians = queries.median_days_to_match(village.id, 2025)
+    assert medians["month"] == pytest.approx({3: 3.0, 4: 2.0, 5: 1.0})
+    b, g = figures["boodschappen"].id, figures["gezelschap"].id
+    assert medians["category"] == pytest.approx({b: 2.0, g: 2.0})
+    assert medians["all"] == pytest.approx({0: 2.0})
+
+
+def test_hours_and_active_volunteers(session, village, figures):
+    per_month = queries.hours_by_month(village.id, 2025)
+    assert per_month[3] == {"help_hours": 10.0, "respite_hours": 0.0, "help_helpers": 5, "respite_helpers": 0, "active_helpers": 5}
+    assert per_month[4]["respite_hours"] == 6.0 and per_month[4]["active_helpers"] == 2
+    assert per_month[5]["respite_hours"] == 9.0 and per_month[5]["respite_helpers"] == 6
+    assert queries.hours_for_year(village.id, 2025) == {
+        "help_hours": 10.0, "respite_hours": 15.0, "help_helpers": 5, "respite_helpers": 6, "active_helpers": 6}
+
+
+def test_the_report_tables_show_counts_and_hide_small_ones(session, village, figures):
+    built = report.build(village, 2025)
+    month = built.table("maand")
+    march, april, may = month.rows[2], month.rows[3], month.rows[4]
+    assert march == ["maart", "12", "11", "92 %", "3,0", "< 5"]
+    assert april == ["april", "15", "6", "40 %", "2,0", "8"]
+    assert may == ["mei", "< 5", "< 5", "afgeschermd", "afgeschermd", "< 5"]
+    assert month.total == ["Totaal", "29", "18", "62 %", "2,0", "8"]
+    cats = {row[0]: row for row in built.table("categorie").rows}
+    assert cats["Boodschappen"][1:5] == ["13", "11", "85 %", "2,0"]
+    assert cats["Hulp bij medicijnen"][1] == "< 5"
+    # Referrals: 5 to the Wmo desk, 3 to home care; with the total shown, the 5 is hidden too,
+    # or the 3 would follow from 8 − 5.
+    to = {row[0]: row[1] for row in built.table("verwijzingen").rows}
+    assert to == {"Wmo-loket Zeist": "afgeschermd", "Thuiszorg Heuvelrug": "< 5"}
+    assert built.table("verwijzingen").total == ["Totaal", "8"]
+    inzet = built.table("inzet")
+    assert inzet.rows[2][1:] == ["10", "afgeschermd", "5"]
+    assert inzet.rows[3][1:] == ["afgeschermd", "afgeschermd", "< 5"]
+    assert inzet.rows[4][1:] == ["afgeschermd", "9", "6"]
+    assert inzet.total == ["Totaal", "10", "15", "6"]
+    split = {row[0]: row for row in built.table("rolverdeling").rows}
+    assert split["de inwoner zelf"][1] == "17" and split["de inwoner zelf"][7] == "50 %"
+    assert split["vrijwilligers van de coöperatie"][4] == "6"
+    assert split["de gemeente"][5:8] == ["5", "5", "15 %"]
+    assert built.table("rolverdeling").total[6] == "34"
+
+
+def test_no_hidden_figure_follows_from_a_total(session, village, figures):
+    """In every table, each line that adds up has no hidden figure or at least two."""
+    built = report.build(village, 2025)
+    grid = built.table("maand_categorie")
+    lines = [row[1:] for row in grid.rows + [grid.total]]
+    lines += [list(col) for col in zip(*[row[1:] for row in grid.rows + [grid.total]])]
+    for table_key, col in (("maand", 1), ("maand", 2), ("maand", 5), ("categorie", 1), ("categorie", 5)):
+        t = built.table(table_key)
+        lines.append([row[col] for row in t.rows] + [t.total[col]])
+    t = built.table("verwijzingen")
+    lines.append([row[1] for row in t.rows] + [t.total[1]])
+    for line in lines:
+        hidden = [v for v in line if v in ("< 5", "afgeschermd")]
+        assert len(hidden) != 1, line
+
+
+def test_the_threshold_is_per_village(session, village, figures):
+    session.add(ReportSettings(village_id=village.id, small_count_threshold=3))
+    session.flush()
+    built = report.build(village, 2025)
+    assert built.threshold == 3
+    assert built.table("verwijzingen").rows == [["Wmo-loket Zeist", "5"], ["Thuiszorg Heuvelrug", "3"]]
+    assert built.table("maand").rows[4][1] == "< 3"
+
+
+def test_csv_export_parses_and_matches_the_page(session, village, figures, client_for, coordinator):
+    for key in ("maand", "categorie", "maand_categorie", "verwijzingen", "inzet", "rolverdeling"):
+        response = client_for(coordinator).get(f"/cijfers/dorp/{village.id}/{key}.csv?jaar=2025")
+        assert response.status_code == 200 and response.mimetype == "text/csv"
+        rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
+        table = report.build(village, 2025).table(key)
+        assert rows[0] == table.columns and rows[1:] == table.rows + [table.total]
+
+
+def test_csv_and_page_of_another_village_are_refused(session, make, village, other_village, figures, client_for,
+                                                     coordinator, municipality_user):
+    stranger = make.user(other_village, R.MUNICIPALITY)
+    session.commit()
+    for user, target in ((coordinator, other_village), (municipality_user, other_village), (stranger, village)):
+        for url in (f"/cijfers/dorp/{target.id}/maand.csv", f"/cijfers/dorp/{target.id}"):
+            response = client_for(user).get(url)
+            assert response.status_code == 403
+            assert "alleen de cijfers van uw eigen dorp" in response.get_data(as_text=True)
+
+
+def test_report_page_shows_charts_with_tables_and_no_names(session, village, figures, client_for, municipality_user, resident):
+    page = client_for(municipality_user).get(f"/cijfers/dorp/{village.id}?jaar=2025").get_data(as_text=True)
+    assert page.count("<svg") == 3 and page.count("<table") == 6
+    assert "Download deze tabel als CSV" in page
+    assert resident.last_name not in page and resident.street not in page
+
+
+def test_only_admin_sets_the_threshold_and_bad_values_change_nothing(session, village, client_for, admin, coordinator):
+    assert client_for(coordinator).post(f"/cijfers/dorp/{village.id}/drempel", data={"threshold": "3"}).status_code == 403
+    response = client_for(admin).post(f"/cijfers/dorp/{village.id}/drempel", data={"threshold": "1"})
+    assert response.status_code == 422 and "van 3 tot en met 50" in response.get_data(as_text=True)
+    assert session.get(ReportSettings, village.id) is None
+    assert client_for(admin).post(f"/cijfers/dorp/{village.id}/drempel", data={"threshold": "7"}).status_code == 302
+    assert report.threshold_for(village.id) == 7

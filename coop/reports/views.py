@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask import abort, Blueprint, Response, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from coop.core import registry, roles as R
@@ -32,8 +32,11 @@ def _year() -> int:
 
 
 def _village(village_id: int) -> Village | None:
+    """The village if the user may read its figures; None (refused) if not; 404 if unknown."""
     village = db.session.get(Village, village_id)
-    return village if village is not None and service.may_read(village, current_user) else None
+    if village is None:
+        abort(404)
+    return village if service.may_read(village, current_user) else None
 
 
 @bp.get("/")

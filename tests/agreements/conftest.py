@@ -24,21 +24,3 @@ def agree(version, coordinator, municipality_user):
     service.sign(version, by=municipality_user, name=municipality_user.full_name)
 
 
-@pytest.fixture
-def client_for(client_as):
-    """client_as, safe for several users in one test.
-
-    The test session keeps one app context open, so Flask-Login's cached user in `g` would
-    outlive a request and the next client would act as the previous user; forget it first.
-    """
-    def make(user):
-        client = client_as(user)
-        original = client.open
-
-        def open_fresh(*args, **kwargs):
-            from flask import g
-            g.pop("_login_user", None)
-            return original(*args, **kwargs)
-        client.open = open_fresh
-        return client
-    return make

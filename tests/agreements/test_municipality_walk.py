@@ -68,10 +68,10 @@ def walk(client, start="/"):
     return pages
 
 
-def test_no_personal_data_on_any_page_the_gemeente_reaches(app, session, client_for):
+def test_no_personal_data_on_any_page_the_gemeente_reaches(app, session, client_as):
     ctx = demo.build(echo=lambda *_: None)
     gemeente = ctx.municipality_user
-    pages = walk(client_for(gemeente))
+    pages = walk(client_as(gemeente))
     reached = {url for url, (code, _) in pages.items() if code == 200}
     assert "/afspraken/" in reached and any(u.startswith("/cijfers/dorp/") for u in reached)
     assert any("/vergelijken" in u for u in reached) and any(u.endswith(".csv") or ".csv?" in u for u in reached)
@@ -82,9 +82,9 @@ def test_no_personal_data_on_any_page_the_gemeente_reaches(app, session, client_
         assert not found, f"{url} shows {found[:3]}"
 
 
-def test_every_other_rule_refuses_the_gemeente(app, session, client_for, municipality_user, resident):
+def test_every_other_rule_refuses_the_gemeente(app, session, client_as, municipality_user, resident):
     """Rules the gemeente is not admitted to answer 403, 404 or a redirect to the login page."""
-    client = client_for(municipality_user)
+    client = client_as(municipality_user)
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint == "static":
             continue

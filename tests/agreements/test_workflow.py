@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from coop.agreements import service
 from coop.agreements.models import (AGREED, DRAFT, PROPOSED, SUPERSEDED, AgreementEvent,
-                                    ResponsibilityCell, RowComment, SignOff)
+                                    RowComment, SignOff)
 from coop.core import roles as R
 from coop.core.errors import DomainError
 from tests.agreements.conftest import agree

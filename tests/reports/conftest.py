@@ -7,7 +7,6 @@ import pytest
 from coop.core.clock import LOCAL
 from coop.people.models import HoursEntry
 from coop.requests.models import HelpRequest, RoleSplitLine
-from tests.agreements.conftest import client_for  # noqa: F401  (several users per test)
 
 
 def local(*args):

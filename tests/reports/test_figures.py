@@ -86,37 +86,37 @@ def test_the_threshold_is_per_village(session, village, figures):
     assert built.table("maand").rows[4][1] == "< 3"
 
 
-def test_csv_export_parses_and_matches_the_page(session, village, figures, client_for, coordinator):
+def test_csv_export_parses_and_matches_the_page(session, village, figures, client_as, coordinator):
     for key in ("maand", "categorie", "maand_categorie", "verwijzingen", "inzet", "rolverdeling"):
-        response = client_for(coordinator).get(f"/cijfers/dorp/{village.id}/{key}.csv?jaar=2025")
+        response = client_as(coordinator).get(f"/cijfers/dorp/{village.id}/{key}.csv?jaar=2025")
         assert response.status_code == 200 and response.mimetype == "text/csv"
         rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
         table = report.build(village, 2025).table(key)
         assert rows[0] == table.columns and rows[1:] == table.rows + [table.total]
 
 
-def test_csv_and_page_of_another_village_are_refused(session, make, village, other_village, figures, client_for,
+def test_csv_and_page_of_another_village_are_refused(session, make, village, other_village, figures, client_as,
                                                      coordinator, municipality_user):
     stranger = make.user(other_village, R.MUNICIPALITY)
     session.commit()
     for user, target in ((coordinator, other_village), (municipality_user, other_village), (stranger, village)):
         for url in (f"/cijfers/dorp/{target.id}/maand.csv", f"/cijfers/dorp/{target.id}"):
-            response = client_for(user).get(url)
+            response = client_as(user).get(url)
             assert response.status_code == 403
             assert "alleen de cijfers van uw eigen dorp" in response.get_data(as_text=True)
 
 
-def test_report_page_shows_charts_with_tables_and_no_names(session, village, figures, client_for, municipality_user, resident):
-    page = client_for(municipality_user).get(f"/cijfers/dorp/{village.id}?jaar=2025").get_data(as_text=True)
+def test_report_page_shows_charts_with_tables_and_no_names(session, village, figures, client_as, municipality_user, resident):
+    page = client_as(municipality_user).get(f"/cijfers/dorp/{village.id}?jaar=2025").get_data(as_text=True)
     assert page.count("<svg") == 3 and page.count("<table") == 6
     assert "Download deze tabel als CSV" in page
     assert resident.last_name not in page and resident.street not in page
 
 
-def test_only_admin_sets_the_threshold_and_bad_values_change_nothing(session, village, client_for, admin, coordinator):
-    assert client_for(coordinator).post(f"/cijfers/dorp/{village.id}/drempel", data={"threshold": "3"}).status_code == 403
-    response = client_for(admin).post(f"/cijfers/dorp/{village.id}/drempel", data={"threshold": "1"})
+def test_only_admin_sets_the_threshold_and_bad_values_change_nothing(session, village, client_as, admin, coordinator):
+    assert client_as(coordinator).post(f"/cijfers/dorp/{village.id}/drempel", data={"threshold": "3"}).status_code == 403
+    response = client_as(admin).post(f"/cijfers/dorp/{village.id}/drempel", data={"threshold": "1"})
     assert response.status_code == 422 and "van 3 tot en met 50" in response.get_data(as_text=True)
     assert session.get(ReportSettings, village.id) is None
-    assert client_for(admin).post(f"/cijfers/dorp/{village.id}/drempel", data={"threshold": "7"}).status_code == 302
+    assert client_as(admin).post(f"/cijfers/dorp/{village.id}/drempel", data={"threshold": "7"}).status_code == 302
     assert report.threshold_for(village.id) == 7

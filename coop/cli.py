@@ -8,6 +8,7 @@ from coop.extensions import db
 
 
 def init_app(app: Flask) -> None:
+    from coop.followups import cli as followups_cli; followups_cli.register(app)  # noqa: E702
     @app.cli.command("demo")
     def demo_command():
         """Build the demo village Austerlitz (only when it does not exist yet)."""

@@ -1,30 +1,48 @@
 """Sending mail: SMTP in production, console or file in development.
 
 A `MailConnection` is opened once per dispatcher round and reused for every message in it.
+`render_message` writes a Dutch plain-text and HTML message from `templates/mail/<name>.txt`
+and `.html`; both end with the cooperative's name and the coordinator's phone number.
 """
 from __future__ import annotations
 
 import smtplib
 import sys
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, render_template
 
 
 def compose(*, to: str, subject: str, text: str, html: str | None = None,
-            message_id: str | None = None, sender: str | None = None) -> EmailMessage:
+            message_id: str | None = None, sender: str | None = None,
+            sender_name: str | None = None, headers: dict | None = None) -> EmailMessage:
     msg = EmailMessage()
-    msg["From"] = sender or current_app.config["MAIL_SENDER"]
+    sender = sender or current_app.config["MAIL_SENDER"]
+    if sender_name:  # the cooperative's own name in front of the shared sending address
+        sender = formataddr((sender_name, parseaddr(sender)[1]))
+    msg["From"] = sender
     msg["To"] = to
     msg["Subject"] = subject
     msg["Date"] = formatdate(localtime=False)
     msg["Message-ID"] = message_id or make_msgid(domain="coop.localhost")
+    msg["Auto-Submitted"] = "auto-generated"
+    for name, value in (headers or {}).items():
+        msg[name] = value
     msg.set_content(text)
     if html:
         msg.add_alternative(html, subtype="html")
     return msg
+
+
+def render_message(name: str, *, subject: str, village, **context):
+    """Render `mail/<name>.txt` and `mail/<name>.html` into an outbox Message."""
+    from coop.core.outbox import Message
+    context["village"] = village
+    return Message(subject=subject,
+                   text=render_template(f"mail/{name}.txt", **context),
+                   html=render_template(f"mail/{name}.html", **context))
 
 
 class MailConnection:

@@ -14,6 +14,7 @@ from werkzeug.routing import BuildError
 from coop.core import outbox as O
 from coop.core.mail import render_message
 from coop.core.models import User
+from coop.core.validation import display_phone
 from coop.extensions import db
 from coop.followups import rules
 from coop.followups.answers import answer_url
@@ -135,7 +136,7 @@ def phone_needed(row: O.FollowUp) -> O.Message:
     if person is None:
         raise O.Obsolete("de persoon bestaat niet meer")
     what = ABOUT.get(row.payload.get("about"), "een bericht")
-    phone = person.phone or "geen telefoonnummer bekend"
+    phone = display_phone(person.phone) if person.phone else "geen telefoonnummer bekend"
     return _inapp(f"Bel {person.full_name}",
                   f"{person.full_name} heeft geen e-mailadres. Wilt u bellen over {what}? "
                   f"Telefoon: {phone}.")

@@ -47,8 +47,9 @@ def test_ask_helped_mail_reaches_the_resident_with_working_links(live, people, s
     assert rules.run_rules(rules=[rules.ask_if_helped]) == {"ask_if_helped": 1}
     assert dispatcher.run_until_idle() == 1
 
-    [mail] = smtp_server.to(resident.email)
     row = rows(kind=rules.ASK_HELPED)[0]
+    assert (row.status, row.last_error) == (O.SENT, None), row.last_error
+    [mail] = smtp_server.to(resident.email)
     assert row.status == O.SENT and row.attempts == 1 and row.claim_token is None
     assert mail["Message-ID"] == f"<followup-{row.id}@coop.localhost>"
     assert "Zorgcoöperatie Austerlitz" in mail["From"]

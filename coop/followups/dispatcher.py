@@ -66,7 +66,7 @@ class Policy:
                    max_attempts=setting("FOLLOWUP_MAX_ATTEMPTS", 6),
                    retry_base=timedelta(seconds=setting("FOLLOWUP_RETRY_BASE_SECONDS", 120)),
                    batch=setting("FOLLOWUP_BATCH", 200),
-                   mark_every=setting("FOLLOWUP_MARK_EVERY", 20))
+                   mark_every=setting("FOLLOWUP_MARK_EVERY", 1))
 
 
 def retry_delay(attempts: int, base: timedelta) -> timedelta:

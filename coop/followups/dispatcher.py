@@ -11,13 +11,14 @@ A round has three short phases, none of which holds a transaction across the net
 2. **build** — the claimed rows are read and their messages written (templates), then the
    read transaction ends.
 3. **send and mark** — one SMTP connection for the batch; after every `mark_every` messages
-   (or a quarter second) the outcomes are committed. Every mark is guarded by the claim
+   (default 1; or a quarter second) the outcomes are committed. Every mark is guarded by the claim
    token: a process whose lease ran out can no longer change a row another process took.
    A process stops sending before its lease ends and hands the rest back.
 
 Delivery is at least once: a crash after the SMTP server accepted a message and before its
-mark commits sends that message again later. The window is at most `mark_every` messages;
-the outbox id is the Message-ID, so a repeat is recognisable.
+mark commits sends that message again later. The window is `mark_every` messages (one by
+default: the SMTP reply and one small commit); the outbox id is the Message-ID, so a repeat
+is recognisable.
 """
 from __future__ import annotations
 

@@ -100,5 +100,8 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(conn):
+    # `Session.connection(execution_options={"sqlite_begin": "BEGIN IMMEDIATE"})` takes the
+    # write lock at BEGIN (the outbox claim); options are set before the transaction begins.
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql(conn.info.pop("sqlite_begin", "BEGIN"))
+        conn.exec_driver_sql(conn.get_execution_options().get("sqlite_begin")
+                             or conn.info.pop("sqlite_begin", "BEGIN"))

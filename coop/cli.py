@@ -8,8 +8,10 @@ from coop.extensions import db
 
 
 def init_app(app: Flask) -> None:
+    from coop.followups.cli import register as register_followups
     from coop.geo.cli import import_gazetteer
     app.cli.add_command(import_gazetteer)
+    register_followups(app)
 
     @app.cli.command("demo")
     def demo_command():

@@ -1,30 +1,68 @@
 """Sending mail: SMTP in production, console or file in development.
 
 A `MailConnection` is opened once per dispatcher round and reused for every message in it.
+`render_message` writes a Dutch plain-text and HTML message from `templates/mail/<name>.txt`
+and `.html`; both end with the cooperative's name and the coordinator's phone number.
 """
 from __future__ import annotations
 
 import smtplib
 import sys
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email import charset as _charset
+from email.header import Header
+from email.policy import compat32
+from email.message import Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, render_template
+
+_UTF8 = _charset.Charset("utf-8")
+_UTF8.body_encoding = _charset.QP  # readable in a raw mail file, safe for 7-bit servers
+_SMTP_LINES = compat32.clone(linesep="\r\n")  # smtplib sends bytes as they are
 
 
 def compose(*, to: str, subject: str, text: str, html: str | None = None,
-            message_id: str | None = None, sender: str | None = None) -> EmailMessage:
-    msg = EmailMessage()
-    msg["From"] = sender or current_app.config["MAIL_SENDER"]
+            message_id: str | None = None, sender: str | None = None,
+            sender_name: str | None = None, headers: dict | None = None) -> Message:
+    """A plain-text (and HTML) message. Built with the compat32 MIME classes: a third of the
+    cost of EmailMessage's header parsing, which matters at thousands of mails a minute."""
+    sender = sender or current_app.config["MAIL_SENDER"]
+    if sender_name:  # the cooperative's own name in front of the shared sending address
+        sender = formataddr((sender_name, parseaddr(sender)[1]), charset="utf-8")
+    if html:
+        msg = MIMEMultipart("alternative")
+        msg.attach(MIMEText(text, "plain", _UTF8))
+        msg.attach(MIMEText(html, "html", _UTF8))
+    else:
+        msg = MIMEText(text, "plain", _UTF8)
+    msg["From"] = sender
     msg["To"] = to
-    msg["Subject"] = subject
+    msg["Subject"] = Header(subject, "utf-8")
     msg["Date"] = formatdate(localtime=False)
     msg["Message-ID"] = message_id or make_msgid(domain="coop.localhost")
-    msg.set_content(text)
-    if html:
-        msg.add_alternative(html, subtype="html")
+    msg["Auto-Submitted"] = "auto-generated"
+    for name, value in (headers or {}).items():
+        msg[name] = value
     return msg
+
+
+def plain_text(msg: Message) -> str:
+    for part in msg.walk():
+        if part.get_content_type() == "text/plain":
+            return part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
+    return ""
+
+
+def render_message(name: str, *, subject: str, village, **context):
+    """Render `mail/<name>.txt` and `mail/<name>.html` into an outbox Message."""
+    from coop.core.outbox import Message
+    context["village"] = village
+    return Message(subject=subject,
+                   text=render_template(f"mail/{name}.txt", **context),
+                   html=render_template(f"mail/{name}.html", **context))
 
 
 class MailConnection:
@@ -46,9 +84,10 @@ class MailConnection:
                 self.smtp.login(c["MAIL_USERNAME"], c["MAIL_PASSWORD"] or "")
         return self
 
-    def send(self, msg: EmailMessage) -> None:
+    def send(self, msg: Message) -> None:
         if self.backend == "smtp":
-            self.smtp.send_message(msg)
+            self.smtp.sendmail(parseaddr(str(msg["From"]))[1] or self.config["MAIL_SENDER"],
+                               [parseaddr(msg["To"])[1]], msg.as_bytes(policy=_SMTP_LINES))
         elif self.backend == "file":
             folder = Path(self.config["MAIL_FILE_DIR"])
             folder.mkdir(parents=True, exist_ok=True)
@@ -56,8 +95,7 @@ class MailConnection:
             (folder / f"{name}.eml").write_bytes(bytes(msg))
         elif self.backend == "console":
             print("=" * 72, file=sys.stdout)
-            print(msg.get_body(("plain",)).get_content() if msg.is_multipart() else msg.get_content(),
-                  file=sys.stdout)
+            print(plain_text(msg), file=sys.stdout)
             print(f"(mail aan {msg['To']}: {msg['Subject']})", file=sys.stdout, flush=True)
         else:
             raise ValueError(f"unknown MAIL_BACKEND {self.backend!r}")

@@ -14,8 +14,9 @@ from typing import Callable
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, select, update
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from coop.core import roles as R
 from coop.core.clock import now
-from coop.core.models import User
+from coop.core.models import User, UserRole
 from coop.core.types import UTCDateTime
 from coop.extensions import db
 
@@ -43,6 +44,12 @@ class FollowUp(db.Model):
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Who holds the claim: a dispatcher marks only rows it still holds, so a slow process
+    # whose lease ran out cannot overwrite what the process that took the row over did.
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    # What was delivered: the subject always, the text for in-app messages (the bell shows it).
+    title: Mapped[str | None] = mapped_column(String(200))
+    body: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # in-app messages
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
@@ -58,19 +65,45 @@ class FollowUp(db.Model):
 def queue(kind: str, recipient: User | None, *, payload: dict | None = None,
           due_at: datetime | None = None, channel: str = MAIL, subject=None,
           village_id: int | None = None, dedupe_key: str | None = None) -> FollowUp | None:
-    """Add a follow-up to the current transaction. Returns None when dedupe_key exists."""
+    """Add a follow-up to the current transaction. Returns None when dedupe_key exists.
+
+    A mail to someone without an e-mail address becomes an in-app message, and the village's
+    coordinators get an in-app note saying whom to phone: nothing is dropped.
+    """
     if dedupe_key is not None and db.session.scalar(
             select(FollowUp.id).where(FollowUp.dedupe_key == dedupe_key)) is not None:
         return None
+    if village_id is None and recipient is not None:
+        village_id = recipient.village_id
+    if channel == MAIL and recipient is not None and not recipient.email:
+        channel = INAPP
+        for coordinator in coordinators(village_id):
+            db.session.add(FollowUp(
+                kind=PHONE_NEEDED, recipient=coordinator, channel=INAPP, village_id=village_id,
+                due_at=due_at or now(), payload={"person_id": recipient.id, "about": kind},
+                subject_type=type(subject).__name__ if subject is not None else None,
+                subject_id=subject.id if subject is not None else None))
     row = FollowUp(
         kind=kind, recipient=recipient, payload=payload or {}, due_at=due_at or now(),
-        channel=channel, dedupe_key=dedupe_key,
-        village_id=village_id if village_id is not None else (recipient.village_id if recipient else None),
+        channel=channel, dedupe_key=dedupe_key, village_id=village_id,
         subject_type=type(subject).__name__ if subject is not None else None,
         subject_id=subject.id if subject is not None else None,
     )
     db.session.add(row)
     return row
+
+
+PHONE_NEEDED = "contact.phone_needed"
+
+
+def coordinators(village_id: int | None) -> list[User]:
+    """The active coordinators of a village: who alerts and escalations go to."""
+    if village_id is None:
+        return []
+    return list(db.session.scalars(
+        select(User).join(UserRole, UserRole.user_id == User.id)
+        .where(User.village_id == village_id, User.active.is_(True), UserRole.role == R.COORDINATOR)
+        .order_by(User.id)))
 
 
 def cancel_for(subject, kinds: tuple[str, ...] | None = None) -> int:
@@ -84,6 +117,11 @@ def cancel_for(subject, kinds: tuple[str, ...] | None = None) -> int:
     if kinds:
         stmt = stmt.where(FollowUp.kind.in_(kinds))
     return db.session.execute(stmt.execution_options(synchronize_session=False)).rowcount
+
+
+class Obsolete(Exception):
+    """Raised by a message builder when the follow-up no longer applies (e.g. the request was
+    closed before "Bent u geholpen?" went out): the row is cancelled, not sent or retried."""
 
 
 @dataclass

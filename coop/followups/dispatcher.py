@@ -1,124 +1,317 @@
 """Sends due follow-ups from the outbox. Safe to run in several processes at once.
 
-A round: claim a batch of due rows (status -> sending, claimed_until = now + lease) and
-COMMIT the claim; then send each over one reused SMTP connection and mark it sent (or
-failed, with a growing delay and jitter before the next try, or dead after the last try).
-A process that dies after claiming leaves rows whose claim expires; the next round takes
-them again. Delivery is therefore at least once: the outbox id is the mail's Message-ID, so
-a repeat is recognisable.
+A round has three short phases, none of which holds a transaction across the network:
+
+1. **claim** — one transaction takes up to `batch` due rows (status -> sending, a random
+   claim token, claimed_until = now + lease) and commits. PostgreSQL: `FOR UPDATE SKIP
+   LOCKED`, so concurrent dispatchers take disjoint rows without waiting. SQLite: `BEGIN
+   IMMEDIATE` (the write lock is taken at BEGIN) and an UPDATE guarded by the due condition.
+   Due means pending/failed with due_at <= now, or sending with an expired claim (a process
+   that died mid-round).
+2. **build** — the claimed rows are read and their messages written (templates), then the
+   read transaction ends.
+3. **send and mark** — one SMTP connection for the batch; after every `mark_every` messages
+   (default 1; or a quarter second) the outcomes are committed. Every mark is guarded by the claim
+   token: a process whose lease ran out can no longer change a row another process took.
+   A process stops sending before its lease ends and hands the rest back.
+
+Delivery is at least once: a crash after the SMTP server accepted a message and before its
+mark commits sends that message again later. The window is `mark_every` messages (one by
+default: the SMTP reply and one small commit); the outbox id is the Message-ID, so a repeat
+is recognisable.
 """
 from __future__ import annotations
 
+import logging
+import os
 import random
 import smtplib
+import time
+import uuid
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, bindparam, or_, select, update
+from sqlalchemy.orm import joinedload
 
 from coop.core import outbox as O
 from coop.core.clock import now
 from coop.core.mail import MailConnection, compose
 from coop.extensions import db
 
-LEASE = timedelta(minutes=5)
-MAX_ATTEMPTS = 6
-BASE_DELAY = timedelta(minutes=2)
+log = logging.getLogger(__name__)
+T = O.FollowUp.__table__
+IMMEDIATE = {"sqlite_begin": "BEGIN IMMEDIATE"}
 
 
-def _due_condition(at):
-    return or_(
-        and_(O.FollowUp.status.in_((O.PENDING, O.FAILED)), O.FollowUp.due_at <= at),
-        and_(O.FollowUp.status == O.SENDING, O.FollowUp.claimed_until < at),  # expired claims
-    )
+def setting(name: str, default: int) -> int:
+    """FOLLOWUP_* settings: app config first, then the environment, then the default."""
+    value = current_app.config.get(name)
+    if value is None:
+        value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
 
 
-def claim(limit: int = 100, lease: timedelta = LEASE) -> list[int]:
+@dataclass(frozen=True)
+class Policy:
+    lease: timedelta
+    max_attempts: int
+    retry_base: timedelta
+    batch: int
+    mark_every: int
+
+    @classmethod
+    def from_config(cls) -> Policy:
+        return cls(lease=timedelta(seconds=setting("FOLLOWUP_LEASE_SECONDS", 300)),
+                   max_attempts=setting("FOLLOWUP_MAX_ATTEMPTS", 6),
+                   retry_base=timedelta(seconds=setting("FOLLOWUP_RETRY_BASE_SECONDS", 120)),
+                   batch=setting("FOLLOWUP_BATCH", 200),
+                   mark_every=setting("FOLLOWUP_MARK_EVERY", 1))
+
+
+def retry_delay(attempts: int, base: timedelta) -> timedelta:
+    """Doubles per attempt, with ±25 % jitter so failed rows do not retry in lockstep; ≤ 12 h."""
+    delay = base * (2 ** max(0, attempts - 1)) * (0.75 + random.random() * 0.5)
+    return min(delay, timedelta(hours=12))
+
+
+def _due(at):
+    return or_(and_(T.c.status.in_((O.PENDING, O.FAILED)), T.c.due_at <= at),
+               and_(T.c.status == O.SENDING, T.c.claimed_until < at))
+
+
+def _write_begin(session) -> None:
+    """Start a write transaction; on SQLite take the write lock at BEGIN (no upgrade deadlock)."""
+    if not session().in_transaction() and session.get_bind().dialect.name == "sqlite":
+        session.connection(execution_options=IMMEDIATE)
+
+
+def claim(limit: int, lease: timedelta) -> tuple[str, list[int]]:
     """Claim up to `limit` due rows for this process and commit the claim."""
-    at = now()
     session = db.session
+    token = uuid.uuid4().hex
+    _write_begin(session)
+    at = now()
+    values = {"status": O.SENDING, "claimed_until": at + lease, "claim_token": token}
     if session.get_bind().dialect.name == "postgresql":
-        ids = list(session.scalars(
-            select(O.FollowUp.id).where(_due_condition(at)).order_by(O.FollowUp.due_at)
-            .limit(limit).with_for_update(skip_locked=True)))
+        ids = list(session.scalars(select(T.c.id).where(_due(at)).order_by(T.c.due_at)
+                                   .limit(limit).with_for_update(skip_locked=True)))
         if ids:
-            session.execute(update(O.FollowUp).where(O.FollowUp.id.in_(ids))
-                            .values(status=O.SENDING, claimed_until=at + lease))
+            session.execute(update(T).where(T.c.id.in_(ids)).values(**values))
     else:
-        # SQLite has one writer at a time: the guarded UPDATE only takes rows still due,
-        # so a second dispatcher that got here first leaves nothing to take twice.
-        candidates = list(session.scalars(
-            select(O.FollowUp.id).where(_due_condition(at)).order_by(O.FollowUp.due_at).limit(limit)))
-        ids = []
-        if candidates:
-            result = session.execute(
-                update(O.FollowUp).where(O.FollowUp.id.in_(candidates), _due_condition(at))
-                .values(status=O.SENDING, claimed_until=at + lease)
-                .returning(O.FollowUp.id))
-            ids = [row[0] for row in result]
+        # The write lock is ours since BEGIN IMMEDIATE; the guard repeats the due condition
+        # so the UPDATE can only take rows nobody holds.
+        due_ids = select(T.c.id).where(_due(at)).order_by(T.c.due_at).limit(limit).scalar_subquery()
+        ids = [r[0] for r in session.execute(
+            update(T).where(T.c.id.in_(due_ids), _due(at)).values(**values).returning(T.c.id))]
     session.commit()
-    return ids
+    return token, sorted(ids)
 
 
-def _retry_delay(attempts: int) -> timedelta:
-    return BASE_DELAY * (2 ** (attempts - 1)) * (1 + random.random() * 0.5)
+@dataclass
+class Outbound:
+    """A claimed row, ready to go: the mail (or in-app text) and where the outcome goes."""
+
+    id: int
+    attempts: int
+    channel: str
+    to: str | None = None
+    mail: object | None = None
+    title: str | None = None
+    body: str | None = None
 
 
-def _mark_failed(row: O.FollowUp, error: str) -> None:
-    row.attempts += 1
-    row.last_error = error[:2000]
-    row.claimed_until = None
-    if row.attempts >= MAX_ATTEMPTS:
-        row.status = O.DEAD
-    else:
-        row.status = O.FAILED
-        row.due_at = now() + _retry_delay(row.attempts)
+@dataclass
+class Round:
+    token: str
+    policy: Policy
+    deadline: object
+    outcomes: list[dict] = field(default_factory=list)
+    new_rows: list = field(default_factory=list)  # alerts to add with the next marks
+    in_flight: Outbound | None = None
+    handled: int = 0
+
+    def sent(self, item: Outbound) -> None:
+        self._add(item, status=O.SENT, sent_at=now(), last_error=None, due_at=None)
+
+    def failed(self, item: Outbound, error: str) -> None:
+        attempts = item.attempts + 1
+        dead = attempts >= self.policy.max_attempts
+        self._add(item, status=O.DEAD if dead else O.FAILED, sent_at=None, last_error=error[:2000],
+                  due_at=None if dead else now() + retry_delay(attempts, self.policy.retry_base),
+                  attempts=attempts)
+
+    def obsolete(self, item: Outbound, reason: str) -> None:
+        self._add(item, status=O.CANCELLED, sent_at=None, last_error=reason[:2000], due_at=None,
+                  attempts=item.attempts)
+
+    def _add(self, item: Outbound, *, status, sent_at, last_error, due_at, attempts=None) -> None:
+        self.outcomes.append({
+            "b_id": item.id, "b_token": self.token, "b_status": status, "b_sent_at": sent_at,
+            "b_error": last_error, "b_due": due_at,
+            "b_attempts": item.attempts + 1 if attempts is None else attempts,
+            "b_channel": item.channel, "b_title": (item.title or "")[:200] or None, "b_body": item.body})
+        self.handled += 1
+
+    def flush(self) -> None:
+        """Commit the outcomes so far (one short write transaction, guarded by the token)."""
+        if not self.outcomes and not self.new_rows:
+            return
+        session = db.session
+        _write_begin(session)
+        session.add_all(self.new_rows)
+        self.new_rows.clear()
+        stmt = (update(T).where(T.c.id == bindparam("b_id"), T.c.claim_token == bindparam("b_token"))
+                .values(status=bindparam("b_status"), sent_at=bindparam("b_sent_at"),
+                        last_error=bindparam("b_error"), attempts=bindparam("b_attempts"),
+                        channel=bindparam("b_channel"), title=bindparam("b_title"),
+                        body=bindparam("b_body"), claimed_until=None, claim_token=None))
+        final = [o for o in self.outcomes if o["b_due"] is None]
+        if final:
+            session.execute(stmt, final)
+        retry = [o for o in self.outcomes if o["b_due"] is not None]
+        if retry:
+            session.execute(stmt.values(due_at=bindparam("b_due")), retry)
+        session.commit()
+        self.outcomes.clear()
 
 
-def message_id(row: O.FollowUp) -> str:
-    return f"<followup-{row.id}@{current_app.config.get('MAIL_DOMAIN', 'coop.localhost')}>"
+def message_id(row_id: int) -> str:
+    return f"<followup-{row_id}@{current_app.config.get('MAIL_DOMAIN', 'coop.localhost')}>"
 
 
-def dispatch_due(limit: int = 100) -> int:
-    """One round. Returns how many rows were handled (sent, failed or moved in-app)."""
-    ids = claim(limit)
+def _build(rows: list[O.FollowUp], rnd: Round) -> list[Outbound]:
+    """Write every claimed row's message. Rows that cannot be built get their outcome now."""
+    ready = []
+    for row in rows:
+        item = Outbound(id=row.id, attempts=row.attempts, channel=row.channel)
+        if row.channel == O.MAIL and (row.recipient is None or not row.recipient.email):
+            # The address went away after queueing: in-app instead, and a coordinator phones.
+            item.channel = O.INAPP
+            rnd.new_rows.extend(_phone_needed(row))
+        try:
+            message = O.build_message(row)
+        except O.Obsolete as why:
+            rnd.obsolete(item, f"vervallen: {why}")
+            continue
+        except Exception as err:  # a broken template or builder must not stop the round
+            log.exception("building follow-up %s (%s) failed", row.id, row.kind)
+            rnd.failed(item, f"opmaak mislukt: {type(err).__name__}: {err}")
+            continue
+        item.title = message.subject
+        if item.channel == O.INAPP:
+            item.body = message.text
+        else:
+            village = row.recipient.village
+            item.to = row.recipient.email
+            item.mail = compose(to=row.recipient.email, subject=message.subject, text=message.text,
+                                html=message.html, message_id=message_id(row.id),
+                                sender_name=village.cooperative_name if village else None,
+                                headers={"X-Coop-Followup": f"{row.id} {row.kind}"})
+        ready.append(item)
+    return ready
+
+
+def _phone_needed(row: O.FollowUp) -> list[O.FollowUp]:
+    return [O.FollowUp(kind=O.PHONE_NEEDED, recipient_id=coordinator.id, channel=O.INAPP,
+                       village_id=row.village_id, due_at=now(),
+                       payload={"person_id": row.recipient_id, "about": row.kind})
+            for coordinator in O.coordinators(row.village_id)]
+
+
+def dispatch_due(limit: int | None = None) -> int:
+    """One round. Returns how many rows got an outcome (sent, failed, dead or cancelled)."""
+    policy = Policy.from_config()
+    token, ids = claim(limit or policy.batch, policy.lease)
     if not ids:
         return 0
-    rows = list(db.session.scalars(select(O.FollowUp).where(O.FollowUp.id.in_(ids)).order_by(O.FollowUp.id)))
-    base = current_app.config["BASE_URL"]
+    rnd = Round(token=token, policy=policy, deadline=now() + policy.lease * 0.8)
+    session = db.session
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+        rows = list(session.scalars(
+            select(O.FollowUp).where(O.FollowUp.id.in_(ids), O.FollowUp.claim_token == token)
+            .options(joinedload(O.FollowUp.recipient)).order_by(O.FollowUp.id)))
+        items = _build(rows, rnd)
+        session.commit()  # ends the read transaction before anything goes over the network
+    for item in [i for i in items if i.channel == O.INAPP]:
+        rnd.sent(item)
+    mails = [i for i in items if i.channel == O.MAIL]
     try:
-        with current_app.test_request_context(base_url=base), MailConnection() as conn:
-            for row in rows:
-                _send_one(conn, row)
-    except (smtplib.SMTPException, OSError) as err:
-        # The connection itself failed: every row not yet marked is retried later.
-        for row in rows:
-            if row.status == O.SENDING:
-                _mark_failed(row, f"{type(err).__name__}: {err}")
-    db.session.commit()
-    return len(rows)
+        _send_all(mails, rnd)
+    finally:
+        rnd.flush()
+    return rnd.handled
 
 
-def _send_one(conn: MailConnection, row: O.FollowUp) -> None:
-    recipient = row.recipient
-    if row.channel == O.INAPP:
-        row.status, row.sent_at, row.claimed_until = O.SENT, now(), None
+def _send_all(mails: list[Outbound], rnd: Round) -> None:
+    if not mails:
         return
-    if recipient is None or not recipient.email:
-        _mark_failed(row, "geen e-mailadres")
-        row.status = O.DEAD
-        return
-    try:
-        message = O.build_message(row)
-        conn.send(compose(to=recipient.email, subject=message.subject, text=message.text,
-                          html=message.html, message_id=message_id(row)))
-    except smtplib.SMTPRecipientsRefused as err:
-        _mark_failed(row, f"geweigerd: {err.recipients}")
-        return
-    except smtplib.SMTPResponseException as err:
-        _mark_failed(row, f"{err.smtp_code} {err.smtp_error!r}")
-        if err.smtp_code in (421,):  # server closing: stop this round
+    pending = list(mails)
+    reconnects = 1
+    while pending:
+        try:
+            with MailConnection() as conn:
+                _send_on(conn, pending, rnd)
+        except (smtplib.SMTPException, OSError) as err:
+            # The connection broke (or never opened): the message in flight failed; try one new
+            # connection for the rest, then leave them for the next round.
+            error = f"verbinding: {type(err).__name__}: {err}"
+            if pending and rnd.in_flight is pending[0]:
+                rnd.failed(pending.pop(0), error)
+            rnd.in_flight = None
+            if reconnects == 0:
+                for item in pending:
+                    rnd.failed(item, error)
+                return
+            reconnects -= 1
+
+
+def _send_on(conn: MailConnection, pending: list[Outbound], rnd: Round) -> None:
+    last_flush = time.monotonic()
+    while pending:
+        item = pending[0]
+        if now() >= rnd.deadline:
+            _hand_back(pending, rnd.token)
+            pending.clear()
+            return
+        rnd.in_flight = item
+        try:
+            conn.send(item.mail)
+        except smtplib.SMTPRecipientsRefused as err:
+            rnd.failed(item, f"geweigerd: {list(err.recipients.values())}")
+        except smtplib.SMTPResponseException as err:
+            if err.smtp_code == 421:  # the server is closing the connection: reconnect
+                raise
+            rnd.failed(item, f"{err.smtp_code} {err.smtp_error.decode(errors='replace') if isinstance(err.smtp_error, bytes) else err.smtp_error}")
+        except (smtplib.SMTPServerDisconnected, OSError):
             raise
-        return
-    row.status, row.sent_at, row.claimed_until = O.SENT, now(), None
-    row.attempts += 1
+        except Exception as err:  # e.g. an address smtplib cannot encode: this row only
+            rnd.failed(item, f"{type(err).__name__}: {err}")
+        else:
+            rnd.sent(item)
+        rnd.in_flight = None
+        pending.pop(0)
+        if len(rnd.outcomes) >= rnd.policy.mark_every or time.monotonic() - last_flush > 0.25:
+            rnd.flush()
+            last_flush = time.monotonic()
+
+
+def _hand_back(items: list[Outbound], token: str) -> None:
+    """Our lease is nearly over: release the unsent rows so the next round takes them."""
+    session = db.session
+    _write_begin(session)
+    session.execute(update(T).where(T.c.id.in_([i.id for i in items]), T.c.claim_token == token)
+                    .values(status=O.PENDING, claimed_until=None, claim_token=None))
+    session.commit()
+
+
+def run_until_idle(max_rounds: int = 1000) -> int:
+    """Dispatch rounds until nothing is due (tests, the demo, `scheduler --once`)."""
+    total = 0
+    for _ in range(max_rounds):
+        handled = dispatch_due()
+        total += handled
+        if handled == 0:
+            break
+    return total

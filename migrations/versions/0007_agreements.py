@@ -13,7 +13,7 @@ import coop.core.types
 
 # revision identifiers, used by Alembic.
 revision = "0007_agreements"
-down_revision = "0005_respite"
+down_revision = "0006_followups"
 branch_labels = None
 depends_on = None
 

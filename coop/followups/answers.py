@@ -1,0 +1,101 @@
+"""One-click answers without logging in: "Bent u geholpen? ja / nee".
+
+The link carries a signed token with only two numbers in it (an AnswerToken id and its random
+nonce): no name, no request text. It expires (AnswerToken.expires_at, on our clock) and works
+once: the first answer sets used_at with a guarded UPDATE, so two clicks at the same moment
+cannot both count. *ja* completes a matched request; *nee* reopens it and alerts the
+coordinators. A bad, expired or used link changes nothing.
+"""
+from __future__ import annotations
+
+import secrets
+
+from flask import current_app, url_for
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import update
+
+from coop.core.clock import now
+from coop.core.errors import DomainError
+from coop.core.models import Village
+from coop.extensions import db
+from coop.followups.models import ANSWER_LINK_VALID, AnswerToken
+from coop.requests import service as requests_service
+from coop.requests.models import DONE, MATCHED, HelpRequest
+
+ANSWERS = ("ja", "nee")
+INVALID, EXPIRED, USED = "invalid", "expired", "used"
+
+
+class AnswerProblem(DomainError):
+    def __init__(self, reason: str, message: str, village: Village | None = None):
+        super().__init__(message)
+        self.reason = reason
+        self.village = village
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="followup-answer")
+
+
+def new_token(purpose: str, subject) -> AnswerToken:
+    token = AnswerToken(nonce=secrets.token_hex(16), purpose=purpose, subject_id=subject.id,
+                        village_id=subject.village_id, expires_at=now() + ANSWER_LINK_VALID)
+    db.session.add(token)
+    db.session.flush()
+    return token
+
+
+def token_string(token: AnswerToken) -> str:
+    return _serializer().dumps({"t": token.id, "n": token.nonce})
+
+
+def answer_url(token: AnswerToken, answer: str) -> str:
+    return url_for("followups.answer", token=token_string(token), answer=answer, _external=True)
+
+
+def load(token_string_: str) -> AnswerToken:
+    """The token behind a link, or AnswerProblem saying (kindly) why it no longer works."""
+    try:
+        # The signature's own age check is a second line; the stored expiry is the rule.
+        data = _serializer().loads(token_string_, max_age=int((ANSWER_LINK_VALID.total_seconds()) * 2))
+        token = db.session.get(AnswerToken, int(data["t"]))
+    except (BadSignature, KeyError, TypeError, ValueError):
+        token = None
+        data = {}
+    if token is None or not secrets.compare_digest(token.nonce, str(data.get("n", ""))):
+        raise AnswerProblem(INVALID, "Deze link klopt niet. Misschien is hij niet helemaal meegekomen.")
+    village = db.session.get(Village, token.village_id)
+    if token.used_at is not None:
+        raise AnswerProblem(USED, "U heeft deze vraag al beantwoord. Dank u wel!", village)
+    if token.expired:
+        raise AnswerProblem(EXPIRED, "Deze link is verlopen.", village)
+    return token
+
+
+def answer_helped(token_string_: str, answer: str) -> tuple[AnswerToken, HelpRequest]:
+    """Record the answer once and act on it, in the caller's transaction."""
+    from coop.followups.rules import NOT_HELPED, alert_coordinators
+    if answer not in ANSWERS:
+        raise AnswerProblem(INVALID, "Deze link klopt niet.")
+    token = load(token_string_)
+    taken = db.session.execute(
+        update(AnswerToken).where(AnswerToken.id == token.id, AnswerToken.used_at.is_(None))
+        .values(used_at=now(), answer=answer).execution_options(synchronize_session=False)).rowcount
+    if taken != 1:
+        raise AnswerProblem(USED, "U heeft deze vraag al beantwoord. Dank u wel!",
+                            db.session.get(Village, token.village_id))
+    req = db.session.get(HelpRequest, token.subject_id)
+    if answer == "ja":
+        if req.status == MATCHED:
+            requests_service.complete(req, by=None, note="De inwoner antwoordde via de mail: ja, geholpen.")
+        else:
+            requests_service.add_event(req, None, "answer", "De inwoner antwoordde via de mail: ja, geholpen.")
+        return token, req
+    note = "De inwoner antwoordde via de mail: nee, niet geholpen."
+    if req.status in (MATCHED, DONE):
+        requests_service.reopen(req, by=None, note=note)
+    else:
+        requests_service.add_event(req, None, "answer", note)
+    alert_coordinators(NOT_HELPED, req.village_id, subject=req, payload={"request_id": req.id},
+                       dedupe_key=f"nothelped:{token.id}")
+    return token, req

@@ -1,0 +1,101 @@
+"""The bell and its page, the one-click answer pages, the dead-mail panel and its buttons."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from coop.core import outbox as O, registry, roles as R
+from coop.core.errors import DomainError
+from coop.core.guard import ANY_USER, get_in_village_or_404, public, roles_required
+from coop.core.models import Village
+from coop.extensions import db
+from coop.followups import messages  # noqa: F401  (registers the message builders)
+from coop.followups import answers, service
+
+bp = Blueprint("followups", __name__)
+
+
+@bp.app_context_processor
+def bell():
+    """The unread count for the bell in the header, on every page of a logged-in user."""
+    if not current_user.is_authenticated:
+        return {}
+    return {"unread_notifications": service.unread_count(current_user)}
+
+
+@bp.get("/meldingen")
+@roles_required(ANY_USER)
+def notifications():
+    items = service.notifications(current_user)
+    unread = {n.id for n in items if n.read_at is None}
+    if unread:
+        service.mark_read(current_user)
+        db.session.commit()
+    return render_template("followups/notifications.html", items=items, unread=unread,
+                           unread_notifications=0)
+
+
+@bp.get("/antwoord/<token>/<answer>")
+@public
+def answer(token, answer):
+    if answer not in answers.ANSWERS:
+        abort(404)
+    try:
+        row = answers.load(token)
+    except answers.AnswerProblem as problem:
+        return _problem(problem)
+    village = db.session.get(Village, row.village_id)
+    return render_template("followups/answer_confirm.html", answer=answer, village=village)
+
+
+@bp.post("/antwoord/<token>/<answer>")
+@public
+def answer_post(token, answer):
+    if answer not in answers.ANSWERS:
+        abort(404)
+    try:
+        row, req = answers.answer_helped(token, answer)
+    except answers.AnswerProblem as problem:
+        db.session.rollback()
+        return _problem(problem)
+    db.session.commit()
+    village = db.session.get(Village, row.village_id)
+    return render_template("followups/answer_thanks.html", answer=answer, village=village)
+
+
+def _problem(problem: answers.AnswerProblem):
+    status = {answers.INVALID: 400, answers.EXPIRED: 410, answers.USED: 409}[problem.reason]
+    return render_template("followups/answer_problem.html", problem=problem,
+                           village=problem.village), status
+
+
+@bp.post("/opvolging/<int:row_id>/opnieuw")
+@roles_required(R.COORDINATOR, R.ADMIN)
+def retry(row_id):
+    return _dead_action(row_id, service.retry_dead, "Het bericht wordt opnieuw verstuurd.")
+
+
+@bp.post("/opvolging/<int:row_id>/afgehandeld")
+@roles_required(R.COORDINATOR, R.ADMIN)
+def dismiss(row_id):
+    return _dead_action(row_id, service.dismiss_dead, "Het bericht staat niet meer op de lijst.")
+
+
+def _dead_action(row_id, action, success):
+    row = get_in_village_or_404(O.FollowUp, row_id)
+    try:
+        action(row)
+    except DomainError as err:
+        db.session.rollback()
+        flash(err.message, "error")
+    else:
+        db.session.commit()
+        flash(success, "success")
+    return redirect(url_for("core.home"))
+
+
+def _dead_panel(user) -> dict:
+    return {"dead": service.dead_for_village(user.village_id)}
+
+
+registry.home_panel("followups/panels/dead_mail.html", R.COORDINATOR, R.ADMIN, order=15, context=_dead_panel)

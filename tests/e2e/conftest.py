@@ -63,10 +63,16 @@ def browser_page(page):
     """A Playwright page that fails the test on any console error (CSP violations included)."""
     errors: list[str] = []
     def on_console(msg):
-        # A form shown again with its errors answers 422 on purpose; Chromium logs that.
-        if msg.type == "error" and "status of 422" not in msg.text:
+        # Failed loads are reported below with their address; a page that answers 4xx on
+        # purpose (a form with errors, a used link) is the document itself, not a fault.
+        if msg.type == "error" and not msg.text.startswith("Failed to load resource"):
             errors.append(msg.text)
+
+    def on_response(response):
+        if response.status >= 400 and response.request.resource_type != "document":
+            errors.append(f"{response.status} for {response.request.resource_type} {response.url}")
     page.on("console", on_console)
+    page.on("response", on_response)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.set_default_timeout(10_000)
     page.console_errors = errors

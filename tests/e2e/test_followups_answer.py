@@ -1,6 +1,7 @@
 """The one-click answer in headless Chromium: the link from the mail, the button, the result."""
 from __future__ import annotations
 
+import itertools
 from datetime import timedelta
 
 import pytest
@@ -13,13 +14,14 @@ from tests.conftest import Factory
 from tests.e2e.helpers import axe_check
 
 pytestmark = pytest.mark.e2e
+_SERIAL = itertools.count(9000, 100)
 
 
 def _matched_request(app):
     """A matched request and its answer links, committed on the live server's database."""
     with app.app_context():
         make = Factory(db.session)
-        make._n = 9000
+        make._n = next(_SERIAL)  # the live database is shared by the whole session
         village = make.village(name="Austerlitz")
         make.user(village, R.COORDINATOR)
         resident = make.user(village, R.RESIDENT, first_name="Bep")

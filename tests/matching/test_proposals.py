@@ -43,8 +43,9 @@ def test_without_consent_no_contact_after_accepting(session, village, coordinato
     session.commit()  # keep the set-up when a refused action rolls back
     proposal = service.propose(req, volunteer, by=coordinator)
     service.accept(proposal, by=volunteer)
-    view = service.helper_view(proposal)
-    assert view["phone"] is None and view["full_name"] is None
+    view = service.proposal_view(proposal)
+    assert view.get("phone") is None and view.get("full_name") is None
+    assert view["contact_shared"] is False
 
 
 def test_second_accept_for_matched_request_refused(session, make, village, coordinator, volunteer,
@@ -180,3 +181,22 @@ def test_availability_slots_and_absences(session, village, volunteer, client_as)
                                                  "absence-ends_on": "2026-07-14"}).status_code == 302
     session.refresh(volunteer)
     assert len(volunteer.absences) == 1
+
+
+def test_request_page_links_to_matching_and_shows_the_matched_helper(session, village, coordinator, volunteer,
+                                                                     make_request, client_as):
+    from coop.matching import service
+    req = make_request()
+    session.commit()
+    coord = client_as(coordinator)
+    page = coord.get(f"/hulpvragen/{req.id}").text
+    assert f'href="/hulpvragen/{req.id}/koppelen"' in page and "Helper zoeken op de kaart" in page
+    proposal = service.propose(req, volunteer, by=coordinator)
+    session.commit()
+    page = coord.get(f"/hulpvragen/{req.id}").text
+    assert volunteer.full_name in page and "voorgesteld" in page and "Gekoppeld met" not in page
+    service.accept(proposal, by=volunteer)
+    session.commit()
+    page = coord.get(f"/hulpvragen/{req.id}").text
+    assert "Helper zoeken op de kaart" not in page
+    assert f"Gekoppeld met <strong>{volunteer.full_name}</strong>" in page

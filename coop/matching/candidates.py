@@ -15,7 +15,7 @@ from datetime import date, time
 
 from dateutil.relativedelta import relativedelta
 from flask import current_app
-from sqlalchemy import and_, case, false, func, literal, or_, select, true
+from sqlalchemy import and_, case, false, func, literal, or_, select, true, union_all
 
 from coop.core import roles as R
 from coop.core.clock import LOCAL, local_now
@@ -125,9 +125,9 @@ def _reach_km():
     coop/matching/models.py each max() is one index lookup, where a per-village max would
     read every profile of the village.
     """
-    volunteers = select(func.max(VolunteerProfile.radius_km)).scalar_subquery()
-    pros = select(func.max(ProfessionalProfile.radius_km)).scalar_subquery()
-    return func.coalesce(func.max(volunteers, pros), volunteers, pros, 0) * 1.01
+    each = union_all(select(func.max(VolunteerProfile.radius_km).label("km")),
+                     select(func.max(ProfessionalProfile.radius_km).label("km"))).subquery()
+    return select(func.coalesce(func.max(each.c.km), 0) * 1.01).scalar_subquery()
 
 
 def _base(req: HelpRequest, point: tuple[float, float], cols, near: bool = True):

@@ -7,6 +7,7 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from coop import demo
 from tests.e2e.helpers import axe_check, login
@@ -121,17 +122,18 @@ def test_coordinator_proposes_on_the_map_and_the_volunteer_accepts(live_server, 
 
     page.get_by_label("Notitie voor de helper (mag leeg)").fill("Zou u dit willen doen?")
     page.get_by_role("button", name="Voorstellen").click()
-    assert f"Het voorstel is naar {helper_name.split()[0]} gestuurd." in page.content()
-    assert "voorgesteld" in page.locator("table.govuk-table").inner_text()
+    # Same URL after the redirect: wait for the new page's message, not for navigation.
+    expect(page.get_by_text(f"Het voorstel is naar {helper_name.split()[0]} gestuurd.")).to_be_visible()
+    expect(page.locator("table.govuk-table")).to_contain_text("voorgesteld")
     page.get_by_role("button", name="Uitloggen").click()
 
     # The helper: the proposal waits on the home page; before accepting no full contact.
     login(page, live_server, _email_of(live_server, helper_id), demo.PASSWORD)
     page.get_by_role("link", name=re.compile("Boodschappen")).first.click()
-    assert "Wilt u helpen met boodschappen?" in page.locator("h1").inner_text()
+    expect(page.locator("h1")).to_have_text("Wilt u helpen met boodschappen?")
     assert page.locator("dl.govuk-summary-list a[href^='tel:']").count() == 0
     page.get_by_role("button", name="Ja, ik help").click()
-    assert "U bent gekoppeld" in page.content()
+    expect(page.get_by_role("heading", name="U bent gekoppeld")).to_be_visible()
     assert page.locator("dl.govuk-summary-list a[href^='tel:']").count() == 1
     assert _status_of(live_server, searching_request) == "matched"
 

@@ -25,14 +25,18 @@ def csp_nonce() -> str:
 
 
 def _tile_origin(app: Flask) -> str:
-    parts = urlsplit(app.config["TILE_URL"].replace("{s}", "a"))
-    if not parts.scheme:
+    """The img-src source for the map tiles, for every form TILE_URL takes: absolute
+    (https://tile.example/{z}/{x}/{y}.png), with subdomains ({s}.tile.example), with a port,
+    protocol-relative (//tile.example/…) or on our own site (/tiles/…: 'self' covers it)."""
+    url = app.config["TILE_URL"]
+    parts = urlsplit(url.replace("{s}", "a"))
+    if not parts.netloc:
         return ""
-    host = parts.netloc
-    # {s}.tile... style URLs use subdomains a, b, c
-    if "{s}" in app.config["TILE_URL"]:
-        host = "*." + host.split(".", 1)[1]
-    return f"{parts.scheme}://{host}"
+    host = parts.netloc.rsplit("@", 1)[-1]
+    if "{s}" in urlsplit(url).netloc:
+        # {s}.tile.example: Leaflet picks subdomains a, b, c; one wildcard covers them.
+        host = "*." + host.split(".", 1)[1] if "." in host else "*"
+    return f"{parts.scheme}://{host}" if parts.scheme else host
 
 
 def init_app(app: Flask) -> None:

@@ -4,11 +4,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from geopy.distance import geodesic
+from geographiclib.geodesic import Geodesic
 
 from coop.core.errors import DomainError
 
 KM_PER_DEGREE_LAT = 110.574  # the shortest degree of latitude (at the equator): a safe bound
+EARTH_MEAN_RADIUS_KM = 6371.0088
+# The sphere's great-circle distance differs from the WGS84 geodesic by less than 0.56 %:
+# a point whose spherical distance exceeds the radius by more than this is surely outside.
+SPHERE_MARGIN = 1.006
+_WGS84 = Geodesic.WGS84
 
 
 @dataclass(frozen=True)
@@ -20,8 +25,21 @@ class Box:
 
 
 def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """The geodesic distance between two (lat, lon) points in kilometres."""
-    return geodesic(a, b).km
+    """The geodesic distance between two (lat, lon) points in kilometres on WGS84.
+
+    The same computation as geopy's `geodesic(a, b).km` (geopy hands it to geographiclib),
+    asked for the distance only: about twice as fast, and ranking does it per candidate.
+    """
+    return _WGS84.Inverse(a[0], a[1], b[0], b[1], Geodesic.DISTANCE)["s12"] / 1000.0
+
+
+def sphere_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance on the mean sphere (haversine): a cheap pre-check before
+    distance_km, within SPHERE_MARGIN of it."""
+    lat1, lat2 = math.radians(a[0]), math.radians(b[0])
+    h = (math.sin((lat2 - lat1) / 2) ** 2
+         + math.cos(lat1) * math.cos(lat2) * math.sin(math.radians(b[1] - a[1]) / 2) ** 2)
+    return 2 * EARTH_MEAN_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
 def km_per_degree_lon(lat: float) -> float:

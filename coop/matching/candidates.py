@@ -1,11 +1,12 @@
-"""Fetch the rows for ranking in three SQL queries and hand them to the pure rules.
+"""Fetch the rows for ranking in two SQL queries and hand them to the pure rules.
 
-1. helpers near the request who pass eligibility in SQL (bounding box, then each helper's
-   own radius as a box, then category rule, approval, VOG, pause, absence), with their load,
-   continuity and open proposal as subqueries;
-2. the nearest ones who fail eligibility (to list apart, with why);
-3. the weekly slots of the survivors.
-Exact geodesic distance is computed only on what survives.
+1. helpers near the request: a bounding box as wide as the largest radius any helper in the
+   village chose (an index range on users(village_id, lat, lon)), then each helper's own
+   radius as a box; eligibility (category rule, approval, VOG, pause, absence) is computed in
+   SQL as a flag beside their load, continuity and open proposal;
+2. the weekly slots of the eligible ones.
+A cheap spherical distance drops what lies outside a helper's radius; the exact geodesic
+distance is computed only on what survives (and on the few ineligible ones listed apart).
 """
 from __future__ import annotations
 
@@ -14,21 +15,19 @@ from datetime import date, time
 
 from dateutil.relativedelta import relativedelta
 from flask import current_app
-from sqlalchemy import and_, case, false, func, literal, or_, select, true
+from sqlalchemy import and_, case, false, func, literal, or_, select, true, union_all
 
 from coop.core import roles as R
 from coop.core.clock import LOCAL, local_now
 from coop.core.models import TaskCategory, User, UserRole
 from coop.extensions import db
-from coop.geo.distance import KM_PER_DEGREE_LAT, bounding_box, distance_km, km_per_degree_lon
+from coop.geo.distance import KM_PER_DEGREE_LAT, SPHERE_MARGIN, distance_km, km_per_degree_lon, sphere_km
 from coop.matching import rules
 from coop.matching.models import ACCEPTED, OPEN, Proposal
 from coop.people.models import (Absence, Competence, HoursEntry, ProfessionalProfile, VolunteerProfile,
                                 WeeklySlot, helper_categories)
 from coop.requests.models import HelpRequest
 
-# No helper's radius reaches further than this; it bounds the index range of the first box.
-MAX_RADIUS_KM = 25.0
 INELIGIBLE_SHOWN = 12
 
 
@@ -119,11 +118,20 @@ def _eligible_clause(cols, is_pro, rule: str, on: date):
     return and_(User.active == true(), ~cols["absent"], or_(professional, volunteer))
 
 
+def _reach_km():
+    """The largest radius any helper chose, as a subquery: the half-width of the first box.
+
+    Over all villages (a looser bound, still exact): with the radius indexes of
+    coop/matching/models.py each max() is one index lookup, where a per-village max would
+    read every profile of the village.
+    """
+    each = union_all(select(func.max(VolunteerProfile.radius_km).label("km")),
+                     select(func.max(ProfessionalProfile.radius_km).label("km"))).subquery()
+    return select(func.coalesce(func.max(each.c.km), 0) * 1.01).scalar_subquery()
+
+
 def _base(req: HelpRequest, point: tuple[float, float], cols, near: bool = True):
     lat, lon = point
-    box = bounding_box(lat, lon, MAX_RADIUS_KM)
-    per_lon = km_per_degree_lon(box.max_lat if lat >= 0 else box.min_lat)
-    radius = cols["radius_km"] * 1.01
     labelled = [c.label(name) for name, c in cols.items()]
     stmt = (select(*labelled)
             .select_from(User)
@@ -133,8 +141,13 @@ def _base(req: HelpRequest, point: tuple[float, float], cols, near: bool = True)
                    or_(VolunteerProfile.user_id.is_not(None), ProfessionalProfile.user_id.is_not(None))))
     if not near:
         return stmt
+    # Degrees per km at the box's edge nearest the pole (the widest longitude span needed).
+    reach = _reach_km()
+    per_lon = km_per_degree_lon(min(abs(lat) + 1.0, 89.0))
+    radius = cols["radius_km"] * 1.01
     return stmt.where(
-        User.lat.between(box.min_lat, box.max_lat), User.lon.between(box.min_lon, box.max_lon),
+        User.lat.between(lat - reach / KM_PER_DEGREE_LAT, lat + reach / KM_PER_DEGREE_LAT),
+        User.lon.between(lon - reach / per_lon, lon + reach / per_lon),
         # each helper's own radius, as a box: cheap, and exact distance follows
         func.abs(User.lat - lat) * KM_PER_DEGREE_LAT <= radius,
         func.abs(User.lon - lon) * literal(per_lon) <= radius)
@@ -157,21 +170,32 @@ def request_day(req: HelpRequest) -> date:
 
 
 def fetch_rows(req: HelpRequest, point, *, helper_id: int | None = None):
-    """(eligible rows, near ineligible rows) from the database: two queries."""
+    """(eligible rows, ineligible rows) near the request, from one query."""
     category = req.category
     day = request_day(req)
     cols, is_pro = _columns(req, day)
-    eligible = _eligible_clause(cols, is_pro, category.rule, day)
-    base = _base(req, point, cols, near=helper_id is None)
+    cols["eligible"] = case((_eligible_clause(cols, is_pro, category.rule, day), 1), else_=0)
+    stmt = _base(req, point, cols, near=helper_id is None)
     if helper_id is not None:
-        base = base.where(User.id == helper_id)
-    good = [_row(m) for m in db.session.execute(base.where(eligible)).mappings()]
-    lat, lon = point
-    scale = km_per_degree_lon(lat) / KM_PER_DEGREE_LAT
-    nearness = (User.lat - lat) * (User.lat - lat) + (User.lon - lon) * (User.lon - lon) * scale * scale
-    bad_stmt = base.where(case((eligible, 1), else_=0) == 0).order_by(nearness).limit(INELIGIBLE_SHOWN)
-    bad = [_row(m) for m in db.session.execute(bad_stmt).mappings()]
+        stmt = stmt.where(User.id == helper_id)
+    good, bad = [], []
+    for m in db.session.execute(stmt).mappings():
+        (good if m["eligible"] else bad).append(_row(m))
     return good, bad
+
+
+def distances(point, good: list[rules.HelperRow], bad: list[rules.HelperRow]) -> dict[int, float]:
+    """Geodesic km for the eligible helpers within their radius and the nearest ineligible ones;
+    a spherical pre-check spares the exact computation for everyone surely out of reach."""
+    def near(rows):
+        for row in rows:
+            approx = sphere_km(point, (row.lat, row.lon))
+            if approx <= row.radius_km * SPHERE_MARGIN:
+                yield approx, row
+    found = {row.id: distance_km(point, (row.lat, row.lon)) for _, row in near(good)}
+    closest = sorted(near(bad), key=lambda pair: (pair[0], pair[1].id))[:INELIGIBLE_SHOWN]
+    found.update((row.id, distance_km(point, (row.lat, row.lon))) for _, row in closest)
+    return found
 
 
 def fetch_slots(ids: list[int], day: date | None) -> dict[int, list]:
@@ -195,15 +219,15 @@ def _resident_first_name(req: HelpRequest) -> str:
 
 
 def rank_for(req: HelpRequest, *, helper_id: int | None = None, limit: int = 25) -> Ranking:
-    """The ranked candidates for a request (at most 3 queries once the request is loaded)."""
+    """The ranked candidates for a request (at most 4 queries once the request is loaded)."""
     point = request_point(req)
     if point is None or req.category.rule == TaskCategory.MUNICIPAL:
         return Ranking([], [], point is not None)
     good, bad = fetch_rows(req, point, helper_id=helper_id)
     when = request_when(req)
-    distances = {r.id: distance_km(point, (r.lat, r.lon)) for r in good + bad}
-    slots = fetch_slots([r.id for r in good], when.day)
-    ranked, ineligible = rules.rank(good + bad, distances, slots, when, category_info(req.category),
+    km = distances(point, good, bad)
+    slots = fetch_slots([r.id for r in good if r.id in km], when.day)
+    ranked, ineligible = rules.rank(good + bad, km, slots, when, category_info(req.category),
                                     _resident_first_name(req), when.day or local_now().date(),
                                     current_app.config["VOG_VALID_YEARS"], limit=limit)
     return Ranking(ranked, ineligible, True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import InputRequired, Optional
 
-from coop.core.forms import Form, max_length, required
+from coop.core.forms import Form, choices, max_length, required
 
 
 DAY_NAMES = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
@@ -26,7 +26,7 @@ class PinForm(Form):
 
 
 class SlotForm(Form):
-    weekday = SelectField("Dag", choices=[(str(i), name) for i, name in enumerate(DAY_NAMES)],
+    weekday = SelectField("Dag", choices=choices((str(i), name) for i, name in enumerate(DAY_NAMES)),
                           validators=[InputRequired(message="Kies een dag.")])
     start = TimeField("Van", validators=[InputRequired(message="Vul in vanaf hoe laat.")])
     end = TimeField("Tot", validators=[InputRequired(message="Vul in tot hoe laat.")])
@@ -36,6 +36,3 @@ class AbsenceForm(Form):
     starts_on = DateField("Van", validators=[InputRequired(message="Vul de eerste dag in.")])
     ends_on = DateField("Tot en met", validators=[InputRequired(message="Vul de laatste dag in.")])
     note = StringField("Waarom (mag leeg, bijvoorbeeld vakantie)", validators=[Optional(), max_length(200)])
-
-
-

@@ -9,10 +9,10 @@ from coop.matching.models import Proposal
 
 
 def _context(row) -> dict:
-    from coop.matching.service import helper_view
+    from coop.matching.service import proposal_view
     proposal = db.session.get(Proposal, row.payload["proposal_id"])
     user = row.recipient
-    return {"user": user, "village": user.village, "proposal": proposal, "view": helper_view(proposal),
+    return {"user": user, "village": user.village, "proposal": proposal, "view": proposal_view(proposal),
             "url": url_for("matching.proposal", proposal_id=proposal.id, _external=True),
             "home": url_for("core.home", _external=True)}
 

@@ -191,31 +191,7 @@ def locate(req: HelpRequest, *, by: User) -> bool:
     return True
 
 
-
-
-def helper_view(proposal: Proposal) -> dict:
-    """What the helper may see of the request: first name, street, task and when before
-    accepting; full name, house number and phone after accepting, only with the resident's consent.
-    """
-    req, resident = proposal.request, proposal.request.resident
-    view = {"first_name": resident.first_name, "street": req.street or resident.street or "",
-            "task": req.category.name, "description": req.description, "when": when_text(req),
-            "full_name": None, "phone": None, "address": None}
-    if proposal.status == ACCEPTED and req.consent_contact:
-        view.update(full_name=resident.full_name, phone=resident.phone,
-                    address=req.address_line or resident.address_line)
-    return view
-
-
-def when_text(req: HelpRequest) -> str:
-    from flask_babel import format_date
-    from coop.matching.rules import PARTS
-    if req.window_start is not None:
-        from coop.core.clock import LOCAL
-        start = req.window_start.astimezone(LOCAL)
-        text = format_date(start.date(), "EEEE d MMMM") + f" vanaf {start:%H:%M}"
-        return text + (f" tot {req.window_end.astimezone(LOCAL):%H:%M}" if req.window_end else "")
-    if req.on_date is not None:
-        part = PARTS.get(req.part_of_day or "")
-        return format_date(req.on_date, "EEEE d MMMM") + (f", {part[2]}" if part else "")
-    return "flexibel, in overleg"
+def proposal_view(proposal: Proposal) -> dict:
+    """What the helper of `proposal` may see: coop.requests.service.helper_view, with the full
+    contact only once this proposal is accepted."""
+    return requests.helper_view(proposal.request, proposal.helper, accepted=proposal.status == ACCEPTED)

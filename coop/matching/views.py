@@ -16,6 +16,7 @@ from coop.matching import availability, candidates, mapping, messages, service  
 from coop.matching.forms import AbsenceForm, DeclineForm, PinForm, ProposeForm, SlotForm
 from coop.matching.models import Proposal
 from coop.people.models import Absence, WeeklySlot
+from coop.requests import service as requests_service
 from coop.requests.models import HelpRequest
 
 bp = Blueprint("matching", __name__)
@@ -27,7 +28,7 @@ def _match_page(req: HelpRequest, form=None, pin_form=None, status: int = 200):
     return render_template(
         "matching/match.html", req=req, ranking=ranking, form=form or ProposeForm(formdata=None),
         pin_form=pin_form or PinForm(formdata=None), proposals=service.for_request(req),
-        map=mapping.request_map(req, ranking, csp_nonce()), when=service.when_text(req)), status
+        map=mapping.request_map(req, ranking, csp_nonce()), when=requests_service.when_text(req)), status
 
 
 @bp.get("/hulpvragen/<int:request_id>/koppelen")
@@ -108,14 +109,14 @@ def _own_proposal(proposal_id: int) -> Proposal:
 @roles_required(R.VOLUNTEER, R.PROFESSIONAL)
 def my_proposals():
     return render_template("matching/my_proposals.html", proposals=service.open_for_helper(current_user),
-                           view=service.helper_view)
+                           view=service.proposal_view)
 
 
 @bp.get("/voorstellen/<int:proposal_id>")
 @roles_required(R.VOLUNTEER, R.PROFESSIONAL)
 def proposal(proposal_id: int, form=None, status=200):
     item = _own_proposal(proposal_id)
-    return render_template("matching/proposal.html", proposal=item, view=service.helper_view(item),
+    return render_template("matching/proposal.html", proposal=item, view=service.proposal_view(item),
                            form=form or DeclineForm(formdata=None)), status
 
 
@@ -174,8 +175,14 @@ def remove_availability(kind: str, item_id: int):
     return redirect(url_for("matching.my_availability"))
 
 
+@bp.app_context_processor
+def _request_page_helpers() -> dict:
+    # requests/show.html includes matching/_request_panel.html, which lists the proposals.
+    return {"match_proposals": service.for_request}
+
+
 def _helper_panel(user) -> dict:
-    return {"proposals": service.open_for_helper(user), "view": service.helper_view}
+    return {"proposals": service.open_for_helper(user), "view": service.proposal_view}
 
 
 registry.nav_link("Kaart", "matching.village_map", *STAFF, order=30)

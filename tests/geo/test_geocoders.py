@@ -115,3 +115,15 @@ def test_network_down_is_a_miss_not_an_error(session, config):
     config.update(GEOCODER="pdok", PDOK_URL="http://127.0.0.1:1/free")
     assert geocode(Address(street="Kerkweg", house_number="3")) is None
     assert session.scalar(select(func.count()).select_from(GazetteerAddress)) == 0
+
+
+def test_distance_is_geopys_geodesic_and_the_sphere_stays_within_its_margin():
+    from geopy.distance import geodesic
+
+    from coop.geo.distance import SPHERE_MARGIN, sphere_km
+    pairs = [((52.0805, 5.3107), (52.0905, 5.3207)), ((52.08, 5.31), (52.40, 5.31)),
+             ((52.08, 5.31), (52.08, 5.70)), ((0.0, 0.0), (0.3, 0.3)), ((-33.9, 18.4), (-34.2, 18.9))]
+    for a, b in pairs:
+        exact = distance_km(a, b)
+        assert exact == pytest.approx(geodesic(a, b).km, rel=1e-12)
+        assert exact / SPHERE_MARGIN <= sphere_km(a, b) <= exact * SPHERE_MARGIN

@@ -49,31 +49,3 @@ def count_queries(session):
     yield start
     for c in counters:
         c.close()
-
-
-@pytest.fixture
-def client_for(app, session):
-    """Like client_as, for tests that switch between users: the `session` fixture's app context
-    is shared by every request, so Flask-Login's cached user (and the CSP nonce) in `g` would
-    leak from one client to the next; each request starts without them."""
-    from flask import g
-    from flask.testing import FlaskClient
-
-    class Client(FlaskClient):
-        def open(self, *args, **kwargs):
-            g.pop("_login_user", None)
-            g.pop("csp_nonce", None)
-            return super().open(*args, **kwargs)
-
-    def login(user):
-        old = app.test_client_class
-        app.test_client_class = Client
-        try:
-            client = app.test_client()
-        finally:
-            app.test_client_class = old
-        with client.session_transaction() as sess:
-            sess["_user_id"] = user.get_id()
-            sess["_fresh"] = True
-        return client
-    return login

@@ -76,3 +76,27 @@ def test_municipal_and_unlocated_requests_have_no_candidates(session, make, vill
     assert candidates.rank_for(make_request("woningaanpassing")).candidates == []
     unlocated = candidates.rank_for(make_request(lat=None, lon=None))
     assert unlocated.located is False and unlocated.candidates == []
+
+
+def test_a_wide_radius_reaches_far_and_the_edge_is_exact(session, make, village, make_request):
+    """The first box is as wide as the largest radius anyone chose (up to 50 km in the form)."""
+    from coop.geo.distance import distance_km
+    from coop.people.models import VolunteerProfile
+    req = make_request()
+    point = (req.lat, req.lon)
+    wide = make.volunteer(village, first_name="Wijd", lat=req.lat + 0.36, lon=req.lon)  # ~40 km north
+    session.get(VolunteerProfile, wide.id).radius_km = 45.0
+    short = make.volunteer(village, first_name="Kort", lat=req.lat + 0.36, lon=req.lon + 0.01)
+    session.get(VolunteerProfile, short.id).radius_km = 35.0
+    session.flush()
+    found = {c.helper.id: c.distance_km for c in candidates.rank_for(req).candidates}
+    assert wide.id in found and short.id not in found
+    assert found[wide.id] == distance_km(point, (wide.lat, wide.lon))
+    # Just inside and just outside one's own radius, decided on the geodesic, not the box.
+    edge = distance_km(point, (short.lat, short.lon))
+    session.get(VolunteerProfile, short.id).radius_km = edge + 0.01
+    session.flush()
+    assert short.id in {c.helper.id for c in candidates.rank_for(req).candidates}
+    session.get(VolunteerProfile, short.id).radius_km = edge - 0.01
+    session.flush()
+    assert short.id not in {c.helper.id for c in candidates.rank_for(req).candidates}

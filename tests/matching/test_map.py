@@ -5,11 +5,11 @@ import re
 
 
 def test_request_text_is_escaped_in_the_map_and_assets_are_local(session, village, coordinator, volunteer,
-                                                                 make_request, client_for):
+                                                                 make_request, client_as):
     req = make_request(description="<script>alert(1)</script>")
     session.commit()
     for url in (f"/hulpvragen/{req.id}/koppelen", "/kaart"):
-        response = client_for(coordinator).get(url)
+        response = client_as(coordinator).get(url)
         html = response.text
         assert response.status_code == 200
         assert "<script>alert(1)</script>" not in html
@@ -18,7 +18,7 @@ def test_request_text_is_escaped_in_the_map_and_assets_are_local(session, villag
             assert 'src="/static/' in tag or f'nonce="{nonce}"' in tag or 'type="module" src="/static/' in tag, tag
         assert "cdn" not in html.lower() and "bootstrap" not in html.lower()
         assert "CoopMap.layer" in html and "vendor/leaflet.markercluster" in html
-    assert "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e" in client_for(coordinator).get("/kaart").text
+    assert "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e" in client_as(coordinator).get("/kaart").text
 
 
 def test_village_map_with_many_points_stays_small(app, session, make, village):

@@ -18,7 +18,10 @@ from coop.core.clock import LOCAL, local_now, now
 from coop.core.errors import DomainError
 from coop.core.models import User
 from coop.extensions import db
+from coop.matching.models import ACCEPTED, Proposal
 from coop.people.models import HoursEntry
+from coop.requests import service as requests
+from coop.requests.models import DONE
 from coop.respite import fmt
 from coop.respite.models import ExpenseSettings, RespiteShift
 
@@ -94,6 +97,42 @@ def record_request_hours(request, helper: User, hours: Decimal, worked_on: date 
     db.session.add(entry)
     db.session.flush()
     return entry
+
+
+def request_hours(request) -> tuple[Decimal, date]:
+    """What a completed help request counts for: the requested window's length on its day, or
+    one hour on the day it was done (the helper corrects it in "Mijn uren")."""
+    today = local_now().date()
+    if request.window_start is not None and request.window_end is not None \
+            and request.window_end > request.window_start:
+        length = Decimal((request.window_end - request.window_start).total_seconds()) / Decimal(3600)
+        return min(length, Decimal(24)).quantize(CENT), min(request.window_start.astimezone(LOCAL).date(), today)
+    on = request.on_date if request.on_date is not None and request.on_date <= today else today
+    return Decimal("1.00"), on
+
+
+def _accepted_helper(request) -> User | None:
+    return db.session.scalar(select(User).join(Proposal, Proposal.helper_id == User.id).where(
+        Proposal.request_id == request.id, Proposal.status == ACCEPTED).order_by(Proposal.answered_at.desc()))
+
+
+@requests.after_transition("complete")
+def _hours_for_completed_request(request, event) -> None:
+    """A completed request with an accepted proposal becomes a draft hours entry of its helper."""
+    helper = _accepted_helper(request)
+    if helper is not None:
+        amount, on = request_hours(request)
+        record_request_hours(request, helper, amount, worked_on=on)
+
+
+@requests.after_transition("reopen")
+def _drop_draft_request_hours(request, event) -> None:
+    """"Nee, niet geholpen": a draft nobody confirmed yet no longer counts; confirmed hours stay."""
+    if event.from_status == DONE:
+        for entry in db.session.scalars(select(HoursEntry).where(
+                HoursEntry.source_type == REQUEST, HoursEntry.source_id == request.id,
+                HoursEntry.status == HoursEntry.DRAFT)):
+            db.session.delete(entry)
 
 
 def _amounts(hours: Decimal, km: Decimal, costs: Decimal) -> None:

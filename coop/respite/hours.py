@@ -12,6 +12,8 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from coop.core import audit
 from coop.core.clock import LOCAL, local_now, now
@@ -23,7 +25,7 @@ from coop.people.models import HoursEntry
 from coop.requests import service as requests
 from coop.requests.models import DONE
 from coop.respite import fmt
-from coop.respite.models import ExpenseSettings, RespiteShift
+from coop.respite.models import ExpenseSettings, RespiteRequest, RespiteShift
 
 SHIFT, REQUEST, MANUAL = "shift", "request", "manual"
 CENT = Decimal("0.01")
@@ -69,34 +71,48 @@ def save_settings(village_id: int, *, by: User, km_rate: Decimal, month_max: Dec
                  detail=f"km {km_rate}, maand {month_max}, jaar {year_max}")
 
 
+def _add_once(entry: HoursEntry) -> bool:
+    """Add `entry` unless its source is recorded already, perhaps by a run at the same moment
+    (the unique index on source and helper decides; only this savepoint is rolled back)."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(entry)
+        return True
+    except IntegrityError:
+        return False
+
+
 def record_shift_hours(village_id: int) -> int:
-    """Turn every finished booked shift without hours into a draft entry. Idempotent."""
+    """Turn every finished booked shift of the village without hours into a draft entry, and
+    return how many. Idempotent, needs no request or user: the periodic job calls it, and the
+    hours pages call it on opening. The caller commits."""
     done = db.session.scalars(select(RespiteShift).where(
         RespiteShift.village_id == village_id, RespiteShift.status == RespiteShift.BOOKED,
         RespiteShift.ends_at <= now(),
         RespiteShift.id.not_in(select(HoursEntry.source_id).where(HoursEntry.source_type == SHIFT,
-                                                                   HoursEntry.source_id.is_not(None))))).all()
+                                                                   HoursEntry.source_id.is_not(None))))
+        .options(selectinload(RespiteShift.request).selectinload(RespiteRequest.carer))).all()
+    created = 0
     for shift in done:
-        db.session.add(HoursEntry(village_id=village_id, helper_id=shift.volunteer_id,
-                                  worked_on=shift.local_start.date(), hours=shift.hours,
-                                  description=f"Respijt bij {shift.request.carer.full_name}"[:200],
-                                  source_type=SHIFT, source_id=shift.id, status=HoursEntry.DRAFT))
-    db.session.flush()
-    return len(done)
+        created += _add_once(HoursEntry(
+            village_id=village_id, helper_id=shift.volunteer_id, worked_on=shift.local_start.date(),
+            hours=shift.hours, description=f"Respijt bij {shift.request.carer.full_name}"[:200],
+            source_type=SHIFT, source_id=shift.id, status=HoursEntry.DRAFT))
+    return created
 
 
 def record_request_hours(request, helper: User, hours: Decimal, worked_on: date | None = None) -> HoursEntry:
-    """A matched help request counts as the helper's hours (for matching's load rule)."""
-    existing = db.session.scalar(select(HoursEntry).where(
-        HoursEntry.source_type == REQUEST, HoursEntry.source_id == request.id, HoursEntry.helper_id == helper.id))
-    if existing is not None:
-        return existing
+    """A matched help request counts as the helper's hours (for matching's load rule), once."""
+    def existing():
+        return db.session.scalar(select(HoursEntry).where(
+            HoursEntry.source_type == REQUEST, HoursEntry.source_id == request.id, HoursEntry.helper_id == helper.id))
+    found = existing()
+    if found is not None:
+        return found
     entry = HoursEntry(village_id=request.village_id, helper_id=helper.id, hours=hours,
                        worked_on=worked_on or local_now().date(), source_type=REQUEST, source_id=request.id,
                        description=f"Hulpvraag: {request.category.name}"[:200], status=HoursEntry.DRAFT)
-    db.session.add(entry)
-    db.session.flush()
-    return entry
+    return entry if _add_once(entry) else existing()
 
 
 def request_hours(request) -> tuple[Decimal, date]:

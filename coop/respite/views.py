@@ -115,13 +115,17 @@ def carer(carer_id: int):
 
 def _request_page(req: RespiteRequest, form=None, result=None, status=200):
     form = form or PickVolunteerForm()
-    found = queries.candidates(req)
+    has_open = any(s.status == RespiteShift.OPEN and not s.is_past for s in req.shifts)
+    found = queries.candidates(req) if has_open else queries.Candidates([], [], True)
     form.volunteer.choices = _choices(found)
-    return render_template("respite/request.html", req=req, form=form, result=result, found=found), status
+    return render_template("respite/request.html", req=req, form=form, result=result, found=found,
+                           has_open=has_open), status
 
 
 def _choices(found: queries.Candidates):
-    return choices([(0, "Kies een vrijwilliger")] + [(c.user.id, c.user.full_name) for c in found.eligible])
+    # Say in the list itself who fits none of the open times, so nobody picks them by mistake.
+    return choices([(0, "Kies een vrijwilliger")] + [
+        (c.user.id, c.user.full_name + (" (past nu niet)" if c.sample and not c.fits else "")) for c in found.eligible])
 
 
 @bp.get("/respijt/aanvragen/<int:request_id>")

@@ -116,3 +116,16 @@ def test_booking_page_shows_reasons_and_ineligible(client_as, weekly, rvolunteer
     shift = weekly.shifts[0]
     one = client_as(rcoordinator).get(f"/respijt/keren/{shift.id}").text
     assert "0,1 km · kan di 14:00–17:00" in one and "Deze keer" in one
+
+
+def test_booking_page_marks_who_fits_none_and_hides_the_form_when_all_is_arranged(
+        client_as, weekly, rvolunteer, make, rvillage, rcoordinator):
+    make.volunteer(rvillage, categories=("respijt",), first_name="Els", last_name="Bos")  # no weekly slots
+    coordinator = client_as(rcoordinator)
+    page = coordinator.get(f"/respijt/aanvragen/{weekly.id}").text
+    assert "Els Bos (past nu niet)</option>" in page and "Kees Bakker</option>" in page
+    assert "Els Bos (past nu niet)</option>" in coordinator.get(f"/respijt/keren/{weekly.shifts[1].id}").text
+    for shift in weekly.shifts:
+        service.cancel_shift(shift, by=rcoordinator)
+    done = coordinator.get(f"/respijt/aanvragen/{weekly.id}").text
+    assert 'data-testid="all-arranged"' in done and "Inroosteren</button>" not in done

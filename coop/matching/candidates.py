@@ -231,3 +231,19 @@ def rank_for(req: HelpRequest, *, helper_id: int | None = None, limit: int = 25)
                                     _resident_first_name(req), when.day or local_now().date(),
                                     current_app.config["VOG_VALID_YEARS"], limit=limit)
     return Ranking(ranked, ineligible, True)
+
+
+def rank_for_time(category: TaskCategory, point: tuple[float, float] | None, starts_at, ends_at,
+                  resident: User, *, limit: int = 25) -> Ranking:
+    """Rank helpers for a task that is not a hulpvraag (a respite shift): the same rules as
+    rank_for, at `point`, from `starts_at` to `ends_at` (aware datetimes), for `resident`.
+
+    Built on an unsaved request-shaped stand-in, so every change to rank_for applies here too.
+    With no id, it matches no proposal: continuity counts every accepted one with `resident`.
+    """
+    lat, lon = point if point is not None else (None, None)
+    stand_in = HelpRequest(village_id=category.village_id, category_id=category.id, category=category,
+                           resident_id=resident.id, resident=resident, lat=lat, lon=lon,
+                           window_start=starts_at, window_end=ends_at,
+                           on_date=starts_at.astimezone(LOCAL).date() if starts_at else None)
+    return rank_for(stand_in, limit=limit)

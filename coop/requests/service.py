@@ -6,6 +6,7 @@ caller's transaction. Views never set `status` themselves.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from coop.core import roles as R
@@ -34,6 +35,23 @@ TRANSITIONS: dict[str, Transition] = {
     "refer": Transition(frozenset({NEW, INTAKE, SEARCHING}), REFERRED, "doorverwezen"),
 }
 CLOSING = {DONE, CANCELLED, REFERRED}
+
+# Features above this one react to a step without this module importing them (imports run
+# downward): each registers fn(request, event), run inside apply_transition, in its transaction.
+_AFTER: dict[str, list[Callable[[HelpRequest, RequestEvent], None]]] = {}
+
+
+def after_transition(action: str):
+    """Decorator: run the function after every successful `action` step (e.g. "complete")."""
+    if action not in TRANSITIONS:
+        raise ValueError(f"unknown transition {action!r}")
+
+    def register(fn):
+        hooks = _AFTER.setdefault(action, [])
+        if fn not in hooks:
+            hooks.append(fn)
+        return fn
+    return register
 
 
 def allowed_actions(request: HelpRequest) -> list[str]:
@@ -71,7 +89,10 @@ def apply_transition(request: HelpRequest, action: str, *, by: User | None, note
         request.closed_at = request.status_changed_at
     elif source in CLOSING:
         request.closed_at = None
-    return add_event(request, by, action, note, from_status=source, to_status=transition.target)
+    event = add_event(request, by, action, note, from_status=source, to_status=transition.target)
+    for hook in _AFTER.get(action, ()):
+        hook(request, event)
+    return event
 
 
 def start_intake(request: HelpRequest, *, by: User, note: str = "") -> RequestEvent:

@@ -30,7 +30,14 @@ def parse_dates(text: str) -> set[date]:
     return out
 
 
-class CarerProfileForm(Form):
+class CarerNotesForm(Form):
+    """What a substitute must know: the carer writes it, the coordinator may too."""
+    routines = TextAreaField("Vaste gewoonten en dagritme", validators=[optional(), max_length(2000)])
+    what_calms = TextAreaField("Wat helpt als het even moeilijk is", validators=[optional(), max_length(2000)])
+    who_to_call = TextAreaField("Wie bellen bij nood (naam en nummer)", validators=[optional(), max_length(1000)])
+
+
+class CarerProfileForm(CarerNotesForm):
     care_recipient = DutchSelectField("Voor wie zorgt deze mantelzorger?", coerce=int,
                                  validators=[chosen("de persoon voor wie gezorgd wordt")])
     relationship_label = StringField("Relatie (bijvoorbeeld: partner, dochter, buurman)",
@@ -38,9 +45,6 @@ class CarerProfileForm(Form):
     care_hours_week = DutchIntegerField("Hoeveel uur zorg per week, ongeveer?", default=0,
                                    validators=[InputRequired("Vul een aantal uren in."),
                                                NumberRange(min=0, max=168, message="Kies tussen 0 en 168 uur.")])
-    routines = TextAreaField("Vaste gewoonten en dagritme", validators=[optional(), max_length(2000)])
-    what_calms = TextAreaField("Wat helpt als het even moeilijk is", validators=[optional(), max_length(2000)])
-    who_to_call = TextAreaField("Wie bellen bij nood (naam en nummer)", validators=[optional(), max_length(1000)])
     sofa_roles = MultiCheckboxField("Welke rollen wegen nu het zwaarst? (SOFA)",
                                     choices=choices(SOFA.items()))
     support_needs = TextAreaField("Welke steun heeft de mantelzorger nodig?", validators=[optional(), max_length(2000)])

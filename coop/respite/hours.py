@@ -12,15 +12,20 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from coop.core import audit
 from coop.core.clock import LOCAL, local_now, now
 from coop.core.errors import DomainError
 from coop.core.models import User
 from coop.extensions import db
+from coop.matching.models import ACCEPTED, Proposal
 from coop.people.models import HoursEntry
+from coop.requests import service as requests
+from coop.requests.models import DONE
 from coop.respite import fmt
-from coop.respite.models import ExpenseSettings, RespiteShift
+from coop.respite.models import ExpenseSettings, RespiteRequest, RespiteShift
 
 SHIFT, REQUEST, MANUAL = "shift", "request", "manual"
 CENT = Decimal("0.01")
@@ -66,34 +71,84 @@ def save_settings(village_id: int, *, by: User, km_rate: Decimal, month_max: Dec
                  detail=f"km {km_rate}, maand {month_max}, jaar {year_max}")
 
 
+def _add_once(entry: HoursEntry) -> bool:
+    """Add `entry` unless its source is recorded already, perhaps by a run at the same moment
+    (the unique index on source and helper decides; only this savepoint is rolled back)."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(entry)
+        return True
+    except IntegrityError:
+        return False
+
+
 def record_shift_hours(village_id: int) -> int:
-    """Turn every finished booked shift without hours into a draft entry. Idempotent."""
+    """Turn every finished booked shift of the village without hours into a draft entry, and
+    return how many. Idempotent, needs no request or user: the periodic job calls it, and the
+    hours pages call it on opening. The caller commits."""
     done = db.session.scalars(select(RespiteShift).where(
         RespiteShift.village_id == village_id, RespiteShift.status == RespiteShift.BOOKED,
         RespiteShift.ends_at <= now(),
         RespiteShift.id.not_in(select(HoursEntry.source_id).where(HoursEntry.source_type == SHIFT,
-                                                                   HoursEntry.source_id.is_not(None))))).all()
+                                                                   HoursEntry.source_id.is_not(None))))
+        .options(selectinload(RespiteShift.request).selectinload(RespiteRequest.carer))).all()
+    created = 0
     for shift in done:
-        db.session.add(HoursEntry(village_id=village_id, helper_id=shift.volunteer_id,
-                                  worked_on=shift.local_start.date(), hours=shift.hours,
-                                  description=f"Respijt bij {shift.request.carer.full_name}"[:200],
-                                  source_type=SHIFT, source_id=shift.id, status=HoursEntry.DRAFT))
-    db.session.flush()
-    return len(done)
+        created += _add_once(HoursEntry(
+            village_id=village_id, helper_id=shift.volunteer_id, worked_on=shift.local_start.date(),
+            hours=shift.hours, description=f"Respijt bij {shift.request.carer.full_name}"[:200],
+            source_type=SHIFT, source_id=shift.id, status=HoursEntry.DRAFT))
+    return created
 
 
 def record_request_hours(request, helper: User, hours: Decimal, worked_on: date | None = None) -> HoursEntry:
-    """A matched help request counts as the helper's hours (for matching's load rule)."""
-    existing = db.session.scalar(select(HoursEntry).where(
-        HoursEntry.source_type == REQUEST, HoursEntry.source_id == request.id, HoursEntry.helper_id == helper.id))
-    if existing is not None:
-        return existing
+    """A matched help request counts as the helper's hours (for matching's load rule), once."""
+    def existing():
+        return db.session.scalar(select(HoursEntry).where(
+            HoursEntry.source_type == REQUEST, HoursEntry.source_id == request.id, HoursEntry.helper_id == helper.id))
+    found = existing()
+    if found is not None:
+        return found
     entry = HoursEntry(village_id=request.village_id, helper_id=helper.id, hours=hours,
                        worked_on=worked_on or local_now().date(), source_type=REQUEST, source_id=request.id,
                        description=f"Hulpvraag: {request.category.name}"[:200], status=HoursEntry.DRAFT)
-    db.session.add(entry)
-    db.session.flush()
-    return entry
+    return entry if _add_once(entry) else existing()
+
+
+def request_hours(request) -> tuple[Decimal, date]:
+    """What a completed help request counts for: the requested window's length on its day, or
+    one hour on the day it was done (the helper corrects it in "Mijn uren")."""
+    today = local_now().date()
+    if request.window_start is not None and request.window_end is not None \
+            and request.window_end > request.window_start:
+        length = Decimal((request.window_end - request.window_start).total_seconds()) / Decimal(3600)
+        return min(length, Decimal(24)).quantize(CENT), min(request.window_start.astimezone(LOCAL).date(), today)
+    on = request.on_date if request.on_date is not None and request.on_date <= today else today
+    return Decimal("1.00"), on
+
+
+def _accepted_helper(request) -> User | None:
+    return db.session.scalar(select(User).join(Proposal, Proposal.helper_id == User.id).where(
+        Proposal.request_id == request.id, Proposal.status == ACCEPTED).order_by(Proposal.answered_at.desc()))
+
+
+@requests.after_transition("complete")
+def _hours_for_completed_request(request, event) -> None:
+    """A completed request with an accepted proposal becomes a draft hours entry of its helper."""
+    helper = _accepted_helper(request)
+    if helper is not None:
+        amount, on = request_hours(request)
+        record_request_hours(request, helper, amount, worked_on=on)
+
+
+@requests.after_transition("reopen")
+def _drop_draft_request_hours(request, event) -> None:
+    """"Nee, niet geholpen": a draft nobody confirmed yet no longer counts; confirmed hours stay."""
+    if event.from_status == DONE:
+        for entry in db.session.scalars(select(HoursEntry).where(
+                HoursEntry.source_type == REQUEST, HoursEntry.source_id == request.id,
+                HoursEntry.status == HoursEntry.DRAFT)):
+            db.session.delete(entry)
 
 
 def _amounts(hours: Decimal, km: Decimal, costs: Decimal) -> None:

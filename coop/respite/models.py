@@ -12,6 +12,7 @@ from coop.core.clock import LOCAL, now
 from coop.core.models import TaskCategory, User
 from coop.core.types import UTCDateTime
 from coop.extensions import db
+from coop.people.models import HoursEntry
 
 # SOFA roles of a carer (DOMAIN.md): what the coordinator records, and the verb that goes with it.
 SOFA = {
@@ -185,3 +186,8 @@ class ExpenseSettings(db.Model):
     allowance_year_max: Mapped[Decimal] = mapped_column(Numeric(8, 2), default=DEFAULTS["allowance_year_max"])
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, onupdate=now)
+
+
+# A finished shift or a completed request counts once per helper, even when two scheduler runs
+# or two clicks record it at the same time (the table belongs to people; the rule to respite).
+Index("uq_hours_entries_source", HoursEntry.source_type, HoursEntry.source_id, HoursEntry.helper_id, unique=True)

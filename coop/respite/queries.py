@@ -1,11 +1,11 @@
-"""Read-side queries: week rosters, a volunteer's and a carer's shifts, candidate volunteers."""
+"""Read-side queries: week rosters, a volunteer's and a carer's shifts, candidate volunteers
+(ranked by matching, checked for clashes here)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from geopy.distance import geodesic
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -13,8 +13,10 @@ from coop.core import roles as R
 from coop.core.clock import LOCAL, local_now, now
 from coop.core.models import User, UserRole
 from coop.extensions import db
+from coop.matching.candidates import rank_for_time
 from coop.people.models import VolunteerProfile
 from coop.people.service import ineligibility_reasons
+from coop.respite import fmt
 from coop.respite.clashes import clash_reasons, hours_in_month
 from coop.respite.models import RespiteRequest, RespiteShift
 
@@ -82,33 +84,70 @@ def open_requests(village_id: int) -> list[tuple[RespiteRequest, int]]:
 class Candidate:
     user: User
     distance_km: float | None
-    load_hours: Decimal
-    max_hours: int
-    fits: int  # of the first `sample` open occurrences, how many this volunteer can take
-    sample: int
+    reasons: list[str]  # matching's words: distance, availability, load, continuity, preference
+    sample: int  # how many of the next open occurrences were checked for clashes
+    fits: int  # how many of those this volunteer can take
     first_clash: str | None
 
 
-def candidates(request: RespiteRequest, sample_size: int = 4) -> list[Candidate]:
-    """Eligible volunteers for a request, nearest to the cared-for person first, then the
-    least loaded. (Matching's ranking replaces this order once the features meet.)"""
+@dataclass
+class Candidates:
+    eligible: list[Candidate]
+    ineligible: list[tuple[str, list[str]]]  # (name, why not): nearby volunteers who may not
+    located: bool  # False: the cared-for person's address has no place on the map yet
+
+
+def _sample(request: RespiteRequest, shift: RespiteShift | None, size: int) -> list[RespiteShift]:
+    if shift is not None:
+        return [shift]
+    return [s for s in request.shifts if s.status == RespiteShift.OPEN and s.starts_at > now()][:size]
+
+
+def _fit(user: User, sample: list[RespiteShift]) -> tuple[int, str | None]:
+    """How many of the sample occurrences `user` can take, and the first clash that stops one."""
+    reasons = [clash_reasons(user, s.starts_at, s.ends_at, exclude_shift_id=s.id) for s in sample]
+    return sum(1 for r in reasons if not r), next((r[0] for r in reasons if r), None)
+
+
+def _unlocated(request: RespiteRequest, sample: list[RespiteShift]) -> list[Candidate]:
+    """Without a place on the map matching cannot rank: every eligible volunteer, least loaded first."""
+    today = local_now().date()
     volunteers = db.session.scalars(
         select(User).join(VolunteerProfile, VolunteerProfile.user_id == User.id)
         .where(User.village_id == request.village_id, User.active,
                User.id.in_(select(UserRole.user_id).where(UserRole.role == R.VOLUNTEER)))).all()
-    today = local_now().date()
-    home = request.care_recipient
-    sample = [s for s in request.shifts if s.status == RespiteShift.OPEN and s.starts_at > now()][:sample_size]
     out = []
     for user in volunteers:
         if ineligibility_reasons(user, request.category, on=today):
             continue
-        distance = None
-        if None not in (home.lat, home.lon, user.lat, user.lon):
-            distance = geodesic((home.lat, home.lon), (user.lat, user.lon)).km
-        reasons = [clash_reasons(user, s.starts_at, s.ends_at, exclude_shift_id=s.id) for s in sample]
-        first_clash = next((r[0] for r in reasons if r), None)
-        out.append(Candidate(user, distance, hours_in_month(user, today), user.volunteer_profile.max_hours_month,
-                             sum(1 for r in reasons if not r), len(sample), first_clash))
-    out.sort(key=lambda c: (c.distance_km is None, c.distance_km or 0, c.load_hours))
-    return out
+        load = hours_in_month(user, today)
+        words = ["afstand onbekend", f"{fmt.hours(load)} van {user.volunteer_profile.max_hours_month} uur deze maand"]
+        out.append((load, Candidate(user, None, words, len(sample), *_fit(user, sample))))
+    out.sort(key=lambda pair: (pair[0], pair[1].user.id))
+    return [c for _, c in out]
+
+
+def candidates(request: RespiteRequest, shift: RespiteShift | None = None, sample_size: int = 4) -> Candidates:
+    """Volunteers for a request (or one of its occurrences) in matching's order and words,
+    with the respite clash checks on top: who can take the most of the next open occurrences
+    comes first, then matching's score."""
+    sample = _sample(request, shift, sample_size)
+    timing = sample[0] if sample else (request.shifts[0] if request.shifts else None)
+    home = request.care_recipient
+    point = (home.lat, home.lon) if home.lat is not None and home.lon is not None else None
+    if timing is None or point is None:
+        return Candidates(_unlocated(request, sample), [], point is not None)
+    ranking = rank_for_time(request.category, point, timing.starts_at, timing.ends_at, home)
+    # Only volunteers are booked for respite shifts (service._check_eligible refuses others).
+    rows = [c for c in ranking.candidates if c.helper.has_volunteer_role]
+    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_([c.helper.id for c in rows])))}
+    today = local_now().date()
+    out = []
+    for position, c in enumerate(rows):
+        user = users[c.helper.id]
+        if ineligibility_reasons(user, request.category, on=today):
+            continue  # the booking would refuse them (e.g. a professional without a volunteer profile)
+        out.append((position, Candidate(user, c.distance_km, c.reasons, len(sample), *_fit(user, sample))))
+    out.sort(key=lambda pair: (-pair[1].fits, pair[0]))
+    ineligible = [(c.helper.name, c.ineligible) for c in ranking.ineligible if c.helper.has_volunteer_role]
+    return Candidates([c for _, c in out], ineligible, True)

@@ -77,6 +77,28 @@ def save_carer_profile(carer: User, *, by: User, care_recipient: User, relations
     return profile
 
 
+NOTE_LIMITS = {"routines": 2000, "what_calms": 2000, "who_to_call": 1000}
+
+
+def save_carer_notes(carer: User, *, by: User, routines: str, what_calms: str, who_to_call: str) -> CarerProfile:
+    """"Wat moet de vrijwilliger weten": the carer keeps it up to date themselves (or the
+    coordinator does it with them). Only the coordinator and the volunteer on shift read it."""
+    staff = by.has_role(R.ADMIN) or (by.has_role(R.COORDINATOR) and by.village_id == carer.village_id)
+    if by.id != carer.id and not staff:
+        raise DomainError("Dit zijn niet uw gegevens.")
+    profile = profile_for(carer)
+    if profile is None:
+        raise DomainError("Eerst legt de dorpsondersteuner vast voor wie u zorgt. Bel even, dan regelen we het.")
+    values = {"routines": routines, "what_calms": what_calms, "who_to_call": who_to_call}
+    for name, text in values.items():
+        if len((text or "").strip()) > NOTE_LIMITS[name]:
+            raise DomainError(f"Gebruik hier hoogstens {NOTE_LIMITS[name]} tekens.", name)
+    for name, text in values.items():
+        setattr(profile, name, (text or "").strip())
+    audit.record("carer.notes_saved", actor=by, subject=carer)
+    return profile
+
+
 def carers(village_id: int) -> list[CarerProfile]:
     return list(db.session.scalars(select(CarerProfile).join(CarerProfile.carer)
                                    .where(CarerProfile.village_id == village_id).order_by(User.last_name)))

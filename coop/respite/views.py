@@ -115,9 +115,17 @@ def carer(carer_id: int):
 
 def _request_page(req: RespiteRequest, form=None, result=None, status=200):
     form = form or PickVolunteerForm()
-    candidates = queries.candidates(req)
-    form.volunteer.choices = choices([(0, "Kies een vrijwilliger")] + [(c.user.id, c.user.full_name) for c in candidates])
-    return render_template("respite/request.html", req=req, form=form, result=result, candidates=candidates), status
+    has_open = any(s.status == RespiteShift.OPEN and not s.is_past for s in req.shifts)
+    found = queries.candidates(req) if has_open else queries.Candidates([], [], True)
+    form.volunteer.choices = _choices(found)
+    return render_template("respite/request.html", req=req, form=form, result=result, found=found,
+                           has_open=has_open), status
+
+
+def _choices(found: queries.Candidates):
+    # Say in the list itself who fits none of the open times, so nobody picks them by mistake.
+    return choices([(0, "Kies een vrijwilliger")] + [
+        (c.user.id, c.user.full_name + (" (past nu niet)" if c.sample and not c.fits else "")) for c in found.eligible])
 
 
 @bp.get("/respijt/aanvragen/<int:request_id>")
@@ -163,10 +171,11 @@ def assign(shift_id: int):
 def _shift_page(shift: RespiteShift, form=None, status=200):
     sees_notes = current_user.has_role(*STAFF) or shift.volunteer_id == current_user.id
     form = form or PickVolunteerForm()
+    found = None
     if current_user.has_role(*STAFF):
-        candidates = queries.candidates(shift.request)
-        form.volunteer.choices = choices([(0, "Kies een vrijwilliger")] + [(c.user.id, c.user.full_name) for c in candidates])
-    return render_template("respite/shift.html", shift=shift, form=form, sees_notes=sees_notes,
+        found = queries.candidates(shift.request, shift=shift)
+        form.volunteer.choices = _choices(found)
+    return render_template("respite/shift.html", shift=shift, form=form, sees_notes=sees_notes, found=found,
                            profile=service.profile_for(shift.request.carer) if sees_notes else None,
                            may_change=service.may_change(shift, current_user)), status
 

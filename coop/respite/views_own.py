@@ -13,7 +13,7 @@ from coop.core.web import run
 from coop.extensions import db
 from coop.respite import calendar, carerqol, notify, queries, recurrence, service
 from coop.respite.carerqol import DIMENSIONS
-from coop.respite.forms import CarerQolForm, RespiteRequestForm
+from coop.respite.forms import CarerNotesForm, CarerQolForm, RespiteRequestForm
 from coop.respite.views import STAFF, bp
 
 
@@ -67,6 +67,22 @@ def my_respite():
     return render_template("respite/my_respite.html", profile=service.profile_for(current_user),
                            requests=queries.carer_requests(current_user), form=Form(),
                            inbox=notify.inbox(current_user), latest=carerqol.latest(current_user))
+
+
+@bp.route("/mijn-respijt/wat-te-weten", methods=["GET", "POST"])
+@roles_required(R.CARER)
+def my_notes():
+    """The carer writes what a volunteer must know about the person they care for."""
+    profile = service.profile_for(current_user)
+    if profile is None:
+        return redirect(url_for("respite.my_respite"))
+    form = CarerNotesForm(obj=profile)
+    if form.validate_on_submit() and run(form, lambda: service.save_carer_notes(
+            current_user, by=current_user, routines=form.routines.data or "",
+            what_calms=form.what_calms.data or "", who_to_call=form.who_to_call.data or ""),
+            "Dank u wel. De vrijwilliger leest dit voor de volgende keer."):
+        return redirect(url_for("respite.my_respite"))
+    return render_template("respite/my_notes.html", form=form, profile=profile), 422 if form.errors else 200
 
 
 def _ask(carer: User, done_endpoint: str, **done_args):

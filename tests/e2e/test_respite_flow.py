@@ -2,6 +2,7 @@
 week clashes with the volunteer's day off; the volunteer sees the shifts in "Mijn rooster"."""
 from __future__ import annotations
 
+import re
 from datetime import time, timedelta
 
 import pytest
@@ -73,11 +74,18 @@ def test_weekly_respite_from_request_to_roster(live_server, browser_page, people
     page.get_by_label("Tot en met").fill((first + timedelta(weeks=3)).isoformat())
     page.get_by_role("button", name="Aanvraag versturen").click()
     assert "4 keren" in page.locator(".govuk-notification-banner").inner_text()
+    page.get_by_role("link", name="Aanpassen").click()  # what the volunteer must know, in the carer's words
+    assert axe_check(page) == []
+    page.get_by_label("Wie bellen bij nood (naam en nummer)").fill("Dochter Anja 06-12345678")
+    page.get_by_role("button", name="Opslaan").click()
+    assert "Dochter Anja 06-12345678" in page.locator("[data-testid=notes]").inner_text()
     page.get_by_role("button", name="Uitloggen").click()
 
     login(page, live_server, people["coordinator"], PASSWORD)
     page.get_by_role("link", name="Respijt", exact=True).click()
     page.get_by_role("link", name="Truus Visser").first.click()
+    reasons = page.locator("[data-testid=candidates]").inner_text()  # matching's words
+    assert re.search(r"km · kan \w\w 14:00–17:00 · 0 van 40 uur deze maand", reasons)
     page.get_by_label("Vrijwilliger").select_option(label="Kees Bakker")
     page.get_by_role("button", name="Inroosteren").click()
     assert "ingeroosterd voor 3 keren" in page.locator(".govuk-notification-banner").inner_text()
@@ -90,5 +98,5 @@ def test_weekly_respite_from_request_to_roster(live_server, browser_page, people
     page.get_by_role("link", name="Mijn rooster").first.click()
     shifts = page.locator("section.coop-panel h2").all_inner_texts()
     assert len([s for s in shifts if "14:00–17:00" in s]) == 3
-    assert "Koffie om drie uur." in page.content()
+    assert "Koffie om drie uur." in page.content() and "Dochter Anja 06-12345678" in page.content()
     assert axe_check(page) == []

@@ -8,6 +8,7 @@ Uses the lead's contract: `live_server` (.url, .app), `browser_page` (Playwright
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.helpers import axe_check, login
 
@@ -69,7 +70,7 @@ def test_propose_comment_revise_sign_and_compare(live_server, browser_page):
     page.get_by_label("Bij welk onderwerp?").select_option(label="Maaltijden")
     page.get_by_label("Uw opmerking").fill("Wie betaalt de maaltijden aan huis?")
     page.get_by_role("button", name="Opmerking plaatsen").click()
-    assert page.get_by_text("Wie betaalt de maaltijden aan huis?").is_visible()
+    expect(page.get_by_text("Wie betaalt de maaltijden aan huis?")).to_be_visible()
     page.get_by_role("button", name="Wijzigingen vragen").click()
     _logout(page)
 
@@ -95,7 +96,7 @@ def test_propose_comment_revise_sign_and_compare(live_server, browser_page):
 
     # Versions 1 and 2 side by side, the change marked.
     page.get_by_role("link", name="Versies vergelijken").click()
-    assert page.get_by_role("heading", name="Versie 1 en versie 2 naast elkaar").is_visible()
+    expect(page.get_by_role("heading", name="Versie 1 en versie 2 naast elkaar")).to_be_visible()
     meals = page.locator("section", has=page.get_by_role("heading", name="Maaltijden"))
     assert "gewijzigd" in meals.inner_text()
     assert meals.locator("mark", has_text="eettafel en thuisbrengen").count() == 1

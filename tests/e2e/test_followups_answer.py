@@ -5,6 +5,7 @@ import itertools
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from coop.core import clock, roles as R
 from coop.extensions import db
@@ -46,17 +47,17 @@ def test_resident_answers_nee_without_logging_in(live_server, browser_page):
     request_id, links = _matched_request(live_server.app)
     page = browser_page
     page.goto(f"{live_server.url}/antwoord/{links['nee']}")
-    assert page.get_by_role("heading", name="Bent u geholpen?").is_visible()
+    expect(page.get_by_role("heading", name="Bent u geholpen?")).to_be_visible()
     assert axe_check(page) == []
     assert _status(live_server.app, request_id) == MATCHED  # opening the link changes nothing
     page.get_by_role("button", name="Nee, ik ben niet geholpen").click()
-    assert page.get_by_role("heading", name="Dank u wel!").is_visible()
+    expect(page.get_by_role("heading", name="Dank u wel!")).to_be_visible()
     assert "neemt contact met u op" in page.content()
     assert _status(live_server.app, request_id) == SEARCHING
 
     # The same link again: a friendly page, nothing changed.
     page.goto(f"{live_server.url}/antwoord/{links['ja']}")
-    assert page.get_by_role("heading", name="Al beantwoord").is_visible()
+    expect(page.get_by_role("heading", name="Al beantwoord")).to_be_visible()
     assert _status(live_server.app, request_id) == SEARCHING
 
 
@@ -64,8 +65,8 @@ def test_resident_answers_ja_and_a_tampered_link_is_refused(live_server, browser
     request_id, links = _matched_request(live_server.app)
     page = browser_page
     page.goto(f"{live_server.url}/antwoord/{links['ja'].replace('.', 'x', 1)}")
-    assert page.get_by_role("heading", name="Deze link werkt niet (meer)").is_visible()
+    expect(page.get_by_role("heading", name="Deze link werkt niet (meer)")).to_be_visible()
     page.goto(f"{live_server.url}/antwoord/{links['ja']}")
     page.get_by_role("button", name="Ja, ik ben geholpen").click()
-    assert page.get_by_role("heading", name="Dank u wel!").is_visible()
+    expect(page.get_by_role("heading", name="Dank u wel!")).to_be_visible()
     assert _status(live_server.app, request_id) == DONE

@@ -1,12 +1,13 @@
 from coop import demo
 from tests.e2e.helpers import axe_check, login
+from playwright.sync_api import expect
 
 
 def test_coordinator_logs_in_and_reaches_own_home(live_server, browser_page):
     page = browser_page
     login(page, live_server, "coordinator@austerlitz.demo", demo.PASSWORD)
-    assert page.get_by_role("heading", name="Goedendag, Marieke").is_visible()
-    assert page.get_by_role("link", name="Mensen").is_visible()
+    expect(page.get_by_role("heading", name="Goedendag, Marieke")).to_be_visible()
+    expect(page.get_by_role("link", name="Mensen")).to_be_visible()
     assert axe_check(page) == []
 
 

@@ -97,9 +97,9 @@ def test_coordinator_proposes_on_the_map_and_the_volunteer_accepts(live_server, 
     markers = _markers(page)
     markers.first.wait_for(state="visible")
     assert markers.count() >= 2  # the request itself and at least one candidate
-    assert page.locator(".coop-pin--focus").first.is_visible()
-    assert page.locator(".coop-map .coop-pin--volunteer, .coop-map .coop-pin--professional").first.is_visible()
-    assert page.locator(".leaflet-control-attribution").get_by_role("link", name="OpenStreetMap").is_visible()
+    expect(page.locator(".coop-pin--focus").first).to_be_visible()
+    expect(page.locator(".coop-map .coop-pin--volunteer, .coop-map .coop-pin--professional").first).to_be_visible()
+    expect(page.locator(".leaflet-control-attribution").get_by_role("link", name="OpenStreetMap")).to_be_visible()
     assert failed_tiles  # the tiles really were out of reach
     # The resident's text is shown as text, never run.
     assert page.get_by_test_id("description").inner_text() == DESCRIPTION
@@ -144,5 +144,6 @@ def test_village_map_shows_clustered_points_offline_and_is_accessible(live_serve
     assert failed_tiles
     # Both groups can be switched in the layer control.
     control = page.locator(".leaflet-control-layers")
-    assert control.get_by_text("Hulpvragen").is_visible() and control.get_by_text("Helpers").is_visible()
+    expect(control.get_by_text("Hulpvragen")).to_be_visible()
+    expect(control.get_by_text("Helpers")).to_be_visible()
     assert axe_check(page) == []

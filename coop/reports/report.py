@@ -63,13 +63,23 @@ class Fmt:
     def count(self, cell: Cell) -> str:
         if cell.hidden == PRIMARY:
             return self.small
-        return HIDDEN_TEXT if cell.hidden else format_decimal(cell.value or 0, "#,##0", locale="nl_NL")
+        return HIDDEN_TEXT if cell.hidden else whole(cell.value or 0)
 
     def number(self, value: float | None, pattern="#,##0.#") -> str:
-        return HIDDEN_TEXT if value is None else format_decimal(value, pattern, locale="nl_NL")
+        if value is None:
+            return HIDDEN_TEXT
+        if pattern == "#,##0.#" and value == int(value):
+            return whole(value)
+        return format_decimal(value, pattern, locale="nl_NL")
 
     def hours(self, cell: Cell) -> str:
         return HIDDEN_TEXT if cell.hidden else self.number(cell.value)
+
+
+def whole(value: float) -> str:
+    """A whole number the Dutch way (1.234). A report has a thousand of them: Babel's general
+    pattern formatter took a tenth of the page's time for what a format spec does."""
+    return f"{round(value):,}".replace(",", ".")
 
 
 def _categories(village_id: int, used: set[int]) -> list[TaskCategory]:

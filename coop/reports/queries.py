@@ -19,6 +19,7 @@ from coop.core.clock import LOCAL
 from coop.extensions import db
 from coop.people.models import HoursEntry
 from coop.requests.models import REFERRED, HelpRequest, RoleSplitLine
+from coop.respite.models import CarerQolCheckin, RespiteRequest, RespiteShift
 
 COUNTED_HOURS = (HoursEntry.CONFIRMED, HoursEntry.APPROVED)
 SHIFT = "shift"
@@ -159,3 +160,37 @@ def role_split_counts(village_id: int, year: int) -> list[tuple[str, int, int]]:
              .where(*_in_year(village_id, year), RoleSplitLine.party.is_not(None))
              .group_by(RoleSplitLine.party, RoleSplitLine.question))
     return [(str(p), int(q), int(n)) for p, q, n in db.session.execute(query)]
+
+
+def carers_supported(village_id: int, year: int) -> dict[int, int]:
+    """Distinct carers with a respite shift (not cancelled) starting in the month; key 0 is the
+    whole year, where each carer counts once however many months they had respite."""
+    months = months_of(year)
+    month = _month_of_time(RespiteShift.starts_at, months)
+    carer = func.count(func.distinct(RespiteRequest.carer_id))
+    base = (select(carer).select_from(RespiteShift).join(RespiteRequest, RespiteRequest.id == RespiteShift.request_id)
+            .where(RespiteShift.village_id == village_id, RespiteShift.status != RespiteShift.CANCELLED,
+                   RespiteShift.starts_at >= months[0].start, RespiteShift.starts_at < months[-1].end))
+    per_month = base.add_columns(month.label("month")).group_by(month)
+    out = {int(m): int(n) for n, m in db.session.execute(per_month)}
+    out[0] = int(db.session.scalar(base) or 0)
+    return out
+
+
+def carerqol_vas_average(village_id: int, year: int) -> dict[int, tuple[float | None, int, int]]:
+    """Per month (key 0: the year): (average CarerQol-VAS, check-ins, distinct carers behind it)."""
+    months = months_of(year)
+    month = _month_of_time(CarerQolCheckin.taken_at, months)
+    columns = (type_coerce(func.avg(cast(CarerQolCheckin.vas, Float)), Float), func.count(),
+               func.count(func.distinct(CarerQolCheckin.carer_id)))
+    where = (CarerQolCheckin.village_id == village_id, CarerQolCheckin.taken_at >= months[0].start,
+             CarerQolCheckin.taken_at < months[-1].end)
+    out = {int(m): (_float(a), int(n), int(c))
+           for m, a, n, c in db.session.execute(select(month, *columns).where(*where).group_by(month))}
+    a, n, c = db.session.execute(select(*columns).where(*where)).one()
+    out[0] = (_float(a), int(n or 0), int(c or 0))
+    return out
+
+
+def _float(value) -> float | None:
+    return None if value is None else float(value)

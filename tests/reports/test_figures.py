@@ -168,3 +168,22 @@ def test_only_admin_sets_the_threshold_and_bad_values_change_nothing(session, vi
     assert session.get(ReportSettings, village.id) is None
     assert client_as(admin).post(f"/cijfers/dorp/{village.id}/drempel", data={"threshold": "7"}).status_code == 302
     assert report.threshold_for(village.id) == 7
+
+
+def test_created_month_is_the_local_month_on_every_way_in(session, village, resident, make):
+    from datetime import datetime, timezone
+
+    from sqlalchemy import insert, select
+
+    from coop.requests.models import HelpRequest
+    cat = make.category(village, "boodschappen")
+    # 31 March 22:30 UTC is 1 April 00:30 in Amsterdam.
+    late_march_utc = datetime(2025, 3, 31, 22, 30, tzinfo=timezone.utc)
+    session.execute(insert(HelpRequest), [{"village_id": village.id, "resident_id": resident.id, "category_id": cat.id,
+                                           "description": "bulk", "created_at": late_march_utc}])
+    bulk = session.scalar(select(HelpRequest).where(HelpRequest.description == "bulk"))
+    assert bulk.created_month == 202504
+    bulk.created_at = datetime(2025, 2, 10, 12, tzinfo=timezone.utc)
+    session.flush()
+    session.refresh(bulk)
+    assert bulk.created_month == 202502

@@ -21,6 +21,6 @@ class ReportSettings(db.Model):
 
 # Covering indexes for the report queries: a year of one village's requests (and their role
 # split lines) is read from the index alone, without visiting the table rows.
-Index("ix_help_requests_report", HelpRequest.village_id, HelpRequest.created_at, HelpRequest.category_id,
-      HelpRequest.status, HelpRequest.matched_at)
+Index("ix_help_requests_report", HelpRequest.village_id, HelpRequest.created_month, HelpRequest.category_id,
+      HelpRequest.status, HelpRequest.matched_at, HelpRequest.created_at)
 Index("ix_role_split_lines_report", RoleSplitLine.request_id, RoleSplitLine.party, RoleSplitLine.question)

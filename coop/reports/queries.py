@@ -1,9 +1,11 @@
 """Read-side SQL for the reports: every figure is aggregated by the database.
 
-Months are local (Europe/Amsterdam) calendar months. Rather than a dialect's date function,
-each row is bucketed by a CASE over the twelve month boundaries (computed here in UTC), so
-SQLite and PostgreSQL count exactly the same and the range condition can use an index.
-Requests are counted in the month they came in.
+Months are local (Europe/Amsterdam) calendar months. Requests are counted in the month they
+came in, read from their stored `created_month` (YYYYMM, local): the year's requests of a village
+are one range of the covering index ix_help_requests_report, already in month × category order,
+so counting needs no timestamp conversion and no sort. Other rows (hours, shifts, check-ins) are
+few; they are bucketed by a CASE over the twelve month boundaries (computed here in UTC), so
+SQLite and PostgreSQL count exactly the same.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from coop.core.clock import LOCAL
 from coop.extensions import db
 from coop.people.models import HoursEntry
 from coop.requests.models import REFERRED, HelpRequest, RoleSplitLine
+from coop.respite.models import CarerQolCheckin, RespiteRequest, RespiteShift
 
 COUNTED_HOURS = (HoursEntry.CONFIRMED, HoursEntry.APPROVED)
 SHIFT = "shift"
@@ -57,20 +60,22 @@ def _days_to_match() -> ColumnElement:
     return func.extract("epoch", HelpRequest.matched_at - HelpRequest.created_at) / 86400.0
 
 
-def _in_year(village_id: int, months: list[Month]):
-    return (HelpRequest.village_id == village_id, HelpRequest.created_at >= months[0].start,
-            HelpRequest.created_at < months[-1].end)
+def _in_year(village_id: int, year: int):
+    return (HelpRequest.village_id == village_id, HelpRequest.created_month >= year * 100 + 1,
+            HelpRequest.created_month <= year * 100 + 12)
+
+
+def _request_month(year: int) -> ColumnElement:
+    return HelpRequest.created_month - year * 100
 
 
 def request_counts(village_id: int, year: int) -> list[tuple[int, int, int, int, int]]:
     """(month, category_id, requests, matched, referred) for every month×category that has any."""
-    months = months_of(year)
-    month = _month_of_time(HelpRequest.created_at, months).label("month")
-    query = (select(month, HelpRequest.category_id, func.count(),
+    query = (select(_request_month(year), HelpRequest.category_id, func.count(),
                     func.count(HelpRequest.matched_at),
                     func.sum(case((HelpRequest.status == REFERRED, 1), else_=0)))
-             .where(*_in_year(village_id, months))
-             .group_by(month, HelpRequest.category_id))
+             .where(*_in_year(village_id, year))
+             .group_by(HelpRequest.created_month, HelpRequest.category_id))
     return [tuple(int(v or 0) for v in row) for row in db.session.execute(query)]
 
 
@@ -82,12 +87,11 @@ def median_days_to_match(village_id: int, year: int) -> dict[str, dict[int, floa
     running sum over that histogram finds the middle value (or the mean of the two middle
     values). Exact to the hour, which is finer than the tenth of a day the report shows.
     """
-    months = months_of(year)
-    month = _month_of_time(HelpRequest.created_at, months)
+    month = _request_month(year)
     hours = cast(func.round(_days_to_match() * 24), Integer)
     hist = (select(month.label("m"), HelpRequest.category_id.label("c"), hours.label("h"), func.count().label("k"))
-            .where(*_in_year(village_id, months), HelpRequest.matched_at.is_not(None))
-            .group_by(month, HelpRequest.category_id, hours).cte("hist"))
+            .where(*_in_year(village_id, year), HelpRequest.matched_at.is_not(None))
+            .group_by(HelpRequest.created_month, HelpRequest.category_id, hours).cte("hist"))
     parts = []
     for kind, group in (("month", hist.c.m), ("category", hist.c.c), ("all", literal(0))):
         per = select(group.label("grp"), hist.c.h, func.sum(hist.c.k).label("k")).group_by(group, hist.c.h).subquery()
@@ -106,9 +110,8 @@ def median_days_to_match(village_id: int, year: int) -> dict[str, dict[int, floa
 
 def referral_counts(village_id: int, year: int) -> list[tuple[str, int]]:
     """(referred to, number) for the year's referred requests."""
-    months = months_of(year)
     to = func.coalesce(HelpRequest.referred_to, "onbekend").label("to")
-    query = (select(to, func.count()).where(*_in_year(village_id, months), HelpRequest.status == REFERRED)
+    query = (select(to, func.count()).where(*_in_year(village_id, year), HelpRequest.status == REFERRED)
              .group_by(to).order_by(func.count().desc(), to))
     return [(str(t), int(n)) for t, n in db.session.execute(query)]
 
@@ -152,9 +155,42 @@ def _hour_row(values) -> dict[str, float]:
 
 def role_split_counts(village_id: int, year: int) -> list[tuple[str, int, int]]:
     """(party, question, lines) over the role splits of the year's requests."""
-    months = months_of(year)
     query = (select(RoleSplitLine.party, RoleSplitLine.question, func.count())
              .join(HelpRequest, HelpRequest.id == RoleSplitLine.request_id)
-             .where(*_in_year(village_id, months), RoleSplitLine.party.is_not(None))
+             .where(*_in_year(village_id, year), RoleSplitLine.party.is_not(None))
              .group_by(RoleSplitLine.party, RoleSplitLine.question))
     return [(str(p), int(q), int(n)) for p, q, n in db.session.execute(query)]
+
+
+def carers_supported(village_id: int, year: int) -> dict[int, int]:
+    """Distinct carers with a respite shift (not cancelled) starting in the month; key 0 is the
+    whole year, where each carer counts once however many months they had respite."""
+    months = months_of(year)
+    month = _month_of_time(RespiteShift.starts_at, months)
+    carer = func.count(func.distinct(RespiteRequest.carer_id))
+    base = (select(carer).select_from(RespiteShift).join(RespiteRequest, RespiteRequest.id == RespiteShift.request_id)
+            .where(RespiteShift.village_id == village_id, RespiteShift.status != RespiteShift.CANCELLED,
+                   RespiteShift.starts_at >= months[0].start, RespiteShift.starts_at < months[-1].end))
+    per_month = base.add_columns(month.label("month")).group_by(month)
+    out = {int(m): int(n) for n, m in db.session.execute(per_month)}
+    out[0] = int(db.session.scalar(base) or 0)
+    return out
+
+
+def carerqol_vas_average(village_id: int, year: int) -> dict[int, tuple[float | None, int, int]]:
+    """Per month (key 0: the year): (average CarerQol-VAS, check-ins, distinct carers behind it)."""
+    months = months_of(year)
+    month = _month_of_time(CarerQolCheckin.taken_at, months)
+    columns = (type_coerce(func.avg(cast(CarerQolCheckin.vas, Float)), Float), func.count(),
+               func.count(func.distinct(CarerQolCheckin.carer_id)))
+    where = (CarerQolCheckin.village_id == village_id, CarerQolCheckin.taken_at >= months[0].start,
+             CarerQolCheckin.taken_at < months[-1].end)
+    out = {int(m): (_float(a), int(n), int(c))
+           for m, a, n, c in db.session.execute(select(month, *columns).where(*where).group_by(month))}
+    a, n, c = db.session.execute(select(*columns).where(*where)).one()
+    out[0] = (_float(a), int(n or 0), int(c or 0))
+    return out
+
+
+def _float(value) -> float | None:
+    return None if value is None else float(value)

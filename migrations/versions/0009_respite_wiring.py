@@ -13,7 +13,7 @@ import coop.core.types
 
 # revision identifiers, used by Alembic.
 revision = "0009_respite_wiring"
-down_revision = "0007_agreements"
+down_revision = "0008_reports"
 branch_labels = None
 depends_on = None
 

@@ -1,12 +1,14 @@
 """A hand-counted year of requests, hours and role splits (see test_figures.py for the sums)."""
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
 
 from coop.core.clock import LOCAL
+from coop.core import roles as R
 from coop.people.models import HoursEntry
 from coop.requests.models import HelpRequest, RoleSplitLine
+from coop.respite.models import CarerQolCheckin, RespiteRequest, RespiteShift
 
 
 def local(*args):
@@ -67,5 +69,48 @@ def figures(session, make, village, other_village, resident, coordinator):
     for h in helpers:
         hours(h, date(2025, 5, 20), "1.5", "shift")  # May: 9 respite hours by 6
     hours(helpers[0], date(2025, 5, 21), "4", v=other_village)
+    add_carer_figures(session, make, village, other_village, resident, cat["gezelschap"])
     session.commit()
     return cat
+
+
+def add_carer_figures(session, make, village, other_village, resident, category):
+    """Six carers. Respite: all six in March; in April c0 (open shift) and c1, c0's other April
+    shift cancelled; in May c2, at 1 May 00:30 local (still 30 April in UTC).
+    CarerQol-VAS: March 5,6,7,7,8,9 by all six (7.0); April 4 ×5 by c0 alone; May 6 and 8 by
+    c1, c2; June 6,6,6,7,5 by c0..c4 (6.0). Year: 18 check-ins, 106/18 = 5.89, six carers."""
+    carers = [make.user(village, R.CARER, last_name=f"Zorgvlijt{i}") for i in range(6)]
+    session.flush()
+
+    def shift(carer, start, status=RespiteShift.BOOKED, v=village):
+        ask = RespiteRequest(village_id=v.id, carer_id=carer.id, care_recipient_id=resident.id,
+                             category_id=category.id, start_time=time(14), end_time=time(17))
+        ask.shifts = [RespiteShift(village_id=v.id, starts_at=start, ends_at=start + timedelta(hours=3), status=status)]
+        session.add(ask)
+
+    def checkin(carer, taken, vas, v=village):
+        session.add(CarerQolCheckin(village_id=v.id, carer_id=carer.id, taken_at=taken, vas=vas, fulfilment=0,
+                                    support=0, relational=0, mental_health=0, daily_activities=0, financial=0,
+                                    physical_health=0))
+
+    for c in carers:
+        shift(c, local(2025, 3, 18, 14))
+    shift(carers[0], local(2025, 4, 8, 14), RespiteShift.OPEN)
+    shift(carers[0], local(2025, 4, 15, 14), RespiteShift.CANCELLED)
+    shift(carers[1], local(2025, 4, 9, 14))
+    shift(carers[2], local(2025, 5, 1, 0, 30))
+    shift(carers[3], local(2024, 12, 31, 23, 30))  # the year before
+    for c, vas in zip(carers, (5, 6, 7, 7, 8, 9)):
+        checkin(c, local(2025, 3, 20, 10), vas)
+    for day in range(1, 6):
+        checkin(carers[0], local(2025, 4, day, 10), 4)
+    checkin(carers[1], local(2025, 5, 2, 10), 6)
+    checkin(carers[2], local(2025, 5, 3, 10), 8)
+    for c, vas in zip(carers, (6, 6, 6, 7, 5)):
+        checkin(c, local(2025, 6, 4, 10), vas)
+    checkin(carers[5], local(2026, 1, 1, 0, 30), 1)  # the next year (still 2025 in UTC)
+    stranger = make.user(other_village, R.CARER)
+    session.flush()
+    shift(stranger, local(2025, 3, 18, 14), v=other_village)
+    checkin(stranger, local(2025, 3, 20, 10), 2, v=other_village)
+    return carers

@@ -33,6 +33,53 @@ def test_hours_and_active_volunteers(session, village, figures):
         "help_hours": 10.0, "respite_hours": 15.0, "help_helpers": 5, "respite_helpers": 6, "active_helpers": 6}
 
 
+def test_carers_supported_per_local_month(session, village, figures):
+    assert queries.carers_supported(village.id, 2025) == {3: 6, 4: 2, 5: 1, 0: 6}
+
+
+def test_carerqol_vas_average_per_local_month(session, village, figures):
+    vas = queries.carerqol_vas_average(village.id, 2025)
+    assert set(vas) == {3, 4, 5, 6, 0}
+    assert vas[3] == (pytest.approx(7.0), 6, 6)
+    assert vas[4] == (pytest.approx(4.0), 5, 1)
+    assert vas[5] == (pytest.approx(7.0), 2, 2)
+    assert vas[6] == (pytest.approx(6.0), 5, 5)
+    assert vas[0] == (pytest.approx(106 / 18), 18, 6)
+
+
+def test_carer_table_hides_small_counts_and_thin_averages(session, village, figures):
+    table = report.build(village, 2025).table("mantelzorg")
+    assert table.rows[2] == ["maart", "6", "6", "7,0"]
+    # Five check-ins in April, but all by one carer: that average is one person's score.
+    assert table.rows[3] == ["april", "< 5", "5", "afgeschermd"]
+    assert table.rows[4] == ["mei", "< 5", "< 5", "afgeschermd"]
+    assert table.rows[5] == ["juni", "< 5", "5", "6,0"]
+    assert table.rows[0] == ["januari", "< 5", "< 5", "afgeschermd"]
+    assert table.total == ["Totaal", "6", "18", "5,9"]
+
+
+def test_a_lone_thin_average_takes_a_second_one_with_it(session, make, village, figures):
+    """Fill every month with five carers' check-ins but April's lone carer: with the year's
+    average shown, April's would follow from the others, so one more month is hidden."""
+    from coop.reports.queries import months_of
+    from coop.respite.models import CarerQolCheckin
+    from tests.reports.conftest import local
+    extra = [make.user(village) for _ in range(5)]
+    session.flush()
+    for m in months_of(2025):
+        if m.number in (3, 4, 6):
+            continue
+        for person in extra:
+            session.add(CarerQolCheckin(village_id=village.id, carer_id=person.id, taken_at=local(2025, m.number, 10, 10),
+                                        vas=7 if m.number != 12 else 9, fulfilment=0, support=0, relational=0,
+                                        mental_health=0, daily_activities=0, financial=0, physical_health=0))
+    session.commit()
+    rows = {row[0]: row[3] for row in report.build(village, 2025).table("mantelzorg").rows}
+    hidden = [month for month, average in rows.items() if average == "afgeschermd"]
+    assert "april" in hidden and len(hidden) == 2
+    assert rows["december"] == "9,0"
+
+
 def test_the_report_tables_show_counts_and_hide_small_ones(session, village, figures):
     built = report.build(village, 2025)
     month = built.table("maand")
@@ -87,7 +134,7 @@ def test_the_threshold_is_per_village(session, village, figures):
 
 
 def test_csv_export_parses_and_matches_the_page(session, village, figures, client_as, coordinator):
-    for key in ("maand", "categorie", "maand_categorie", "verwijzingen", "inzet", "rolverdeling"):
+    for key in ("maand", "categorie", "maand_categorie", "verwijzingen", "inzet", "mantelzorg", "rolverdeling"):
         response = client_as(coordinator).get(f"/cijfers/dorp/{village.id}/{key}.csv?jaar=2025")
         assert response.status_code == 200 and response.mimetype == "text/csv"
         rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
@@ -108,9 +155,10 @@ def test_csv_and_page_of_another_village_are_refused(session, make, village, oth
 
 def test_report_page_shows_charts_with_tables_and_no_names(session, village, figures, client_as, municipality_user, resident):
     page = client_as(municipality_user).get(f"/cijfers/dorp/{village.id}?jaar=2025").get_data(as_text=True)
-    assert page.count("<svg") == 3 and page.count("<table") == 6
-    assert "Download deze tabel als CSV" in page
+    assert page.count("<svg") == 3 and page.count("<table") == 7
+    assert "Download deze tabel als CSV" in page and "Gemiddelde CarerQol-VAS" in page
     assert resident.last_name not in page and resident.street not in page
+    assert "Zorgvlijt" not in page
 
 
 def test_only_admin_sets_the_threshold_and_bad_values_change_nothing(session, village, client_as, admin, coordinator):
@@ -120,3 +168,22 @@ def test_only_admin_sets_the_threshold_and_bad_values_change_nothing(session, vi
     assert session.get(ReportSettings, village.id) is None
     assert client_as(admin).post(f"/cijfers/dorp/{village.id}/drempel", data={"threshold": "7"}).status_code == 302
     assert report.threshold_for(village.id) == 7
+
+
+def test_created_month_is_the_local_month_on_every_way_in(session, village, resident, make):
+    from datetime import datetime, timezone
+
+    from sqlalchemy import insert, select
+
+    from coop.requests.models import HelpRequest
+    cat = make.category(village, "boodschappen")
+    # 31 March 22:30 UTC is 1 April 00:30 in Amsterdam.
+    late_march_utc = datetime(2025, 3, 31, 22, 30, tzinfo=timezone.utc)
+    session.execute(insert(HelpRequest), [{"village_id": village.id, "resident_id": resident.id, "category_id": cat.id,
+                                           "description": "bulk", "created_at": late_march_utc}])
+    bulk = session.scalar(select(HelpRequest).where(HelpRequest.description == "bulk"))
+    assert bulk.created_month == 202504
+    bulk.created_at = datetime(2025, 2, 10, 12, tzinfo=timezone.utc)
+    session.flush()
+    session.refresh(bulk)
+    assert bulk.created_month == 202502

@@ -1,7 +1,7 @@
 """What every template gets: Dutch formatting, the navigation, the current village."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from flask import Flask
 from flask_babel import format_date, format_datetime, format_decimal, format_time

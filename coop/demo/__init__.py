@@ -9,7 +9,7 @@ import importlib
 import math
 import random
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import folium
-from folium.map import Layer
 from folium.plugins import FastMarkerCluster, MarkerCluster
 from folium.template import Template
 from markupsafe import Markup

@@ -1,19 +1,16 @@
 """The matching rules as pure functions over plain rows: who may help (eligibility) and how
 well they fit (score, with its reasons in words). No database here; candidates.py fetches.
 
-Eligibility mirrors people.service.ineligibility_reasons (DESIGN.md §3) and adds "afwezig";
-a test checks both agree.
+Eligibility is people.eligibility.ineligibility, applied to rows fetched in bulk; a helper's
+row carries the same facts (and "afwezig" for the requested day).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, time
 
-from dateutil.relativedelta import relativedelta
+from coop.people.eligibility import PROFESSIONAL, VOLUNTEER, ineligibility, vog_valid  # noqa: F401
 
-from coop.core.models import TaskCategory
-
-VOLUNTEER, PROFESSIONAL = "volunteer", "professional"
 WEEKDAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
 PARTS = {"morning": (time(8), time(12), "ochtend"), "afternoon": (time(12), time(17), "middag"),
          "evening": (time(17), time(21), "avond")}
@@ -80,51 +77,6 @@ class Candidate:
     @property
     def eligible(self) -> bool:
         return not self.ineligible
-
-
-def vog_valid(vog_date: date | None, on: date, years: int) -> bool:
-    return vog_date is not None and on < vog_date + relativedelta(years=years)
-
-
-def ineligibility(row: HelperRow, category: CategoryInfo, on: date, vog_years: int) -> list[str]:
-    """Why this helper may not take on this task (empty: eligible)."""
-    if category.rule == TaskCategory.MUNICIPAL:
-        return ["wordt doorverwezen naar de gemeente, niet gekoppeld"]
-    reasons = [] if row.active else ["account niet actief"]
-    if row.kind == PROFESSIONAL:
-        if category.rule == TaskCategory.PROFESSIONAL and not row.offers:
-            reasons.append(f"doet geen {category.name.lower()}")
-    elif category.rule == TaskCategory.PROFESSIONAL:
-        reasons.append("alleen voor zorgprofessionals")
-    elif not row.has_volunteer_role:
-        reasons.append("geen vrijwilliger")
-    else:
-        reasons += _volunteer_reasons(row, category, on, vog_years)
-    if row.absent:
-        reasons.append("afwezig")
-    return reasons
-
-
-def _volunteer_reasons(row: HelperRow, category: CategoryInfo, on: date, vog_years: int) -> list[str]:
-    reasons = []
-    if not row.approved:
-        reasons.append("nog niet goedgekeurd")
-    if row.paused:
-        reasons.append("staat op pauze")
-    if row.vog_date is None:
-        reasons.append("geen VOG")
-    elif not vog_valid(row.vog_date, on, vog_years):
-        reasons.append("VOG verlopen")
-    if category.rule == TaskCategory.TRAINED:
-        if not row.competence:
-            reasons.append(f"niet bevoegd voor {category.name.lower()}")
-        elif not row.backstop:
-            reasons.append("geen professionele achterwacht")
-        if row.agreement_on is None:
-            reasons.append("geen getekende vrijwilligersovereenkomst")
-    elif not row.offers:
-        reasons.append(f"biedt geen {category.name.lower()} aan")
-    return reasons
 
 
 def km_text(km: float) -> str:

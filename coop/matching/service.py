@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from coop.core import audit, outbox
-from coop.core.clock import local_now, now
+from coop.core.clock import now
 from coop.core.errors import DomainError
 from coop.core.models import User
 from coop.extensions import db

@@ -13,6 +13,7 @@ from coop.core.errors import DomainError
 from coop.core.models import TaskCategory, User, Village
 from coop.core.validation import normalise_email, normalise_phone, normalise_postcode
 from coop.extensions import db
+from coop.people import eligibility
 from coop.people.models import Competence, ProfessionalProfile, VolunteerProfile
 
 
@@ -23,55 +24,34 @@ def vog_valid_until(profile: VolunteerProfile) -> date | None:
 
 
 def vog_valid(profile: VolunteerProfile, on: date | None = None) -> bool:
-    until = vog_valid_until(profile)
-    return until is not None and (on or local_now().date()) < until
+    return eligibility.vog_valid(profile.vog_date, on or local_now().date(), current_app.config["VOG_VALID_YEARS"])
 
 
 def competence_for(profile: VolunteerProfile, category: TaskCategory) -> Competence | None:
     return next((c for c in profile.competences if c.category_id == category.id), None)
 
 
-def ineligibility_reasons(user: User, category: TaskCategory, on: date | None = None) -> list[str]:
-    """Why `user` may not take on a task of `category` (empty: eligible). DESIGN.md §3.
-
-    The rule comes from the inspectorate's view: competence, a professional backstop and
-    written agreements for `trained` tasks; a valid VOG for every volunteer.
-    """
-    on = on or local_now().date()
-    reasons: list[str] = []
-    if category.rule == TaskCategory.MUNICIPAL:
-        return ["wordt doorverwezen naar de gemeente, niet gekoppeld"]
-    if not user.active:
-        reasons.append("account niet actief")
+def facts_for(user: User, category: TaskCategory, on: date) -> eligibility.HelperFacts:
+    """The facts the eligibility rule needs, read from one person's records."""
     if user.has_role(R.PROFESSIONAL) and user.professional_profile is not None:
-        # Professionals may do every task of their own categories, open and trained ones too.
-        if category.rule == TaskCategory.PROFESSIONAL and category not in user.professional_profile.categories:
-            reasons.append(f"doet geen {category.name.lower()}")
-        return reasons
-    if category.rule == TaskCategory.PROFESSIONAL:
-        return reasons + ["alleen voor zorgprofessionals"]
+        return eligibility.HelperFacts(kind=eligibility.PROFESSIONAL, active=user.active,
+                                       offers=category in user.professional_profile.categories)
     profile = user.volunteer_profile
-    if profile is None or not user.has_role(R.VOLUNTEER):
-        return reasons + ["geen vrijwilliger"]
-    if not profile.approved:
-        reasons.append("nog niet goedgekeurd")
-    if profile.paused:
-        reasons.append("staat op pauze")
-    if profile.vog_date is None:
-        reasons.append("geen VOG")
-    elif not vog_valid(profile, on):
-        reasons.append("VOG verlopen")
-    if category.rule == TaskCategory.TRAINED:
-        competence = competence_for(profile, category)
-        if competence is None:
-            reasons.append(f"niet bevoegd voor {category.name.lower()}")
-        elif competence.backstop_id is None:
-            reasons.append("geen professionele achterwacht")
-        if profile.volunteer_agreement_signed_on is None:
-            reasons.append("geen getekende vrijwilligersovereenkomst")
-    elif category not in profile.categories:
-        reasons.append(f"biedt geen {category.name.lower()} aan")
-    return reasons
+    if profile is None:
+        return eligibility.HelperFacts(kind=eligibility.VOLUNTEER, active=user.active, has_volunteer_role=False)
+    competence = competence_for(profile, category)
+    return eligibility.HelperFacts(
+        kind=eligibility.VOLUNTEER, active=user.active, has_volunteer_role=user.has_role(R.VOLUNTEER),
+        approved=profile.approved, paused=profile.paused, vog_date=profile.vog_date,
+        agreement_on=profile.volunteer_agreement_signed_on, offers=category in profile.categories,
+        competence=competence is not None, backstop=competence is not None and competence.backstop_id is not None)
+
+
+def ineligibility_reasons(user: User, category: TaskCategory, on: date | None = None) -> list[str]:
+    """Why `user` may not take on a task of `category` (empty: eligible); see people/eligibility.py."""
+    on = on or local_now().date()
+    return eligibility.ineligibility(facts_for(user, category, on), category, on,
+                                     current_app.config["VOG_VALID_YEARS"])
 
 
 def approve_volunteer(volunteer: User, *, by: User) -> None:

@@ -16,6 +16,7 @@ from coop.agreements.models import (AGREED, COOPERATIVE, DRAFT, MUNICIPALITY, PA
                                     ROLES, STATUS_LABELS, SUPERSEDED, Agreement, AgreementEvent,
                                     AgreementRow, AgreementVersion, ResponsibilityCell, RowComment,
                                     SignOff)
+from coop.core.guard import may_see_gemeente_matters
 from coop.core import roles as R
 from coop.core.clock import now
 from coop.core.errors import DomainError
@@ -70,14 +71,7 @@ def side_of(user: User) -> str | None:
 
 
 def may_see(agreement: Agreement, user: User) -> bool:
-    """Same village; a gemeente user must moreover belong to the agreement's gemeente."""
-    if user.has_role(R.ADMIN):
-        return True
-    if user.village_id != agreement.village_id:
-        return False
-    if user.has_role(R.MUNICIPALITY) and not user.has_role(R.COORDINATOR):
-        return user.village is not None and user.village.municipality_id == agreement.municipality_id
-    return user.has_role(R.COORDINATOR)
+    return may_see_gemeente_matters(user, agreement.village_id, agreement.municipality_id)
 
 
 def _require_side(user: User, side: str, what: str) -> None:

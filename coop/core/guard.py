@@ -71,3 +71,17 @@ def get_in_village_or_404(model, ident):
 def village_id_for_query() -> int:
     """The village that lists and searches are scoped to."""
     return current_user.village_id
+
+
+def may_see_gemeente_matters(user, village_id: int, municipality_id: int | None) -> bool:
+    """Agreements and figures of a village: its coordinators, the users of its gemeente, admins.
+
+    A gemeente user must belong to the same village record AND to the gemeente concerned.
+    """
+    if user.has_role(R.ADMIN):
+        return True
+    if user.village_id != village_id:
+        return False
+    if user.has_role(R.MUNICIPALITY) and not user.has_role(R.COORDINATOR):
+        return municipality_id is not None and user.village.municipality_id == municipality_id
+    return user.has_role(R.COORDINATOR)

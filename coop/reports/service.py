@@ -1,7 +1,8 @@
 """Who may read a village's figures, and the one setting of the reports."""
 from __future__ import annotations
 
-from coop.core import audit, roles as R
+from coop.core.guard import may_see_gemeente_matters
+from coop.core import audit
 from coop.core.errors import DomainError
 from coop.core.models import User, Village
 from coop.extensions import db
@@ -11,14 +12,7 @@ MIN_THRESHOLD, MAX_THRESHOLD = 3, 50
 
 
 def may_read(village: Village, user: User) -> bool:
-    """The own village only; a gemeente user moreover only when it is their gemeente's village."""
-    if user.has_role(R.ADMIN):
-        return True
-    if user.village_id != village.id:
-        return False
-    if user.has_role(R.MUNICIPALITY) and not user.has_role(R.COORDINATOR):
-        return village.municipality_id is not None and user.village.municipality_id == village.municipality_id
-    return user.has_role(R.COORDINATOR)
+    return may_see_gemeente_matters(user, village.id, village.municipality_id)
 
 
 def set_threshold(village: Village, value: int, *, by: User) -> None:

@@ -23,7 +23,7 @@ from coop.people.models import Competence, ProfessionalProfile, VolunteerProfile
 SLUG = "austerlitz"
 CENTRE = (52.0805, 5.3107)
 PASSWORD = "demo-wachtwoord"
-DEMO_ORDER = ("requests", "matching", "respite", "agreements", "followups")
+DEMO_ORDER = ("requests", "matching", "respite", "agreements", "reports", "followups")
 
 CATEGORIES = [
     # code, name, rule, description

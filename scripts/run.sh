@@ -4,6 +4,8 @@ set -euo pipefail
 BIN=${BIN:-.venv/bin}
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-5000}
+# Links in the mails the scheduler prints point at this server.
+export BASE_URL=${BASE_URL:-http://$HOST:$PORT}
 
 "$BIN/flask" --app coop scheduler &
 scheduler=$!

@@ -248,7 +248,9 @@ def _from_request(context, column):
 @event.listens_for(RoleSplitLine, "before_insert")
 @event.listens_for(RoleSplitLine, "before_update")
 def _copy_request_columns(mapper, connection, target: RoleSplitLine) -> None:
-    request = target.request
+    # The request itself when it is in memory (a new request has no row to read yet); never a
+    # lazy load in the middle of a flush.
+    request = db.inspect(target).dict.get("request")
     if request is not None:
         village_id, month = request.village_id, request.created_month
     else:

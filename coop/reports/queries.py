@@ -53,13 +53,6 @@ def _month_of_day(column, months: list[Month]) -> ColumnElement:
     return case(*[(column < m.next_first_day, m.number) for m in months], else_=0)
 
 
-def _days_to_match() -> ColumnElement:
-    """matched_at − created_at in days, in each dialect's own arithmetic."""
-    if db.engine.dialect.name == "sqlite":
-        return func.julianday(HelpRequest.matched_at) - func.julianday(HelpRequest.created_at)
-    return func.extract("epoch", HelpRequest.matched_at - HelpRequest.created_at) / 86400.0
-
-
 def _in_year(village_id: int, year: int):
     return (HelpRequest.village_id == village_id, HelpRequest.created_month >= year * 100 + 1,
             HelpRequest.created_month <= year * 100 + 12)
@@ -82,15 +75,16 @@ def request_counts(village_id: int, year: int) -> list[tuple[int, int, int, int,
 def median_days_to_match(village_id: int, year: int) -> dict[str, dict[int, float]]:
     """Median days from request to match per month, per category and over the year.
 
-    All in SQL and with one sort of the matched requests: they are counted per month,
-    category and whole hour to match (a histogram of at most a few thousand rows); per group a
-    running sum over that histogram finds the middle value (or the mean of the two middle
-    values). Exact to the hour, which is finer than the tenth of a day the report shows.
+    All in SQL, from the stored whole hours to match (HelpRequest.hours_to_match): the matched
+    requests are counted per month, category and hour (a histogram of a few thousand rows, built
+    as the index ix_help_requests_report streams in that order, no sort); per group a running
+    sum over that histogram finds the middle value (or the mean of the two middle values).
+    Exact to the hour, which is finer than the tenth of a day the report shows.
     """
     month = _request_month(year)
-    hours = cast(func.round(_days_to_match() * 24), Integer)
+    hours = HelpRequest.hours_to_match
     hist = (select(month.label("m"), HelpRequest.category_id.label("c"), hours.label("h"), func.count().label("k"))
-            .where(*_in_year(village_id, year), HelpRequest.matched_at.is_not(None))
+            .where(*_in_year(village_id, year), hours.is_not(None))
             .group_by(HelpRequest.created_month, HelpRequest.category_id, hours).cte("hist"))
     parts = []
     for kind, group in (("month", hist.c.m), ("category", hist.c.c), ("all", literal(0))):
@@ -154,11 +148,15 @@ def _hour_row(values) -> dict[str, float]:
 
 
 def role_split_counts(village_id: int, year: int) -> list[tuple[str, int, int]]:
-    """(party, question, lines) over the role splits of the year's requests."""
-    query = (select(RoleSplitLine.party, RoleSplitLine.question, func.count())
-             .join(HelpRequest, HelpRequest.id == RoleSplitLine.request_id)
-             .where(*_in_year(village_id, year), RoleSplitLine.party.is_not(None))
-             .group_by(RoleSplitLine.party, RoleSplitLine.question))
+    """(party, question, lines) over the role splits of the year's requests.
+
+    The lines carry their request's village and month, so this is one range of
+    ix_role_split_lines_report; grouped per month first, as the index streams, then summed."""
+    per_month = (select(RoleSplitLine.party.label("p"), RoleSplitLine.question.label("q"), func.count().label("n"))
+                 .where(RoleSplitLine.village_id == village_id, RoleSplitLine.created_month >= year * 100 + 1,
+                        RoleSplitLine.created_month <= year * 100 + 12, RoleSplitLine.party.is_not(None))
+                 .group_by(RoleSplitLine.created_month, RoleSplitLine.party, RoleSplitLine.question).subquery())
+    query = select(per_month.c.p, per_month.c.q, func.sum(per_month.c.n)).group_by(per_month.c.p, per_month.c.q)
     return [(str(p), int(q), int(n)) for p, q, n in db.session.execute(query)]
 
 

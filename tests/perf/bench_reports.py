@@ -114,15 +114,17 @@ def measure(url: str, n_requests: int, runs: int = 7) -> dict:
         sess["_user_id"], sess["_fresh"] = session_id, True
     page = f"/cijfers/dorp/{village_id}?jaar={YEAR}"
     assert client.get(page).status_code == 200  # warm-up: caches, connections
-    timings = []
+    timings, cpu = [], []
     for _ in range(runs):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         response = client.get(page)
         timings.append((time.perf_counter() - t0) * 1000)
+        cpu.append((time.process_time() - c0) * 1000)  # this process only: not PostgreSQL's server
         assert response.status_code == 200
     with app.app_context():
         db.engine.dispose()
-    return {"median_ms": statistics.median(timings), "max_ms": max(timings), "fill_s": fill_s}
+    return {"median_ms": statistics.median(timings), "max_ms": max(timings), "fill_s": fill_s,
+            "cpu_median_ms": statistics.median(cpu)}
 
 
 def main(argv=None) -> int:
@@ -151,13 +153,14 @@ def main(argv=None) -> int:
                     worst = max(worst, r["median_ms"]) if size == max(sizes) else worst
                     results.append((backend, size, r))
                     print(f"{backend:10} {size:>7} requests: median {r['median_ms']:6.1f} ms, "
-                          f"max {r['max_ms']:6.1f} ms (data made in {r['fill_s']:.0f} s)", flush=True)
+                          f"max {r['max_ms']:6.1f} ms, CPU of this process {r['cpu_median_ms']:6.1f} ms "
+                          f"(data made in {r['fill_s']:.0f} s)", flush=True)
         finally:
             if server is not None:
                 server.stop()
-    print("\n| database | requests | median (ms) | slowest of 7 (ms) |\n|---|---:|---:|---:|")
+    print("\n| database | requests | wall median (ms) | slowest of 7 (ms) | CPU median (ms) |\n|---|---:|---:|---:|---:|")
     for backend, size, r in results:
-        print(f"| {backend} | {size:,} | {r['median_ms']:.0f} | {r['max_ms']:.0f} |")
+        print(f"| {backend} | {size:,} | {r['median_ms']:.0f} | {r['max_ms']:.0f} | {r['cpu_median_ms']:.0f} |")
     return 0 if worst <= BUDGET_MS else 1
 
 

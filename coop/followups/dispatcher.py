@@ -24,15 +24,17 @@ from __future__ import annotations
 
 import logging
 import os
+import queue
 import random
 import smtplib
-import time
+import threading
 import uuid
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import and_, bindparam, or_, select, update
+from sqlalchemy import and_, bindparam, inspect, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from coop.core import outbox as O
@@ -60,6 +62,7 @@ class Policy:
     retry_base: timedelta
     batch: int
     mark_every: int
+    connections: int
 
     @classmethod
     def from_config(cls) -> Policy:
@@ -67,7 +70,8 @@ class Policy:
                    max_attempts=setting("FOLLOWUP_MAX_ATTEMPTS", 6),
                    retry_base=timedelta(seconds=setting("FOLLOWUP_RETRY_BASE_SECONDS", 120)),
                    batch=setting("FOLLOWUP_BATCH", 200),
-                   mark_every=setting("FOLLOWUP_MARK_EVERY", 1))
+                   mark_every=max(1, setting("FOLLOWUP_MARK_EVERY", 20)),
+                   connections=max(1, setting("FOLLOWUP_SMTP_CONNECTIONS", 3)))
 
 
 def retry_delay(attempts: int, base: timedelta) -> timedelta:
@@ -129,7 +133,6 @@ class Round:
     deadline: object
     outcomes: list[dict] = field(default_factory=list)
     new_rows: list = field(default_factory=list)  # alerts to add with the next marks
-    in_flight: Outbound | None = None
     handled: int = 0
 
     def sent(self, item: Outbound) -> None:
@@ -228,12 +231,18 @@ def dispatch_due(limit: int | None = None) -> int:
         return 0
     rnd = Round(token=token, policy=policy, deadline=now() + policy.lease * 0.8)
     session = db.session
+    known = set(session.identity_map.keys())
     with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
         rows = list(session.scalars(
             select(O.FollowUp).where(O.FollowUp.id.in_(ids), O.FollowUp.claim_token == token)
             .options(joinedload(O.FollowUp.recipient)).order_by(O.FollowUp.id)))
         items = _build(rows, rnd)
         session.commit()  # ends the read transaction before anything goes over the network
+        # Forget the rows loaded here (not a caller's own objects): every later commit would
+        # otherwise expire each of them again, which costs more than the commit itself.
+        for row in rows:
+            if inspect(row).key not in known:
+                session.expunge(row)
     for item in [i for i in items if i.channel == O.INAPP]:
         rnd.sent(item)
     mails = [i for i in items if i.channel == O.MAIL]
@@ -245,56 +254,121 @@ def dispatch_due(limit: int | None = None) -> int:
 
 
 def _send_all(mails: list[Outbound], rnd: Round) -> None:
+    """Send on several SMTP connections at once (the server's replies overlap) while this
+    thread commits the outcomes as they come in. `mark_every` bounds the messages that are
+    out of our hands but not yet marked: a sender waits for a free slot before each message,
+    and a slot comes back only when that message's outcome is committed."""
     if not mails:
         return
-    pending = list(mails)
-    reconnects = 1
-    while pending:
-        try:
-            with MailConnection() as conn:
-                _send_on(conn, pending, rnd)
-        except (smtplib.SMTPException, OSError) as err:
-            # The connection broke (or never opened): the message in flight failed; try one new
-            # connection for the rest, then leave them for the next round.
-            error = f"verbinding: {type(err).__name__}: {err}"
-            if pending and rnd.in_flight is pending[0]:
-                rnd.failed(pending.pop(0), error)
-            rnd.in_flight = None
-            if reconnects == 0:
-                for item in pending:
+    config = current_app.config
+    connections = rnd.policy.connections if config["MAIL_BACKEND"] == "smtp" else 1
+    pool = _Senders(mails, rnd, config, max(1, min(connections, len(mails))))
+    threads = [threading.Thread(target=pool.work, name=f"smtp-{n}", daemon=True)
+               for n in range(len(pool.slots_for))]
+    for thread in threads:
+        thread.start()
+    try:
+        while any(t.is_alive() for t in threads) or not pool.done.empty():
+            try:
+                batch = [pool.done.get(timeout=0.05)]
+            except queue.Empty:
+                continue
+            while True:
+                try:
+                    batch.append(pool.done.get_nowait())
+                except queue.Empty:
+                    break
+            for item, error in batch:
+                if error:
                     rnd.failed(item, error)
-                return
-            reconnects -= 1
-
-
-def _send_on(conn: MailConnection, pending: list[Outbound], rnd: Round) -> None:
-    last_flush = time.monotonic()
-    while pending:
-        item = pending[0]
-        if now() >= rnd.deadline:
-            _hand_back(pending, rnd.token)
-            pending.clear()
-            return
-        rnd.in_flight = item
-        try:
-            conn.send(item.mail)
-        except smtplib.SMTPRecipientsRefused as err:
-            rnd.failed(item, f"geweigerd: {list(err.recipients.values())}")
-        except smtplib.SMTPResponseException as err:
-            if err.smtp_code == 421:  # the server is closing the connection: reconnect
-                raise
-            rnd.failed(item, f"{err.smtp_code} {err.smtp_error.decode(errors='replace') if isinstance(err.smtp_error, bytes) else err.smtp_error}")
-        except (smtplib.SMTPServerDisconnected, OSError):
-            raise
-        except Exception as err:  # e.g. an address smtplib cannot encode: this row only
-            rnd.failed(item, f"{type(err).__name__}: {err}")
-        else:
-            rnd.sent(item)
-        rnd.in_flight = None
-        pending.pop(0)
-        if len(rnd.outcomes) >= rnd.policy.mark_every or time.monotonic() - last_flush > 0.25:
+                else:
+                    rnd.sent(item)
             rnd.flush()
-            last_flush = time.monotonic()
+            pool.release(len(batch))
+    finally:
+        pool.stop.set()
+        pool.release(len(threads))
+        for thread in threads:
+            thread.join()
+    left = list(pool.todo)
+    if left and pool.broken and now() < rnd.deadline:
+        for item in left:  # every connection broke: these fail now and are retried later
+            rnd.failed(item, pool.broken)
+    elif left:
+        _hand_back(left, rnd.token)
+
+
+class _Senders:
+    """The shared work of one round's sender threads. Only plain data crosses threads: the
+    database is touched by the dispatching thread alone."""
+
+    def __init__(self, mails: list[Outbound], rnd: Round, config, connections: int):
+        self.todo = deque(mails)
+        self.done: queue.Queue = queue.Queue()
+        self.slots = threading.Semaphore(rnd.policy.mark_every)
+        self.slots_for = range(connections)
+        self.deadline = rnd.deadline
+        self.config = config
+        self.stop = threading.Event()
+        self.broken: str | None = None
+
+    def release(self, n: int) -> None:
+        for _ in range(n):
+            self.slots.release()
+
+    def take(self) -> Outbound | None:
+        """The next message, once a mark slot is free; None when done, stopped or out of time."""
+        while not self.slots.acquire(timeout=0.1):
+            if self.stop.is_set():
+                return None
+        if self.stop.is_set() or now() >= self.deadline:
+            self.slots.release()
+            return None
+        try:
+            return self.todo.popleft()
+        except IndexError:
+            self.slots.release()
+            return None
+
+    def work(self) -> None:
+        reconnects = 1
+        while not self.stop.is_set():
+            item = None
+            try:
+                with MailConnection(self.config) as conn:
+                    while (item := self.take()) is not None:
+                        self.done.put((item, _send_one(conn, item)))
+                        item = None
+                    return
+            except (smtplib.SMTPException, OSError) as err:
+                # The connection broke (or never opened): the message in flight failed; try one
+                # new connection, then leave the rest to the other senders or the next round.
+                error = f"verbinding: {type(err).__name__}: {err}"
+                if item is not None:
+                    self.done.put((item, error))
+                if reconnects == 0:
+                    self.broken = error
+                    return
+                reconnects -= 1
+
+
+def _send_one(conn: MailConnection, item: Outbound) -> str | None:
+    """Send one message; the error text for this message, or None when the server took it.
+    A broken connection is raised (the caller reconnects)."""
+    try:
+        conn.send(item.mail)
+    except smtplib.SMTPRecipientsRefused as err:
+        return f"geweigerd: {list(err.recipients.values())}"
+    except smtplib.SMTPResponseException as err:
+        if err.smtp_code == 421:  # the server is closing the connection: reconnect
+            raise
+        text = err.smtp_error.decode(errors="replace") if isinstance(err.smtp_error, bytes) else err.smtp_error
+        return f"{err.smtp_code} {text}"
+    except (smtplib.SMTPServerDisconnected, OSError):
+        raise
+    except Exception as err:  # e.g. an address smtplib cannot encode: this row only
+        return f"{type(err).__name__}: {err}"
+    return None
 
 
 def _hand_back(items: list[Outbound], token: str) -> None:

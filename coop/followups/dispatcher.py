@@ -28,6 +28,7 @@ import queue
 import random
 import smtplib
 import threading
+import time
 import uuid
 from collections import deque
 from dataclasses import dataclass, field
@@ -45,6 +46,7 @@ from coop.extensions import db
 log = logging.getLogger(__name__)
 T = O.FollowUp.__table__
 IMMEDIATE = {"sqlite_begin": "BEGIN IMMEDIATE"}
+MARK_WAIT = 0.05  # seconds an outcome may wait for others to share its commit
 
 
 def setting(name: str, default: int) -> int:
@@ -80,9 +82,16 @@ def retry_delay(attempts: int, base: timedelta) -> timedelta:
     return min(delay, timedelta(hours=12))
 
 
+def _expired(at):
+    return and_(T.c.status == O.SENDING, T.c.claimed_until < at)
+
+
+def _ready(at):
+    return and_(T.c.status.in_((O.PENDING, O.FAILED)), T.c.due_at <= at)
+
+
 def _due(at):
-    return or_(and_(T.c.status.in_((O.PENDING, O.FAILED)), T.c.due_at <= at),
-               and_(T.c.status == O.SENDING, T.c.claimed_until < at))
+    return or_(_ready(at), _expired(at))
 
 
 def _write_begin(session) -> None:
@@ -92,23 +101,28 @@ def _write_begin(session) -> None:
 
 
 def claim(limit: int, lease: timedelta) -> tuple[str, list[int]]:
-    """Claim up to `limit` due rows for this process and commit the claim."""
+    """Claim up to `limit` due rows for this process and commit the claim.
+
+    Expired claims (rows a dead process held) come first, then due rows by due time: an
+    expired claim must not wait behind a backlog of rows that were due as long ago as it was.
+    """
     session = db.session
     token = uuid.uuid4().hex
     _write_begin(session)
     at = now()
-    values = {"status": O.SENDING, "claimed_until": at + lease, "claim_token": token}
-    if session.get_bind().dialect.name == "postgresql":
-        ids = list(session.scalars(select(T.c.id).where(_due(at)).order_by(T.c.due_at)
-                                   .limit(limit).with_for_update(skip_locked=True)))
-        if ids:
-            session.execute(update(T).where(T.c.id.in_(ids)).values(**values))
-    else:
-        # The write lock is ours since BEGIN IMMEDIATE; the guard repeats the due condition
-        # so the UPDATE can only take rows nobody holds.
-        due_ids = select(T.c.id).where(_due(at)).order_by(T.c.due_at).limit(limit).scalar_subquery()
-        ids = [r[0] for r in session.execute(
-            update(T).where(T.c.id.in_(due_ids), _due(at)).values(**values).returning(T.c.id))]
+    locking = session.get_bind().dialect.name == "postgresql"
+    ids: list[int] = []
+    for condition, order in ((_expired(at), T.c.claimed_until), (_ready(at), T.c.due_at)):
+        if len(ids) >= limit:
+            break
+        stmt = select(T.c.id).where(condition).order_by(order).limit(limit - len(ids))
+        # PostgreSQL: concurrent dispatchers skip each other's locked rows. SQLite: the write
+        # lock is ours since BEGIN IMMEDIATE, so nobody else can take these rows meanwhile.
+        ids += session.scalars(stmt.with_for_update(skip_locked=True) if locking else stmt)
+    if ids:
+        # The guard repeats the due condition: only rows nobody holds change hands.
+        session.execute(update(T).where(T.c.id.in_(ids), _due(at))
+                        .values(status=O.SENDING, claimed_until=at + lease, claim_token=token))
     session.commit()
     return token, sorted(ids)
 
@@ -273,9 +287,12 @@ def _send_all(mails: list[Outbound], rnd: Round) -> None:
                 batch = [pool.done.get(timeout=0.05)]
             except queue.Empty:
                 continue
-            while True:
+            # Gather half a window's worth (or what comes within MARK_WAIT) into one commit;
+            # the senders go on with the other half of the slots meanwhile.
+            until = time.monotonic() + MARK_WAIT
+            while len(batch) < max(1, rnd.policy.mark_every // 2):
                 try:
-                    batch.append(pool.done.get_nowait())
+                    batch.append(pool.done.get(timeout=max(0.0, until - time.monotonic())))
                 except queue.Empty:
                     break
             for item, error in batch:

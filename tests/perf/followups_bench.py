@@ -194,7 +194,10 @@ def crash(url: str, rows: int, sink, processes: int = 4, kill_for: float = 20.0)
     sink.refuse_ratio = 0.3
     overrides = {"FOLLOWUP_BATCH": 25, "FOLLOWUP_LEASE_SECONDS": LEASE_SECONDS,
                  "FOLLOWUP_RETRY_BASE_SECONDS": 1, "FOLLOWUP_MAX_ATTEMPTS": 6}
-    ctx = multiprocessing.get_context("spawn")
+    # Forked, so a killed dispatcher's replacement is up at once (as under a supervisor with a
+    # warm cache); spawned ones spend seconds importing on a loaded machine, and a run where
+    # most "dispatchers" are still starting measures start-up, not the reclaim.
+    ctx = multiprocessing.get_context("fork")
     rng = random.Random(7)
     kills, orphans = [], []
     with tempfile.TemporaryDirectory() as logs:
@@ -257,7 +260,9 @@ def reclaim_delays(taken, orphans) -> dict:
             delays.append(min(again) - claimed_at)
         else:
             never += 1
+    delays.sort()
     return {"count": len(delays), "never": never, "max_seconds": max(delays, default=0.0),
+            "median_seconds": delays[len(delays) // 2] if delays else 0.0, "all": [round(d, 1) for d in delays],
             "limit_seconds": 2 * LEASE_SECONDS}
 
 

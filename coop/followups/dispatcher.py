@@ -135,7 +135,7 @@ class Outbound:
     attempts: int
     channel: str
     to: str | None = None
-    mail: object | None = None
+    mail: dict | None = None  # compose() arguments
     title: str | None = None
     body: str | None = None
 
@@ -201,6 +201,7 @@ def message_id(row_id: int) -> str:
 def _build(rows: list[O.FollowUp], rnd: Round) -> list[Outbound]:
     """Write every claimed row's message. Rows that cannot be built get their outcome now."""
     ready = []
+    sender = current_app.config["MAIL_SENDER"]
     for row in rows:
         item = Outbound(id=row.id, attempts=row.attempts, channel=row.channel)
         if row.channel == O.MAIL and (row.recipient is None or not row.recipient.email):
@@ -222,10 +223,11 @@ def _build(rows: list[O.FollowUp], rnd: Round) -> list[Outbound]:
         else:
             village = row.recipient.village
             item.to = row.recipient.email
-            item.mail = compose(to=row.recipient.email, subject=message.subject, text=message.text,
-                                html=message.html, message_id=message_id(row.id),
-                                sender_name=village.cooperative_name if village else None,
-                                headers={"X-Coop-Followup": f"{row.id} {row.kind}"})
+            # Composed by the sender thread: that work then overlaps the network waits.
+            item.mail = dict(to=row.recipient.email, subject=message.subject, text=message.text,
+                             html=message.html, message_id=message_id(row.id), sender=sender,
+                             sender_name=village.cooperative_name if village else None,
+                             headers={"X-Coop-Followup": f"{row.id} {row.kind}"})
         ready.append(item)
     return ready
 
@@ -373,7 +375,7 @@ def _send_one(conn: MailConnection, item: Outbound) -> str | None:
     """Send one message; the error text for this message, or None when the server took it.
     A broken connection is raised (the caller reconnects)."""
     try:
-        conn.send(item.mail)
+        conn.send(compose(**item.mail))
     except smtplib.SMTPRecipientsRefused as err:
         return f"geweigerd: {list(err.recipients.values())}"
     except smtplib.SMTPResponseException as err:

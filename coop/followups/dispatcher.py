@@ -2,23 +2,24 @@
 
 A round has three short phases, none of which holds a transaction across the network:
 
-1. **claim** — one transaction takes up to `batch` due rows (status -> sending, a random
-   claim token, claimed_until = now + lease) and commits. PostgreSQL: `FOR UPDATE SKIP
-   LOCKED`, so concurrent dispatchers take disjoint rows without waiting. SQLite: `BEGIN
-   IMMEDIATE` (the write lock is taken at BEGIN) and an UPDATE guarded by the due condition.
-   Due means pending/failed with due_at <= now, or sending with an expired claim (a process
-   that died mid-round).
+1. **claim** — one transaction takes up to `batch` rows (status -> sending, a random claim
+   token, claimed_until = now + lease) and commits: first expired claims (rows of a process
+   that died mid-round), then pending/failed rows with due_at <= now, oldest first.
+   PostgreSQL: `FOR UPDATE SKIP LOCKED`, so concurrent dispatchers take disjoint rows without
+   waiting. SQLite: `BEGIN IMMEDIATE` (the write lock is taken at BEGIN) and an UPDATE guarded
+   by the due condition.
 2. **build** — the claimed rows are read and their messages written (templates), then the
    read transaction ends.
-3. **send and mark** — one SMTP connection for the batch; after every `mark_every` messages
-   (default 1; or a quarter second) the outcomes are committed. Every mark is guarded by the claim
-   token: a process whose lease ran out can no longer change a row another process took.
-   A process stops sending before its lease ends and hands the rest back.
+3. **send and mark** — `connections` SMTP connections send at once (coop/followups/sending.py)
+   while this thread commits the outcomes in small groups. Every mark is guarded by the claim
+   token: a process whose lease ran out can no longer change a row another process took. A
+   process stops sending before its lease ends and hands the rest back.
 
 Delivery is at least once: a crash after the SMTP server accepted a message and before its
-mark commits sends that message again later. The window is `mark_every` messages (one by
-default: the SMTP reply and one small commit); the outbox id is the Message-ID, so a repeat
-is recognisable.
+mark commits sends that message again later. A sender takes a message only while fewer than
+`mark_every` messages are sent-but-unmarked, so the window is at most `mark_every` messages
+(default 20; in practice those accepted during one commit). The outbox id is the
+Message-ID, so a repeat is recognisable.
 """
 from __future__ import annotations
 
@@ -26,11 +27,9 @@ import logging
 import os
 import queue
 import random
-import smtplib
 import threading
 import time
 import uuid
-from collections import deque
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -40,8 +39,8 @@ from sqlalchemy.orm import joinedload
 
 from coop.core import outbox as O
 from coop.core.clock import now
-from coop.core.mail import MailConnection, compose
 from coop.extensions import db
+from coop.followups.sending import Senders
 
 log = logging.getLogger(__name__)
 T = O.FollowUp.__table__
@@ -278,7 +277,7 @@ def _send_all(mails: list[Outbound], rnd: Round) -> None:
         return
     config = current_app.config
     connections = rnd.policy.connections if config["MAIL_BACKEND"] == "smtp" else 1
-    pool = _Senders(mails, rnd, config, max(1, min(connections, len(mails))))
+    pool = Senders(mails, rnd.policy.mark_every, rnd.deadline, config, max(1, min(connections, len(mails))))
     threads = [threading.Thread(target=pool.work, name=f"smtp-{n}", daemon=True)
                for n in range(len(pool.slots_for))]
     for thread in threads:
@@ -315,79 +314,6 @@ def _send_all(mails: list[Outbound], rnd: Round) -> None:
             rnd.failed(item, pool.broken)
     elif left:
         _hand_back(left, rnd.token)
-
-
-class _Senders:
-    """The shared work of one round's sender threads. Only plain data crosses threads: the
-    database is touched by the dispatching thread alone."""
-
-    def __init__(self, mails: list[Outbound], rnd: Round, config, connections: int):
-        self.todo = deque(mails)
-        self.done: queue.Queue = queue.Queue()
-        self.slots = threading.Semaphore(rnd.policy.mark_every)
-        self.slots_for = range(connections)
-        self.deadline = rnd.deadline
-        self.config = config
-        self.stop = threading.Event()
-        self.broken: str | None = None
-
-    def release(self, n: int) -> None:
-        for _ in range(n):
-            self.slots.release()
-
-    def take(self) -> Outbound | None:
-        """The next message, once a mark slot is free; None when done, stopped or out of time."""
-        while not self.slots.acquire(timeout=0.1):
-            if self.stop.is_set():
-                return None
-        if self.stop.is_set() or now() >= self.deadline:
-            self.slots.release()
-            return None
-        try:
-            return self.todo.popleft()
-        except IndexError:
-            self.slots.release()
-            return None
-
-    def work(self) -> None:
-        reconnects = 1
-        while not self.stop.is_set():
-            item = None
-            try:
-                with MailConnection(self.config) as conn:
-                    while (item := self.take()) is not None:
-                        self.done.put((item, _send_one(conn, item)))
-                        item = None
-                    return
-            except (smtplib.SMTPException, OSError) as err:
-                # The connection broke (or never opened): the message in flight failed; try one
-                # new connection, then leave the rest to the other senders or the next round.
-                error = f"verbinding: {type(err).__name__}: {err}"
-                if item is not None:
-                    self.done.put((item, error))
-                if reconnects == 0:
-                    self.broken = error
-                    return
-                reconnects -= 1
-
-
-def _send_one(conn: MailConnection, item: Outbound) -> str | None:
-    """Send one message; the error text for this message, or None when the server took it.
-    A broken connection is raised (the caller reconnects)."""
-    try:
-        conn.send(compose(**item.mail))
-    except smtplib.SMTPRecipientsRefused as err:
-        return f"geweigerd: {list(err.recipients.values())}"
-    except smtplib.SMTPResponseException as err:
-        if err.smtp_code == 421:  # the server is closing the connection: reconnect
-            raise
-        text = err.smtp_error.decode(errors="replace") if isinstance(err.smtp_error, bytes) else err.smtp_error
-        return f"{err.smtp_code} {text}"
-    except (smtplib.SMTPServerDisconnected, OSError):
-        raise
-    except Exception as err:  # e.g. an address smtplib cannot encode: this row only
-        return f"{type(err).__name__}: {err}"
-    return None
 
 
 def _hand_back(items: list[Outbound], token: str) -> None:

@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from sqlalchemy import select
 
-from coop.core import clock, outbox as O, roles as R
+from coop.core import clock, outbox as O
 from coop.core.clock import LOCAL
 from coop.core.models import TaskCategory
 from coop.extensions import db

@@ -36,6 +36,7 @@ test: setup provision
 
 bench: setup provision
 	$(BIN)/python -m pytest -q -m bench tests/perf $(PYTEST_ARGS)
+	$(BIN)/python -m tests.perf.followups_bench
 
 clean-db:
 	rm -f instance/coop.sqlite instance/coop.sqlite-wal instance/coop.sqlite-shm

@@ -2,47 +2,50 @@
 
 A round has three short phases, none of which holds a transaction across the network:
 
-1. **claim** — one transaction takes up to `batch` due rows (status -> sending, a random
-   claim token, claimed_until = now + lease) and commits. PostgreSQL: `FOR UPDATE SKIP
-   LOCKED`, so concurrent dispatchers take disjoint rows without waiting. SQLite: `BEGIN
-   IMMEDIATE` (the write lock is taken at BEGIN) and an UPDATE guarded by the due condition.
-   Due means pending/failed with due_at <= now, or sending with an expired claim (a process
-   that died mid-round).
+1. **claim** — one transaction takes up to `batch` rows (status -> sending, a random claim
+   token, claimed_until = now + lease) and commits: first expired claims (rows of a process
+   that died mid-round), then pending/failed rows with due_at <= now, oldest first.
+   PostgreSQL: `FOR UPDATE SKIP LOCKED`, so concurrent dispatchers take disjoint rows without
+   waiting. SQLite: `BEGIN IMMEDIATE` (the write lock is taken at BEGIN) and an UPDATE guarded
+   by the due condition.
 2. **build** — the claimed rows are read and their messages written (templates), then the
    read transaction ends.
-3. **send and mark** — one SMTP connection for the batch; after every `mark_every` messages
-   (default 1; or a quarter second) the outcomes are committed. Every mark is guarded by the claim
-   token: a process whose lease ran out can no longer change a row another process took.
-   A process stops sending before its lease ends and hands the rest back.
+3. **send and mark** — `connections` SMTP connections send at once (coop/followups/sending.py)
+   while this thread commits the outcomes in small groups. Every mark is guarded by the claim
+   token: a process whose lease ran out can no longer change a row another process took. A
+   process stops sending before its lease ends and hands the rest back.
 
 Delivery is at least once: a crash after the SMTP server accepted a message and before its
-mark commits sends that message again later. The window is `mark_every` messages (one by
-default: the SMTP reply and one small commit); the outbox id is the Message-ID, so a repeat
-is recognisable.
+mark commits sends that message again later. A sender takes a message only while fewer than
+`mark_every` messages are sent-but-unmarked, so the window is at most `mark_every` messages
+(default 20; in practice those accepted during one commit). The outbox id is the
+Message-ID, so a repeat is recognisable.
 """
 from __future__ import annotations
 
 import logging
 import os
+import queue
 import random
-import smtplib
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import and_, bindparam, or_, select, update
+from sqlalchemy import and_, bindparam, inspect, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from coop.core import outbox as O
 from coop.core.clock import now
-from coop.core.mail import MailConnection, compose
 from coop.extensions import db
+from coop.followups.sending import Senders
 
 log = logging.getLogger(__name__)
 T = O.FollowUp.__table__
 IMMEDIATE = {"sqlite_begin": "BEGIN IMMEDIATE"}
+MARK_WAIT = 0.05  # seconds an outcome may wait for others to share its commit
 
 
 def setting(name: str, default: int) -> int:
@@ -60,6 +63,7 @@ class Policy:
     retry_base: timedelta
     batch: int
     mark_every: int
+    connections: int
 
     @classmethod
     def from_config(cls) -> Policy:
@@ -67,7 +71,8 @@ class Policy:
                    max_attempts=setting("FOLLOWUP_MAX_ATTEMPTS", 6),
                    retry_base=timedelta(seconds=setting("FOLLOWUP_RETRY_BASE_SECONDS", 120)),
                    batch=setting("FOLLOWUP_BATCH", 200),
-                   mark_every=setting("FOLLOWUP_MARK_EVERY", 1))
+                   mark_every=max(1, setting("FOLLOWUP_MARK_EVERY", 20)),
+                   connections=max(1, setting("FOLLOWUP_SMTP_CONNECTIONS", 3)))
 
 
 def retry_delay(attempts: int, base: timedelta) -> timedelta:
@@ -76,9 +81,16 @@ def retry_delay(attempts: int, base: timedelta) -> timedelta:
     return min(delay, timedelta(hours=12))
 
 
+def _expired(at):
+    return and_(T.c.status == O.SENDING, T.c.claimed_until < at)
+
+
+def _ready(at):
+    return and_(T.c.status.in_((O.PENDING, O.FAILED)), T.c.due_at <= at)
+
+
 def _due(at):
-    return or_(and_(T.c.status.in_((O.PENDING, O.FAILED)), T.c.due_at <= at),
-               and_(T.c.status == O.SENDING, T.c.claimed_until < at))
+    return or_(_ready(at), _expired(at))
 
 
 def _write_begin(session) -> None:
@@ -88,23 +100,28 @@ def _write_begin(session) -> None:
 
 
 def claim(limit: int, lease: timedelta) -> tuple[str, list[int]]:
-    """Claim up to `limit` due rows for this process and commit the claim."""
+    """Claim up to `limit` due rows for this process and commit the claim.
+
+    Expired claims (rows a dead process held) come first, then due rows by due time: an
+    expired claim must not wait behind a backlog of rows that were due as long ago as it was.
+    """
     session = db.session
     token = uuid.uuid4().hex
     _write_begin(session)
     at = now()
-    values = {"status": O.SENDING, "claimed_until": at + lease, "claim_token": token}
-    if session.get_bind().dialect.name == "postgresql":
-        ids = list(session.scalars(select(T.c.id).where(_due(at)).order_by(T.c.due_at)
-                                   .limit(limit).with_for_update(skip_locked=True)))
-        if ids:
-            session.execute(update(T).where(T.c.id.in_(ids)).values(**values))
-    else:
-        # The write lock is ours since BEGIN IMMEDIATE; the guard repeats the due condition
-        # so the UPDATE can only take rows nobody holds.
-        due_ids = select(T.c.id).where(_due(at)).order_by(T.c.due_at).limit(limit).scalar_subquery()
-        ids = [r[0] for r in session.execute(
-            update(T).where(T.c.id.in_(due_ids), _due(at)).values(**values).returning(T.c.id))]
+    locking = session.get_bind().dialect.name == "postgresql"
+    ids: list[int] = []
+    for condition, order in ((_expired(at), T.c.claimed_until), (_ready(at), T.c.due_at)):
+        if len(ids) >= limit:
+            break
+        stmt = select(T.c.id).where(condition).order_by(order).limit(limit - len(ids))
+        # PostgreSQL: concurrent dispatchers skip each other's locked rows. SQLite: the write
+        # lock is ours since BEGIN IMMEDIATE, so nobody else can take these rows meanwhile.
+        ids += session.scalars(stmt.with_for_update(skip_locked=True) if locking else stmt)
+    if ids:
+        # The guard repeats the due condition: only rows nobody holds change hands.
+        session.execute(update(T).where(T.c.id.in_(ids), _due(at))
+                        .values(status=O.SENDING, claimed_until=at + lease, claim_token=token))
     session.commit()
     return token, sorted(ids)
 
@@ -117,7 +134,7 @@ class Outbound:
     attempts: int
     channel: str
     to: str | None = None
-    mail: object | None = None
+    mail: dict | None = None  # compose() arguments
     title: str | None = None
     body: str | None = None
 
@@ -129,7 +146,6 @@ class Round:
     deadline: object
     outcomes: list[dict] = field(default_factory=list)
     new_rows: list = field(default_factory=list)  # alerts to add with the next marks
-    in_flight: Outbound | None = None
     handled: int = 0
 
     def sent(self, item: Outbound) -> None:
@@ -184,6 +200,7 @@ def message_id(row_id: int) -> str:
 def _build(rows: list[O.FollowUp], rnd: Round) -> list[Outbound]:
     """Write every claimed row's message. Rows that cannot be built get their outcome now."""
     ready = []
+    sender = current_app.config["MAIL_SENDER"]
     for row in rows:
         item = Outbound(id=row.id, attempts=row.attempts, channel=row.channel)
         if row.channel == O.MAIL and (row.recipient is None or not row.recipient.email):
@@ -205,10 +222,11 @@ def _build(rows: list[O.FollowUp], rnd: Round) -> list[Outbound]:
         else:
             village = row.recipient.village
             item.to = row.recipient.email
-            item.mail = compose(to=row.recipient.email, subject=message.subject, text=message.text,
-                                html=message.html, message_id=message_id(row.id),
-                                sender_name=village.cooperative_name if village else None,
-                                headers={"X-Coop-Followup": f"{row.id} {row.kind}"})
+            # Composed by the sender thread: that work then overlaps the network waits.
+            item.mail = dict(to=row.recipient.email, subject=message.subject, text=message.text,
+                             html=message.html, message_id=message_id(row.id), sender=sender,
+                             sender_name=village.cooperative_name if village else None,
+                             headers={"X-Coop-Followup": f"{row.id} {row.kind}"})
         ready.append(item)
     return ready
 
@@ -228,12 +246,18 @@ def dispatch_due(limit: int | None = None) -> int:
         return 0
     rnd = Round(token=token, policy=policy, deadline=now() + policy.lease * 0.8)
     session = db.session
+    known = set(session.identity_map.keys())
     with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
         rows = list(session.scalars(
             select(O.FollowUp).where(O.FollowUp.id.in_(ids), O.FollowUp.claim_token == token)
             .options(joinedload(O.FollowUp.recipient)).order_by(O.FollowUp.id)))
         items = _build(rows, rnd)
         session.commit()  # ends the read transaction before anything goes over the network
+        # Forget the rows loaded here (not a caller's own objects): every later commit would
+        # otherwise expire each of them again, which costs more than the commit itself.
+        for row in rows:
+            if inspect(row).key not in known:
+                session.expunge(row)
     for item in [i for i in items if i.channel == O.INAPP]:
         rnd.sent(item)
     mails = [i for i in items if i.channel == O.MAIL]
@@ -245,56 +269,51 @@ def dispatch_due(limit: int | None = None) -> int:
 
 
 def _send_all(mails: list[Outbound], rnd: Round) -> None:
+    """Send on several SMTP connections at once (the server's replies overlap) while this
+    thread commits the outcomes as they come in. `mark_every` bounds the messages that are
+    out of our hands but not yet marked: a sender waits for a free slot before each message,
+    and a slot comes back only when that message's outcome is committed."""
     if not mails:
         return
-    pending = list(mails)
-    reconnects = 1
-    while pending:
-        try:
-            with MailConnection() as conn:
-                _send_on(conn, pending, rnd)
-        except (smtplib.SMTPException, OSError) as err:
-            # The connection broke (or never opened): the message in flight failed; try one new
-            # connection for the rest, then leave them for the next round.
-            error = f"verbinding: {type(err).__name__}: {err}"
-            if pending and rnd.in_flight is pending[0]:
-                rnd.failed(pending.pop(0), error)
-            rnd.in_flight = None
-            if reconnects == 0:
-                for item in pending:
+    config = current_app.config
+    connections = rnd.policy.connections if config["MAIL_BACKEND"] == "smtp" else 1
+    pool = Senders(mails, rnd.policy.mark_every, rnd.deadline, config, max(1, min(connections, len(mails))))
+    threads = [threading.Thread(target=pool.work, name=f"smtp-{n}", daemon=True)
+               for n in range(len(pool.slots_for))]
+    for thread in threads:
+        thread.start()
+    try:
+        while any(t.is_alive() for t in threads) or not pool.done.empty():
+            try:
+                batch = [pool.done.get(timeout=0.05)]
+            except queue.Empty:
+                continue
+            # Gather half a window's worth (or what comes within MARK_WAIT) into one commit;
+            # the senders go on with the other half of the slots meanwhile.
+            until = time.monotonic() + MARK_WAIT
+            while len(batch) < max(1, rnd.policy.mark_every // 2):
+                try:
+                    batch.append(pool.done.get(timeout=max(0.0, until - time.monotonic())))
+                except queue.Empty:
+                    break
+            for item, error in batch:
+                if error:
                     rnd.failed(item, error)
-                return
-            reconnects -= 1
-
-
-def _send_on(conn: MailConnection, pending: list[Outbound], rnd: Round) -> None:
-    last_flush = time.monotonic()
-    while pending:
-        item = pending[0]
-        if now() >= rnd.deadline:
-            _hand_back(pending, rnd.token)
-            pending.clear()
-            return
-        rnd.in_flight = item
-        try:
-            conn.send(item.mail)
-        except smtplib.SMTPRecipientsRefused as err:
-            rnd.failed(item, f"geweigerd: {list(err.recipients.values())}")
-        except smtplib.SMTPResponseException as err:
-            if err.smtp_code == 421:  # the server is closing the connection: reconnect
-                raise
-            rnd.failed(item, f"{err.smtp_code} {err.smtp_error.decode(errors='replace') if isinstance(err.smtp_error, bytes) else err.smtp_error}")
-        except (smtplib.SMTPServerDisconnected, OSError):
-            raise
-        except Exception as err:  # e.g. an address smtplib cannot encode: this row only
-            rnd.failed(item, f"{type(err).__name__}: {err}")
-        else:
-            rnd.sent(item)
-        rnd.in_flight = None
-        pending.pop(0)
-        if len(rnd.outcomes) >= rnd.policy.mark_every or time.monotonic() - last_flush > 0.25:
+                else:
+                    rnd.sent(item)
             rnd.flush()
-            last_flush = time.monotonic()
+            pool.release(len(batch))
+    finally:
+        pool.stop.set()
+        pool.release(len(threads))
+        for thread in threads:
+            thread.join()
+    left = list(pool.todo)
+    if left and pool.broken and now() < rnd.deadline:
+        for item in left:  # every connection broke: these fail now and are retried later
+            rnd.failed(item, pool.broken)
+    elif left:
+        _hand_back(left, rnd.token)
 
 
 def _hand_back(items: list[Outbound], token: str) -> None:

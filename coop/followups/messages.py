@@ -9,7 +9,6 @@ from datetime import date
 
 from flask import url_for
 from sqlalchemy import func, select
-from werkzeug.routing import BuildError
 
 from coop.core import outbox as O
 from coop.core.mail import render_message
@@ -33,11 +32,9 @@ def digest_section(fn):
 
 
 def link(endpoint: str, **values) -> str:
-    """An absolute link to a page, or to the home page when that page's feature is absent."""
-    try:
-        return url_for(endpoint, _external=True, **values)
-    except BuildError:
-        return url_for("core.home", _external=True)
+    """An absolute link to a page. A page that cannot be built fails the message (and shows
+    as an error), rather than sending people to the wrong place."""
+    return url_for(endpoint, _external=True, **values)
 
 
 def _request(row: O.FollowUp) -> HelpRequest:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, time, timedelta
+from types import SimpleNamespace
 from typing import Callable, Iterable
 
 from dateutil.relativedelta import relativedelta
@@ -19,7 +20,7 @@ from coop.core import outbox as O, roles as R
 from coop.core.clock import LOCAL, now
 from coop.core.models import User, UserRole, Village
 from coop.extensions import db
-from coop.followups.models import durations_for
+from coop.followups.models import DEFAULTS, durations_for
 from coop.requests.models import INTAKE, MATCHED, NEW, NO_RUSH, SEARCHING, THIS_WEEK, TODAY, HelpRequest
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,7 @@ RULES: list[Rule] = []
 ASK_HELPED, ESCALATION, NOT_HELPED = "request.ask_helped", "request.escalation", "request.not_helped"
 CARER_CHECKIN, DIGEST, DEAD_ALERT = "carer.checkin", "digest.weekly", "followups.dead"
 AGREEMENT_REVIEW = "agreement.review"
+DEFAULT_REVIEW_DAYS = DEFAULTS.agreement_review_days_ahead
 
 
 def periodic_rule(fn: Rule) -> Rule:
@@ -142,25 +144,34 @@ def escalate_unmatched(at: datetime) -> int:
 
 # --- CarerQol check-in every few months ---------------------------------------------------
 
-def checkin_round(carer: User, at: datetime, every_months: int) -> int:
-    """How many full check-in periods this carer has been with us (0: none due yet)."""
-    delta = relativedelta(at.astimezone(LOCAL), carer.created_at.astimezone(LOCAL))
+def checkin_round(since: datetime, at: datetime, every_months: int) -> int:
+    """How many full check-in periods have passed since `since` (0: none due yet), counted
+    on the local calendar (15 January + 3 months = 15 April)."""
+    delta = relativedelta(at.astimezone(LOCAL), since.astimezone(LOCAL))
     return (delta.years * 12 + delta.months) // every_months
 
 
 @periodic_rule
 def carerqol_checkins(at: datetime) -> int:
+    """Ask each carer `carerqol_every_months` after their last check-in, or after they joined
+    when they have none; ask again each further period without an answer. A new check-in
+    starts the count again."""
+    from coop.respite.models import CarerQolCheckin
+    last = (select(CarerQolCheckin.carer_id, func.max(CarerQolCheckin.taken_at).label("taken_at"))
+            .group_by(CarerQolCheckin.carer_id).subquery())
     queued = 0
     for village in villages():
         every = durations_for(village.id).carerqol_every_months
-        carers = db.session.scalars(
-            select(User).join(UserRole, UserRole.user_id == User.id)
+        carers = db.session.execute(
+            select(User, last.c.taken_at).join(UserRole, UserRole.user_id == User.id)
+            .outerjoin(last, last.c.carer_id == User.id)
             .where(User.village_id == village.id, User.active.is_(True), UserRole.role == R.CARER))
-        for carer in carers:
-            n = checkin_round(carer, at, every)
+        for carer, taken_at in carers:
+            since = taken_at or carer.created_at
+            n = checkin_round(since, at, every)
             if n >= 1:
-                queued += O.queue(CARER_CHECKIN, carer, payload={"round": n}, subject=carer,
-                                  dedupe_key=f"carerqol:{carer.id}:{n}") is not None
+                queued += O.queue(CARER_CHECKIN, carer, payload={"since": since.isoformat(), "round": n},
+                                  subject=carer, dedupe_key=f"carerqol:{carer.id}:{_stamp(since)}:{n}") is not None
     return queued
 
 
@@ -186,10 +197,36 @@ def queue_agreement_reviews(at: datetime, agreements: Iterable) -> int:
     return queued
 
 
+@periodic_rule
+def agreement_reviews(at: datetime) -> int:
+    """The agreements feature knows which agreements come up for review; this queues the
+    reminders (once per agreement and review date)."""
+    from coop.agreements.service import agreements_due_for_review
+    ahead = max((durations_for(v.id).agreement_review_days_ahead for v in villages()),
+                default=DEFAULT_REVIEW_DAYS)
+    due = []
+    for agreement in agreements_due_for_review(at.astimezone(LOCAL).date(), days_ahead=ahead):
+        version = agreement.in_force
+        if version is not None and version.review_on is not None:
+            due.append(SimpleNamespace(id=agreement.id, village_id=agreement.village_id,
+                                       title=agreement.title, review_on=version.review_on))
+    return queue_agreement_reviews(at, due)
+
+
 def _municipality_users(village_id: int) -> list[User]:
     return list(db.session.scalars(
         select(User).join(UserRole, UserRole.user_id == User.id)
         .where(User.village_id == village_id, User.active.is_(True), UserRole.role == R.MUNICIPALITY)))
+
+
+# --- hours of finished respite shifts -------------------------------------------------------
+
+@periodic_rule
+def respite_shift_hours(at: datetime) -> int:
+    """Finished respite shifts become draft hours, so they count for matching's load rule
+    without anyone opening a page. Idempotent; queues no follow-up (returns hours recorded)."""
+    from coop.respite.hours import record_shift_hours
+    return sum(record_shift_hours(village.id) for village in villages())
 
 
 # --- weekly digest and dead mail ----------------------------------------------------------

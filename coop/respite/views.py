@@ -20,6 +20,7 @@ from coop.core.web import client_ip, run
 from coop.extensions import db
 from coop.core.forms import choices
 from coop.respite import carerqol, messages, queries, service  # noqa: F401 (messages registers builders)
+from coop.respite import digest  # noqa: F401 (registers the weekly digest's respite section)
 from coop.respite.clashes import week_start
 from coop.respite.forms import CarerProfileForm, PickVolunteerForm
 from coop.respite.models import SOFA, RespiteRequest, RespiteShift

@@ -16,7 +16,6 @@ from coop.requests.models import DONE, MATCHED, SEARCHING, RequestEvent
 def matched(session, village, resident, coordinator, make_request):
     req = make_request(village, resident, status=MATCHED, matched_at=clock.now())
     token = token_string(new_token("helped", req))
-    session.commit()  # as the rule did: a refused answer rolls back only its own work
     return req, token
 
 

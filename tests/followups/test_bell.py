@@ -14,7 +14,7 @@ def note(session, user, title="Bel mevrouw Jansen", status=O.SENT):
     return row
 
 
-def test_bell_shows_unread_count_and_page_marks_read(app, client_as, session, coordinator, volunteer):
+def test_bell_shows_unread_count_and_page_marks_read(client_as, session, coordinator, volunteer):
     note(session, coordinator)
     note(session, coordinator, "Tweede melding")
     note(session, coordinator, "Nog niet verstuurd", status=O.PENDING)
@@ -28,19 +28,11 @@ def test_bell_shows_unread_count_and_page_marks_read(app, client_as, session, co
     assert page.text.count("Nieuw</strong>") == 2
     assert "coop-bell__count" not in client.get("/").text
     assert "Nieuw</strong>" not in client.get("/meldingen").text
-    with app.app_context():  # a fresh `g` (the test's app context would keep the last user)
-        assert 'coop-bell__count">1<' in client_as(volunteer).get("/").text
+    assert 'coop-bell__count">1<' in client_as(volunteer).get("/").text
 
 
 def test_bell_needs_login(client):
     assert client.get("/meldingen").status_code == 302
-
-
-def call(app, client, method, path, **kw):
-    """One request in a fresh app context: Flask-Login keeps the user in `g`, which the test's
-    own app context would otherwise carry from one client to the next."""
-    with app.app_context():
-        return getattr(client, method)(path, **kw)
 
 
 def dead_row(session, recipient):
@@ -50,28 +42,28 @@ def dead_row(session, recipient):
     return row
 
 
-def test_dead_mail_panel_and_retry(app, client_as, session, coordinator, resident, volunteer):
+def test_dead_mail_panel_and_retry(client_as, session, coordinator, resident, volunteer):
     row = dead_row(session, resident)
     client, helper = client_as(coordinator), client_as(volunteer)
-    home = call(app, client, "get", "/")
+    home = client.get("/")
     assert "Niet bezorgd (1)" in home.text and "550 mailbox unknown" in home.text
-    assert "Niet bezorgd" not in call(app, helper, "get", "/").text
-    assert call(app, helper, "post", f"/opvolging/{row.id}/opnieuw").status_code == 403
-    assert call(app, client, "post", f"/opvolging/{row.id}/opnieuw").status_code == 302
+    assert "Niet bezorgd" not in helper.get("/").text
+    assert helper.post(f"/opvolging/{row.id}/opnieuw").status_code == 403
+    assert client.post(f"/opvolging/{row.id}/opnieuw").status_code == 302
     session.refresh(row)
     assert (row.status, row.attempts) == (O.PENDING, 0)
-    assert "Niet bezorgd" not in call(app, client, "get", "/").text
+    assert "Niet bezorgd" not in client.get("/").text
 
 
-def test_dead_mail_dismiss_and_village_scope(app, client_as, session, make, coordinator, resident, other_village):
+def test_dead_mail_dismiss_and_village_scope(client_as, session, make, coordinator, resident, other_village):
     row = dead_row(session, resident)
     outsider = make.user(other_village, "coordinator")
-    assert call(app, client_as(outsider), "post", f"/opvolging/{row.id}/afgehandeld").status_code == 404
+    assert client_as(outsider).post(f"/opvolging/{row.id}/afgehandeld").status_code == 404
     session.refresh(row)
     assert row.status == O.DEAD
-    call(app, client_as(coordinator), "post", f"/opvolging/{row.id}/afgehandeld")
+    client_as(coordinator).post(f"/opvolging/{row.id}/afgehandeld")
     session.refresh(row)
     assert row.status == O.CANCELLED
-    again = call(app, client_as(coordinator), "post", f"/opvolging/{row.id}/opnieuw", follow_redirects=True)
+    again = client_as(coordinator).post(f"/opvolging/{row.id}/opnieuw", follow_redirects=True)
     assert "niet (meer) bij de niet bezorgde berichten" in again.text
     assert session.scalar(select(O.FollowUp.status).where(O.FollowUp.id == row.id)) == O.CANCELLED

@@ -1,6 +1,7 @@
 """The dispatcher against a real SMTP server on loopback and a database with real commits."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -191,3 +192,34 @@ def test_one_connection_for_a_batch(live, people, smtp_server, frozen):
     ids = {m["Message-ID"] for m in smtp_server.messages}
     assert len(ids) == 25
     assert db.session.scalar(select(func.count()).select_from(O.FollowUp).where(O.FollowUp.status == O.SENT)) == 25
+
+
+def test_at_most_mark_every_messages_are_accepted_but_unmarked(live, people, smtp_server, frozen, monkeypatch):
+    """The repeat window, seen from the SMTP server: whenever it accepts a message, at most
+    FOLLOWUP_MARK_EVERY messages it accepted are still unmarked in the database."""
+    from sqlalchemy import create_engine, text
+    village, coordinator, resident = people
+    monkeypatch.setitem(live.config, "FOLLOWUP_MARK_EVERY", 3)
+    monkeypatch.setitem(live.config, "FOLLOWUP_SMTP_CONNECTIONS", 3)
+    for n in range(30):
+        O.queue(rules.CARER_CHECKIN, resident, payload={"round": n})
+    db.session.commit()
+    observer = create_engine(live.config["TEST_DATABASE_URL"])
+    accepted, unmarked = [], []
+    record = smtp_server.handler.handle_DATA
+
+    async def watching(server, session, envelope):
+        reply = await record(server, session, envelope)
+        accepted.append(int(re.search(rb"X-Coop-Followup: (\d+)", envelope.content).group(1)))
+        with observer.connect() as conn:
+            sending = set(conn.execute(text("SELECT id FROM follow_ups WHERE status = 'sending'")).scalars())
+        unmarked.append(len(sending & set(accepted)))
+        return reply
+
+    monkeypatch.setattr(smtp_server.handler, "handle_DATA", watching)
+    try:
+        assert dispatcher.run_until_idle() == 30
+    finally:
+        observer.dispose()
+    assert len(accepted) == 30 and max(unmarked) <= 3
+    assert {r.status for r in rows()} == {O.SENT}

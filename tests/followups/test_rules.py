@@ -1,7 +1,7 @@
 """Each periodic rule fires at the right moment, once (clock frozen)."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest

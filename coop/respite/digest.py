@@ -1,0 +1,37 @@
+"""The respite part of the coordinator's weekly digest: shifts in the coming week that still
+have no volunteer (registered with the follow-ups' `digest_section`)."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from babel.dates import format_datetime
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from coop.core.clock import LOCAL, now
+from coop.extensions import db
+from coop.followups.messages import digest_section
+from coop.respite.models import RespiteRequest, RespiteShift
+
+HEADING = "Respijtdiensten zonder vrijwilliger (komende 7 dagen)"
+
+
+def open_shifts_next_week(village_id: int) -> list[RespiteShift]:
+    start = now()
+    return list(db.session.scalars(
+        select(RespiteShift).where(RespiteShift.village_id == village_id,
+                                   RespiteShift.status == RespiteShift.OPEN,
+                                   RespiteShift.starts_at >= start,
+                                   RespiteShift.starts_at < start + timedelta(days=7))
+        .options(joinedload(RespiteShift.request).joinedload(RespiteRequest.carer))
+        .order_by(RespiteShift.starts_at)))
+
+
+@digest_section
+def open_shifts(village) -> tuple[str, list[str]] | None:
+    shifts = open_shifts_next_week(village.id)
+    if not shifts:
+        return None
+    return HEADING, [
+        f"{format_datetime(s.starts_at, 'EEEE d MMMM HH:mm', tzinfo=LOCAL, locale='nl_NL')}"
+        f"–{s.local_end:%H:%M}, bij {s.request.carer.full_name}" for s in shifts]

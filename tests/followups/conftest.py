@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import itertools
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from coop import create_app
 from coop.core import outbox as O
-from coop.core.clock import now
+from coop.core import clock
+from coop.core.clock import LOCAL, now
 from coop.extensions import db
 from coop.followups.models import AnswerToken, FollowUpSettings
 from tests.conftest import TEST_CONFIG, Factory
@@ -76,3 +77,18 @@ def live_make(live):
 
 def later(**kw):
     return now() + timedelta(**kw)
+
+
+@pytest.fixture
+def at():
+    """Freeze the clock at a local moment: at(2026, 3, 2, 8, 0)."""
+    def freeze(*parts):
+        moment = datetime(*parts, tzinfo=LOCAL)
+        clock.freeze(moment)
+        return moment
+    yield freeze
+    clock.freeze(None)
+
+
+def queued(session, kind):
+    return list(session.scalars(select(O.FollowUp).where(O.FollowUp.kind == kind).order_by(O.FollowUp.id)))

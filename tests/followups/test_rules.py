@@ -1,32 +1,16 @@
 """Each periodic rule fires at the right moment, once (clock frozen)."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import select
 
 from coop.core import clock, outbox as O, roles as R
-from coop.core.clock import LOCAL
 from coop.followups import rules
 from coop.followups.models import AnswerToken, FollowUpSettings
 from coop.requests.models import MATCHED, SEARCHING
-
-
-@pytest.fixture
-def at():
-    """Freeze the clock at a local moment: at(2026, 3, 2, 8, 0)."""
-    def freeze(*parts):
-        moment = datetime(*parts, tzinfo=LOCAL)
-        clock.freeze(moment)
-        return moment
-    yield freeze
-    clock.freeze(None)
-
-
-def queued(session, kind):
-    return list(session.scalars(select(O.FollowUp).where(O.FollowUp.kind == kind).order_by(O.FollowUp.id)))
+from tests.followups.conftest import queued
 
 
 def test_ask_helped_a_day_after_the_agreed_date(session, village, resident, make_request, at):

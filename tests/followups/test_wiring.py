@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta
 
-import pytest
 from sqlalchemy import select
 
 from coop.core import clock, outbox as O
@@ -18,21 +17,8 @@ from coop.respite import carerqol
 from coop.respite.digest import HEADING
 from coop.respite.models import RespiteRequest, RespiteShift
 from tests.conftest import login_client
+from tests.followups.conftest import queued
 from tests.support.smtp import body_text
-
-
-@pytest.fixture
-def at():
-    def freeze(*parts):
-        moment = datetime(*parts, tzinfo=LOCAL)
-        clock.freeze(moment)
-        return moment
-    yield freeze
-    clock.freeze(None)
-
-
-def queued(session, kind):
-    return list(session.scalars(select(O.FollowUp).where(O.FollowUp.kind == kind).order_by(O.FollowUp.id)))
 
 
 def built(app, row):

@@ -18,7 +18,8 @@ from coop.core import roles as R
 from coop.core.clock import local_now, now
 from coop.core.models import Municipality, TaskCategory, User, Village
 from coop.extensions import db
-from coop.people.models import Competence, ProfessionalProfile, VolunteerProfile
+from coop.people.models import Competence, VolunteerProfile
+from coop.people.service import add_professional_profile
 
 SLUG = "austerlitz"
 CENTRE = (52.0805, 5.3107)
@@ -66,7 +67,6 @@ class DemoContext:
     residents: list[User] = field(default_factory=list)
     carers: list[User] = field(default_factory=list)
     rng: random.Random = field(default_factory=lambda: random.Random(1812))
-    logins: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def _spot(rng: random.Random, max_km: float = 1.6) -> tuple[float, float]:
@@ -111,47 +111,49 @@ def build(echo=print) -> DemoContext | None:
                                      description=description, sort_order=i * 10)
                   for i, (code, name, rule, description) in enumerate(CATEGORIES)}
     db.session.add_all(categories.values())
-
-    def login(user, label):
-        ctx.logins.append((label, user.email, PASSWORD))
-
-    coordinator = _person(rng, village, "Marieke", "van Dam", roles=(R.COORDINATOR,),
-                          email="coordinator@austerlitz.demo", pw_hash=pw, n=1)
-    municipality_user = _person(rng, village, "Ahmed", "El Amrani", roles=(R.MUNICIPALITY,),
-                                email="gemeente@zeist.demo", pw_hash=pw, n=2)
-    admin = _person(rng, village, "Beheer", "Coöperatie", roles=(R.ADMIN,),
-                    email="beheer@austerlitz.demo", pw_hash=pw, n=3)
-    ctx = DemoContext(village=village, categories=categories, coordinator=coordinator,
-                      municipality_user=municipality_user, admin=admin, rng=rng)
-    login(coordinator, "dorpsondersteuner")
-    login(municipality_user, "gemeente")
-    login(admin, "beheerder")
+    ctx = DemoContext(
+        village=village, categories=categories, rng=rng,
+        coordinator=_person(rng, village, "Marieke", "van Dam", roles=(R.COORDINATOR,),
+                            email="coordinator@austerlitz.demo", pw_hash=pw, n=1),
+        municipality_user=_person(rng, village, "Ahmed", "El Amrani", roles=(R.MUNICIPALITY,),
+                                  email="gemeente@zeist.demo", pw_hash=pw, n=2),
+        admin=_person(rng, village, "Beheer", "Coöperatie", roles=(R.ADMIN,),
+                      email="beheer@austerlitz.demo", pw_hash=pw, n=3))
     db.session.flush()
+    _professionals(ctx, pw)
+    _volunteers(ctx, pw)
+    _residents(ctx, pw)
+    for name in DEMO_ORDER:
+        importlib.import_module(f"coop.{name}.demo").seed(ctx)
+        db.session.flush()
+    db.session.commit()
+    echo("Het demodorp Austerlitz is gemaakt.")
+    return ctx
 
-    today = local_now().date()
-    open_codes = [c for c, t in categories.items() if t.rule == TaskCategory.OPEN]
 
-    # Four professionals.
+def _professionals(ctx: DemoContext, pw: str) -> None:
+    """Four professionals, each with the tasks of their discipline."""
     for i, (org, discipline, codes) in enumerate([
             ("Thuiszorg Heuvelrug", "wijkverpleegkundige", ["wijkverpleging", "medicatie", "respijt_zorg"]),
             ("Thuiszorg Heuvelrug", "verzorgende IG", ["wijkverpleging", "respijt_zorg"]),
             ("Huisartsenpraktijk Austerlitz", "praktijkondersteuner", ["medicatie"]),
             ("Alzheimer Centrum Zeist", "casemanager dementie", ["wijkverpleging"])]):
-        user = _person(rng, village, FIRST[(i * 5) % len(FIRST)], LAST[(i * 3 + 7) % len(LAST)],
+        user = _person(ctx.rng, ctx.village, FIRST[(i * 5) % len(FIRST)], LAST[(i * 3 + 7) % len(LAST)],
                        roles=(R.PROFESSIONAL,), email=f"professional{i + 1}@austerlitz.demo", pw_hash=pw, n=10 + i)
-        profile = ProfessionalProfile(user=user, organisation=org, discipline=discipline)
-        db.session.add(profile)
         db.session.flush()
-        from coop.people.models import helper_categories
-        for code in codes:
-            db.session.execute(helper_categories.insert().values(user_id=user.id, category_id=categories[code].id))
+        add_professional_profile(user, organisation=org, discipline=discipline,
+                                 categories=[ctx.categories[code] for code in codes])
         ctx.professionals.append(user)
-    login(ctx.professionals[0], "zorgprofessional")
     db.session.flush()
 
-    # Forty volunteers: varied offers, radius and hours; one with an expired VOG, one paused.
+
+def _volunteers(ctx: DemoContext, pw: str) -> None:
+    """Forty volunteers: varied offers, radius and hours; one with an expired VOG, one paused,
+    two waiting for approval, some trained for care tasks with a professional backstop."""
+    rng, today = ctx.rng, local_now().date()
+    open_codes = [c for c, t in ctx.categories.items() if t.rule == TaskCategory.OPEN]
     for i in range(40):
-        user = _person(rng, village, FIRST[(i * 7 + 3) % len(FIRST)], LAST[(i * 11 + 2) % len(LAST)],
+        user = _person(rng, ctx.village, FIRST[(i * 7 + 3) % len(FIRST)], LAST[(i * 11 + 2) % len(LAST)],
                        roles=(R.VOLUNTEER,), email=f"vrijwilliger{i + 1}@austerlitz.demo", pw_hash=pw, n=100 + i)
         offers = rng.sample(open_codes, k=rng.randint(1, 4))
         profile = VolunteerProfile(
@@ -159,52 +161,37 @@ def build(echo=print) -> DemoContext | None:
             max_hours_month=rng.choice([4, 8, 12, 16, 24]),
             vog_date=today - timedelta(days=rng.randint(30, 900)),
             volunteer_agreement_signed_on=today - timedelta(days=rng.randint(10, 700)),
-            approved_at=now() - timedelta(days=rng.randint(5, 700)), approved_by_id=coordinator.id,
-            categories=[categories[c] for c in offers])
+            approved_at=now() - timedelta(days=rng.randint(5, 700)), approved_by_id=ctx.coordinator.id,
+            categories=[ctx.categories[c] for c in offers])
         if i == 0:
             profile.vog_date = today - timedelta(days=365 * 3 + 40)  # expired: shows as ineligible
         if i == 1:
             profile.paused = True
-        if i >= 38:  # two new sign-ups waiting for approval
-            profile.approved_at = None
-            profile.approved_by_id = None
+        if i >= 38:
+            profile.approved_at = profile.approved_by_id = None
             user.created_at = now() - timedelta(days=i - 35)
         db.session.add(profile)
-        if i % 6 == 2:  # some are trained for respite with care or medication, with a backstop
+        if i % 6 == 2:
             for code in ("respijt_zorg", "medicatie")[: 1 + (i % 2)]:
                 profile.competences.append(Competence(
-                    category=categories[code], recorded_on=today - timedelta(days=100),
+                    category=ctx.categories[code], recorded_on=today - timedelta(days=100),
                     backstop_id=ctx.professionals[0].id, note="Training bij Thuiszorg Heuvelrug"))
         ctx.volunteers.append(user)
-    login(ctx.volunteers[2], "vrijwilliger")
-    login(ctx.volunteers[0], "vrijwilliger (VOG verlopen)")
 
-    # Sixty residents; many without e-mail (the coordinator acts for them), some carers.
+
+def _residents(ctx: DemoContext, pw: str) -> None:
+    """Sixty residents; most without e-mail (the coordinator acts for them), some carers."""
     for i in range(60):
-        has_login = i % 3 == 0
+        has_login = i % 3 == 0 or i == 1
         roles = (R.RESIDENT, R.CARER) if i % 6 == 1 or i == 0 else (R.RESIDENT,)
-        user = _person(rng, village, FIRST[(i * 13 + 5) % len(FIRST)], LAST[(i * 5 + 1) % len(LAST)],
-                       roles=roles, email=f"inwoner{i + 1}@austerlitz.demo" if has_login or i == 1 else None,
-                       pw_hash=pw if has_login or i == 1 else None, n=300 + i)
-        user.created_by = coordinator
+        user = _person(ctx.rng, ctx.village, FIRST[(i * 13 + 5) % len(FIRST)], LAST[(i * 5 + 1) % len(LAST)],
+                       roles=roles, email=f"inwoner{i + 1}@austerlitz.demo" if has_login else None,
+                       pw_hash=pw if has_login else None, n=300 + i)
+        user.created_by = ctx.coordinator
         ctx.residents.append(user)
         if R.CARER in roles:
             ctx.carers.append(user)
-    login(ctx.residents[0], "inwoner (ook mantelzorger)")
     db.session.flush()
-
-    for name in DEMO_ORDER:
-        try:
-            module = importlib.import_module(f"coop.{name}.demo")
-        except ModuleNotFoundError as err:
-            if err.name != f"coop.{name}.demo" and err.name != f"coop.{name}":
-                raise
-            continue
-        module.seed(ctx)
-        db.session.flush()
-    db.session.commit()
-    echo("Het demodorp Austerlitz is gemaakt.")
-    return ctx
 
 
 def logins() -> list[tuple[str, str]]:

@@ -99,3 +99,6 @@ def answer_helped(token_string_: str, answer: str) -> tuple[AnswerToken, HelpReq
     alert_coordinators(NOT_HELPED, req.village_id, subject=req, payload={"request_id": req.id},
                        dedupe_key=f"nothelped:{token.id}")
     return token, req
+
+
+requests_service.register_event_labels(answer="antwoord van de inwoner")

@@ -195,3 +195,7 @@ def proposal_view(proposal: Proposal) -> dict:
     """What the helper of `proposal` may see: coop.requests.service.helper_view, with the full
     contact only once this proposal is accepted."""
     return requests.helper_view(proposal.request, proposal.helper, accepted=proposal.status == ACCEPTED)
+
+
+requests.register_event_labels(proposed="voorstel gedaan", proposal_declined="voorstel afgewezen",
+                               proposal_withdrawn="voorstel ingetrokken", located="plek op de kaart")

@@ -224,6 +224,11 @@ EVENT_LABELS = {"posted": "hulpvraag geplaatst", "info_added": "informatie toege
                 "role_split": "Schijf van Vijf"}
 
 
+def register_event_labels(**labels: str) -> None:
+    """Features that write on a request's timeline name their own lines, in Dutch."""
+    EVENT_LABELS.update(labels)
+
+
 def event_label(action: str) -> str:
     """What a timeline line is called, in Dutch."""
     if action in TRANSITIONS:

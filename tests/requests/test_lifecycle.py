@@ -174,3 +174,11 @@ def test_a_stranger_cannot_add_information(new_request, resident, volunteer):
     req = new_request(resident)
     with pytest.raises(DomainError, match="niet uw hulpvraag"):
         service.add_information(req, by=volunteer, text="hallo")
+
+
+def test_every_timeline_line_has_a_dutch_name(app):
+    from coop.requests.service import event_label
+    actions = ["posted", "info_added", "role_split", "start_intake", "start_search", "match", "complete",
+               "reopen", "cancel", "refer", "proposed", "proposal_declined", "proposal_withdrawn", "located",
+               "answer"]
+    assert [a for a in actions if event_label(a) == a] == []

@@ -78,6 +78,7 @@ def test_residents_see_what_is_stored_about_them(client_as, coordinator, residen
     client_as(coordinator).get(f"/mensen/{resident.id}")
     page = client_as(resident).get("/mijn-gegevens").text
     assert "Bep Jansen" in page and "person.viewed" in page and "Marieke van Dam" in page
+    assert 'href="/mijn-hulpvragen"' in page  # where the rest of what is stored about them is
 
 
 def test_volunteer_chooses_what_to_help_with(client_as, session, make, village, volunteer):

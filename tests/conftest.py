@@ -292,9 +292,8 @@ class RequestIsolatedClient(FlaskClient):
 
 @contextmanager
 def _in_fresh_context(app, inner):
-    with app.app_context():
-        with inner as sess:
-            yield sess
+    with app.app_context(), inner as sess:
+        yield sess
 
 
 def login_client(app, user):

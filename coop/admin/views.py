@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from coop.admin import service
 from coop.admin.forms import CategoryForm
-from coop.core import registry, roles as R
+from coop.core import registry
+from coop.core import roles as R
 from coop.core.guard import roles_required
 from coop.core.models import AuditLog, TaskCategory, Village
 from coop.core.web import run

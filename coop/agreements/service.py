@@ -12,14 +12,28 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from coop.agreements.models import (AGREED, COOPERATIVE, DRAFT, MUNICIPALITY, PARTIES, PROPOSED,
-                                    ROLES, STATUS_LABELS, SUPERSEDED, Agreement, AgreementEvent,
-                                    AgreementRow, AgreementVersion, ResponsibilityCell, RowComment,
-                                    SignOff)
-from coop.core.guard import may_see_gemeente_matters
+from coop.agreements.models import (
+    AGREED,
+    COOPERATIVE,
+    DRAFT,
+    MUNICIPALITY,
+    PARTIES,
+    PROPOSED,
+    ROLES,
+    STATUS_LABELS,
+    SUPERSEDED,
+    Agreement,
+    AgreementEvent,
+    AgreementRow,
+    AgreementVersion,
+    ResponsibilityCell,
+    RowComment,
+    SignOff,
+)
 from coop.core import roles as R
 from coop.core.clock import now
 from coop.core.errors import DomainError
+from coop.core.guard import may_see_gemeente_matters
 from coop.core.models import User, Village
 from coop.extensions import db
 

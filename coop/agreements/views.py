@@ -6,10 +6,10 @@ from flask_login import current_user
 
 from coop.agreements import service
 from coop.agreements.compare import compare
-from coop.agreements.forms import (CommentForm, DetailsForm, NewRowForm, RowForm, SignForm,
-                                   StepForm)
+from coop.agreements.forms import CommentForm, DetailsForm, NewRowForm, RowForm, SignForm, StepForm
 from coop.agreements.models import PARTIES, ROLES, Agreement
-from coop.core import registry, roles as R
+from coop.core import registry
+from coop.core import roles as R
 from coop.core.clock import local_now
 from coop.core.guard import roles_required
 from coop.core.web import run

@@ -2,8 +2,7 @@ from wtforms import BooleanField, PasswordField, RadioField, StringField, TextAr
 from wtforms.validators import EqualTo, ValidationError
 
 from coop.core.errors import DomainError
-from coop.core.forms import (Form, choices, email_format, max_length, optional, phone_format,
-                             postcode_format, required)
+from coop.core.forms import Form, choices, email_format, max_length, optional, phone_format, postcode_format, required
 from coop.core.validation import check_password
 
 

@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 
 from coop.auth import passwords
 from coop.auth.models import LoginAttempt
-from coop.core import audit, roles as R
+from coop.core import audit
+from coop.core import roles as R
 from coop.core.clock import now
 from coop.core.errors import DomainError
 from coop.core.models import User, Village

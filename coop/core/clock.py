@@ -1,7 +1,7 @@
 """One clock for the whole application, so tests can move time (follow-ups, throttling)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 LOCAL = ZoneInfo("Europe/Amsterdam")
@@ -11,7 +11,7 @@ _frozen: datetime | None = None
 
 def now() -> datetime:
     """The current time, aware, in UTC."""
-    return _frozen if _frozen is not None else datetime.now(timezone.utc)
+    return _frozen if _frozen is not None else datetime.now(UTC)
 
 
 def local_now() -> datetime:

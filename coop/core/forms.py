@@ -2,11 +2,9 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import (DateField, DecimalField, IntegerField, RadioField, SelectField, StringField,
-                     TimeField)
+from wtforms import DateField, DecimalField, IntegerField, RadioField, SelectField, StringField, TimeField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import (DataRequired, InputRequired, Length, Optional, StopValidation,
-                                ValidationError)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation, ValidationError
 
 from coop.core.errors import DomainError
 from coop.core.validation import normalise_email, normalise_phone, normalise_postcode

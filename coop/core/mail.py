@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import smtplib
 import sys
-from functools import lru_cache
-from io import BytesIO
 from email import charset as _charset
 from email.generator import BytesGenerator
 from email.header import Header
-from email.policy import compat32
 from email.message import Message
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
+from email.policy import compat32
 from email.utils import formataddr, formatdate, make_msgid, parseaddr
+from functools import lru_cache
+from io import BytesIO
 from pathlib import Path
 
 from flask import current_app

@@ -7,7 +7,8 @@ from flask import Flask
 from flask_babel import format_date, format_datetime, format_decimal, format_time
 from flask_login import current_user
 
-from coop.core import registry, roles as R
+from coop.core import registry
+from coop.core import roles as R
 from coop.core.clock import LOCAL, now
 from coop.core.models import User
 from coop.core.validation import display_phone

@@ -5,7 +5,8 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 from sqlalchemy import text
 
-from coop.core import registry, roles as R
+from coop.core import registry
+from coop.core import roles as R
 from coop.core.guard import public
 from coop.extensions import db
 

@@ -16,7 +16,7 @@ from coop.core.clock import now
 from coop.extensions import db
 from coop.followups.models import durations_for
 from coop.followups.rules import villages
-from coop.requests.models import DONE, CANCELLED, REFERRED, HelpRequest, RequestEvent, RoleSplitLine
+from coop.requests.models import CANCELLED, DONE, REFERRED, HelpRequest, RequestEvent, RoleSplitLine
 
 CLOSED = (DONE, CANCELLED, REFERRED)
 

@@ -8,15 +8,16 @@ processes) queues nothing twice, and nothing here depends on memory between runs
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable
 from datetime import datetime, time, timedelta
 from types import SimpleNamespace
-from typing import Callable, Iterable
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from coop.core import outbox as O, roles as R
+from coop.core import outbox as O
+from coop.core import roles as R
 from coop.core.clock import LOCAL, now
 from coop.core.models import User, UserRole, Village
 from coop.extensions import db

@@ -4,13 +4,18 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from coop.core import outbox as O, registry, roles as R
+from coop.core import outbox as O
+from coop.core import registry
+from coop.core import roles as R
 from coop.core.errors import DomainError
 from coop.core.guard import ANY_USER, get_in_village_or_404, public, roles_required
 from coop.core.models import Village
 from coop.extensions import db
-from coop.followups import messages  # noqa: F401  (registers the message builders)
-from coop.followups import answers, service
+from coop.followups import (
+    answers,
+    messages,  # noqa: F401  (registers the message builders)
+    service,
+)
 
 bp = Blueprint("followups", __name__)
 

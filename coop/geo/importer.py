@@ -6,8 +6,8 @@ reported with their line number and what is wrong, in Dutch, so the file can be 
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 from sqlalchemy import select
 

@@ -24,8 +24,15 @@ from coop.extensions import db
 from coop.geo.distance import KM_PER_DEGREE_LAT, SPHERE_MARGIN, distance_km, km_per_degree_lon, sphere_km
 from coop.matching import rules
 from coop.matching.models import ACCEPTED, OPEN, Proposal
-from coop.people.models import (Absence, Competence, HoursEntry, ProfessionalProfile, VolunteerProfile,
-                                WeeklySlot, helper_categories)
+from coop.people.models import (
+    Absence,
+    Competence,
+    HoursEntry,
+    ProfessionalProfile,
+    VolunteerProfile,
+    WeeklySlot,
+    helper_categories,
+)
 from coop.requests.models import HelpRequest
 
 INELIGIBLE_SHOWN = 12

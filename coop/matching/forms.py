@@ -6,7 +6,6 @@ from wtforms.validators import InputRequired, Optional
 
 from coop.core.forms import Form, choices, max_length, required
 
-
 DAY_NAMES = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 
 

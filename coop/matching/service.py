@@ -19,7 +19,8 @@ from coop.geo.distance import distance_km
 from coop.matching import candidates, rules
 from coop.matching.models import ACCEPTED, DECLINED, OPEN, PROPOSED, STATUS_LABELS, WITHDRAWN, Proposal
 from coop.requests import service as requests
-from coop.requests.models import MATCHED, SEARCHING, STATUS_LABELS as REQUEST_LABELS, HelpRequest
+from coop.requests.models import MATCHED, SEARCHING, HelpRequest
+from coop.requests.models import STATUS_LABELS as REQUEST_LABELS
 
 
 @dataclass(frozen=True)

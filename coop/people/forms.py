@@ -2,8 +2,17 @@ from wtforms import BooleanField, DateField, IntegerField, SelectField, SelectMu
 from wtforms.validators import NumberRange
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from coop.core.forms import (DutchDecimalField, Form, chosen, email_format, max_length, optional, phone_format,
-                             postcode_format, required)
+from coop.core.forms import (
+    DutchDecimalField,
+    Form,
+    chosen,
+    email_format,
+    max_length,
+    optional,
+    phone_format,
+    postcode_format,
+    required,
+)
 
 
 class PersonForm(Form):

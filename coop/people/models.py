@@ -4,12 +4,11 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from sqlalchemy import (Column, Date, ForeignKey, Index, Numeric, String, Table, Text, Time,
-                        UniqueConstraint)
+from sqlalchemy import Column, Date, ForeignKey, Index, Numeric, String, Table, Text, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from coop.core.models import TaskCategory, User
 from coop.core.clock import now
+from coop.core.models import TaskCategory, User
 from coop.core.types import UTCDateTime
 from coop.extensions import db
 

@@ -7,7 +7,8 @@ from dateutil.relativedelta import relativedelta
 from flask import current_app
 from sqlalchemy import func, or_, select
 
-from coop.core import audit, roles as R
+from coop.core import audit
+from coop.core import roles as R
 from coop.core.clock import local_now, now
 from coop.core.errors import DomainError
 from coop.core.models import TaskCategory, User, Village

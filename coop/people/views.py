@@ -5,7 +5,8 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from coop.core import audit, registry, roles as R
+from coop.core import audit, registry
+from coop.core import roles as R
 from coop.core.forms import Form, choices
 from coop.core.guard import ANY_USER, get_in_village_or_404, roles_required
 from coop.core.models import AuditLog, TaskCategory, User

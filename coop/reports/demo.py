@@ -13,7 +13,7 @@ from decimal import Decimal
 from coop.core.clock import now
 from coop.extensions import db
 from coop.people.models import HoursEntry
-from coop.requests.models import (CANCELLED, DONE, REFERRED, HelpRequest, RequestEvent, RoleSplitLine)
+from coop.requests.models import CANCELLED, DONE, REFERRED, HelpRequest, RequestEvent, RoleSplitLine
 
 PER_MONTH = 30
 # category code → share of the requests (the 80 % wellbeing, 20 % care of DOMAIN.md)

@@ -1,9 +1,9 @@
 """Who may read a village's figures, and the one setting of the reports."""
 from __future__ import annotations
 
-from coop.core.guard import may_see_gemeente_matters
 from coop.core import audit
 from coop.core.errors import DomainError
+from coop.core.guard import may_see_gemeente_matters
 from coop.core.models import User, Village
 from coop.extensions import db
 from coop.reports.models import ReportSettings

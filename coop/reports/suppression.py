@@ -7,8 +7,8 @@ shown member (else the total) is hidden too, until every line is safe.
 """
 from __future__ import annotations
 
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
-from typing import Hashable, Iterable
 
 PRIMARY, SECONDARY = "primary", "secondary"
 

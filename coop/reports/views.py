@@ -4,10 +4,11 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import abort, Blueprint, Response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from coop.core import registry, roles as R
+from coop.core import registry
+from coop.core import roles as R
 from coop.core.clock import local_now
 from coop.core.guard import roles_required
 from coop.core.models import Village

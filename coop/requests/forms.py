@@ -9,11 +9,30 @@ import secrets
 
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 
-from coop.core.forms import (DutchDateField, DutchRadioField, DutchSelectField, DutchTimeField, Form,
-                             choices, max_length, optional, phone_format, postcode_format, required)
+from coop.core.forms import (
+    DutchDateField,
+    DutchRadioField,
+    DutchSelectField,
+    DutchTimeField,
+    Form,
+    choices,
+    max_length,
+    optional,
+    phone_format,
+    postcode_format,
+    required,
+)
 from coop.requests.intake import DAY, FLEXIBLE, MAX_DESCRIPTION, MAX_SPLIT_NOTE, WINDOW, RequestInput
-from coop.requests.models import (CHANNEL_LABELS, FIVE_QUESTIONS, PARTIES, PARTS_OF_DAY, PHONE,
-                                  RECURRENCE_LABELS, URGENCY_LABELS, VISIT)
+from coop.requests.models import (
+    CHANNEL_LABELS,
+    FIVE_QUESTIONS,
+    PARTIES,
+    PARTS_OF_DAY,
+    PHONE,
+    RECURRENCE_LABELS,
+    URGENCY_LABELS,
+    VISIT,
+)
 
 
 def new_token() -> str:

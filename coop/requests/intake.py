@@ -18,8 +18,18 @@ from coop.core.errors import DomainError
 from coop.core.models import TaskCategory, User
 from coop.core.validation import normalise_postcode
 from coop.extensions import db
-from coop.requests.models import (CANCELLED, CHANNEL_LABELS, FIVE_QUESTIONS, PARTIES, PARTS_OF_DAY,
-                                  RECURRENCE_LABELS, URGENCIES, WEB, HelpRequest, RoleSplitLine)
+from coop.requests.models import (
+    CANCELLED,
+    CHANNEL_LABELS,
+    FIVE_QUESTIONS,
+    PARTIES,
+    PARTS_OF_DAY,
+    RECURRENCE_LABELS,
+    URGENCIES,
+    WEB,
+    HelpRequest,
+    RoleSplitLine,
+)
 from coop.requests.service import add_event
 
 MAX_DESCRIPTION = 1000

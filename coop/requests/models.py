@@ -1,7 +1,7 @@
 """A hulpvraag (HelpRequest), its timeline and its role split (Schijf van Vijf)."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint, event, select, update
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -158,7 +158,7 @@ def hours_between(start: datetime | None, end: datetime | None) -> int | None:
 
 
 def _aware(moment: datetime | None) -> datetime | None:
-    return moment.replace(tzinfo=moment.tzinfo or timezone.utc) if moment is not None else None
+    return moment.replace(tzinfo=moment.tzinfo or UTC) if moment is not None else None
 
 
 def _created_month_default(context) -> int:

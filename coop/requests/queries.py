@@ -9,8 +9,17 @@ from sqlalchemy.orm import selectinload
 
 from coop.core.clock import now
 from coop.extensions import db
-from coop.requests.models import (INTAKE, NEW, OPEN_STATUSES, SEARCHING, STATUSES, THIS_WEEK, TODAY,
-                                  URGENCIES, HelpRequest)
+from coop.requests.models import (
+    INTAKE,
+    NEW,
+    OPEN_STATUSES,
+    SEARCHING,
+    STATUSES,
+    THIS_WEEK,
+    TODAY,
+    URGENCIES,
+    HelpRequest,
+)
 
 # Waiting filters offered in the inbox: label → days.
 WAITED_CHOICES = {1: "langer dan 1 dag", 3: "langer dan 3 dagen", 7: "langer dan een week",

@@ -14,8 +14,18 @@ from coop.core.clock import now
 from coop.core.errors import DomainError
 from coop.core.models import TaskCategory, User
 from coop.extensions import db
-from coop.requests.models import (CANCELLED, DONE, INTAKE, MATCHED, NEW, REFERRED, SEARCHING,
-                                  STATUS_LABELS, HelpRequest, RequestEvent)
+from coop.requests.models import (
+    CANCELLED,
+    DONE,
+    INTAKE,
+    MATCHED,
+    NEW,
+    REFERRED,
+    SEARCHING,
+    STATUS_LABELS,
+    HelpRequest,
+    RequestEvent,
+)
 
 
 @dataclass(frozen=True)

@@ -5,16 +5,26 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select
 
-from coop.core import audit, registry, roles as R
+from coop.core import audit, registry
+from coop.core import roles as R
+from coop.core.forms import choices
 from coop.core.guard import get_in_village_or_404, roles_required
 from coop.core.models import TaskCategory, User
 from coop.core.web import client_ip, run
 from coop.extensions import db
 from coop.people import service as people
 from coop.requests import intake, queries, service
-from coop.core.forms import choices
-from coop.requests.forms import (InfoForm, NewResidentForm, NoteForm, OnBehalfForm, ReferForm, RequestForm,
-                                 RoleSplitForm, new_token, role_split_answers)
+from coop.requests.forms import (
+    InfoForm,
+    NewResidentForm,
+    NoteForm,
+    OnBehalfForm,
+    ReferForm,
+    RequestForm,
+    RoleSplitForm,
+    new_token,
+    role_split_answers,
+)
 from coop.requests.models import FIVE_QUESTIONS, PARTIES, STATUS_LABELS, HelpRequest
 
 bp = Blueprint("requests", __name__)

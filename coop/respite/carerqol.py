@@ -14,7 +14,7 @@ from coop.core.clock import now
 from coop.core.errors import DomainError
 from coop.core.models import User
 from coop.extensions import db
-from coop.respite.models import CarerQolCheckin, RespiteShift, RespiteRequest
+from coop.respite.models import CarerQolCheckin, RespiteRequest, RespiteShift
 
 NONE, SOME, A_LOT = 0, 1, 2
 ANSWERS = {NONE: "geen", SOME: "een beetje", A_LOT: "veel"}

@@ -6,9 +6,20 @@ from datetime import date, datetime
 from wtforms import StringField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 
-from coop.core.forms import (DutchDateField, DutchDecimalField, DutchIntegerField, DutchRadioField,
-                             DutchSelectField, DutchTimeField, Form, choices, chosen, max_length, optional,
-                             required)
+from coop.core.forms import (
+    DutchDateField,
+    DutchDecimalField,
+    DutchIntegerField,
+    DutchRadioField,
+    DutchSelectField,
+    DutchTimeField,
+    Form,
+    choices,
+    chosen,
+    max_length,
+    optional,
+    required,
+)
 from coop.people.forms import MultiCheckboxField
 from coop.respite.carerqol import ANSWERS, DIMENSIONS
 from coop.respite.models import SOFA

@@ -7,7 +7,7 @@ occurrence is converted to UTC on its own; a naive start means UNTIL is a naive 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import WEEKLY, rrule
@@ -37,7 +37,7 @@ class Expansion:
 def to_utc(on: date, at: time) -> datetime | None:
     """Local date and wall-clock time as aware UTC; None when that time does not exist locally."""
     local = datetime.combine(on, at, tzinfo=LOCAL)
-    utc = local.astimezone(timezone.utc)
+    utc = local.astimezone(UTC)
     if utc.astimezone(LOCAL).replace(tzinfo=None) != local.replace(tzinfo=None):
         return None  # e.g. 02:30 on the last Sunday of March
     return utc

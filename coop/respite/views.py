@@ -11,16 +11,22 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select, true
 
-from coop.core import audit, registry, roles as R
+from coop.core import audit, registry
+from coop.core import roles as R
 from coop.core.clock import local_now
 from coop.core.errors import DomainError
+from coop.core.forms import choices
 from coop.core.guard import get_in_village_or_404, roles_required
 from coop.core.models import User, UserRole
 from coop.core.web import client_ip, run
 from coop.extensions import db
-from coop.core.forms import choices
-from coop.respite import carerqol, messages, queries, service  # noqa: F401 (messages registers builders)
-from coop.respite import digest  # noqa: F401 (registers the weekly digest's respite section)
+from coop.respite import (  # noqa: F401 (messages registers builders)
+    carerqol,
+    digest,  # noqa: F401 (registers the weekly digest's respite section)
+    messages,
+    queries,
+    service,
+)
 from coop.respite.clashes import week_start
 from coop.respite.forms import CarerProfileForm, PickVolunteerForm
 from coop.respite.models import SOFA, RespiteRequest, RespiteShift

@@ -9,7 +9,8 @@ from datetime import date
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from coop.core import registry, roles as R
+from coop.core import registry
+from coop.core import roles as R
 from coop.core.clock import local_now
 from coop.core.forms import Form
 from coop.core.guard import get_in_village_or_404, roles_required

@@ -5,11 +5,10 @@ Revises:
 Create Date: 2026-11-23 08:34:47.712097
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import coop.core.types
-
 
 # revision identifiers, used by Alembic.
 revision = "0001_foundation"

@@ -5,11 +5,10 @@ Revises: 0001_foundation
 Create Date: 2026-11-23 08:36:34.327125
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import coop.core.types
-
 
 # revision identifiers, used by Alembic.
 revision = "0002_availability_hours"

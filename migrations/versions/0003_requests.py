@@ -5,11 +5,8 @@ Revises: 0002_availability_hours
 Create Date: 2026-11-23 08:38:58.808443
 
 """
-from alembic import op
 import sqlalchemy as sa
-
-import coop.core.types
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0003_requests"

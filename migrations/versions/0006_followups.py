@@ -5,11 +5,10 @@ Revises: 0002_availability_hours
 Create Date: 2026-11-23 08:39:48.783324
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import coop.core.types
-
 
 # revision identifiers, used by Alembic.
 revision = "0006_followups"

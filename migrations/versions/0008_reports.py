@@ -5,14 +5,13 @@ Revises: 0007_agreements
 Create Date: 2026-11-23 09:20:00
 
 """
-from datetime import timezone
+from datetime import UTC
 from zoneinfo import ZoneInfo
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import coop.core.types
-
 
 # revision identifiers, used by Alembic.
 revision = "0008_reports"
@@ -43,7 +42,7 @@ def _backfill(connection) -> None:
 
 
 def _month(created) -> int:
-    local = created.replace(tzinfo=created.tzinfo or timezone.utc).astimezone(LOCAL)
+    local = created.replace(tzinfo=created.tzinfo or UTC).astimezone(LOCAL)
     return local.year * 100 + local.month
 
 

@@ -6,10 +6,6 @@ Create Date: 2026-11-24 10:00:00
 
 """
 from alembic import op
-import sqlalchemy as sa
-
-import coop.core.types
-
 
 # revision identifiers, used by Alembic.
 revision = "0009_respite_wiring"

@@ -5,13 +5,12 @@ Revises: 0009_respite_wiring
 Create Date: 2026-11-23 09:40:00
 
 """
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import coop.core.types
-
 
 # revision identifiers, used by Alembic.
 revision = "0011_report_speed"
@@ -24,7 +23,7 @@ BATCH = 5000
 
 def _hours(created, matched) -> int:
     # The same rounding as coop.requests.models.hours_between: whole hours, a half hour up.
-    created, matched = (t.replace(tzinfo=t.tzinfo or timezone.utc) for t in (created, matched))
+    created, matched = (t.replace(tzinfo=t.tzinfo or UTC) for t in (created, matched))
     whole, rest = divmod(matched - created, timedelta(hours=1))
     return whole + (rest >= timedelta(minutes=30))
 

@@ -5,8 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from coop.agreements import service
-from coop.agreements.models import (AGREED, DRAFT, PROPOSED, SUPERSEDED, AgreementEvent,
-                                    RowComment, SignOff)
+from coop.agreements.models import AGREED, DRAFT, PROPOSED, SUPERSEDED, AgreementEvent, RowComment, SignOff
 from coop.core import roles as R
 from coop.core.errors import DomainError
 from tests.agreements.conftest import agree

@@ -1,4 +1,5 @@
 import re
+
 from sqlalchemy import func, select
 
 from coop.core.outbox import FollowUp

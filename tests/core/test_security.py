@@ -3,8 +3,7 @@ import re
 
 import pytest
 
-from coop import create_app
-from tests.conftest import PASSWORD, TEST_CONFIG
+from tests.conftest import PASSWORD
 
 
 def test_content_security_policy_forbids_inline_script(client):

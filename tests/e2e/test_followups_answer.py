@@ -7,7 +7,8 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from coop.core import clock, roles as R
+from coop.core import clock
+from coop.core import roles as R
 from coop.extensions import db
 from coop.followups.answers import answer_url, new_token
 from coop.requests.models import DONE, MATCHED, SEARCHING, HelpRequest

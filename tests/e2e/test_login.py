@@ -1,6 +1,7 @@
+from playwright.sync_api import expect
+
 from coop import demo
 from tests.e2e.helpers import axe_check, login
-from playwright.sync_api import expect
 
 
 def test_coordinator_logs_in_and_reaches_own_home(live_server, browser_page):

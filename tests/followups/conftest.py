@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import delete, select
 
 from coop import create_app
-from coop.core import outbox as O
 from coop.core import clock
+from coop.core import outbox as O
 from coop.core.clock import LOCAL, now
 from coop.extensions import db
 from coop.followups.models import AnswerToken, FollowUpSettings

@@ -6,7 +6,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from coop.core import clock, outbox as O
+from coop.core import clock
+from coop.core import outbox as O
 from coop.followups import rules
 from coop.followups.answers import new_token, token_string
 from coop.requests.models import DONE, MATCHED, SEARCHING, RequestEvent

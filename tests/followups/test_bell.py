@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from coop.core import clock, outbox as O
+from coop.core import clock
+from coop.core import outbox as O
 from coop.followups import rules
 
 

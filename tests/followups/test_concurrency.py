@@ -7,7 +7,8 @@ from collections import Counter
 
 from sqlalchemy import func, select
 
-from coop.core import outbox as O, roles as R
+from coop.core import outbox as O
+from coop.core import roles as R
 from coop.extensions import db
 from coop.followups import rules
 from tests.followups.workers import dispatch_worker

@@ -7,7 +7,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from coop.core import clock, outbox as O, roles as R
+from coop.core import clock
+from coop.core import outbox as O
+from coop.core import roles as R
 from coop.extensions import db
 from coop.followups import dispatcher, rules
 from coop.requests.models import DONE, MATCHED

@@ -1,7 +1,7 @@
 """Retention: closed requests older than the period lose their personal content, not their count."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -12,7 +12,7 @@ from coop.followups.retention import anonymise_closed_requests
 from coop.requests.models import HelpRequest
 from coop.requests.service import add_event
 
-NOW = datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 
 
 def test_closed_requests_past_the_period_are_anonymised(session, village, resident, make_request):

@@ -6,7 +6,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from coop.core import clock, outbox as O, roles as R
+from coop.core import clock
+from coop.core import outbox as O
+from coop.core import roles as R
 from coop.followups import rules
 from coop.followups.models import AnswerToken, FollowUpSettings
 from coop.requests.models import MATCHED, SEARCHING

@@ -8,7 +8,8 @@ import sys
 import time
 from pathlib import Path
 
-from coop.core import outbox as O, roles as R
+from coop.core import outbox as O
+from coop.core import roles as R
 from coop.extensions import db
 from coop.followups import rules
 

@@ -6,7 +6,8 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
-from coop.core import clock, outbox as O
+from coop.core import clock
+from coop.core import outbox as O
 from coop.core.clock import LOCAL
 from coop.core.models import TaskCategory
 from coop.extensions import db

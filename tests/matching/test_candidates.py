@@ -4,10 +4,7 @@ from __future__ import annotations
 from datetime import time, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
-
 from coop.core.clock import local_now
-from coop.core.models import TaskCategory
 from coop.matching import candidates
 from coop.people.models import Absence, HoursEntry, WeeklySlot
 from coop.people.service import ineligibility_reasons

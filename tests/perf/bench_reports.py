@@ -18,7 +18,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -57,7 +57,7 @@ def fill(n_requests: int, rng: random.Random) -> tuple[int, int]:
     db.session.add_all([coordinator, *people])
     db.session.flush()
     cat_ids, person_ids = [c.id for c in cats], [p.id for p in people]
-    start = datetime(YEAR, 1, 1, tzinfo=timezone.utc)
+    start = datetime(YEAR, 1, 1, tzinfo=UTC)
     rows, splits = [], []
     for i in range(n_requests):
         created = start + timedelta(seconds=rng.randrange(365 * 86400))

@@ -57,7 +57,8 @@ def seed(url: str, rows: int) -> None:
     """A village, 100 carers, and `rows` due follow-ups (bulk insert)."""
     from sqlalchemy import insert
 
-    from coop.core import outbox as O, roles as R
+    from coop.core import outbox as O
+    from coop.core import roles as R
     from coop.core.clock import now
     from coop.extensions import db
     from coop.followups import rules

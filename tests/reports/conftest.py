@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from coop.core.clock import LOCAL
 from coop.core import roles as R
+from coop.core.clock import LOCAL
 from coop.people.models import HoursEntry
 from coop.requests.models import HelpRequest, RoleSplitLine
 from coop.respite.models import CarerQolCheckin, RespiteRequest, RespiteShift

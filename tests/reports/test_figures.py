@@ -1,6 +1,7 @@
 """Report figures against the hand-counted fixture in conftest.py (threshold 5 unless set)."""
 import csv
 import io
+from datetime import UTC
 
 import pytest
 
@@ -171,19 +172,19 @@ def test_only_admin_sets_the_threshold_and_bad_values_change_nothing(session, vi
 
 
 def test_created_month_is_the_local_month_on_every_way_in(session, village, resident, make):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from sqlalchemy import insert, select
 
     from coop.requests.models import HelpRequest
     cat = make.category(village, "boodschappen")
     # 31 March 22:30 UTC is 1 April 00:30 in Amsterdam.
-    late_march_utc = datetime(2025, 3, 31, 22, 30, tzinfo=timezone.utc)
+    late_march_utc = datetime(2025, 3, 31, 22, 30, tzinfo=UTC)
     session.execute(insert(HelpRequest), [{"village_id": village.id, "resident_id": resident.id, "category_id": cat.id,
                                            "description": "bulk", "created_at": late_march_utc}])
     bulk = session.scalar(select(HelpRequest).where(HelpRequest.description == "bulk"))
     assert bulk.created_month == 202504
-    bulk.created_at = datetime(2025, 2, 10, 12, tzinfo=timezone.utc)
+    bulk.created_at = datetime(2025, 2, 10, 12, tzinfo=UTC)
     session.flush()
     session.refresh(bulk)
     assert bulk.created_month == 202502

@@ -2,7 +2,7 @@
 request's village and month on its role split lines. Each is checked on every way in: the
 request service, a direct change, a bulk (Core) insert, and the migration's backfill."""
 import importlib
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import insert, select, update
@@ -12,7 +12,7 @@ from coop.requests import service
 from coop.requests.intake import record_role_split
 from coop.requests.models import HelpRequest, RoleSplitLine
 
-T0 = datetime(2025, 3, 31, 21, 0, tzinfo=timezone.utc)  # 31 March 23:00 in Amsterdam
+T0 = datetime(2025, 3, 31, 21, 0, tzinfo=UTC)  # 31 March 23:00 in Amsterdam
 
 
 @pytest.fixture
@@ -105,7 +105,7 @@ def test_role_split_lines_follow_a_request_moved_to_another_village(session, new
 
 
 def test_bulk_inserted_lines_read_their_copies_from_the_request(session, new_request, village):
-    req = new_request(created=datetime(2025, 6, 1, 10, tzinfo=timezone.utc))
+    req = new_request(created=datetime(2025, 6, 1, 10, tzinfo=UTC))
     session.execute(insert(RoleSplitLine), [{"request_id": req.id, "question": q, "party": "family", "note": ""}
                                             for q in (1, 3)])
     assert _line_copies(session, req) == {(village.id, 202506)}

@@ -1,7 +1,7 @@
 """Small counts are hidden, and no hidden count can be worked back out of a total."""
 from itertools import product
 
-from coop.reports.suppression import Cell, grid_lines, hide_small, is_safe, protect, PRIMARY, SECONDARY
+from coop.reports.suppression import PRIMARY, SECONDARY, Cell, grid_lines, hide_small, is_safe, protect
 
 
 def grid(values):

@@ -1,7 +1,7 @@
 """What a helper may see of a request (DOMAIN.md: data minimisation)."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date
 
 import pytest
 
@@ -42,8 +42,8 @@ def test_helper_of_another_village_sees_nothing(new_request, resident, make, oth
 
 
 def test_when_text_for_a_weekly_time_window(new_request, resident):
-    from datetime import datetime, timezone
+    from datetime import datetime
     req = new_request(resident, flexible=False, on_date=date(2030, 3, 5), recurrence="weekly",
-                      window_start=datetime(2030, 3, 5, 9, 0, tzinfo=timezone.utc),
-                      window_end=datetime(2030, 3, 5, 11, 0, tzinfo=timezone.utc))
+                      window_start=datetime(2030, 3, 5, 9, 0, tzinfo=UTC),
+                      window_end=datetime(2030, 3, 5, 11, 0, tzinfo=UTC))
     assert service.when_text(req) == "dinsdag 5 maart, 10:00–12:00 · elke week"  # shown in Amsterdam time

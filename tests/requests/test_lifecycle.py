@@ -5,7 +5,7 @@ import pytest
 
 from coop.core.errors import DomainError
 from coop.requests import service
-from coop.requests.models import (CANCELLED, DONE, INTAKE, MATCHED, NEW, REFERRED, SEARCHING, STATUSES)
+from coop.requests.models import CANCELLED, DONE, INTAKE, MATCHED, NEW, REFERRED, SEARCHING, STATUSES
 
 ALLOWED = {
     ("start_intake", NEW): INTAKE,

@@ -1,7 +1,7 @@
 """Posting a hulpvraag: the resident's form, the phone intake, double submit and bad input."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -33,7 +33,7 @@ def test_time_window_at_another_address_is_stored_in_utc(client_as, resident, fo
     req = session.scalar(select(HelpRequest))
     assert req.window_start.tzinfo is not None
     assert req.window_start.astimezone(clock.LOCAL).strftime("%H:%M") == "10:00"
-    assert req.window_end.astimezone(timezone.utc) - req.window_start.astimezone(timezone.utc) == timedelta(minutes=90)
+    assert req.window_end.astimezone(UTC) - req.window_start.astimezone(UTC) == timedelta(minutes=90)
     assert (req.street, req.house_number, req.postcode, req.place, req.recurrence) == (
         "Kerkweg", "4a", "3712 AB", resident.village.name, "weekly")
 
@@ -112,7 +112,7 @@ def test_bad_input_shows_dutch_message_at_top_and_at_field_and_writes_nothing(
 
 def test_window_already_past_today_is_refused(client_as, resident, form_data, counts):
     try:
-        clock.freeze(datetime(2030, 3, 5, 15, 0, tzinfo=timezone.utc))  # 16:00 in Amsterdam
+        clock.freeze(datetime(2030, 3, 5, 15, 0, tzinfo=UTC))  # 16:00 in Amsterdam
         before = counts()
         response = client_as(resident).post("/hulp-vragen", data=form_data(
             when="window", on_date="2030-03-05", part_of_day=None, start_time="09:00", end_time="10:00"))
@@ -125,7 +125,7 @@ def test_window_already_past_today_is_refused(client_as, resident, form_data, co
 def test_today_is_judged_in_amsterdam_not_utc(client_as, resident, form_data, session):
     try:
         # 23:30 UTC on 4 March is already 5 March in Amsterdam: 5 March is "today", not past.
-        clock.freeze(datetime(2030, 3, 4, 23, 30, tzinfo=timezone.utc))
+        clock.freeze(datetime(2030, 3, 4, 23, 30, tzinfo=UTC))
         response = client_as(resident).post("/hulp-vragen", data=form_data(on_date="2030-03-05"))
         assert response.status_code == 302
         # and 4 March is past there, although it is still 4 March in UTC

@@ -3,16 +3,17 @@ a volunteer available on weekday afternoons, and the clock fixed on a Monday in 
 (so a weekly series crosses the change to summer time on 29 March)."""
 from __future__ import annotations
 
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 
 import pytest
 
-from coop.core import clock, roles as R
+from coop.core import clock
+from coop.core import roles as R
 from coop.core.models import TaskCategory
 from coop.people.models import WeeklySlot
 from coop.respite import service
 
-MONDAY = datetime(2026, 3, 16, 9, 0, tzinfo=timezone.utc)  # 10:00 in Amsterdam
+MONDAY = datetime(2026, 3, 16, 9, 0, tzinfo=UTC)  # 10:00 in Amsterdam
 
 
 @pytest.fixture

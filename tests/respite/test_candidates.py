@@ -97,6 +97,7 @@ def test_one_occurrence_is_checked_on_its_own(weekly, rvolunteer, session):
 
 def test_ranking_for_a_time_saves_no_request(rvillage, cared_for, rvolunteer, session):
     from datetime import datetime
+
     from coop.core.clock import LOCAL
     before = session.scalar(select(func.count()).select_from(HelpRequest))
     category = session.scalar(select(TaskCategory).where(TaskCategory.code == "respijt"))

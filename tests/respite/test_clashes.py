@@ -1,4 +1,4 @@
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -12,7 +12,7 @@ from coop.respite.models import RespiteShift
 
 
 def local(y, m, d, h, mi=0):
-    return datetime(y, m, d, h, mi, tzinfo=LOCAL).astimezone(timezone.utc)
+    return datetime(y, m, d, h, mi, tzinfo=LOCAL).astimezone(UTC)
 
 
 def test_free_volunteer_has_no_clash(rvolunteer):

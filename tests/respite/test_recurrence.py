@@ -1,4 +1,4 @@
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
 from coop.core.clock import LOCAL
 from coop.respite import recurrence
@@ -9,8 +9,8 @@ def test_weekly_keeps_local_wall_clock_across_spring_forward():
     assert [o.on for o in exp.occurrences] == [date(2026, 3, 17), date(2026, 3, 24), date(2026, 3, 31), date(2026, 4, 7)]
     assert all(o.starts_at.astimezone(LOCAL).time() == time(14, 0) for o in exp.occurrences)
     # CET (UTC+1) before 29 March, CEST (UTC+2) after: the UTC hour moves, the local one does not.
-    assert exp.occurrences[1].starts_at == datetime(2026, 3, 24, 13, 0, tzinfo=timezone.utc)
-    assert exp.occurrences[2].starts_at == datetime(2026, 3, 31, 12, 0, tzinfo=timezone.utc)
+    assert exp.occurrences[1].starts_at == datetime(2026, 3, 24, 13, 0, tzinfo=UTC)
+    assert exp.occurrences[2].starts_at == datetime(2026, 3, 31, 12, 0, tzinfo=UTC)
     assert not exp.capped
 
 

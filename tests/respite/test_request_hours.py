@@ -1,6 +1,6 @@
 """A completed hulpvraag with an accepted proposal counts as its helper's hours (a draft they
 confirm or correct in "Mijn uren"), and matching's load rule sees them."""
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -8,13 +8,14 @@ from sqlalchemy import func, select
 
 from coop.core import clock
 from coop.core.clock import LOCAL
-from coop.matching import candidates, service as matching
+from coop.matching import candidates
+from coop.matching import service as matching
 from coop.people.models import HoursEntry
 from coop.requests import service as requests
 from coop.requests.models import HelpRequest
 from coop.respite import hours
 
-NOW = datetime(2026, 5, 12, 15, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 5, 12, 15, 0, tzinfo=UTC)
 
 
 @pytest.fixture

@@ -52,9 +52,8 @@ def test_the_database_holds_one_entry_per_source(weekly, rvolunteer, rcoordinato
     # What a second run that read the shifts at the same moment would add: refused, the rest kept.
     assert hours._add_once(HoursEntry(**twin)) is False
     assert len(shift_entries(session)) == 1
-    with pytest.raises(IntegrityError):
-        with session.begin_nested():
-            session.add(HoursEntry(**twin))
+    with pytest.raises(IntegrityError), session.begin_nested():
+        session.add(HoursEntry(**twin))
     manual = [HoursEntry(village_id=shift.village_id, helper_id=rvolunteer.id, worked_on=shift.local_start.date(),
                          hours=Decimal("1"), source_type=hours.MANUAL, description="Koffie") for _ in range(2)]
     session.add_all(manual)

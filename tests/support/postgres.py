@@ -105,7 +105,7 @@ class TemporaryPostgres:
 
     # -- lifecycle ---------------------------------------------------------------------------
 
-    def __enter__(self) -> "TemporaryPostgres":
+    def __enter__(self) -> TemporaryPostgres:
         self.start()
         return self
 
@@ -126,7 +126,7 @@ class TemporaryPostgres:
             raise TemporaryPostgresError("the server has not been started")
         return self.tmpdir
 
-    def start(self) -> "TemporaryPostgres":
+    def start(self) -> TemporaryPostgres:
         if self._running:
             return self
         # As root, stay out of $TMPDIR: it may sit where the server user cannot enter.

@@ -117,7 +117,7 @@ class User(UserMixin, db.Model):
 
 
 class TaskCategory(db.Model):
-    """A kind of task and the rule for who may do it (DESIGN.md §3)."""
+    """A kind of task and the rule for who may do it (applied in people/eligibility.py)."""
 
     __tablename__ = "task_categories"
     __table_args__ = (UniqueConstraint("village_id", "code"),)

@@ -1,4 +1,4 @@
-"""The roles a person can hold (several at once). DESIGN.md §1."""
+"""The roles a person can hold (several at once); docs/glossary.md gives their Dutch names."""
 RESIDENT = "resident"
 CARER = "carer"
 VOLUNTEER = "volunteer"

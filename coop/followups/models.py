@@ -14,7 +14,7 @@ from coop.extensions import db
 
 @dataclass(frozen=True)
 class Durations:
-    """The defaults (DESIGN.md §7); a village may override any of them in FollowUpSettings."""
+    """The defaults; a village may override any of them in FollowUpSettings."""
 
     escalate_today_hours: int = 4
     escalate_week_hours: int = 48

@@ -52,7 +52,7 @@ def request_point(req: HelpRequest) -> tuple[float, float] | None:
 
 
 def request_when(req: HelpRequest) -> rules.When:
-    """The requested time in local terms (DESIGN: parts of day or a window, or flexible)."""
+    """The requested time in local terms (a part of a day, a time window, or flexible)."""
     if req.window_start is not None:
         start = req.window_start.astimezone(LOCAL)
         end = req.window_end.astimezone(LOCAL) if req.window_end else None

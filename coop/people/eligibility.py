@@ -1,4 +1,4 @@
-"""Who may take on a task of a category (DESIGN.md §3), as one pure function over plain facts.
+"""Who may take on a task of a category, as one pure function over plain facts.
 
 The rule follows the inspectorate's view: competence, a professional backstop and written
 agreements for `trained` tasks; a valid VOG for every volunteer; professionals only for

@@ -16,7 +16,7 @@ from coop.people.models import HoursEntry
 from coop.requests.models import CANCELLED, DONE, REFERRED, HelpRequest, RequestEvent, RoleSplitLine
 
 PER_MONTH = 30
-# category code → share of the requests (the 80 % wellbeing, 20 % care of DOMAIN.md)
+# category code → share of the requests (about 80 % wellbeing, 20 % care, as in a village cooperative)
 MIX = [("boodschappen", 7), ("vervoer", 6), ("gezelschap", 5), ("klussen", 4), ("administratie", 2),
        ("respijt", 2), ("medicatie", 1), ("wijkverpleging", 1), ("woningaanpassing", 1),
        ("huishoudelijke_hulp", 1)]

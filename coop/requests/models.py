@@ -11,7 +11,7 @@ from coop.core.models import TaskCategory, User
 from coop.core.types import UTCDateTime
 from coop.extensions import db
 
-# Statuses (DESIGN.md §2). Transitions live in requests/service.py as one table.
+# Statuses (names in docs/glossary.md). Transitions live in requests/service.py as one table.
 NEW, INTAKE, SEARCHING, MATCHED, DONE, CANCELLED, REFERRED = (
     "new", "intake", "searching", "matched", "done", "cancelled", "referred")
 STATUSES = (NEW, INTAKE, SEARCHING, MATCHED, DONE, CANCELLED, REFERRED)
@@ -35,7 +35,7 @@ RECURRENCE_LABELS = {ONCE: "eenmalig", WEEKLY: "elke week", FORTNIGHTLY: "om de 
 WEB, PHONE, VISIT = "web", "phone", "visit"
 CHANNEL_LABELS = {WEB: "via de website", PHONE: "telefonisch", VISIT: "bij een huisbezoek"}
 
-# The Schijf van Vijf, asked in this order ("eigen regie" first). DOMAIN.md.
+# The Schijf van Vijf, asked in this order ("eigen regie" first), as Cordaan uses it.
 FIVE_QUESTIONS = {
     1: "Wat kan de inwoner zelf nog?",
     2: "Welke hulpmiddelen kunnen helpen?",

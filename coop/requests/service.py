@@ -181,7 +181,7 @@ def cancel_by_resident(request: HelpRequest, *, by: User, note: str = "") -> Req
     return cancel(request, by=by, note=note or "ingetrokken door de inwoner")
 
 
-# --- what a helper may see (data minimisation, DOMAIN.md "Privacy") ---------------------------
+# --- what a helper may see (data minimisation, AVG) ------------------------------------------
 
 def when_text(request: HelpRequest) -> str:
     """When help is wanted, in plain Dutch ("dinsdag 3 december, ochtend · elke week")."""

@@ -1,1 +1,1 @@
-"""Respijtzorg: relieving carers with volunteers from the village (issue 6)."""
+"""Respijtzorg: relieving carers with volunteers from the village."""

@@ -1,6 +1,6 @@
 """CarerQol-7D and CarerQol-VAS check-ins (iMTA, Erasmus University), kept over time.
 
-The burden flag is deliberately simple and explainable (DOMAIN.md): any negative dimension at
+The burden flag is deliberately simple and explainable: any negative dimension at
 "veel", or the VAS at or below 5, or a VAS drop of 2 or more since the last check-in.
 """
 from __future__ import annotations

@@ -14,7 +14,7 @@ from coop.core.types import UTCDateTime
 from coop.extensions import db
 from coop.people.models import HoursEntry
 
-# SOFA roles of a carer (DOMAIN.md): what the coordinator records, and the verb that goes with it.
+# SOFA roles of a carer (Vilans, MantelzorgNL): what the coordinator records, and the verb that goes with it.
 SOFA = {
     "S": "Samenwerken: partner in de zorg",
     "O": "Ondersteunen: heeft zelf hulp nodig",

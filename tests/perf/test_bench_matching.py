@@ -1,4 +1,4 @@
-"""`make bench`: ranking and the village map against the targets of issue 5, on both backends.
+"""`make bench`: ranking and the village map against their targets, on both backends.
 
 Ranking one request with 10,000 helpers and 50,000 requests: median ≤ 20 ms, p95 ≤ 50 ms,
 ≤ 5 SQL queries; it grows far slower than the helpers (1,000 → 10,000). The map with 5,000

@@ -1,4 +1,4 @@
-"""What a helper may see of a request (DOMAIN.md: data minimisation)."""
+"""What a helper may see of a request (data minimisation)."""
 from __future__ import annotations
 
 from datetime import UTC, date

@@ -22,6 +22,7 @@ log = logging.getLogger("coop.scheduler")
 def _job(app: Flask, fn):
     def run():
         with app.app_context():
+            _heartbeat()
             try:
                 return fn()
             except Exception:
@@ -31,6 +32,17 @@ def _job(app: Flask, fn):
                 db.session.remove()
     run.__name__ = fn.__name__
     return run
+
+
+def _heartbeat() -> None:
+    """Tell /readyz and the admin page that the scheduler runs; never stops a job."""
+    from coop.ops.health import beat
+    try:
+        beat()
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        log.exception("scheduler heartbeat failed")
 
 
 def dispatch() -> int:

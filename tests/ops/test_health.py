@@ -58,3 +58,16 @@ def test_the_scheduler_job_writes_the_heartbeat(app, session):
         _heartbeat()
         assert health.scheduler_alive()
         assert db.session.get(SchedulerHeartbeat, 1).pid > 0
+
+
+def test_the_admin_page_warns_when_the_scheduler_is_down(make, village, client_as, session):
+    from coop.core import roles as R
+    session.query(SchedulerHeartbeat).delete()
+    session.flush()
+    admin = client_as(make.user(village, R.ADMIN))
+    page = admin.get("/beheer/").get_data(as_text=True)
+    assert "De planner draait niet" in page and "nog nooit gedraaid" in page
+    health.beat()
+    session.flush()
+    page = admin.get("/beheer/").get_data(as_text=True)
+    assert "De planner draait niet" not in page and "De planner draait (laatste teken van leven" in page

@@ -122,3 +122,20 @@ def test_the_error_page_shows_the_request_id(client):
     response = client.get("/bestaat-niet", headers={"X-Request-ID": "quote-me-123456"})
     assert response.status_code == 404
     assert b"quote-me-123456" in response.data
+
+
+def test_scheduler_jobs_log_json_lines(backend, database_factory):
+    import subprocess
+    import sys
+    from pathlib import Path
+    url = database_factory(backend, f"ops_joblog_{backend}")
+    env = {"DATABASE_URL": url, "SECRET_KEY": "x" * 40, "LOG_JSON": "1", "PATH": "/usr/bin:/bin",
+           "MAIL_BACKEND": "console"}
+    result = subprocess.run([sys.executable, "-m", "flask", "--app", "coop", "scheduler", "--once"],
+                            cwd=Path(__file__).resolve().parents[2], env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
+    jobs = {line["job"]: line for line in lines if line.get("message") == "job"}
+    assert set(jobs) == {"rules", "dispatch"}
+    assert jobs["dispatch"]["status"] == "ok" and jobs["dispatch"]["duration_ms"] >= 0

@@ -14,12 +14,12 @@ import json
 import shutil
 from pathlib import Path
 
+import click
 from flask import Flask
 from whitenoise import WhiteNoise
 from whitenoise.compress import Compressor
 
 MANIFEST = "manifest.json"
-YEAR = 365 * 24 * 3600
 
 
 def hashed_name(relative: str, content: bytes) -> str:
@@ -61,6 +61,8 @@ def init_app(app: Flask) -> None:
     root = collected_dir(app)
     manifest_file = root / MANIFEST
     if not manifest_file.exists():
+        if click.get_current_context(silent=True) is not None:
+            return  # a flask command (collect-static itself, db upgrade, the scheduler) serves no page
         raise RuntimeError(f"STATIC_COLLECTED is on but {manifest_file} is missing: "
                            "run `flask --app coop collect-static` first.")
     manifest: dict[str, str] = json.loads(manifest_file.read_text())
@@ -75,7 +77,7 @@ def init_app(app: Flask) -> None:
 
     app.wsgi_app = WhiteNoise(app.wsgi_app, root=str(root), prefix=prefix,  # type: ignore[method-assign]
                               max_age=300, immutable_file_test=immutable,
-                              add_headers_function=nosniff)
+                              add_headers_function=nosniff, allow_all_origins=False)
 
     @app.url_defaults
     def hashed_static(endpoint: str, values: dict) -> None:

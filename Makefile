@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test bench setup db demo provision clean-db
+.PHONY: run serve test bench setup db demo provision clean-db
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ demo: db
 
 run: demo
 	HOST=$(HOST) PORT=$(PORT) BIN=$(BIN) scripts/run.sh
+
+# Production-style: gunicorn (WEB_CONCURRENCY workers, BIND) and the scheduler against
+# DATABASE_URL; see README.md, "Production".
+serve: setup
+	BIN=$(BIN) scripts/serve.sh
 
 provision:
 	@scripts/provision-test.sh

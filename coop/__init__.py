@@ -41,6 +41,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     _register_blueprints(app)
     _register_errors(app)
 
+    from coop.ops import logs, static
+    logs.init_app(app)
+    static.init_app(app)
+
     from coop import cli
     cli.init_app(app)
     return app

@@ -10,8 +10,10 @@ from coop.extensions import db
 def init_app(app: Flask) -> None:
     from coop.followups.cli import register as register_followups
     from coop.geo.cli import import_gazetteer
+    from coop.ops.cli import register as register_ops
     app.cli.add_command(import_gazetteer)
     register_followups(app)
+    register_ops(app)
 
     @app.cli.command("demo")
     def demo_command():

@@ -1,7 +1,8 @@
 """Settings, all read from the environment in this one place.
 
-Every setting has a safe default for a laptop demo; production sets DATABASE_URL, SECRET_KEY
-and the MAIL_* values. See README.md, "Configuration".
+Every setting has a safe default for a laptop demo. With `COOP_ENV=production` the start is
+refused unless SECRET_KEY, DATABASE_URL and BASE_URL are set: a generated key or a demo
+database in production would lose sessions and data silently. See README.md, "Configuration".
 """
 from __future__ import annotations
 
@@ -22,7 +23,31 @@ def _bool(name: str, default: bool) -> bool:
 
 def _int(name: str, default: int) -> int:
     value = os.environ.get(name)
-    return int(value) if value not in (None, "") else default
+    if value in (None, ""):
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {value!r}.") from None
+
+
+PRODUCTION_REQUIRED = ("SECRET_KEY", "DATABASE_URL", "BASE_URL")
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or wrong: the process must not start."""
+
+
+def check_production() -> None:
+    """In production every required setting must come from the environment."""
+    if os.environ.get("COOP_ENV", "development") != "production":
+        return
+    missing = [name for name in PRODUCTION_REQUIRED if not os.environ.get(name)]
+    if missing:
+        raise ConfigError("COOP_ENV=production needs " + ", ".join(missing)
+                          + " in the environment (see README.md, Production).")
+    if len(os.environ["SECRET_KEY"]) < 32:
+        raise ConfigError("SECRET_KEY must be at least 32 characters in production.")
 
 
 def secret_key(instance: Path) -> str:
@@ -38,12 +63,14 @@ def secret_key(instance: Path) -> str:
 
 
 def from_env(instance: Path = INSTANCE) -> dict:
+    check_production()
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'coop.sqlite'}"
     if database_url.startswith("postgres://"):  # Heroku-style URLs
         database_url = "postgresql+psycopg://" + database_url[len("postgres://"):]
     elif database_url.startswith("postgresql://"):
         database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
     return {
+        "ENV": os.environ.get("COOP_ENV", "development"),
         "SECRET_KEY": secret_key(instance),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
@@ -73,6 +100,8 @@ def from_env(instance: Path = INSTANCE) -> dict:
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "Zorgcoöperatie <noreply@coop.localhost>"),
         "MAIL_FILE_DIR": os.environ.get("MAIL_FILE_DIR", str(instance / "mail")),
         "MAIL_TIMEOUT": _int("MAIL_TIMEOUT", 20),
+        # Right-hand side of every outbox mail's Message-ID.
+        "MAIL_DOMAIN": os.environ.get("MAIL_DOMAIN", "coop.localhost"),
         # Maps and geocoding
         "TILE_URL": os.environ.get("TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
         "TILE_ATTRIBUTION": os.environ.get(
@@ -97,6 +126,18 @@ def from_env(instance: Path = INSTANCE) -> dict:
         "ARGON2_TIME_COST": _int("ARGON2_TIME_COST", 3),
         "ARGON2_MEMORY_COST": _int("ARGON2_MEMORY_COST", 64 * 1024),
         "SCHEDULER_TICK_SECONDS": _int("SCHEDULER_TICK_SECONDS", 20),
+        # The dispatcher's policy (README, "Follow-ups and the scheduler").
+        "FOLLOWUP_LEASE_SECONDS": _int("FOLLOWUP_LEASE_SECONDS", 300),
+        "FOLLOWUP_MAX_ATTEMPTS": _int("FOLLOWUP_MAX_ATTEMPTS", 6),
+        "FOLLOWUP_RETRY_BASE_SECONDS": _int("FOLLOWUP_RETRY_BASE_SECONDS", 120),
+        "FOLLOWUP_BATCH": _int("FOLLOWUP_BATCH", 200),
+        "FOLLOWUP_MARK_EVERY": _int("FOLLOWUP_MARK_EVERY", 20),
+        "FOLLOWUP_SMTP_CONNECTIONS": _int("FOLLOWUP_SMTP_CONNECTIONS", 3),
+        # Serve instance/static (`flask --app coop collect-static`) with hashed names, compressed.
+        "STATIC_COLLECTED": _bool("STATIC_COLLECTED", os.environ.get("COOP_ENV") == "production"),
+        # One JSON line per request and job on stderr (production); LOG_LEVEL as in logging.
+        "LOG_JSON": _bool("LOG_JSON", os.environ.get("COOP_ENV") == "production"),
+        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO").upper(),
         "BABEL_DEFAULT_LOCALE": "nl",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
     }

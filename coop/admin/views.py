@@ -19,8 +19,10 @@ bp = Blueprint("admin", __name__, url_prefix="/beheer")
 @bp.get("/")
 @roles_required(R.ADMIN)
 def index():
+    from coop.ops import health
     villages = db.session.scalars(select(Village).order_by(Village.name)).all()
-    return render_template("admin/index.html", villages=villages)
+    return render_template("admin/index.html", villages=villages, scheduler_beat=health.last_beat(),
+                           scheduler_alive=health.scheduler_alive())
 
 
 @bp.route("/categorieen", methods=["GET", "POST"])

@@ -1,14 +1,12 @@
-"""The home page per role, the landing page, health check, privacy page."""
+"""The home page per role, the landing page, the privacy page."""
 from __future__ import annotations
 
 from flask import Blueprint, render_template
 from flask_login import current_user
-from sqlalchemy import text
 
 from coop.core import registry
 from coop.core import roles as R
 from coop.core.guard import public
-from coop.extensions import db
 
 bp = Blueprint("core", __name__)
 
@@ -27,13 +25,6 @@ def home():
 @public
 def privacy():
     return render_template("core/privacy.html")
-
-
-@bp.get("/healthz")
-@public
-def healthz():
-    db.session.execute(text("select 1"))
-    return {"status": "ok"}
 
 
 registry.home_panel("core/panels/welcome.html", *R.ALL, order=0)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import time
 
 import click
 from flask import Flask
@@ -22,15 +23,33 @@ log = logging.getLogger("coop.scheduler")
 def _job(app: Flask, fn):
     def run():
         with app.app_context():
+            _heartbeat()
+            started = time.perf_counter()
             try:
-                return fn()
+                result = fn()
+                log.info("job", extra={"job": fn.__name__, "status": "ok", "result": result,
+                                       "duration_ms": round((time.perf_counter() - started) * 1000, 1)})
+                return result
             except Exception:
                 db.session.rollback()
-                log.exception("scheduler job %s failed", fn.__name__)
+                log.exception("scheduler job %s failed", fn.__name__,
+                              extra={"job": fn.__name__, "status": "failed",
+                                     "duration_ms": round((time.perf_counter() - started) * 1000, 1)})
             finally:
                 db.session.remove()
     run.__name__ = fn.__name__
     return run
+
+
+def _heartbeat() -> None:
+    """Tell /readyz and the admin page that the scheduler runs; never stops a job."""
+    from coop.ops.health import beat
+    try:
+        beat()
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        log.exception("scheduler heartbeat failed")
 
 
 def dispatch() -> int:
@@ -68,7 +87,11 @@ def register(app: Flask) -> None:
     @click.option("--tick", type=int, default=None, help="Seconden tussen twee verzendrondes.")
     def scheduler_command(once, tick):
         """Run the follow-up scheduler (its own process; never inside a web worker)."""
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        if app.config.get("LOG_JSON"):
+            from coop.ops.logs import configure
+            configure(app.config.get("LOG_LEVEL", "INFO"))
+        else:
+            logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         if once:
             click.echo(f"regels: {_job(app, rules)()}")
             click.echo(f"verstuurd of afgehandeld: {_job(app, dispatch)()}")

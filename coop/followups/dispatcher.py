@@ -24,7 +24,6 @@ Message-ID, so a repeat is recognisable.
 from __future__ import annotations
 
 import logging
-import os
 import queue
 import random
 import threading
@@ -49,10 +48,8 @@ MARK_WAIT = 0.05  # seconds an outcome may wait for others to share its commit
 
 
 def setting(name: str, default: int) -> int:
-    """FOLLOWUP_* settings: app config first, then the environment, then the default."""
+    """FOLLOWUP_* settings, read from the environment by coop/config.py (tests override them)."""
     value = current_app.config.get(name)
-    if value is None:
-        value = os.environ.get(name)
     return int(value) if value not in (None, "") else default
 
 
@@ -194,7 +191,7 @@ class Round:
 
 
 def message_id(row_id: int) -> str:
-    return f"<followup-{row_id}@{current_app.config.get('MAIL_DOMAIN', 'coop.localhost')}>"
+    return f"<followup-{row_id}@{current_app.config['MAIL_DOMAIN']}>"
 
 
 def _build(rows: list[O.FollowUp], rnd: Round) -> list[Outbound]:

@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run serve test bench setup db demo provision clean-db
+.PHONY: run serve test bench load setup db demo provision clean-db
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,13 @@ test: setup provision
 bench: setup provision
 	$(BIN)/python -m pytest -q -m bench tests/perf $(PYTEST_ARGS)
 	$(BIN)/python -m tests.perf.followups_bench
+
+# The load test: 20 villages, 10,000 helpers, 100,000 requests on a throwaway PostgreSQL,
+# gunicorn at 1, 2 and 4 workers, wrk on loopback (BENCHMARKS.md, "Load").
+load: setup provision
+	@command -v wrk >/dev/null || { [ "$$(id -u)" -eq 0 ] && apt-get install -y -qq wrk >/dev/null; } \
+		|| { echo "load: install wrk (apt-get install wrk)" >&2; exit 1; }
+	$(BIN)/python -m tests.perf.load $(LOAD_ARGS)
 
 clean-db:
 	rm -f instance/coop.sqlite instance/coop.sqlite-wal instance/coop.sqlite-shm

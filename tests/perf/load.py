@@ -1,0 +1,278 @@
+"""Load test: 20 villages, 10,000 helpers, 100,000 requests on PostgreSQL, served by gunicorn
+at 1, 2 and 4 workers, each page hit by wrk over loopback.
+
+Run: python -m tests.perf.load [--workers 1,2,4] [--seconds 10] [--connections 8]
+                               [--villages 20] [--helpers 10000] [--requests 100000] [--db URL]
+`make load` runs it (installing wrk from Debian's packages when missing) and fails when a
+target below is missed; the figures go into BENCHMARKS.md by hand, with the machine.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.cookiejar
+import json
+import os
+import random
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from datetime import time as clock_time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "load-test-wachtwoord-1"
+# Targets at 2 workers and 8 connections on a 2-core machine with PostgreSQL beside it:
+# requests per second, and p95 in milliseconds. A loaded machine may meet the ratio to the
+# login page's rate in the same run instead of the absolute rate.
+TARGETS = {"inbox": 300, "request": 300, "matching": 150, "map": 200, "resident_home": 500}
+RATIOS = {"inbox": 0.2, "matching": 0.1}
+P95_MS = 60
+
+LUA = r"""
+done = function(summary, latency, requests)
+  local errors = summary.errors.connect + summary.errors.read + summary.errors.write
+                 + summary.errors.status + summary.errors.timeout
+  io.write(string.format('{"requests": %d, "seconds": %.3f, "errors": %d, "status_errors": %d, '
+    .. '"p50_ms": %.2f, "p95_ms": %.2f, "p99_ms": %.2f}\n',
+    summary.requests, summary.duration / 1e6, errors, summary.errors.status,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000))
+end
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def seed(url: str, villages: int, helpers: int, requests: int, echo=print) -> dict:
+    """Bulk-load the data set; return the ids and logins the pages need."""
+    from flask_migrate import upgrade
+    from sqlalchemy import insert, select
+
+    from coop import create_app
+    from coop.auth.passwords import hash_password
+    from coop.core.clock import local_now, now
+    from coop.core.models import Municipality, TaskCategory, User, UserRole, Village
+    from coop.extensions import db
+    from coop.people.models import VolunteerProfile, WeeklySlot, helper_categories
+    from coop.requests.models import HelpRequest
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "load-" + "x" * 40})
+    rng = random.Random(2026)
+    with app.app_context():
+        upgrade()
+        pw = hash_password(PASSWORD)
+        today = local_now().date()
+        gemeente = Municipality(name="Gemeente Zeist")
+        db.session.add(gemeente)
+        first_village = None
+        per_helpers, per_requests = helpers // villages, requests // villages
+        per_residents = max(200, per_requests // 5)
+        next_id = (db.session.scalar(select(db.func.max(User.id))) or 0) + 1
+        for v in range(villages):
+            centre = (52.08 + 0.05 * (v % 5), 5.31 + 0.07 * (v // 5))
+            village = Village(name=f"Dorp {v + 1}", slug=f"dorp-{v + 1}", cooperative_name=f"Zorgcoöperatie {v + 1}",
+                              municipality=gemeente, centre_lat=centre[0], centre_lon=centre[1],
+                              coordinator_phone="+31343123456")
+            db.session.add(village)
+            db.session.flush()
+            first_village = first_village or village
+            cats = [TaskCategory(village_id=village.id, code=code, name=name, rule="open", sort_order=i)
+                    for i, (code, name) in enumerate([("boodschappen", "Boodschappen"),
+                                                      ("gezelschap", "Gezelschap"), ("vervoer", "Vervoer")])]
+            db.session.add_all(cats)
+            db.session.flush()
+            users, roles, profiles, offers, slots, reqs = [], [], [], [], [], []
+
+            def person(i, role, email=None, v=v, centre=centre, village_id=village.id, users=users, roles=roles):
+                nonlocal next_id
+                lat = centre[0] + (rng.random() - 0.5) * 0.04
+                lon = centre[1] + (rng.random() - 0.5) * 0.06
+                uid = next_id
+                next_id += 1
+                users.append(dict(id=uid, village_id=village_id, first_name=f"{role[:3]}{i}", last_name=f"Dorp{v}",
+                                  email=email, password_hash=pw if email else None, lat=lat, lon=lon,
+                                  street="Dorpsstraat", house_number=str(i), postcode="3712 AB",
+                                  active=True, session_version=1, created_at=now()))
+                roles.append(dict(user_id=uid, role=role))
+                return uid
+
+            person(0, "coordinator", f"coordinator{v + 1}@load.test")
+            for i in range(per_helpers):
+                uid = person(i, "volunteer")
+                profiles.append(dict(user_id=uid, radius_km=rng.choice([1.0, 2.0, 3.0, 5.0]), max_hours_month=12,
+                                     vog_date=today - timedelta(days=rng.randint(10, 1000)), paused=False,
+                                     approved_at=now(), motivation="", preferences="",
+                                     volunteer_agreement_signed_on=today))
+                offers.extend(dict(user_id=uid, category_id=c.id) for c in cats if rng.random() < 0.6)
+                slots.append(dict(user_id=uid, weekday=rng.randrange(7), start=clock_time(9), end=clock_time(17)))
+            residents = [person(i, "resident", f"inwoner{i}-{v + 1}@load.test" if i == 0 else None)
+                         for i in range(per_residents)]
+            for i in range(per_requests):
+                status = "done" if i % 4 == 0 else ("searching" if i % 4 in (1, 2) else "new")
+                reqs.append(dict(village_id=village.id, resident_id=residents[i % len(residents)],
+                                 category_id=cats[i % 3].id, description=f"Vraag {i}: boodschappen doen",
+                                 status=status, urgency=rng.choice(["today", "week", "no_rush"]), flexible=False,
+                                 recurrence="once", consent_contact=False,
+                                 lat=centre[0] + (rng.random() - 0.5) * 0.04,
+                                 lon=centre[1] + (rng.random() - 0.5) * 0.06,
+                                 on_date=today + timedelta(days=i % 14), part_of_day="afternoon",
+                                 created_at=now() - timedelta(hours=i % 2000), status_changed_at=now()))
+            db.session.execute(insert(User), users)
+            db.session.execute(insert(UserRole), roles)
+            db.session.execute(insert(VolunteerProfile), profiles)
+            db.session.execute(insert(helper_categories), offers)
+            db.session.execute(insert(WeeklySlot), slots)
+            db.session.execute(insert(HelpRequest), reqs)
+            db.session.commit()
+            echo(f"  dorp {v + 1}: {per_helpers} helpers, {per_residents} inwoners, {per_requests} hulpvragen")
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql("ANALYZE")
+        request_id = db.session.scalar(select(HelpRequest.id).where(
+            HelpRequest.village_id == first_village.id, HelpRequest.status == "searching").order_by(HelpRequest.id))
+        db.session.remove()
+        db.engine.dispose()
+    return {"coordinator": "coordinator1@load.test", "resident": "inwoner0-1@load.test", "request_id": request_id}
+
+
+def login(base: str, email: str) -> str:
+    """Log in like a browser (CSRF token and all); return the session cookie header."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"{base}/inloggen").read().decode()
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    data = urllib.parse.urlencode({"csrf_token": token, "email": email, "password": PASSWORD}).encode()
+    opener.open(f"{base}/inloggen", data=data).read()
+    cookies = "; ".join(f"{c.name}={c.value}" for c in jar)
+    assert "session=" in cookies, f"login as {email} failed"
+    return cookies
+
+
+@contextlib.contextmanager
+def gunicorn(url: str, workers: int, logdir: Path):
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "load-" + "x" * 40, "BASE_URL": f"http://127.0.0.1:{port}",
+           "COOP_ENV": "production", "WEB_CONCURRENCY": str(workers), "BIND": f"127.0.0.1:{port}",
+           "MAIL_BACKEND": "console", "LOGIN_MAX_FAILURES": "1000"}
+    bin_dir = Path(sys.executable).parent
+    subprocess.run([str(bin_dir / "flask"), "--app", "coop", "collect-static"], cwd=ROOT, env=env, check=True,
+                   capture_output=True)
+    log = open(logdir / f"gunicorn-{workers}.log", "w")  # noqa: SIM115 — closed below, after the process
+    proc = subprocess.Popen([str(bin_dir / "gunicorn"), "-c", "python:coop.ops.gunicorn_conf", "coop.wsgi:app"],
+                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            with contextlib.suppress(OSError):
+                urllib.request.urlopen(f"{base}/healthz", timeout=1).read()
+                break
+            time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        log.close()
+
+
+def wrk(url: str, cookie: str | None, seconds: int, connections: int, script: Path) -> dict:
+    args = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script)]
+    if cookie:
+        args += ["-H", f"Cookie: {cookie}"]
+    out = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
+    figures = json.loads(out.strip().splitlines()[-1])
+    figures["rps"] = round(figures["requests"] / figures["seconds"], 1)
+    return figures
+
+
+def pages(ids: dict) -> dict[str, tuple[str, str | None]]:
+    return {"login": ("/inloggen", None), "inbox": ("/hulpvragen", "coordinator"),
+            "request": (f"/hulpvragen/{ids['request_id']}", "coordinator"),
+            "matching": (f"/hulpvragen/{ids['request_id']}/koppelen", "coordinator"),
+            "map": ("/kaart", "coordinator"), "resident_home": ("/", "resident")}
+
+
+def run(args) -> tuple[dict, list[str]]:
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
+    results: dict[str, dict] = {}
+    with contextlib.ExitStack() as stack:
+        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="coop-load-")))
+        if args.db:
+            url = args.db
+        else:
+            from tests.support.postgres import TemporaryPostgres
+            server = stack.enter_context(TemporaryPostgres())
+            url = server.create_database("coop_load")
+        started = time.perf_counter()
+        ids = seed(url, args.villages, args.helpers, args.requests)
+        print(f"seeded in {time.perf_counter() - started:.0f} s", flush=True)
+        script = tmp / "report.lua"
+        script.write_text(LUA)
+        for workers in [int(w) for w in args.workers.split(",")]:
+            with gunicorn(url, workers, args.logs or tmp) as base:
+                cookies = {who: login(base, ids[who]) for who in ("coordinator", "resident")}
+                for name, (path, who) in pages(ids).items():
+                    wrk(base + path, cookies.get(who), 2, args.connections, script)  # warm up
+                    figures = wrk(base + path, cookies.get(who), args.seconds, args.connections, script)
+                    results.setdefault(str(workers), {})[name] = figures
+                    print(workers, name, json.dumps(figures), flush=True)
+    return results, check(results.get("2", {}))
+
+
+def check(at_two: dict) -> list[str]:
+    """The targets missed at 2 workers (empty when every one is met)."""
+    if not at_two:
+        return []
+    missed = []
+    login_rps = at_two["login"]["rps"]
+    for name, figures in at_two.items():
+        if figures["errors"]:
+            missed.append(f"{name}: {figures['errors']} errors")
+        if name in TARGETS:
+            ratio_ok = name in RATIOS and figures["rps"] >= RATIOS[name] * login_rps
+            if figures["rps"] < TARGETS[name] and not ratio_ok:
+                missed.append(f"{name}: {figures['rps']} req/s < {TARGETS[name]}")
+            if figures["p95_ms"] > P95_MS:
+                missed.append(f"{name}: p95 {figures['p95_ms']} ms > {P95_MS}")
+    return missed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--workers", default="1,2,4")
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--villages", type=int, default=20)
+    parser.add_argument("--helpers", type=int, default=10000)
+    parser.add_argument("--requests", type=int, default=100000)
+    parser.add_argument("--db", default=None, help="a PostgreSQL URL (default: a throwaway server)")
+    parser.add_argument("--logs", type=Path, default=None, help="keep gunicorn's logs in this folder")
+    parser.add_argument("--json", type=Path, default=None, help="also write the figures to this file")
+    args = parser.parse_args()
+    results, missed = run(args)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+    print("\n| workers | page | req/s | p50 ms | p95 ms | p99 ms | errors |\n|---|---|---|---|---|---|---|")
+    for workers, by_page in results.items():
+        for name, f in by_page.items():
+            print(f"| {workers} | {name} | {f['rps']:,.0f} | {f['p50_ms']} | {f['p95_ms']} | {f['p99_ms']} "
+                  f"| {f['errors']} |")
+    if missed:
+        print("\nTargets missed at 2 workers:\n- " + "\n- ".join(missed))
+        raise SystemExit(1)
+    print("\nEvery target met at 2 workers.")
+
+
+if __name__ == "__main__":
+    main()

@@ -46,7 +46,7 @@ bench: setup provision
 # The load test: 20 villages, 10,000 helpers, 100,000 requests on a throwaway PostgreSQL,
 # gunicorn at 1, 2 and 4 workers, wrk on loopback (BENCHMARKS.md, "Load").
 load: setup provision
-	@command -v wrk >/dev/null || { [ "$$(id -u)" -eq 0 ] && apt-get install -y -qq wrk >/dev/null; } \
+	@command -v wrk >/dev/null || { [ "$$(id -u)" -eq 0 ] && apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } \
 		|| { echo "load: install wrk (apt-get install wrk)" >&2; exit 1; }
 	$(BIN)/python -m tests.perf.load $(LOAD_ARGS)
 

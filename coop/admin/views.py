@@ -9,7 +9,7 @@ from coop.admin.forms import CategoryForm
 from coop.core import registry
 from coop.core import roles as R
 from coop.core.guard import roles_required
-from coop.core.models import AuditLog, TaskCategory, Village
+from coop.core.models import AuditLog, TaskCategory
 from coop.core.web import run
 from coop.extensions import db
 
@@ -20,7 +20,7 @@ bp = Blueprint("admin", __name__, url_prefix="/beheer")
 @roles_required(R.ADMIN)
 def index():
     from coop.ops import health
-    villages = db.session.scalars(select(Village).order_by(Village.name)).all()
+    villages = [current_user.village]  # a village's admin manages that village only
     return render_template("admin/index.html", villages=villages, scheduler_beat=health.last_beat(),
                            scheduler_alive=health.scheduler_alive())
 
@@ -43,7 +43,8 @@ def categories():
 @bp.get("/logboek")
 @roles_required(R.ADMIN)
 def audit_log():
-    rows = db.session.scalars(select(AuditLog).order_by(AuditLog.at.desc(), AuditLog.id.desc()).limit(300)).all()
+    rows = db.session.scalars(select(AuditLog).where(AuditLog.village_id == current_user.village_id)
+                              .order_by(AuditLog.at.desc(), AuditLog.id.desc()).limit(300)).all()
     return render_template("admin/audit_log.html", rows=rows)
 
 

@@ -334,7 +334,9 @@ def start_revision(agreement: Agreement, *, by: User) -> AgreementVersion:
 
 def agreements_for(user: User) -> list[Agreement]:
     query = select(Agreement).order_by(Agreement.created_at.desc())
-    if not user.has_role(R.ADMIN):
+    if user.has_role(R.MUNICIPALITY) and user.village.municipality_id is not None:
+        query = query.where(Agreement.municipality_id == user.village.municipality_id)
+    else:
         query = query.where(Agreement.village_id == user.village_id)
     return [a for a in db.session.scalars(query) if may_see(a, user)]
 

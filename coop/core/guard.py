@@ -47,13 +47,11 @@ def roles_required(*roles: str):
     return decorate
 
 
-def is_admin() -> bool:
-    return current_user.is_authenticated and current_user.has_role(R.ADMIN)
-
-
 def in_village(obj) -> bool:
-    """True when `obj` belongs to the current user's village (admins see every village)."""
-    return is_admin() or getattr(obj, "village_id", None) == current_user.village_id
+    """True when `obj` belongs to the current user's village. Every role, the village's own
+    admin included, stays in its village; only the platform role spans villages, and it reads
+    no personal data."""
+    return getattr(obj, "village_id", None) == current_user.village_id
 
 
 def get_in_village_or_404(model, ident):
@@ -74,14 +72,10 @@ def village_id_for_query() -> int:
 
 
 def may_see_gemeente_matters(user, village_id: int, municipality_id: int | None) -> bool:
-    """Agreements and figures of a village: its coordinators, the users of its gemeente, admins.
-
-    A gemeente user must belong to the same village record AND to the gemeente concerned.
-    """
-    if user.has_role(R.ADMIN):
-        return True
-    if user.village_id != village_id:
-        return False
-    if user.has_role(R.MUNICIPALITY) and not user.has_role(R.COORDINATOR):
-        return municipality_id is not None and user.village.municipality_id == municipality_id
-    return user.has_role(R.COORDINATOR)
+    """Agreements and figures of a village: its own coordinators and admins, and the gemeente
+    users of its municipality (a gemeente has several villages: Zeist has Austerlitz, Bosch en
+    Duin, …; its users belong to one of them but read them all)."""
+    if user.has_role(R.MUNICIPALITY) and municipality_id is not None \
+            and user.village.municipality_id == municipality_id:
+        return True  # the gemeente sees every village of its municipality
+    return user.village_id == village_id and user.has_role(R.COORDINATOR, R.ADMIN)

@@ -84,7 +84,7 @@ NOTE_LIMITS = {"routines": 2000, "what_calms": 2000, "who_to_call": 1000}
 def save_carer_notes(carer: User, *, by: User, routines: str, what_calms: str, who_to_call: str) -> CarerProfile:
     """"Wat moet de vrijwilliger weten": the carer keeps it up to date themselves (or the
     coordinator does it with them). Only the coordinator and the volunteer on shift read it."""
-    staff = by.has_role(R.ADMIN) or (by.has_role(R.COORDINATOR) and by.village_id == carer.village_id)
+    staff = by.has_role(R.COORDINATOR, R.ADMIN) and by.village_id == carer.village_id
     if by.id != carer.id and not staff:
         raise DomainError("Dit zijn niet uw gegevens.")
     profile = profile_for(carer)
@@ -245,6 +245,6 @@ def cancel_rest(shift: RespiteShift, *, by: User) -> list[RespiteShift]:
 
 def may_change(shift: RespiteShift, user: User) -> bool:
     """Staff of the village, and the carer whose booking it is."""
-    if user.has_role(R.ADMIN) or (user.has_role(R.COORDINATOR) and user.village_id == shift.village_id):
+    if user.has_role(R.COORDINATOR, R.ADMIN) and user.village_id == shift.village_id:
         return True
     return user.has_role(R.CARER) and shift.request.carer_id == user.id

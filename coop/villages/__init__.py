@@ -1,0 +1,1 @@
+"""Villages as tenants: the platform role creates them, with their first coordinator."""

@@ -6,9 +6,7 @@ its own part in `coop/<feature>/demo.py`, a `seed(ctx)` function, called in DEMO
 from __future__ import annotations
 
 import importlib
-import math
 import random
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -16,78 +14,18 @@ from sqlalchemy import select
 from coop.auth.passwords import hash_password
 from coop.core import roles as R
 from coop.core.clock import local_now, now
-from coop.core.models import Municipality, TaskCategory, User, Village
+from coop.core.models import Municipality, TaskCategory, Village
+from coop.demo import second_village
+from coop.demo.base import CENTRE, FIRST, LAST, DemoContext, _person
 from coop.extensions import db
 from coop.people.models import Competence, VolunteerProfile
 from coop.people.service import add_professional_profile
+from coop.villages.category_sets import categories_for
 
 SLUG = "austerlitz"
-CENTRE = (52.0805, 5.3107)
+
 PASSWORD = "demo-wachtwoord"
 DEMO_ORDER = ("requests", "matching", "respite", "agreements", "reports", "followups")
-
-CATEGORIES = [
-    # code, name, rule, description
-    ("boodschappen", "Boodschappen", TaskCategory.OPEN, "Samen of voor iemand boodschappen doen."),
-    ("vervoer", "Vervoer naar arts of ziekenhuis", TaskCategory.OPEN, "Een lift, en zo nodig mee naar binnen."),
-    ("gezelschap", "Gezelschap en een praatje", TaskCategory.OPEN, "Samen koffie drinken, een wandeling."),
-    ("klussen", "Kleine klussen en tuin", TaskCategory.OPEN, "Een lamp, een kastje, de heg."),
-    ("administratie", "Hulp bij post en formulieren", TaskCategory.OPEN, "Samen de post doornemen."),
-    ("respijt", "Respijt: gezelschap voor de mantelzorger", TaskCategory.OPEN,
-     "De mantelzorger een middag vrij; de vrijwilliger is er als gezelschap."),
-    ("respijt_zorg", "Respijt met persoonlijke verzorging", TaskCategory.TRAINED,
-     "Overnemen van de mantelzorger, ook bij eten, drinken en toiletgang."),
-    ("medicatie", "Hulp bij medicijnen", TaskCategory.TRAINED, "Herinneren en aanreiken, volgens afspraak."),
-    ("wijkverpleging", "Wijkverpleging", TaskCategory.PROFESSIONAL, "Verpleegkundige zorg thuis."),
-    ("woningaanpassing", "Woningaanpassing (Wmo)", TaskCategory.MUNICIPAL, "Via het Wmo-loket van de gemeente."),
-    ("huishoudelijke_hulp", "Huishoudelijke hulp (Wmo)", TaskCategory.MUNICIPAL, "Indicatie via de gemeente."),
-]
-
-STREETS = ["Dorpsstraat", "Kerkweg", "Lindelaan", "Schoollaan", "Akkerweg", "Bosrand", "Molenweg",
-           "Piramidelaan", "Heideweg", "Beukenlaan", "Eikenhof", "Zandweg", "Brinkstraat", "Vinkenlaan"]
-FIRST = ["Anna", "Bep", "Cor", "Dirk", "Els", "Fenna", "Gerrit", "Hennie", "Ineke", "Jan", "Kees",
-         "Lies", "Marja", "Nel", "Otto", "Piet", "Riek", "Sjaak", "Truus", "Ursula", "Voske", "Wim",
-         "Yvonne", "Zef", "Aad", "Bram", "Carla", "Daan", "Emma", "Fleur", "Gijs", "Hanna", "Iris",
-         "Joost", "Karin", "Lotte", "Maarten", "Noor", "Olga", "Pim", "Roos", "Sanne", "Thijs"]
-LAST = ["de Vries", "Jansen", "van den Berg", "Bakker", "Visser", "Smit", "Meijer", "de Boer",
-        "Mulder", "de Groot", "Bos", "Vos", "Peters", "Hendriks", "van Leeuwen", "Dekker", "Brouwer",
-        "de Wit", "Dijkstra", "Smits", "de Graaf", "van der Meer", "van Dijk", "Kok", "Schouten",
-        "van Wijk", "Post", "Kuiper", "Veenstra", "Kramer", "van Beek", "Hoekstra", "Prins"]
-
-
-@dataclass
-class DemoContext:
-    village: Village
-    categories: dict[str, TaskCategory]
-    coordinator: User
-    municipality_user: User
-    admin: User
-    volunteers: list[User] = field(default_factory=list)
-    professionals: list[User] = field(default_factory=list)
-    residents: list[User] = field(default_factory=list)
-    carers: list[User] = field(default_factory=list)
-    rng: random.Random = field(default_factory=lambda: random.Random(1812))
-
-
-def _spot(rng: random.Random, max_km: float = 1.6) -> tuple[float, float]:
-    """A point within max_km of the village centre."""
-    distance = max_km * math.sqrt(rng.random())
-    angle = rng.random() * 2 * math.pi
-    dlat = distance * math.cos(angle) / 111.2
-    dlon = distance * math.sin(angle) / (111.2 * math.cos(math.radians(CENTRE[0])))
-    return round(CENTRE[0] + dlat, 6), round(CENTRE[1] + dlon, 6)
-
-
-def _person(ctx_rng, village, first, last, *, roles, email=None, pw_hash=None, n=0) -> User:
-    lat, lon = _spot(ctx_rng)
-    user = User(village=village, first_name=first, last_name=last, email=email, password_hash=pw_hash,
-                phone=f"+316{20000000 + n * 7919 % 9999999:08d}", street=ctx_rng.choice(STREETS),
-                house_number=str(ctx_rng.randint(1, 120)), postcode=f"3712 {chr(65 + n % 26)}{chr(65 + (n * 7) % 26)}",
-                place="Austerlitz", lat=lat, lon=lon)
-    for role in roles:
-        user.add_role(role)
-    db.session.add(user)
-    return user
 
 
 def exists() -> bool:
@@ -107,9 +45,7 @@ def build(echo=print) -> DemoContext | None:
                       coordinator_phone="+31343123456")
     db.session.add_all([gemeente, village])
     db.session.flush()
-    categories = {code: TaskCategory(village_id=village.id, code=code, name=name, rule=rule,
-                                     description=description, sort_order=i * 10)
-                  for i, (code, name, rule, description) in enumerate(CATEGORIES)}
+    categories = {c.code: c for c in categories_for("standaard", village.id)}
     db.session.add_all(categories.values())
     ctx = DemoContext(
         village=village, categories=categories, rng=rng,
@@ -126,6 +62,7 @@ def build(echo=print) -> DemoContext | None:
     for name in DEMO_ORDER:
         importlib.import_module(f"coop.{name}.demo").seed(ctx)
         db.session.flush()
+    second_village.build(ctx, pw)
     db.session.commit()
     echo("Het demodorp Austerlitz is gemaakt.")
     return ctx
@@ -204,4 +141,6 @@ def logins() -> list[tuple[str, str]]:
         ("vrijwilliger", "vrijwilliger3@austerlitz.demo"),
         ("vrijwilliger met verlopen VOG", "vrijwilliger1@austerlitz.demo"),
         ("inwoner en mantelzorger", "inwoner1@austerlitz.demo"),
+        ("dorpsondersteuner Bosch en Duin", "coordinator@boschenduin.demo"),
+        ("platformbeheer (maakt dorpen aan)", "platform@coop.demo"),
     ]

@@ -68,6 +68,10 @@ def export(village_id: int, key: str):
     table = report.build(place, year).table(key)
     if table is None:
         return render_template("agreements/refused.html", message="Deze tabel bestaat niet.", code=404), 404
+    return _csv(table, f"{place.slug}-{key}-{year}.csv")
+
+
+def _csv(table, filename: str) -> Response:
     out = io.StringIO()
     out.write("\ufeff")  # Excel reads the file as UTF-8 with this mark
     writer = csv.writer(out, delimiter=";")
@@ -75,9 +79,33 @@ def export(village_id: int, key: str):
     writer.writerows(table.rows)
     if table.total:
         writer.writerow(table.total)
-    filename = f"{place.slug}-{key}-{year}.csv"
     return Response(out.getvalue(), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.get("/gemeente")
+@roles_required(R.MUNICIPALITY)
+def municipality():
+    from coop.reports import municipality as overview
+    gemeente = current_user.village.municipality
+    if gemeente is None:
+        abort(404)
+    built = overview.build(gemeente, _year())
+    return render_template("reports/municipality.html", report=built, years=range(local_now().year, 2019, -1))
+
+
+@bp.get("/gemeente/<key>.csv")
+@roles_required(R.MUNICIPALITY)
+def municipality_export(key: str):
+    from coop.reports import municipality as overview
+    gemeente = current_user.village.municipality
+    if gemeente is None:
+        abort(404)
+    year = _year()
+    table = overview.build(gemeente, year).table(key)
+    if table is None:
+        return render_template("agreements/refused.html", message="Deze tabel bestaat niet.", code=404), 404
+    return _csv(table, f"{gemeente.name.lower().replace(' ', '-')}-{key}-{year}.csv")
 
 
 @bp.post("/dorp/<int:village_id>/drempel")
@@ -96,3 +124,4 @@ def threshold(village_id: int):
 
 
 registry.nav_link("Cijfers", "reports.index", *READERS, order=80)
+registry.nav_link("Alle dorpen", "reports.municipality", R.MUNICIPALITY, order=81)

@@ -80,6 +80,11 @@ def create_feed(user: User) -> str:
     return token
 
 
+def webcal(feed_url: str) -> str:
+    """The same address as webcal://, which a phone opens in its calendar app to subscribe."""
+    return "webcal://" + feed_url.split("://", 1)[1]
+
+
 def user_for_token(token: str) -> User | None:
     if not token or len(token) > 100:
         return None

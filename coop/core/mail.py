@@ -41,13 +41,15 @@ def compose(*, to: str, subject: str, text: str, html: str | None = None,
         msg = MIMEText(text, "plain", _UTF8)
     msg["From"] = sender
     msg["To"] = to
+    # One line, whatever a builder put in: a line break in a header would start a new header.
+    subject = " ".join(subject.split())
     # An ASCII subject needs no encoded words (and encoding one costs a millisecond).
     msg["Subject"] = subject if subject.isascii() and len(subject) < 70 else Header(subject, "utf-8")
     msg["Date"] = formatdate(localtime=False)
     msg["Message-ID"] = message_id or make_msgid(domain="coop.localhost")
     msg["Auto-Submitted"] = "auto-generated"
     for name, value in (headers or {}).items():
-        msg[name] = value
+        msg[name] = " ".join(str(value).split())
     return msg
 
 

@@ -1,5 +1,8 @@
 """How the follow-ups this package queues are written (Dutch, plain text and HTML).
 
+A subject (and every other header) carries no text that people typed — no names, no
+descriptions, no titles: it shows on a locked phone's screen and in every mail log.
+
 Builders run in the dispatcher, when the row goes out, so they show the state of that
 moment; one that finds its reason gone raises `Obsolete` and the row is cancelled.
 """
@@ -95,7 +98,8 @@ def carer_checkin(row: O.FollowUp) -> O.Message:
 @O.message_builder(rules.AGREEMENT_REVIEW)
 def agreement_review(row: O.FollowUp) -> O.Message:
     review_on = date.fromisoformat(row.payload["review_on"])
-    subject = f"Afspraken herzien voor {review_on.strftime('%d-%m-%Y')}: {row.payload['title']}"
+    # The title is typed by people: it goes in the text, never in the subject.
+    subject = f"Afspraken met de gemeente herzien voor {review_on.strftime('%d-%m-%Y')}"
     url = link("agreements.show", agreement_id=row.payload["agreement_id"])
     if row.channel == O.INAPP:
         return _inapp(subject, f"De afspraken met de gemeente worden op {review_on.strftime('%d-%m-%Y')} "

@@ -1,8 +1,14 @@
-"""How matching's follow-ups are written (in-app and mail): a new proposal, a made match."""
+"""How matching's follow-ups are written (in-app and mail): a new proposal, a made match.
+
+Subjects are built from the category and the date only: a subject shows on a locked phone's
+screen, and the resident's own words ("... naar het toilet ...") must not.
+"""
 from __future__ import annotations
 
+from babel.dates import format_date
 from flask import render_template, url_for
 
+from coop.core.clock import LOCAL
 from coop.core.outbox import Message, message_builder
 from coop.extensions import db
 from coop.matching.models import Proposal
@@ -17,10 +23,21 @@ def _context(row) -> dict:
             "home": url_for("core.home", _external=True)}
 
 
+def _day(proposal: Proposal) -> str:
+    req = proposal.request
+    if req.window_start is not None:
+        day = req.window_start.astimezone(LOCAL).date()
+    elif req.on_date is not None and not req.flexible:
+        day = req.on_date
+    else:
+        return ", dag in overleg"
+    return " op " + format_date(day, "EEEE d MMMM", locale="nl")
+
+
 @message_builder("proposal.new")
 def proposal_new(row) -> Message:
     ctx = _context(row)
-    return Message(subject=f"Wilt u helpen met {ctx['view']['task'].lower()}?",
+    return Message(subject=f"Wilt u helpen? {ctx['view']['category']}{_day(ctx['proposal'])}",
                    text=render_template("mail/matching_proposal_new.txt", **ctx),
                    html=render_template("mail/matching_proposal_new.html", **ctx))
 

@@ -160,6 +160,17 @@ def role_split_counts(village_id: int, year: int) -> list[tuple[str, int, int]]:
     return [(str(p), int(q), int(n)) for p, q, n in db.session.execute(query)]
 
 
+def role_split_not_needed(village_id: int, year: int) -> dict[int, int]:
+    """Per question, how many of the year's Schijf-van-Vijf answers were "niet nodig". Those
+    lines have no party, so role_split_counts never counts them as one taking something on."""
+    query = (select(RoleSplitLine.question, func.count())
+             .where(RoleSplitLine.village_id == village_id, RoleSplitLine.created_month >= year * 100 + 1,
+                    RoleSplitLine.created_month <= year * 100 + 12, RoleSplitLine.party.is_(None),
+                    RoleSplitLine.not_needed.is_(True))
+             .group_by(RoleSplitLine.question))
+    return {int(q): int(n) for q, n in db.session.execute(query)}
+
+
 def carers_supported(village_id: int, year: int) -> dict[int, int]:
     """Distinct carers with a respite shift (not cancelled) starting in the month; key 0 is the
     whole year, where each carer counts once however many months they had respite."""

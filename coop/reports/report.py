@@ -22,6 +22,7 @@ MONTH_NAMES = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "
                "september", "oktober", "november", "december")
 QUESTIONS = (1, 2, 3, 4, 5)
 HIDDEN_TEXT = "afgeschermd"
+NOT_NEEDED_ROW = "niet nodig (geen partij, niet in het totaal)"
 SHORT_PARTY = {"resident": "inwoner", "family": "familie", "volunteer": "vrijwilligers",
                "coordinator": "ondersteuner", "professional": "professional", "municipality": "gemeente",
                "organisation": "organisatie"}
@@ -242,8 +243,20 @@ def carers_table(village_id: int, year: int, k: int, fmt: Fmt) -> Table:
     return table
 
 
+def _not_needed_row(village_id: int, year: int, k: int, fmt: Fmt) -> list[str]:
+    """How often each question was answered "niet nodig": no party takes anything on, so these
+    are in no party's count, total or share; a line of their own, protected on its own."""
+    found = queries.role_split_not_needed(village_id, year)
+    cells = {q: Cell(found.get(q, 0)) for q in QUESTIONS}
+    cells[0] = Cell(sum(found.values()))
+    hide_small(cells, k)
+    protect(cells, [(list(QUESTIONS), 0)])
+    return [NOT_NEEDED_ROW] + [fmt.count(cells[q]) for q in list(QUESTIONS) + [0]] + ["–"]
+
+
 def role_split_table(village_id: int, year: int, k: int, fmt: Fmt) -> Table:
-    """How many Schijf-van-Vijf lines each party took on, per question, as counts only."""
+    """How many Schijf-van-Vijf lines each party took on, per question, as counts only; and
+    apart from them, how many answers were "niet nodig"."""
     parties = list(PARTIES)
     values: dict = {}
     for party, question, n in queries.role_split_counts(village_id, year):
@@ -264,9 +277,11 @@ def role_split_table(village_id: int, year: int, k: int, fmt: Fmt) -> Table:
     table = Table("rolverdeling", f"Rolverdeling in de Schijf van Vijf, {year}",
                   ["Wie neemt het op zich"] + [f"Vraag {q}" for q in QUESTIONS] + ["Totaal", "Aandeel"],
                   note="Vraag 1 zelf, 2 hulpmiddel, 3 familie en mantelzorg, 4 netwerk en vrijwilligers, "
-                       "5 professional.")
+                       "5 professional. „Niet nodig” is geen partij: die antwoorden tellen niet mee in het totaal "
+                       "en het aandeel.")
     table.rows = [[PARTIES[p]] + [fmt.count(grid[(p, q)]) for q in list(QUESTIONS) + [None]]
                   + [share(grid[(p, None)])] for p in parties]
+    table.rows.append(_not_needed_row(village_id, year, k, fmt))
     table.total = ["Totaal"] + [fmt.count(grid[(None, q)]) for q in list(QUESTIONS) + [None]] + ["100 %"
                                                                                                if total.shown else HIDDEN_TEXT]
     table.chart = bar_chart("rolverdeling", "Wie neemt welk deel op zich", ["Regels"],
@@ -274,3 +289,4 @@ def role_split_table(village_id: int, year: int, k: int, fmt: Fmt) -> Table:
                             [[(grid[(p, None)].value if grid[(p, None)].shown else None, table.rows[i][6])]
                              for i, p in enumerate(parties)])
     return table
+

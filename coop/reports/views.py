@@ -1,13 +1,10 @@
 """Report pages and CSV export for the coordinator, the gemeente and the administrator."""
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from coop.core import registry
+from coop.core import csvexport, registry
 from coop.core import roles as R
 from coop.core.clock import local_now
 from coop.core.guard import roles_required
@@ -72,15 +69,8 @@ def export(village_id: int, key: str):
 
 
 def _csv(table, filename: str) -> Response:
-    out = io.StringIO()
-    out.write("\ufeff")  # Excel reads the file as UTF-8 with this mark
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(table.columns)
-    writer.writerows(table.rows)
-    if table.total:
-        writer.writerow(table.total)
-    return Response(out.getvalue(), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    rows = [table.columns, *table.rows] + ([table.total] if table.total else [])
+    return csvexport.response(filename, rows)
 
 
 @bp.get("/gemeente")

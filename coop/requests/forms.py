@@ -108,15 +108,17 @@ def _split_fields():
                                             render_kw={"rows": 2})
         fields[f"party_{q}"] = DutchSelectField(f"Wie neemt dit op zich? (vraag {q})", what="een partij",
                                            choices=party_choices, validate_choice=False)
+        fields[f"not_needed_{q}"] = BooleanField(f"Niet nodig (vraag {q})")
     return fields
 
 
 RoleSplitForm = type("RoleSplitForm", (Form,), _split_fields())
-RoleSplitForm.__doc__ = "The Schijf van Vijf: five notes, each with the party that takes it on."
+RoleSplitForm.__doc__ = "The Schijf van Vijf: five notes, each with the party that takes it on or 'niet nodig'."
 
 
-def role_split_answers(form) -> dict[int, tuple[str, str]]:
-    return {q: (form[f"note_{q}"].data or "", form[f"party_{q}"].data or "") for q in FIVE_QUESTIONS}
+def role_split_answers(form) -> dict[int, tuple[str, str, bool]]:
+    return {q: (form[f"note_{q}"].data or "", form[f"party_{q}"].data or "", bool(form[f"not_needed_{q}"].data))
+            for q in FIVE_QUESTIONS}
 
 
 class NoteForm(Form):

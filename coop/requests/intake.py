@@ -194,19 +194,27 @@ def post_request(resident: User, data: RequestInput, *, by: User, form_token: st
     return request, True
 
 
-def record_role_split(request: HelpRequest, answers: dict[int, tuple[str, str]], *, by: User) -> None:
-    """Store the Schijf van Vijf: per question a short note and the party that takes it on.
+def record_role_split(request: HelpRequest, answers: dict[int, tuple], *, by: User) -> None:
+    """Store the Schijf van Vijf: per question a short note and the party that takes it on,
+    or "niet nodig" (not needed: nobody takes anything on; a note on why may go with it).
 
-    A note needs a party and a party needs a note; at least one question is answered.
+    `answers` maps a question to (note, party) or (note, party, not_needed). A note needs a
+    party and a party needs a note; "niet nodig" has no party; at least one question is answered.
     """
     if request.status == CANCELLED or request.anonymised_at is not None:
         raise DomainError("Deze hulpvraag is afgesloten; de rolverdeling kan niet meer worden aangepast.")
-    cleaned: dict[int, tuple[str, str]] = {}
+    cleaned: dict[int, tuple[str, str | None, bool]] = {}
     for question in FIVE_QUESTIONS:
-        note, party = answers.get(question, ("", ""))
-        note, party = (note or "").strip(), (party or "").strip()
+        note, party, not_needed = (tuple(answers.get(question, ())) + ("", "", False))[:3]
+        note, party, not_needed = (note or "").strip(), (party or "").strip(), bool(not_needed)
         if len(note) > MAX_SPLIT_NOTE:
             raise DomainError(f"Gebruik hier hoogstens {MAX_SPLIT_NOTE} tekens.", f"note_{question}")
+        if not_needed:
+            if party:
+                raise DomainError("Kies wie dit op zich neemt, of vink 'niet nodig' aan; niet allebei.",
+                                  f"party_{question}")
+            cleaned[question] = (note, None, True)
+            continue
         if party and party not in PARTIES:
             raise DomainError("Kies een partij uit de lijst.", f"party_{question}")
         if note and not party:
@@ -214,7 +222,7 @@ def record_role_split(request: HelpRequest, answers: dict[int, tuple[str, str]],
         if party and not note:
             raise DomainError("Schrijf kort op wat er gebeurt.", f"note_{question}")
         if note:
-            cleaned[question] = (note, party)
+            cleaned[question] = (note, party, False)
     if not cleaned:
         raise DomainError("Vul minstens één van de vijf vragen in.")
     had_lines = bool(request.role_split)
@@ -222,10 +230,12 @@ def record_role_split(request: HelpRequest, answers: dict[int, tuple[str, str]],
     for question, line in lines.items():
         if question not in cleaned:
             request.role_split.remove(line)
-    for question, (note, party) in cleaned.items():
+    for question, (note, party, not_needed) in cleaned.items():
         if question in lines:
-            lines[question].note, lines[question].party = note, party
+            line = lines[question]
+            line.note, line.party, line.not_needed = note, party, not_needed
         else:
-            request.role_split.append(RoleSplitLine(question=question, note=note, party=party))
+            request.role_split.append(RoleSplitLine(question=question, note=note, party=party,
+                                                    not_needed=not_needed))
     add_event(request, by, "role_split",
               "Schijf van Vijf bijgewerkt" if had_lines else "Schijf van Vijf vastgelegd")

@@ -3,7 +3,19 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint, event, select, update
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    false,
+    select,
+    update,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coop.core.clock import LOCAL, now
@@ -56,6 +68,8 @@ PARTIES = {
     "municipality": "de gemeente",
     "organisation": "andere organisatie",
 }
+# The answer "niet nodig" (not needed) to a question: nobody takes anything on, so no party.
+NOT_NEEDED_LABEL = "niet nodig"
 
 
 class HelpRequest(db.Model):
@@ -213,16 +227,19 @@ class RequestEvent(db.Model):
 
 
 class RoleSplitLine(db.Model):
-    """One answer of the Schijf van Vijf: question 1..5, a short note, the party taking it on."""
+    """One answer of the Schijf van Vijf: question 1..5, a short note, the party taking it on;
+    or "niet nodig" (not_needed), with no party and perhaps a note on why."""
 
     __tablename__ = "role_split_lines"
-    __table_args__ = (UniqueConstraint("request_id", "question"),)
+    __table_args__ = (UniqueConstraint("request_id", "question"),
+                      CheckConstraint("NOT (not_needed AND party IS NOT NULL)", name="not_needed_no_party"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("help_requests.id", ondelete="CASCADE"), index=True)
     question: Mapped[int]
     note: Mapped[str] = mapped_column(Text, default="")
     party: Mapped[str | None] = mapped_column(String(20))
+    not_needed: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Copies of the request's village and local month, so the reports count a year's lines
     # from one index range without joining 100,000 requests. Kept by the hooks below.
     village_id: Mapped[int | None] = mapped_column(default=lambda ctx: _from_request(ctx, HelpRequest.village_id))
@@ -237,6 +254,11 @@ class RoleSplitLine(db.Model):
     @property
     def party_label(self) -> str:
         return PARTIES.get(self.party or "", "")
+
+    @property
+    def who_label(self) -> str:
+        """Who takes it on, or "niet nodig"."""
+        return NOT_NEEDED_LABEL if self.not_needed else self.party_label
 
 
 def _from_request(context, column):

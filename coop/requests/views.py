@@ -187,6 +187,7 @@ def role_split(request_id: int):
         for line in req.role_split:
             form[f"note_{line.question}"].data = line.note
             form[f"party_{line.question}"].data = line.party or ""
+            form[f"not_needed_{line.question}"].data = line.not_needed
     if form.validate_on_submit():
         if run(form, lambda: intake.record_role_split(req, role_split_answers(form), by=current_user),
                "De Schijf van Vijf is opgeslagen."):

@@ -2,23 +2,53 @@
 
 The URL carries a random token; only its SHA-256 is stored, so a database leak does not
 leak feeds. Making a new link revokes the old one. A wrong or revoked token is a plain 404.
+
+The feed carries the standard Europe/Amsterdam VTIMEZONE (two yearly rules), not the list of
+dates icalendar generates: readers that build the zone from the feed itself (dateutil's
+tzical, and the calendars built on it) read that list wrongly and put every shift after the
+change to summer time an hour late.
 """
 from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vDuration, vRecur
 from sqlalchemy import select
 
 from coop.core import audit
 from coop.core.clock import LOCAL, now
 from coop.core.models import User
+from coop.core.validation import display_phone
 from coop.extensions import db
 from coop.respite.models import CalendarFeed, RespiteShift
 
 HISTORY = timedelta(days=60)
+REFRESH = timedelta(hours=1)  # how often a subscribed calendar should fetch the feed again
+
+
+class _Rule(vRecur):
+    """An RRULE written in the order of the tz database's own VTIMEZONE files."""
+
+    canonical_order = ("FREQ", "BYMONTH", "BYDAY")
+
+
+def amsterdam_timezone() -> Timezone:
+    """Europe/Amsterdam as every reader understands it: CET from the last Sunday of October
+    03:00, CEST from the last Sunday of March 02:00, every year."""
+    tz = Timezone()
+    tz.add("tzid", LOCAL.key)
+    for part, start, month, before, after, name in (
+            (TimezoneStandard(), datetime(1970, 10, 25, 3, 0), 10, 2, 1, "CET"),
+            (TimezoneDaylight(), datetime(1970, 3, 29, 2, 0), 3, 1, 2, "CEST")):
+        part.add("dtstart", start)
+        part.add("rrule", _Rule({"FREQ": "YEARLY", "BYMONTH": month, "BYDAY": "-1SU"}))
+        part.add("tzoffsetfrom", timedelta(hours=before))
+        part.add("tzoffsetto", timedelta(hours=after))
+        part.add("tzname", name)
+        tz.add_component(part)
+    return tz
 
 
 def _hash(token: str) -> str:
@@ -50,6 +80,11 @@ def create_feed(user: User) -> str:
     return token
 
 
+def webcal(feed_url: str) -> str:
+    """The same address as webcal://, which a phone opens in its calendar app to subscribe."""
+    return "webcal://" + feed_url.split("://", 1)[1]
+
+
 def user_for_token(token: str) -> User | None:
     if not token or len(token) > 100:
         return None
@@ -67,26 +102,34 @@ def shifts_for(user: User) -> list[RespiteShift]:
 
 
 def build_ics(user: User) -> bytes:
-    """The feed: one VEVENT per booked shift with a stable UID, in Europe/Amsterdam time."""
+    """The feed: one VEVENT per booked shift with a stable UID, in Europe/Amsterdam time.
+
+    The entry names the person cared for and their address (where the volunteer goes) and the
+    carer as the contact."""
     cal = Calendar()
     cal.add("prodid", f"-//{user.village.cooperative_name}//respijtrooster//NL")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", f"Respijt – {user.village.cooperative_name}")
-    cal.add("x-wr-timezone", "Europe/Amsterdam")
+    cal.add("x-wr-timezone", LOCAL.key)
+    cal.add("refresh-interval", vDuration(REFRESH), parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", vDuration(REFRESH))
+    cal.add_component(amsterdam_timezone())
     stamp = now()
     for shift in shifts_for(user):
         request = shift.request
+        home, carer = request.care_recipient, request.carer
         event = Event()
         event.add("uid", f"respite-shift-{shift.id}@{user.village.slug}.coop")
         event.add("dtstamp", stamp)
         event.add("last-modified", shift.changed_at)
         event.add("dtstart", shift.starts_at.astimezone(LOCAL))
         event.add("dtend", shift.ends_at.astimezone(LOCAL))
-        event.add("summary", f"Respijt bij {request.carer.first_name} ({request.care_recipient.first_name})")
-        event.add("location", request.care_recipient.address_line)
+        event.add("summary", f"Respijt bij {home.full_name}")
+        event.add("location", home.address_line)
+        contact = carer.full_name + (f", {display_phone(carer.phone)}" if carer.phone else "")
         # Personal notes stay in the app: a phone calendar is often synced to a third party.
-        event.add("description", "Wat u moet weten staat in Mijn rooster. Vragen? Bel "
-                                 f"de dorpsondersteuner: {user.village.coordinator_phone}.")
+        event.add("description", f"Contactpersoon: {contact} (mantelzorger). Wat u moet weten staat in "
+                                 "Mijn rooster. Vragen? Bel de dorpsondersteuner: "
+                                 f"{display_phone(user.village.coordinator_phone)}.")
         cal.add_component(event)
-    cal.add_missing_timezones()
     return cal.to_ical()

@@ -55,10 +55,17 @@ def _queue_reminders(shift: RespiteShift) -> None:
         outbox.queue(REMINDER_CARER, carer, payload={**payload, "role": "carer"}, due_at=carer_due, subject=shift)
 
 
+def _to_volunteer(shift: RespiteShift, when: str) -> str:
+    """Where the volunteer goes is the person cared for; the carer is who they deal with."""
+    request = shift.request
+    return (f"U bent ingeroosterd voor respijt bij {request.care_recipient.full_name}: {when}. "
+            f"Contactpersoon: {request.carer.full_name} (mantelzorger).")
+
+
 def booked(shifts: list[RespiteShift], volunteer: User) -> None:
     carer = shifts[0].request.carer
     when = _summary(shifts)
-    _tell(BOOKED, volunteer, shifts, f"U bent ingeroosterd voor respijt bij {carer.first_name}: {when}.", "volunteer")
+    _tell(BOOKED, volunteer, shifts, _to_volunteer(shifts[0], when), "volunteer")
     _tell(BOOKED, carer, shifts, f"{volunteer.first_name} komt u vervangen: {when}.", "carer")
     for shift in shifts:
         _queue_reminders(shift)
@@ -70,8 +77,7 @@ def swapped(shift: RespiteShift, old: User | None, new: User) -> None:
     if old is not None:
         _tell(CANCELLED, old, [shift], f"U hoeft niet meer te komen op {when}; iemand anders neemt het over.",
               "volunteer")
-    _tell(BOOKED, new, [shift], f"U bent ingeroosterd voor respijt bij {shift.request.carer.first_name}: {when}.",
-          "volunteer")
+    _tell(BOOKED, new, [shift], _to_volunteer(shift, when), "volunteer")
     _tell(CHANGED, shift.request.carer, [shift], f"Op {when} komt nu {new.first_name}.", "carer")
     _queue_reminders(shift)
 
@@ -80,13 +86,13 @@ def cancelled(shifts: list[RespiteShift]) -> None:
     for shift in shifts:
         outbox.cancel_for(shift)
     when = _summary(shifts)
-    carer = shifts[0].request.carer
+    carer, home = shifts[0].request.carer, shifts[0].request.care_recipient
     _tell(CANCELLED, carer, shifts, f"Afgezegd: respijt op {when}.", "carer")
     volunteers = {s.volunteer_id: s.volunteer for s in shifts if s.volunteer is not None}
     for volunteer in volunteers.values():
         mine = [s for s in shifts if s.volunteer_id == volunteer.id]
         _tell(CANCELLED, volunteer, mine,
-              f"Afgezegd: respijt bij {carer.first_name} op {_summary(mine)}. U hoeft niet te komen.", "volunteer")
+              f"Afgezegd: respijt bij {home.full_name} op {_summary(mine)}. U hoeft niet te komen.", "volunteer")
 
 
 def inbox(user: User, limit: int = 8) -> list[outbox.FollowUp]:

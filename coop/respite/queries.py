@@ -62,6 +62,32 @@ def volunteer_upcoming(user: User, days: int = 60) -> list[RespiteShift]:
         .order_by(RespiteShift.starts_at)))
 
 
+def volunteer_month(user: User, first: date) -> list[RespiteShift]:
+    """Every booked shift of `user` that starts in the local month beginning on `first`."""
+    return list(db.session.scalars(select(RespiteShift).where(
+        RespiteShift.volunteer_id == user.id, RespiteShift.status == RespiteShift.BOOKED,
+        RespiteShift.starts_at >= local_midnight(first), RespiteShift.starts_at < local_midnight(next_month(first)))
+        .options(selectinload(RespiteShift.request).selectinload(RespiteRequest.carer),
+                 selectinload(RespiteShift.request).selectinload(RespiteRequest.care_recipient))
+        .order_by(RespiteShift.starts_at)))
+
+
+def volunteer_next_after(user: User, moment: datetime) -> RespiteShift | None:
+    """The first booked shift of `user` starting at or after `moment` (and not yet over)."""
+    return db.session.scalar(select(RespiteShift).where(
+        RespiteShift.volunteer_id == user.id, RespiteShift.status == RespiteShift.BOOKED,
+        RespiteShift.starts_at >= moment, RespiteShift.ends_at > now())
+        .order_by(RespiteShift.starts_at).limit(1))
+
+
+def next_month(first: date) -> date:
+    return date(first.year + first.month // 12, first.month % 12 + 1, 1)
+
+
+def previous_month(first: date) -> date:
+    return date(first.year - (first.month == 1), (first.month - 2) % 12 + 1, 1)
+
+
 def carer_requests(carer: User) -> list[RespiteRequest]:
     return list(db.session.scalars(select(RespiteRequest).where(RespiteRequest.carer_id == carer.id)
                                    .order_by(RespiteRequest.created_at.desc())))

@@ -2,14 +2,12 @@
 and the village's km rate and allowance maxima for the coordinator."""
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from coop.core import registry
+from coop.core import csvexport, registry
 from coop.core import roles as R
 from coop.core.clock import local_now
 from coop.core.forms import Form
@@ -131,19 +129,16 @@ def statements():
 def statements_csv():
     """For the treasurer: one line per volunteer; semicolons and decimal commas for Dutch Excel."""
     year, month = month_from_args()
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(["maand", "vrijwilliger", "uren", "km", "km-vergoeding", "onkosten", "declaratie",
-                     "uit te betalen", "boven maximum"])
+    rows = [["maand", "vrijwilliger", "uren", "km", "km-vergoeding", "onkosten", "declaratie",
+             "uit te betalen", "boven maximum"]]
 
     def num(value):
         return f"{value:.2f}".replace(".", ",")
     for st in hours.month_statements(current_user.village_id, year, month):
-        writer.writerow([f"{year}-{month:02d}", st.volunteer.full_name, num(st.hours), num(st.km),
-                         num(st.km_amount), num(st.costs), num(st.claim), num(st.payable),
-                         num(st.claim - st.payable)])
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f"attachment; filename=vrijwilligersvergoeding-{year}-{month:02d}.csv"})
+        rows.append([f"{year}-{month:02d}", st.volunteer.full_name, num(st.hours), num(st.km),
+                     num(st.km_amount), num(st.costs), num(st.claim), num(st.payable),
+                     num(st.claim - st.payable)])
+    return csvexport.response(f"vrijwilligersvergoeding-{year}-{month:02d}.csv", rows)
 
 
 @bp.route("/respijt/instellingen", methods=["GET", "POST"])

@@ -2,11 +2,14 @@
 respite and "Hoe gaat het met u?" for carers (the coordinator can do the last two for them)."""
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from datetime import date
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from coop.core import registry
 from coop.core import roles as R
+from coop.core.clock import local_now
 from coop.core.forms import Form
 from coop.core.guard import get_in_village_or_404, public, roles_required
 from coop.core.models import User
@@ -18,14 +21,38 @@ from coop.respite.forms import CarerNotesForm, CarerQolForm, RespiteRequestForm
 from coop.respite.views import STAFF, bp
 
 
+def _month() -> date:
+    """The month asked for as ?maand=2026-04; this month when absent or not a sensible month."""
+    try:
+        year, month = (int(p) for p in request.args.get("maand", "").split("-"))
+        first = date(year, month, 1)
+    except ValueError:
+        first = None
+    today = local_now().date()
+    if first is None or abs(first.year - today.year) > 10:
+        return today.replace(day=1)
+    return first
+
+
+def _roster(form: Form, feed_url: str | None = None):
+    """Mijn rooster, one month at a time: everything booked in it, past days included."""
+    first = _month()
+    shifts = queries.volunteer_month(current_user, first)
+    after = queries.next_month(first)
+    following = queries.volunteer_next_after(current_user, queries.local_midnight(after))
+    profiles = {s.request.carer_id: service.profile_for(s.request.carer) for s in shifts}
+    return render_template("respite/my_roster.html", shifts=shifts, profiles=profiles, form=form,
+                           first=first, previous=queries.previous_month(first), after=after,
+                           following=following, this_month=local_now().date().replace(day=1),
+                           feed=calendar.active_feed(current_user), feed_url=feed_url,
+                           webcal_url=calendar.webcal(feed_url) if feed_url else None,
+                           inbox=notify.inbox(current_user))
+
+
 @bp.get("/mijn-rooster")
 @roles_required(R.VOLUNTEER)
 def my_roster():
-    shifts = queries.volunteer_upcoming(current_user)
-    profiles = {s.request.carer_id: service.profile_for(s.request.carer) for s in shifts}
-    return render_template("respite/my_roster.html", shifts=shifts, profiles=profiles, form=Form(),
-                           feed=calendar.active_feed(current_user), feed_url=None,
-                           inbox=notify.inbox(current_user))
+    return _roster(Form())
 
 
 @bp.post("/mijn-rooster/agenda")
@@ -36,11 +63,7 @@ def feed_create():
         abort(400)
     token = calendar.create_feed(current_user)
     db.session.commit()
-    shifts = queries.volunteer_upcoming(current_user)
-    return render_template("respite/my_roster.html", shifts=shifts, form=form, inbox=notify.inbox(current_user),
-                           profiles={s.request.carer_id: service.profile_for(s.request.carer) for s in shifts},
-                           feed=calendar.active_feed(current_user),
-                           feed_url=url_for("respite.feed", token=token, _external=True))
+    return _roster(form, url_for("respite.feed", token=token, _external=True))
 
 
 @bp.post("/mijn-rooster/agenda/intrekken")

@@ -56,7 +56,7 @@ def people(live_server):
                                ends_on=first + timedelta(weeks=1), note="naar de tandarts"))
         db.session.commit()
         return {"carer": carer.email, "coordinator": coordinator.email, "volunteer": volunteer.email,
-                "first": first}
+                "first": first, "today": local_now().date()}
 
 
 def test_weekly_respite_from_request_to_roster(live_server, browser_page, people):
@@ -97,6 +97,12 @@ def test_weekly_respite_from_request_to_roster(live_server, browser_page, people
     login(page, live_server, people["volunteer"], PASSWORD)
     page.get_by_role("link", name="Mijn rooster").first.click()
     shifts = page.locator("section.coop-panel h2").all_inner_texts()
+    # The roster shows one month at a time: follow "Volgende maand" to the series' last month.
+    last, shown = first + timedelta(weeks=3), people["today"]
+    while (shown.year, shown.month) < (last.year, last.month):
+        page.get_by_role("link", name=re.compile("Volgende maand")).first.click()
+        shifts += page.locator("section.coop-panel h2").all_inner_texts()
+        shown = (shown.replace(day=1) + timedelta(days=32)).replace(day=1)
     assert len([s for s in shifts if "14:00–17:00" in s]) == 3
     assert "Koffie om drie uur." in page.content() and "Dochter Anja 06-12345678" in page.content()
     assert axe_check(page) == []

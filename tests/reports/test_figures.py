@@ -188,3 +188,30 @@ def test_created_month_is_the_local_month_on_every_way_in(session, village, resi
     session.flush()
     session.refresh(bulk)
     assert bulk.created_month == 202502
+
+
+def test_niet_nodig_is_counted_apart_and_never_as_a_party(session, village, resident, figures, client_as,
+                                                          coordinator):
+    from coop.requests.models import HelpRequest, RoleSplitLine
+    from tests.reports.conftest import local
+    before = report.build(village, 2025).table("rolverdeling")
+    # Six more requests: question 2 "niet nodig" in all, question 5 in one (a small count).
+    for i in range(6):
+        req = HelpRequest(village_id=village.id, resident_id=resident.id, category_id=figures["boodschappen"].id,
+                          description="Vraag", created_at=local(2025, 6, 2 + i, 10), status="new")
+        req.role_split = [RoleSplitLine(question=2, not_needed=True)]
+        if i == 0:
+            req.role_split.append(RoleSplitLine(question=5, not_needed=True, note="Geen zorg nodig"))
+        session.add(req)
+    session.commit()
+    table = report.build(village, 2025).table("rolverdeling")
+    parties = [row for row in table.rows if not row[0].startswith("niet nodig")]
+    # The parties' counts, the total and every share are what they were.
+    assert parties == before.rows[:-1] and table.total == before.total
+    assert table.total[6] == "34"
+    (line,) = [row for row in table.rows if row[0].startswith("niet nodig")]
+    # 6 for question 2; the single one for question 5 is hidden among the empty questions.
+    assert line == ["niet nodig (geen partij, niet in het totaal)", "< 5", "6", "< 5", "< 5", "< 5", "7", "–"]
+    assert before.rows[-1][1:7] == ["< 5"] * 6  # none before
+    response = client_as(coordinator).get(f"/cijfers/dorp/{village.id}/rolverdeling.csv?jaar=2025")
+    assert "niet nodig (geen partij, niet in het totaal);< 5;6;< 5;< 5;< 5;7;–" in response.text

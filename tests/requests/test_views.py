@@ -250,3 +250,56 @@ def test_resident_does_not_see_the_coordinators_notes(client_as, resident, coord
     page = client_as(resident).get(f"/hulpvragen/{req.id}").text
     assert "gesprek gestart" in page and "interne notitie" not in page
 
+
+
+def test_niet_nodig_is_a_clear_answer_stored_shown_and_printed(client_as, coordinator, resident, new_request):
+    req = new_request(resident)
+    client = client_as(coordinator)
+    form = client.get(f"/hulpvragen/{req.id}/schijf-van-vijf").text
+    assert 'name="not_needed_2" type="checkbox"' in form and "Niet nodig (vraag 2)" in form
+    response = client.post(f"/hulpvragen/{req.id}/schijf-van-vijf", data=_split(
+        note_1="Wil zelf koken", party_1="resident", not_needed_2="y",
+        not_needed_4="y", note_4="Buren helpen al genoeg"))
+    assert response.status_code == 302
+    assert [(line.question, line.party, line.not_needed, line.note) for line in req.role_split] == [
+        (1, "resident", False, "Wil zelf koken"), (2, None, True, ""), (4, None, True, "Buren helpen al genoeg")]
+    page = client.get(f"/hulpvragen/{req.id}").text
+    assert page.count("<strong>niet nodig</strong>") == 2 and "Buren helpen al genoeg" in page
+    printable = client.get(f"/hulpvragen/{req.id}/afspraken").text
+    assert printable.count("<strong>niet nodig</strong>") == 2
+    assert client_as(resident).get(f"/hulpvragen/{req.id}/afspraken").text.count("<strong>niet nodig</strong>") == 2
+    # The form shows what was stored; changing "niet nodig" into a party clears it.
+    again = client.get(f"/hulpvragen/{req.id}/schijf-van-vijf").text
+    assert 'name="not_needed_2" type="checkbox" value="y" checked' in again
+    client.post(f"/hulpvragen/{req.id}/schijf-van-vijf", data=_split(
+        note_1="Wil zelf koken", party_1="resident", note_2="Een rollator", party_2="organisation"))
+    assert [(line.question, line.party, line.not_needed) for line in req.role_split] == [
+        (1, "resident", False), (2, "organisation", False)]
+
+
+def test_niet_nodig_alone_is_an_answer(client_as, coordinator, resident, new_request):
+    req = new_request(resident)
+    response = client_as(coordinator).post(f"/hulpvragen/{req.id}/schijf-van-vijf", data=_split(not_needed_5="y"))
+    assert response.status_code == 302
+    assert [(line.question, line.party, line.not_needed) for line in req.role_split] == [(5, None, True)]
+
+
+def test_niet_nodig_and_a_party_together_are_refused(client_as, coordinator, resident, new_request, counts, session):
+    req = new_request(resident)
+    session.commit()
+    before = counts()
+    response = client_as(coordinator).post(f"/hulpvragen/{req.id}/schijf-van-vijf", data=_split(
+        note_3="Dochter doet de was", party_3="family", not_needed_3="y"))
+    assert response.status_code == 422 and '<a href="#party_3">' in response.text
+    assert "Kies wie dit op zich neemt, of vink &#39;niet nodig&#39; aan; niet allebei." in response.text
+    assert counts() == before
+
+
+def test_the_database_refuses_a_niet_nodig_line_with_a_party(session, resident, new_request):
+    import sqlalchemy.exc
+
+    from coop.requests.models import RoleSplitLine
+    req = new_request(resident)
+    with pytest.raises(sqlalchemy.exc.IntegrityError), session.begin_nested():
+        req.role_split.append(RoleSplitLine(question=2, note="", party="family", not_needed=True))
+        session.flush()

@@ -48,7 +48,7 @@ def test_carer_asks_coordinator_books_volunteer_sees_roster(client_as, rcarer, r
     roster = client_as(rvolunteer).get("/mijn-rooster")
     assert "dinsdag 17 maart 2026, 14:00–17:00" in roster.text and "dinsdag 31 maart 2026, 14:00–17:00" in roster.text
     assert "Koffie om drie uur." in roster.text  # the volunteer on shift sees what to know
-    assert "U bent ingeroosterd voor respijt bij Truus" in roster.text
+    assert "U bent ingeroosterd voor respijt bij Piet Visser" in roster.text
     assert "Kees komt u vervangen" in client_as(rcarer).get("/mijn-respijt").text
 
 

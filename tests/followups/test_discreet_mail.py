@@ -1,0 +1,154 @@
+"""Every kind of mail, sent through the real SMTP server: no header carries text that people
+typed (names, descriptions, titles, notes). A subject shows on a locked phone's screen."""
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+from types import SimpleNamespace
+
+from sqlalchemy import select
+
+from coop.core import clock
+from coop.core import outbox as O
+from coop.core import roles as R
+from coop.core.models import TaskCategory
+from coop.followups import answers, dispatcher, rules
+from coop.matching import service as matching
+from coop.requests.models import HelpRequest
+from coop.respite import service as respite
+from tests.respite.conftest import available
+
+# Words people typed; none of them may reach a header. The description also tries to start a
+# header of its own.
+TYPED = {
+    "resident": ("Geheimvoornaam", "Geheimachternaam"),
+    "helper": ("Helpergeheim", "Helperachternaam"),
+    "other_helper": ("Tweedegeheim", "Tweedeachternaam"),
+    "carer": ("Mantelgeheim", "Mantelachternaam"),
+    "cared_for": ("Naastegeheim", "Naasteachternaam"),
+    "description": "Wilt u mij helpen naar het toilet te gaan\r\nBcc: afluisteraar@example.org",
+    "title": "Afsprakengeheim over de thuiszorg",
+    "note": "Notitiegeheim: hij valt vaak",
+}
+IN_APP_ONLY = {rules.DEAD_ALERT, O.PHONE_NEEDED}  # never mailed: they are notes in the coordinator's bell
+
+
+def _words() -> list[str]:
+    words = [w for pair in (TYPED[k] for k in ("resident", "helper", "other_helper", "carer", "cared_for"))
+             for w in pair]
+    return words + ["toilet", "afluisteraar", "Afsprakengeheim", "thuiszorg", "Notitiegeheim", "valt vaak"]
+
+
+def _everything_queued(session, make, at):
+    """Each kind of mail, queued by the code that queues it in real life."""
+    start = at(2026, 3, 16, 9, 0)  # a Monday
+    village = make.village()
+    session.add(TaskCategory(village_id=village.id, code="respijt", name="Respijt: gezelschap", rule="open"))
+    session.flush()
+    coordinator = make.user(village, R.COORDINATOR, first_name="Marieke")
+    make.user(village, R.MUNICIPALITY)  # the agreement review also goes to the gemeente
+    resident = make.user(village, R.RESIDENT, first_name=TYPED["resident"][0], last_name=TYPED["resident"][1])
+    helper = available(session, make.volunteer(village, categories=("boodschappen", "respijt"),
+                                               first_name=TYPED["helper"][0], last_name=TYPED["helper"][1]))
+    other = available(session, make.volunteer(village, categories=("respijt",), first_name=TYPED["other_helper"][0],
+                                              last_name=TYPED["other_helper"][1]))
+    helper.volunteer_profile.max_hours_month = other.volunteer_profile.max_hours_month = 40
+    carer = make.user(village, R.RESIDENT, R.CARER, first_name=TYPED["carer"][0], last_name=TYPED["carer"][1])
+    carer.created_at = start - timedelta(days=200)  # due for a CarerQol check-in
+    cared_for = make.user(village, R.RESIDENT, email=None, first_name=TYPED["cared_for"][0],
+                          last_name=TYPED["cared_for"][1])
+
+    def request(**kw):
+        req = HelpRequest(village_id=village.id, resident=resident, category=make.category(village, "boodschappen"),
+                          description=TYPED["description"], lat=resident.lat, lon=resident.lon,
+                          street=resident.street, house_number=resident.house_number, place=resident.place, **kw)
+        session.add(req)
+        session.flush()
+        return req
+
+    # A proposal, accepted: proposal.new to the helper, request.matched to both.
+    matched = request(status="searching", on_date=date(2026, 3, 17), part_of_day="afternoon")
+    proposal = matching.propose(matched, helper, by=coordinator, note=TYPED["note"])
+    matching.accept(proposal, by=helper)
+    # A request nobody took in time: an escalation to the coordinator.
+    request(status="new", urgency="today", created_at=start - timedelta(days=3), status_changed_at=start)
+    # Respite: booked, swapped (booked, changed, cancelled), reminders; the rest cancelled.
+    respite.save_carer_profile(carer, by=coordinator, care_recipient=cared_for, routines=TYPED["note"])
+    series = respite.request_respite(carer, by=carer, first_date=date(2026, 3, 18), start_time=time(14, 0),
+                                     end_time=time(17, 0), freq="weekly", until=date(2026, 3, 25),
+                                     notes=TYPED["note"]).request
+    respite.book_volunteer(series, helper, by=coordinator)
+    respite.assign_shift(series.shifts[0], other, by=coordinator)
+    respite.cancel_shift(series.shifts[1], by=coordinator)
+    # Agreement review (the title is the coordinator's words), password reset, the periodic rules.
+    rules.queue_agreement_reviews(clock.now(), [SimpleNamespace(id=1, village_id=village.id, title=TYPED["title"],
+                                                                review_on=date(2026, 4, 1))])
+    from coop.auth.service import request_reset
+    request_reset(resident.email, "127.0.0.1")
+    rules.carerqol_checkins(clock.now())
+    rules.weekly_digest(clock.now())
+    rules.escalate_unmatched(clock.now())
+    session.commit()
+    return SimpleNamespace(start=start, matched=matched)
+
+
+def test_no_header_of_any_mail_carries_what_people_typed(app, session, make, smtp, at):
+    world = _everything_queued(session, make, at)
+    dispatcher.run_until_idle()
+    # The day after: "Bent u geholpen?" to the resident; "nee" alerts the coordinator.
+    at(2026, 3, 18, 12, 0)
+    rules.ask_if_helped(clock.now())
+    session.commit()
+    dispatcher.run_until_idle()
+    token = session.scalar(select(answers.AnswerToken).where(answers.AnswerToken.subject_id == world.matched.id))
+    answers.answer_helped(answers.token_string(token), "nee")
+    session.commit()
+    dispatcher.run_until_idle()
+
+    mails = smtp.messages
+    kinds = {m["X-Coop-Followup"].split()[1] for m in mails}
+    assert kinds == set(O._builders) - IN_APP_ONLY, "a kind of mail this test does not send"
+    words = _words()
+    for mail in mails:
+        assert "Bcc" not in mail and mail.get_all("Subject") and len(mail.get_all("Subject")) == 1
+        for name, value in mail.items():
+            for word in words:
+                assert word.lower() not in str(value).lower(), (mail["X-Coop-Followup"], name, value)
+    # The words are in the mails, where they belong: in the text.
+    bodies = " ".join(m.get_body(("plain",)).get_content() for m in mails)
+    assert TYPED["resident"][0] in bodies and TYPED["cared_for"][0] in bodies
+
+
+def test_subjects_are_written_from_the_category_and_the_date(app, session, make, smtp, at):
+    _everything_queued(session, make, at)
+    dispatcher.run_until_idle()
+    subjects = {m["X-Coop-Followup"].split()[1]: m["Subject"] for m in smtp.messages}
+    assert subjects["proposal.new"] == "Wilt u helpen? Boodschappen op dinsdag 17 maart"
+    assert subjects[rules.AGREEMENT_REVIEW] == "Afspraken met de gemeente herzien voor 01-04-2026"
+    assert subjects[rules.ESCALATION].startswith("Nog geen helper: hulpvraag ")
+
+
+def test_a_flexible_request_says_so_in_the_subject(app, session, make, village, resident, coordinator, smtp, at):
+    at(2026, 3, 16, 9, 0)
+    helper = make.volunteer(village)
+    req = HelpRequest(village_id=village.id, resident=resident, category=make.category(village, "gezelschap"),
+                      description=TYPED["description"], status="searching", flexible=True, lat=resident.lat,
+                      lon=resident.lon, street=resident.street, house_number=resident.house_number)
+    session.add(req)
+    session.flush()
+    matching.propose(req, helper, by=coordinator)
+    session.commit()
+    dispatcher.run_until_idle()
+    (mail,) = smtp.to(helper.email)
+    assert mail["Subject"] == "Wilt u helpen? Gezelschap, dag in overleg"
+
+
+def test_a_line_break_in_a_subject_or_header_cannot_start_a_header(app):
+    from coop.core.mail import as_smtp_bytes, compose
+    with app.app_context():
+        for subject in ("Hallo\r\nBcc: afluisteraar@example.org", "Hé daar, een lange onderwerpregel met ë\n"
+                        "Bcc: afluisteraar@example.org en nog veel meer woorden erachter om te vouwen"):
+            msg = compose(to="bep@example.org", subject=subject, text="Tekst",
+                          headers={"X-Coop-Followup": "1 kind\r\nBcc: afluisteraar@example.org"})
+            raw = as_smtp_bytes(msg).decode("ascii")
+            head = raw.split("\r\n\r\n", 1)[0]
+            assert not any(line.lower().startswith("bcc:") for line in head.split("\r\n")), head

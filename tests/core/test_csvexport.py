@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from coop.core import csvexport
+from coop.core import roles as R
 from coop.core.clock import local_now
 from coop.core.models import TaskCategory
 from coop.people.models import HoursEntry
@@ -84,12 +85,14 @@ def _hostile_village(session, make, village, coordinator):
 
 def _csv_urls(app, village, today) -> dict[str, list[str]]:
     """Every CSV route of the application, with the URLs that fill it for this village."""
-    from coop.reports import report
+    from coop.reports import municipality, report
     year, month = today.year, today.month
     urls = {
         "respite.statements_csv": [f"/respijt/uren/overzicht.csv?maand={year}-{month:02d}"],
         "reports.export": [f"/cijfers/dorp/{village.id}/{t.key}.csv?jaar={year}"
                            for t in report.build(village, year).tables],
+        "reports.municipality_export": [f"/cijfers/gemeente/{t.key}.csv?jaar={year}"
+                                        for t in municipality.build(village.municipality, year).tables],
     }
     routes = {rule.endpoint for rule in app.url_map.iter_rules() if ".csv" in rule.rule}
     assert routes == set(urls), "a CSV export without a test here"
@@ -99,11 +102,14 @@ def _csv_urls(app, village, today) -> dict[str, list[str]]:
 def test_every_export_neutralises_hostile_names_categories_and_notes(app, session, make, village, coordinator,
                                                                      client_as):
     today = _hostile_village(session, make, village, coordinator)
+    village.name = HOSTILE["last_name"]  # the gemeente's overview has a row per village
+    session.commit()
     client = client_as(coordinator)
+    gemeente = client_as(make.user(village, R.MUNICIPALITY))
     cells = []
     for endpoint, urls in _csv_urls(app, village, today).items():
         for url in urls:
-            response = client.get(url)
+            response = (gemeente if endpoint == "reports.municipality_export" else client).get(url)
             assert response.status_code == 200 and response.mimetype == "text/csv", url
             rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
             assert rows, url
@@ -118,6 +124,7 @@ def test_every_export_neutralises_hostile_names_categories_and_notes(app, sessio
     assert "'" + full_name in cells  # the hours statement
     assert "'" + HOSTILE["category"] in cells  # the report's category rows and column heads
     assert "'" + HOSTILE["referred_to"] in cells  # the referrals table
+    assert "'" + HOSTILE["last_name"] in cells  # the village's row in the gemeente's overview
     assert not any(HOSTILE["note"] in c or HOSTILE["description"] in c for c in cells)  # notes stay out
 
 

@@ -146,7 +146,7 @@ def terms(cfg: ExpenseSettings, limits: YearLimits) -> Terms:
     hourly amounts for the limits' year."""
     def own(value: Decimal | None, legal: Decimal) -> Decimal:
         return legal if value is None else min(value, legal)
-    return Terms(limits, own(cfg.allowance_month_max, limits.month_max), own(cfg.allowance_year_max, limits.year_max),
+    return Terms(limits, own(cfg.own_month_max, limits.month_max), own(cfg.own_year_max, limits.year_max),
                  min(cfg.hourly_rate, limits.hourly_max), min(cfg.hourly_rate_young, limits.hourly_max_young))
 
 

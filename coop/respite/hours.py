@@ -81,11 +81,14 @@ def save_settings(village_id: int, *, by: User, km_rate: Decimal, month_max: Dec
     for name, value in (("hourly_rate", hourly_rate), ("hourly_rate_young", hourly_rate_young)):
         if value < 0:
             raise DomainError("Het uurbedrag kan niet negatief zijn; vul 0 in voor geen uurvergoeding.", name)
-    allowance.check_village_maxima(allowance.limits_for(local_now().year), month_max=month_max,
-                                   year_max=year_max, hourly_rate=hourly_rate, hourly_rate_young=hourly_rate_young)
+    limits = allowance.limits_for(local_now().year)
+    allowance.check_village_maxima(limits, month_max=month_max, year_max=year_max, hourly_rate=hourly_rate,
+                                   hourly_rate_young=hourly_rate_young)
     row = db.session.get(ExpenseSettings, village_id) or ExpenseSettings(village_id=village_id)
-    row.km_rate, row.allowance_month_max, row.allowance_year_max = km_rate, month_max, year_max
+    row.km_rate, row.own_month_max, row.own_year_max = km_rate, month_max, year_max
     row.hourly_rate, row.hourly_rate_young = hourly_rate, hourly_rate_young
+    now_terms = allowance.terms(row, limits)
+    row.allowance_month_max, row.allowance_year_max = now_terms.month_max, now_terms.year_max
     row.updated_by_id = by.id
     db.session.add(row)
     audit.record("expenses.settings_saved", actor=by, village_id=village_id,

@@ -192,21 +192,27 @@ class AllowanceLimits(db.Model):
 
 class ExpenseSettings(db.Model):
     """The village's km rate, its hourly allowance and its own maxima of the volunteer allowance
-    (coordinator sets them). A maximum left empty is the legal limit of the year; a village may
-    only choose lower ones."""
+    (coordinator sets them). An own maximum left empty is the legal limit of the year; a village
+    may only choose lower ones."""
 
     __tablename__ = "expense_settings"
 
-    DEFAULTS = {"km_rate": Decimal("0.23"), "allowance_month_max": None, "allowance_year_max": None,
+    DEFAULTS = {"km_rate": Decimal("0.23"), "own_month_max": None, "own_year_max": None,
                 "hourly_rate": Decimal("0"), "hourly_rate_young": Decimal("0")}
 
     village_id: Mapped[int] = mapped_column(ForeignKey("villages.id"), primary_key=True)
     km_rate: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=DEFAULTS["km_rate"])
-    allowance_month_max: Mapped[Decimal | None] = mapped_column(Numeric(8, 2))
-    allowance_year_max: Mapped[Decimal | None] = mapped_column(Numeric(8, 2))
+    own_month_max: Mapped[Decimal | None] = mapped_column(Numeric(8, 2))
+    own_year_max: Mapped[Decimal | None] = mapped_column(Numeric(8, 2))
     # Paid per hour on top of km and costs, within the same maxima; 0 means none.
-    hourly_rate: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=DEFAULTS["hourly_rate"])
-    hourly_rate_young: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=DEFAULTS["hourly_rate_young"])
+    hourly_rate: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=DEFAULTS["hourly_rate"],
+                                                 server_default="0")
+    hourly_rate_young: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=DEFAULTS["hourly_rate_young"],
+                                                       server_default="0")
+    # The single maxima the release before the yearly limits reads: written with the maxima that
+    # hold in the year of saving, so that release keeps working while a deploy rolls; not read here.
+    allowance_month_max: Mapped[Decimal] = mapped_column(Numeric(8, 2))
+    allowance_year_max: Mapped[Decimal] = mapped_column(Numeric(8, 2))
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, onupdate=now)
 

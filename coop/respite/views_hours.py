@@ -156,7 +156,10 @@ def statements_csv():
 @roles_required(*STAFF)
 def settings():
     current = hours.settings_for(current_user.village_id)
-    form = SettingsForm(obj=current)
+    form = SettingsForm(data={"km_rate": current.km_rate, "hourly_rate": current.hourly_rate,
+                              "hourly_rate_young": current.hourly_rate_young,
+                              "allowance_month_max": current.own_month_max,
+                              "allowance_year_max": current.own_year_max})
     if form.validate_on_submit():
         if run(form, lambda: hours.save_settings(
                 current_user.village_id, by=current_user, km_rate=form.km_rate.data,

@@ -1,7 +1,8 @@
 """respite: allowance limits per calendar year, hourly amounts, optional lower village maxima, age band
 
 The Belastingdienst's limits of the volunteer allowance per year (2024–2026 shipped); a village's
-hourly amount; its own maxima become optional lower limits; a volunteer's age band (under 21).
+hourly amount; its own maxima as optional lower limits (new columns: the old single maxima stay
+for the release before this one); a volunteer's age band (under 21).
 
 Revision ID: 0012_allowance_limits
 Revises: 0011_report_speed
@@ -35,6 +36,9 @@ SHIPPED = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 
 
 def upgrade():
+    # Additive only, so the release before this one runs against the new schema while a deploy
+    # rolls: a new table, nullable columns, NOT NULL ones with a server default it relies on, and
+    # no table rebuilt (SQLite's batch mode would rebuild one that competences reference).
     limits = op.create_table(
         'allowance_limits',
         sa.Column('year', sa.Integer(), autoincrement=False, nullable=False),
@@ -51,44 +55,29 @@ def upgrade():
          "hourly_max_young": Decimal(u), "updated_by_id": None, "updated_at": SHIPPED}
         for y, m, t, h, u in KNOWN])
 
-    # The village's maxima become optional lower limits (empty: the year's legal limits). A row
-    # that still holds the old default never chose a lower limit: it now follows each year's.
-    with op.batch_alter_table('expense_settings', schema=None) as batch_op:
-        batch_op.alter_column('allowance_month_max', existing_type=sa.Numeric(precision=8, scale=2), nullable=True)
-        batch_op.alter_column('allowance_year_max', existing_type=sa.Numeric(precision=8, scale=2), nullable=True)
-        batch_op.add_column(sa.Column('hourly_rate', sa.Numeric(precision=5, scale=2), server_default='0',
-                                      nullable=False))
-        batch_op.add_column(sa.Column('hourly_rate_young', sa.Numeric(precision=5, scale=2), server_default='0',
-                                      nullable=False))
+    op.add_column('expense_settings', sa.Column('own_month_max', sa.Numeric(precision=8, scale=2), nullable=True))
+    op.add_column('expense_settings', sa.Column('own_year_max', sa.Numeric(precision=8, scale=2), nullable=True))
+    op.add_column('expense_settings', sa.Column('hourly_rate', sa.Numeric(precision=5, scale=2),
+                                                server_default='0', nullable=False))
+    op.add_column('expense_settings', sa.Column('hourly_rate_young', sa.Numeric(precision=5, scale=2),
+                                                server_default='0', nullable=False))
+    # A village's maxima become its own lower limits; one still at the old default never chose a
+    # lower limit, so it stays empty and follows each year's legal limits.
     settings = sa.table('expense_settings', sa.column('allowance_month_max', sa.Numeric(8, 2)),
-                        sa.column('allowance_year_max', sa.Numeric(8, 2)))
-    op.execute(settings.update().where(settings.c.allowance_month_max == OLD_MONTH)
-               .values(allowance_month_max=None))
-    op.execute(settings.update().where(settings.c.allowance_year_max == OLD_YEAR)
-               .values(allowance_year_max=None))
-    with op.batch_alter_table('expense_settings', schema=None) as batch_op:
-        batch_op.alter_column('hourly_rate', existing_type=sa.Numeric(precision=5, scale=2), server_default=None)
-        batch_op.alter_column('hourly_rate_young', existing_type=sa.Numeric(precision=5, scale=2),
-                              server_default=None)
+                        sa.column('allowance_year_max', sa.Numeric(8, 2)),
+                        sa.column('own_month_max', sa.Numeric(8, 2)), sa.column('own_year_max', sa.Numeric(8, 2)))
+    op.execute(settings.update().where(settings.c.allowance_month_max != OLD_MONTH)
+               .values(own_month_max=settings.c.allowance_month_max))
+    op.execute(settings.update().where(settings.c.allowance_year_max != OLD_YEAR)
+               .values(own_year_max=settings.c.allowance_year_max))
 
-    with op.batch_alter_table('volunteer_profiles', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('under_21', sa.Boolean(), server_default=sa.false(), nullable=False))
-    with op.batch_alter_table('volunteer_profiles', schema=None) as batch_op:
-        batch_op.alter_column('under_21', existing_type=sa.Boolean(), server_default=None)
+    op.add_column('volunteer_profiles', sa.Column('under_21', sa.Boolean(), server_default=sa.false(),
+                                                  nullable=False))
 
 
 def downgrade():
-    with op.batch_alter_table('volunteer_profiles', schema=None) as batch_op:
-        batch_op.drop_column('under_21')
-    settings = sa.table('expense_settings', sa.column('allowance_month_max', sa.Numeric(8, 2)),
-                        sa.column('allowance_year_max', sa.Numeric(8, 2)))
-    op.execute(settings.update().where(settings.c.allowance_month_max.is_(None))
-               .values(allowance_month_max=OLD_MONTH))
-    op.execute(settings.update().where(settings.c.allowance_year_max.is_(None))
-               .values(allowance_year_max=OLD_YEAR))
-    with op.batch_alter_table('expense_settings', schema=None) as batch_op:
-        batch_op.drop_column('hourly_rate_young')
-        batch_op.drop_column('hourly_rate')
-        batch_op.alter_column('allowance_year_max', existing_type=sa.Numeric(precision=8, scale=2), nullable=False)
-        batch_op.alter_column('allowance_month_max', existing_type=sa.Numeric(precision=8, scale=2), nullable=False)
+    # SQLite 3.35+ drops a column without rebuilding the table.
+    op.drop_column('volunteer_profiles', 'under_21')
+    for column in ('hourly_rate_young', 'hourly_rate', 'own_year_max', 'own_month_max'):
+        op.drop_column('expense_settings', column)
     op.drop_table('allowance_limits')

@@ -89,6 +89,9 @@ def test_hourly_amount_above_the_years_hourly_maximum_is_refused(rvillage, rcoor
     save(rvillage, rcoordinator, hourly_rate=Decimal("5.75"), hourly_rate_young=Decimal("3.40"))
     cfg = hours.settings_for(rvillage.id)
     assert (cfg.hourly_rate, cfg.hourly_rate_young) == (Decimal("5.75"), Decimal("3.40"))
+    # No own maxima: the legal ones; the single maxima the previous release reads get this year's.
+    assert (cfg.own_month_max, cfg.allowance_month_max, cfg.allowance_year_max) == (
+        None, Decimal("220.00"), Decimal("2200.00"))
 
 
 def test_under_21_volunteer_is_paid_within_the_under_21_maximum(rvillage, rvolunteer, rcoordinator, make,
@@ -159,6 +162,9 @@ def test_village_maxima_only_lower_than_the_legal_limits(rvillage, rvolunteer, r
     # Equal to the legal limit or lower is fine; a lower own maximum is what the statement pays.
     assert coordinator.post("/respijt/instellingen", data={"km_rate": "0,23", "allowance_month_max": "215",
                                                            "allowance_year_max": "2200"}).status_code == 302
+    row = session.get(ExpenseSettings, rvillage.id)
+    assert (row.own_month_max, row.own_year_max) == (Decimal("215.00"), Decimal("2200.00"))
+    assert (row.allowance_month_max, row.allowance_year_max) == (Decimal("215.00"), Decimal("2200.00"))
     entry(session, rvolunteer, date(2026, 3, 2), costs="300")
     entry(session, rvolunteer, date(2025, 3, 2), costs="300")
     assert hours.statement(rvolunteer, 2026, 3).payable == Decimal("215.00")

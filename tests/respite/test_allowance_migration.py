@@ -1,5 +1,6 @@
 """Migration 0012 on an existing database: the old default maxima (the 2024–2025 legal limits)
-follow each year's limits from now on; a village's own lower maxima stay as they were."""
+follow each year's limits from now on; a village's own lower maxima are kept as its own; the
+old columns stay for the release before this one."""
 from decimal import Decimal
 
 import pytest
@@ -39,10 +40,11 @@ def test_old_default_maxima_follow_the_years_limits_and_own_ones_stay(fresh_url)
             "VALUES (1, 0.23, 210, 2100, '2025-06-01 10:00:00'), (2, 0.19, 150, 1500, '2025-06-01 10:00:00')"))
         db.session.commit()
         upgrade()
-        rows = db.session.execute(text("SELECT village_id, allowance_month_max, allowance_year_max, hourly_rate "
-                                       "FROM expense_settings ORDER BY village_id")).all()
-        assert [(v, m, y, Decimal(h)) for v, m, y, h in rows] == [
-            (1, None, None, Decimal("0")), (2, Decimal("150"), Decimal("1500"), Decimal("0"))]
+        rows = db.session.execute(text("SELECT village_id, own_month_max, own_year_max, hourly_rate, "
+                                       "allowance_month_max FROM expense_settings ORDER BY village_id")).all()
+        assert [(v, m, y, Decimal(h), Decimal(old)) for v, m, y, h, old in rows] == [
+            (1, None, None, Decimal("0"), Decimal("210")),
+            (2, Decimal("150"), Decimal("1500"), Decimal("0"), Decimal("150"))]
         years = db.session.execute(text("SELECT year FROM allowance_limits ORDER BY year")).scalars().all()
         assert years == [2024, 2025, 2026]
         db.session.rollback()  # end the read, so the next one sees what the downgrade wrote
@@ -50,5 +52,7 @@ def test_old_default_maxima_follow_the_years_limits_and_own_ones_stay(fresh_url)
         rows = db.session.execute(text("SELECT village_id, allowance_month_max FROM expense_settings "
                                        "ORDER BY village_id")).all()
         assert [(v, Decimal(m)) for v, m in rows] == [(1, Decimal("210")), (2, Decimal("150"))]
+        db.session.rollback()
+        upgrade()  # and up again: the downgrade left nothing behind
         db.session.remove()
         db.engine.dispose()

@@ -46,10 +46,13 @@ class VolunteerProfileForm(Form):
 
 
 class VolunteerPapersForm(Form):
-    """What the coordinator records about a volunteer: the VOG and the signed agreement."""
+    """What the coordinator records about a volunteer: the VOG, the signed agreement and the age
+    band that sets the hourly maximum of the volunteer allowance."""
     vog_date = DateField("Datum van de VOG", validators=[optional()],
                          description="De datum die op de Verklaring Omtrent het Gedrag staat.")
     agreement_date = DateField("Vrijwilligersovereenkomst getekend op", validators=[optional()])
+    under_21 = BooleanField("Jonger dan 21 jaar",
+                            description="Voor een uurvergoeding: onder 21 jaar geldt een lager maximum per uur.")
 
 
 class CompetenceForm(Form):

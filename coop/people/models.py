@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from sqlalchemy import Column, Date, ForeignKey, Index, Numeric, String, Table, Text, Time, UniqueConstraint
+from sqlalchemy import Column, Date, ForeignKey, Index, Numeric, String, Table, Text, Time, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coop.core.clock import now
@@ -29,6 +29,8 @@ class VolunteerProfile(db.Model):
     vog_date: Mapped[date | None] = mapped_column(Date)
     volunteer_agreement_signed_on: Mapped[date | None] = mapped_column(Date)
     paused: Mapped[bool] = mapped_column(default=False)
+    # Age band for an hourly volunteer allowance: the lower under-21 maximum applies when set.
+    under_21: Mapped[bool] = mapped_column(default=False, server_default=false())
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     motivation: Mapped[str] = mapped_column(Text, default="")

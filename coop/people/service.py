@@ -141,8 +141,10 @@ def add_professional_profile(user: User, *, organisation: str, discipline: str,
     return profile
 
 
-def record_papers(volunteer: User, *, vog_date: date | None, agreement_date: date | None, by: User) -> None:
-    """The coordinator records the VOG date and the signed volunteer agreement."""
+def record_papers(volunteer: User, *, vog_date: date | None, agreement_date: date | None, by: User,
+                  under_21: bool | None = None) -> None:
+    """The coordinator records the VOG date, the signed volunteer agreement and, when given,
+    whether the volunteer is under 21 (a lower hourly maximum of the volunteer allowance)."""
     profile = volunteer.volunteer_profile
     if profile is None:
         raise DomainError("Deze persoon is geen vrijwilliger.")
@@ -153,8 +155,11 @@ def record_papers(volunteer: User, *, vog_date: date | None, agreement_date: dat
         raise DomainError("De overeenkomst kan niet in de toekomst getekend zijn.", "agreement_date")
     profile.vog_date = vog_date
     profile.volunteer_agreement_signed_on = agreement_date
+    if under_21 is not None:
+        profile.under_21 = under_21
     audit.record("volunteer.papers", actor=by, subject=volunteer,
-                 detail=f"VOG {vog_date or '-'}, overeenkomst {agreement_date or '-'}")
+                 detail=f"VOG {vog_date or '-'}, overeenkomst {agreement_date or '-'}, "
+                        f"onder 21 {'ja' if profile.under_21 else 'nee'}")
 
 
 def record_competence(volunteer: User, *, category: TaskCategory, backstop: User, note: str, by: User) -> Competence:

@@ -95,12 +95,13 @@ def volunteer_papers(person_id: int):
         abort(404)
     papers = VolunteerPapersForm(prefix="papieren", data={
         "vog_date": person.volunteer_profile.vog_date,
-        "agreement_date": person.volunteer_profile.volunteer_agreement_signed_on})
+        "agreement_date": person.volunteer_profile.volunteer_agreement_signed_on,
+        "under_21": person.volunteer_profile.under_21})
     competence = _competence_form(person)
     if request.method == "POST" and "papieren-submit" in request.form and papers.validate():
         if run(papers, lambda: service.record_papers(
                 person, vog_date=papers.vog_date.data, agreement_date=papers.agreement_date.data,
-                by=current_user), "De gegevens zijn opgeslagen."):
+                by=current_user, under_21=papers.under_21.data), "De gegevens zijn opgeslagen."):
             return redirect(url_for("people.show", person_id=person.id))
     elif request.method == "POST" and "bevoegd-submit" in request.form and competence.validate():
         category = db.session.get(TaskCategory, competence.category.data)

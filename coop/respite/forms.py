@@ -111,8 +111,28 @@ class ManualHoursForm(HoursForm):
 
 
 class SettingsForm(Form):
+    """The village's km rate, hourly allowance and (optional, lower) maxima of the volunteer allowance."""
     km_rate = DutchDecimalField("Kilometervergoeding per km (€)", places=2, validators=[InputRequired("Vul een bedrag in.")])
-    allowance_month_max = DutchDecimalField("Vrijwilligersvergoeding: maximum per maand (€)", places=2,
-                                       validators=[InputRequired("Vul een bedrag in.")])
-    allowance_year_max = DutchDecimalField("Vrijwilligersvergoeding: maximum per jaar (€)", places=2,
-                                      validators=[InputRequired("Vul een bedrag in.")])
+    hourly_rate = DutchDecimalField("Uurvergoeding vanaf 21 jaar (€ per uur)", places=2, default=0,
+                                    validators=[optional()],
+                                    description="Vul 0 in als het dorp geen uurvergoeding betaalt.")
+    hourly_rate_young = DutchDecimalField("Uurvergoeding onder 21 jaar (€ per uur)", places=2, default=0,
+                                          validators=[optional()],
+                                          description="Voor vrijwilligers die bij hun gegevens als jonger dan 21 "
+                                                      "staan.")
+    allowance_month_max = DutchDecimalField("Eigen maximum per maand (€)", places=2, validators=[optional()],
+                                            description="Alleen als het dorp minder wil uitbetalen dan de wettelijke "
+                                                        "grens. Leeg: de grens van de Belastingdienst.")
+    allowance_year_max = DutchDecimalField("Eigen maximum per jaar (€)", places=2, validators=[optional()],
+                                           description="Leeg: de grens van de Belastingdienst.")
+
+
+class AllowanceLimitsForm(Form):
+    """The Belastingdienst's limits of the volunteer allowance for one calendar year (the admin)."""
+    year = DutchIntegerField("Jaar", validators=[InputRequired("Vul een jaar in.")])
+    month_max = DutchDecimalField("Maximum per maand (€)", places=2, validators=[InputRequired("Vul een bedrag in.")])
+    year_max = DutchDecimalField("Maximum per jaar (€)", places=2, validators=[InputRequired("Vul een bedrag in.")])
+    hourly_max = DutchDecimalField("Maximum per uur, vanaf 21 jaar (€)", places=2,
+                                   validators=[InputRequired("Vul een bedrag in.")])
+    hourly_max_young = DutchDecimalField("Maximum per uur, onder 21 jaar (€)", places=2,
+                                         validators=[InputRequired("Vul een bedrag in.")])

@@ -1,9 +1,10 @@
 """Volunteer hours, kilometres and costs, and the monthly statement for the treasurer.
 
 A finished shift becomes a draft hours entry; the volunteer confirms or corrects it and adds
-km and costs; the coordinator approves. The statement pays km at the village's rate plus costs,
-within the tax-free volunteer allowance (vrijwilligersvergoeding): at most the monthly maximum,
-and never more than what is left of the yearly maximum.
+km and costs; the coordinator approves. The statement pays km at the village's rate, costs and
+an hourly amount if the village pays one, within the tax-free volunteer allowance
+(vrijwilligersvergoeding) of the year the hours fall in (see allowance.py): at most the monthly
+maximum, never more than what is left of the yearly maximum, per hour at most the hourly one.
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from coop.matching.models import ACCEPTED, Proposal
 from coop.people.models import HoursEntry
 from coop.requests import service as requests
 from coop.requests.models import DONE
-from coop.respite import fmt
+from coop.respite import allowance, fmt
 from coop.respite.models import ExpenseSettings, RespiteRequest, RespiteShift
 
 SHIFT, REQUEST, MANUAL = "shift", "request", "manual"
@@ -56,19 +57,43 @@ def settings_for(village_id: int) -> ExpenseSettings:
     return row or ExpenseSettings(village_id=village_id, **ExpenseSettings.DEFAULTS)
 
 
-def save_settings(village_id: int, *, by: User, km_rate: Decimal, month_max: Decimal, year_max: Decimal) -> None:
+def _finite(value: Decimal | None, name: str) -> None:
+    # Decimal accepts "NaN" and "Infinity", and comparing NaN raises: refuse them first.
+    if value is not None and not value.is_finite():
+        raise DomainError("Vul een gewoon bedrag of aantal in, zoals 2,50.", name)
+
+
+def save_settings(village_id: int, *, by: User, km_rate: Decimal, month_max: Decimal | None,
+                  year_max: Decimal | None, hourly_rate: Decimal = Decimal("0"),
+                  hourly_rate_young: Decimal = Decimal("0")) -> None:
+    """The coordinator sets the km rate, the hourly allowance and the village's own maxima (empty:
+    the legal limits); none may pass this year's limits of the Belastingdienst."""
+    for name, value in (("km_rate", km_rate), ("allowance_month_max", month_max),
+                        ("allowance_year_max", year_max), ("hourly_rate", hourly_rate),
+                        ("hourly_rate_young", hourly_rate_young)):
+        _finite(value, name)
     if not Decimal("0") <= km_rate <= Decimal("2"):
         raise DomainError("Kies een kilometervergoeding tussen € 0 en € 2.", "km_rate")
-    if month_max <= 0 or year_max <= 0:
+    if (month_max is not None and month_max <= 0) or (year_max is not None and year_max <= 0):
         raise DomainError("De maxima moeten groter dan nul zijn.", "allowance_month_max")
-    if month_max > year_max:
+    if month_max is not None and year_max is not None and month_max > year_max:
         raise DomainError("Het maandmaximum kan niet hoger zijn dan het jaarmaximum.", "allowance_month_max")
+    for name, value in (("hourly_rate", hourly_rate), ("hourly_rate_young", hourly_rate_young)):
+        if value < 0:
+            raise DomainError("Het uurbedrag kan niet negatief zijn; vul 0 in voor geen uurvergoeding.", name)
+    limits = allowance.limits_for(local_now().year)
+    allowance.check_village_maxima(limits, month_max=month_max, year_max=year_max, hourly_rate=hourly_rate,
+                                   hourly_rate_young=hourly_rate_young)
     row = db.session.get(ExpenseSettings, village_id) or ExpenseSettings(village_id=village_id)
-    row.km_rate, row.allowance_month_max, row.allowance_year_max = km_rate, month_max, year_max
+    row.km_rate, row.own_month_max, row.own_year_max = km_rate, month_max, year_max
+    row.hourly_rate, row.hourly_rate_young = hourly_rate, hourly_rate_young
+    now_terms = allowance.terms(row, limits)
+    row.allowance_month_max, row.allowance_year_max = now_terms.month_max, now_terms.year_max
     row.updated_by_id = by.id
     db.session.add(row)
     audit.record("expenses.settings_saved", actor=by, village_id=village_id,
-                 detail=f"km {km_rate}, maand {month_max}, jaar {year_max}")
+                 detail=f"km {km_rate}, maand {month_max or 'wettelijk'}, jaar {year_max or 'wettelijk'}, "
+                        f"uur {hourly_rate} / {hourly_rate_young}")
 
 
 def _add_once(entry: HoursEntry) -> bool:
@@ -152,6 +177,8 @@ def _drop_draft_request_hours(request, event) -> None:
 
 
 def _amounts(hours: Decimal, km: Decimal, costs: Decimal) -> None:
+    for name, value in (("hours", hours), ("km", km), ("costs", costs)):
+        _finite(value, name)
     if not Decimal("0") < hours <= Decimal("24"):
         raise DomainError("Vul een aantal uren tussen 0 en 24 in.", "hours")
     if not Decimal("0") <= km <= Decimal("1000"):
@@ -218,6 +245,8 @@ class Statement:
     month: int
     entries: list[HoursEntry]
     hours: Decimal
+    hourly_rate: Decimal  # what is paid per hour, within the year's hourly maximum
+    hours_amount: Decimal
     km: Decimal
     km_rate: Decimal
     km_amount: Decimal
@@ -225,38 +254,74 @@ class Statement:
     claim: Decimal
     paid_before_this_year: Decimal
     payable: Decimal
+    month_max: Decimal  # the maxima that held: the village's own, never above the year's limits
+    year_max: Decimal
+    limits: allowance.YearLimits
     warnings: list[str] = field(default_factory=list)
 
+    @property
+    def paid_this_year(self) -> Decimal:
+        return self.paid_before_this_year + self.payable
 
-def _claim(rows: list[HoursEntry], rate: Decimal) -> tuple[Decimal, Decimal, Decimal, Decimal]:
+
+@dataclass(frozen=True)
+class _Claim:
+    hours: Decimal
+    hours_amount: Decimal
+    km: Decimal
+    km_amount: Decimal
+    costs: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.hours_amount + self.km_amount + self.costs
+
+
+def _claim(rows: list[HoursEntry], km_rate: Decimal, hourly_rate: Decimal) -> _Claim:
+    hours = sum((e.hours for e in rows), Decimal("0"))
     km = sum((e.km for e in rows), Decimal("0"))
     costs = sum((e.costs for e in rows), Decimal("0"))
-    km_amount = (km * rate).quantize(CENT)
-    return km, km_amount, costs, km_amount + costs
+    return _Claim(hours, (hours * hourly_rate).quantize(CENT), km, (km * km_rate).quantize(CENT), costs)
 
 
-def statement(volunteer: User, year: int, month: int, include_pending: bool = False) -> Statement:
-    """The month's claim and what may be paid tax-free. Earlier months of the year count
-    against the yearly maximum with what they could pay. `include_pending` also counts
+def statement(volunteer: User, year: int, month: int, include_pending: bool = False, *,
+              limits: allowance.YearLimits | None = None, cfg: ExpenseSettings | None = None) -> Statement:
+    """The month's claim and what may be paid tax-free, by the limits of `year`: at most the
+    month's maximum, what is left of the year's maximum, and an hourly amount within the year's
+    hourly maximum (the under-21 one for a volunteer recorded as under 21). Earlier months of the
+    year count against the yearly maximum with what they could pay. `include_pending` also counts
     confirmed (not yet approved) entries: for warning the volunteer while they type."""
-    cfg = settings_for(volunteer.village_id)
+    cfg = cfg or settings_for(volunteer.village_id)
+    limits = limits or allowance.limits_for(year)
+    terms = allowance.terms(cfg, limits)
+    month_max, year_max = terms.month_max, terms.year_max
+    young = allowance.is_young(volunteer)
+    rate_asked = cfg.hourly_rate_young if young else cfg.hourly_rate
+    rate = terms.hourly_rate_for(young)
     counted = {HoursEntry.APPROVED} | ({HoursEntry.CONFIRMED, HoursEntry.DRAFT} if include_pending else set())
     paid_before = Decimal("0")
     for earlier in range(1, month):
         rows = [e for e in entries(volunteer, year, earlier) if e.status in counted]
-        paid_before += min(_claim(rows, cfg.km_rate)[3], cfg.allowance_month_max,
-                           max(cfg.allowance_year_max - paid_before, Decimal("0")))
+        paid_before += min(_claim(rows, cfg.km_rate, rate).total, month_max,
+                           max(year_max - paid_before, Decimal("0")))
     rows = [e for e in entries(volunteer, year, month) if e.status in counted]
-    km, km_amount, costs, claim = _claim(rows, cfg.km_rate)
-    year_left = max(cfg.allowance_year_max - paid_before, Decimal("0"))
-    payable = min(claim, cfg.allowance_month_max, year_left)
-    st = Statement(volunteer, year, month, rows, sum((e.hours for e in rows), Decimal("0")), km, cfg.km_rate,
-                   km_amount, costs, claim, paid_before, payable)
-    if claim > cfg.allowance_month_max:
-        st.warnings.append(f"De vergoeding van {fmt.euro(claim)} is hoger dan het maximum van "
-                           f"{fmt.euro(cfg.allowance_month_max)} per maand; er wordt {fmt.euro(payable)} belastingvrij uitbetaald.")
-    if claim > year_left:
-        st.warnings.append(f"Van het jaarmaximum van {fmt.euro(cfg.allowance_year_max)} is nog "
+    claim = _claim(rows, cfg.km_rate, rate)
+    year_left = max(year_max - paid_before, Decimal("0"))
+    payable = min(claim.total, month_max, year_left)
+    st = Statement(volunteer=volunteer, year=year, month=month, entries=rows, hours=claim.hours,
+                   hourly_rate=rate, hours_amount=claim.hours_amount, km=claim.km, km_rate=cfg.km_rate,
+                   km_amount=claim.km_amount, costs=claim.costs, claim=claim.total,
+                   paid_before_this_year=paid_before, payable=payable, month_max=month_max,
+                   year_max=year_max, limits=limits)
+    if rate < rate_asked and claim.hours:
+        st.warnings.append(f"Het uurbedrag van {fmt.euro(rate_asked)} is hoger dan het maximum van "
+                           f"{fmt.euro(rate)} in {year}{' onder 21 jaar' if young else ''}; "
+                           f"er is gerekend met {fmt.euro(rate)} per uur.")
+    if claim.total > month_max:
+        st.warnings.append(f"De vergoeding van {fmt.euro(claim.total)} is hoger dan het maximum van "
+                           f"{fmt.euro(month_max)} per maand; er wordt {fmt.euro(payable)} belastingvrij uitbetaald.")
+    if claim.total > year_left:
+        st.warnings.append(f"Van het jaarmaximum van {fmt.euro(year_max)} is nog "
                            f"{fmt.euro(year_left)} over; meer kan dit jaar niet belastingvrij worden uitbetaald.")
     return st
 
@@ -268,8 +333,10 @@ def month_statements(village_id: int, year: int, month: int) -> list[Statement]:
     ids = db.session.scalars(select(HoursEntry.helper_id).where(
         HoursEntry.village_id == village_id, HoursEntry.status == HoursEntry.APPROVED,
         HoursEntry.worked_on >= first, HoursEntry.worked_on < nxt).distinct()).all()
-    people = db.session.scalars(select(User).where(User.id.in_(ids)).order_by(User.last_name, User.first_name))
-    return [statement(p, year, month) for p in people]
+    people = db.session.scalars(select(User).where(User.id.in_(ids)).order_by(User.last_name, User.first_name)
+                                .options(selectinload(User.volunteer_profile)))
+    limits, cfg = allowance.limits_for(year), settings_for(village_id)
+    return [statement(p, year, month, limits=limits, cfg=cfg) for p in people]
 
 
 def this_month() -> tuple[int, int]:

@@ -1,5 +1,6 @@
 """Respijtzorg: carers and the person they care for, respite requests, series and shifts,
-CarerQol check-ins, calendar feed tokens and the village's expense settings."""
+CarerQol check-ins, calendar feed tokens, the village's expense settings and the yearly
+limits of the volunteer allowance."""
 from __future__ import annotations
 
 from datetime import date, datetime, time
@@ -171,19 +172,47 @@ class CalendarFeed(db.Model):
     user: Mapped[User] = relationship()
 
 
+class AllowanceLimits(db.Model):
+    """The Belastingdienst's limits of the tax-free volunteer allowance for one calendar year.
+
+    National figures, not a village's: the migration ships the known years and the admin adds
+    each new one. A statement always uses the row of the year its hours fall in.
+    """
+
+    __tablename__ = "allowance_limits"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    month_max: Mapped[Decimal] = mapped_column(Numeric(8, 2))
+    year_max: Mapped[Decimal] = mapped_column(Numeric(8, 2))
+    hourly_max: Mapped[Decimal] = mapped_column(Numeric(5, 2))  # volunteers of 21 and over
+    hourly_max_young: Mapped[Decimal] = mapped_column(Numeric(5, 2))  # under 21
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, onupdate=now)
+
+
 class ExpenseSettings(db.Model):
-    """The village's km rate and the tax-free volunteer allowance maxima (coordinator sets them)."""
+    """The village's km rate, its hourly allowance and its own maxima of the volunteer allowance
+    (coordinator sets them). An own maximum left empty is the legal limit of the year; a village
+    may only choose lower ones."""
 
     __tablename__ = "expense_settings"
 
-    # 2026 Dutch figures: vrijwilligersvergoeding at most €210 a month and €2,100 a year.
-    DEFAULTS = {"km_rate": Decimal("0.23"), "allowance_month_max": Decimal("210.00"),
-                "allowance_year_max": Decimal("2100.00")}
+    DEFAULTS = {"km_rate": Decimal("0.23"), "own_month_max": None, "own_year_max": None,
+                "hourly_rate": Decimal("0"), "hourly_rate_young": Decimal("0")}
 
     village_id: Mapped[int] = mapped_column(ForeignKey("villages.id"), primary_key=True)
     km_rate: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=DEFAULTS["km_rate"])
-    allowance_month_max: Mapped[Decimal] = mapped_column(Numeric(8, 2), default=DEFAULTS["allowance_month_max"])
-    allowance_year_max: Mapped[Decimal] = mapped_column(Numeric(8, 2), default=DEFAULTS["allowance_year_max"])
+    own_month_max: Mapped[Decimal | None] = mapped_column(Numeric(8, 2))
+    own_year_max: Mapped[Decimal | None] = mapped_column(Numeric(8, 2))
+    # Paid per hour on top of km and costs, within the same maxima; 0 means none.
+    hourly_rate: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=DEFAULTS["hourly_rate"],
+                                                 server_default="0")
+    hourly_rate_young: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=DEFAULTS["hourly_rate_young"],
+                                                       server_default="0")
+    # The single maxima the release before the yearly limits reads: written with the maxima that
+    # hold in the year of saving, so that release keeps working while a deploy rolls; not read here.
+    allowance_month_max: Mapped[Decimal] = mapped_column(Numeric(8, 2))
+    allowance_year_max: Mapped[Decimal] = mapped_column(Numeric(8, 2))
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, onupdate=now)
 

@@ -1,8 +1,10 @@
 """Hours and expenses: "Mijn uren" for volunteers; review, monthly statements (print and CSV)
-and the village's km rate and allowance maxima for the coordinator."""
+and the village's km rate, hourly amount and allowance maxima for the coordinator; the yearly
+limits of the volunteer allowance for the admin."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -15,8 +17,8 @@ from coop.core.guard import get_in_village_or_404, roles_required
 from coop.core.web import run
 from coop.extensions import db
 from coop.people.models import HoursEntry
-from coop.respite import hours
-from coop.respite.forms import HoursForm, ManualHoursForm, SettingsForm
+from coop.respite import allowance, hours
+from coop.respite.forms import AllowanceLimitsForm, HoursForm, ManualHoursForm, SettingsForm
 from coop.respite.views import STAFF, bp
 
 
@@ -119,8 +121,9 @@ def reject(entry_id: int):
 @roles_required(*STAFF)
 def statements():
     year, month = month_from_args()
+    settings = hours.settings_for(current_user.village_id)
     return render_template("respite/statements.html", year=year, month=month, first=date(year, month, 1),
-                           settings=hours.settings_for(current_user.village_id),
+                           settings=settings, terms=allowance.terms(settings, allowance.limits_for(year)),
                            statements=hours.month_statements(current_user.village_id, year, month))
 
 
@@ -129,15 +132,18 @@ def statements():
 def statements_csv():
     """For the treasurer: one line per volunteer; semicolons and decimal commas for Dutch Excel."""
     year, month = month_from_args()
+    # New columns go at the end: the treasurer's sheets read the first nine by position.
     rows = [["maand", "vrijwilliger", "uren", "km", "km-vergoeding", "onkosten", "declaratie",
-             "uit te betalen", "boven maximum"]]
+             "uit te betalen", "boven maximum", "uurvergoeding", "maandmaximum", "jaarmaximum",
+             "uitbetaald dit jaar"]]
 
     def num(value):
         return f"{value:.2f}".replace(".", ",")
     for st in hours.month_statements(current_user.village_id, year, month):
         rows.append([f"{year}-{month:02d}", st.volunteer.full_name, num(st.hours), num(st.km),
                      num(st.km_amount), num(st.costs), num(st.claim), num(st.payable),
-                     num(st.claim - st.payable)])
+                     num(st.claim - st.payable), num(st.hours_amount), num(st.month_max), num(st.year_max),
+                     num(st.paid_this_year)])
     return csvexport.response(f"vrijwilligersvergoeding-{year}-{month:02d}.csv", rows)
 
 
@@ -145,15 +151,41 @@ def statements_csv():
 @roles_required(*STAFF)
 def settings():
     current = hours.settings_for(current_user.village_id)
-    form = SettingsForm(obj=current)
+    form = SettingsForm(data={"km_rate": current.km_rate, "hourly_rate": current.hourly_rate,
+                              "hourly_rate_young": current.hourly_rate_young,
+                              "allowance_month_max": current.own_month_max,
+                              "allowance_year_max": current.own_year_max})
     if form.validate_on_submit():
         if run(form, lambda: hours.save_settings(
                 current_user.village_id, by=current_user, km_rate=form.km_rate.data,
-                month_max=form.allowance_month_max.data, year_max=form.allowance_year_max.data),
+                month_max=form.allowance_month_max.data, year_max=form.allowance_year_max.data,
+                hourly_rate=form.hourly_rate.data or Decimal("0"),
+                hourly_rate_young=form.hourly_rate_young.data or Decimal("0")),
                "De vergoedingen zijn opgeslagen."):
             return redirect(url_for("respite.statements"))
-    return render_template("respite/settings.html", form=form), 422 if form.errors else 200
+    return render_template("respite/settings.html", form=form, limits=allowance.limits_for(local_now().year)), \
+        422 if form.errors else 200
+
+
+@bp.route("/beheer/vrijwilligersvergoeding", methods=["GET", "POST"])
+@roles_required(R.ADMIN)
+def allowance_limits():
+    """The Belastingdienst's limits per calendar year; ?jaar= opens a known year for correction."""
+    rows = allowance.all_limits()
+    asked = request.args.get("jaar", "")
+    editing = next((r for r in rows if asked.isdigit() and r.year == int(asked)), None)
+    form = AllowanceLimitsForm(obj=editing)
+    if request.method == "GET" and editing is None:
+        form.year.data = rows[0].year + 1 if rows else local_now().year
+    if form.validate_on_submit() and run(form, lambda: allowance.save_limits(
+            form.year.data, by=current_user, month_max=form.month_max.data, year_max=form.year_max.data,
+            hourly_max=form.hourly_max.data, hourly_max_young=form.hourly_max_young.data),
+            f"De grenzen voor {form.year.data} zijn opgeslagen."):
+        return redirect(url_for("respite.allowance_limits"))
+    return render_template("respite/allowance_limits.html", form=form, rows=rows,
+                           current=allowance.limits_for(local_now().year)), 422 if form.errors else 200
 
 
 registry.nav_link("Mijn uren", "respite.my_hours", R.VOLUNTEER, order=21)
 registry.nav_link("Uren", "respite.review", *STAFF, order=41)
+

@@ -45,9 +45,10 @@ def test_someone_else_cannot_confirm(rvolunteer, make, rvillage, session):
 
 
 def test_statement_applies_km_rate_and_monthly_maximum(rvolunteer, session):
-    entry(session, rvolunteer, date(2026, 3, 3), km="100", costs="10")  # 23.00 + 10
-    entry(session, rvolunteer, date(2026, 3, 9), costs="200")
-    st = hours.statement(rvolunteer, 2026, 3)
+    # March 2025: that year's monthly maximum was €210 (2026's is €220, see test_allowance.py).
+    entry(session, rvolunteer, date(2025, 3, 3), km="100", costs="10")  # 23.00 + 10
+    entry(session, rvolunteer, date(2025, 3, 9), costs="200")
+    st = hours.statement(rvolunteer, 2025, 3)
     assert (st.km_amount, st.costs, st.claim, st.payable) == (Decimal("23.00"), Decimal("210.00"),
                                                               Decimal("233.00"), Decimal("210.00"))
     assert "hoger dan het maximum van €\xa0210,00 per maand" in st.warnings[0]

@@ -10,6 +10,7 @@ from datetime import date
 from flask import url_for
 from sqlalchemy import func, select
 
+from coop.core import dutch
 from coop.core import outbox as O
 from coop.core.mail import render_message
 from coop.core.models import User
@@ -68,7 +69,7 @@ def escalation(row: O.FollowUp) -> O.Message:
     url = link("requests.show", request_id=req.id)
     if row.channel == O.INAPP:
         return _inapp(subject, f"{req.category.name} voor {req.resident.full_name} wacht al "
-                               f"sinds {req.created_at.date().strftime('%d-%m-%Y')}. {url}")
+                               f"sinds {dutch.short_date(req.created_at)}. {url}")
     return render_message("escalation", subject=subject, village=req.resident.village,
                           user=row.recipient, req=req, url=url)
 
@@ -95,10 +96,10 @@ def carer_checkin(row: O.FollowUp) -> O.Message:
 @O.message_builder(rules.AGREEMENT_REVIEW)
 def agreement_review(row: O.FollowUp) -> O.Message:
     review_on = date.fromisoformat(row.payload["review_on"])
-    subject = f"Afspraken herzien voor {review_on.strftime('%d-%m-%Y')}: {row.payload['title']}"
+    subject = f"Afspraken herzien voor {dutch.short_date(review_on)}: {row.payload['title']}"
     url = link("agreements.show", agreement_id=row.payload["agreement_id"])
     if row.channel == O.INAPP:
-        return _inapp(subject, f"De afspraken met de gemeente worden op {review_on.strftime('%d-%m-%Y')} "
+        return _inapp(subject, f"De afspraken met de gemeente worden op {dutch.short_date(review_on)} "
                                f"herzien. {url}")
     return render_message("agreement_review", subject=subject, village=row.recipient.village,
                           user=row.recipient, title=row.payload["title"], review_on=review_on, url=url)

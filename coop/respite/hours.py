@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from coop.core import audit
+from coop.core import audit, dutch
 from coop.core.clock import LOCAL, local_now, now
 from coop.core.errors import DomainError
 from coop.core.models import User
@@ -24,7 +24,6 @@ from coop.matching.models import ACCEPTED, Proposal
 from coop.people.models import HoursEntry
 from coop.requests import service as requests
 from coop.requests.models import DONE
-from coop.respite import fmt
 from coop.respite.models import ExpenseSettings, RespiteRequest, RespiteShift
 
 SHIFT, REQUEST, MANUAL = "shift", "request", "manual"
@@ -253,11 +252,12 @@ def statement(volunteer: User, year: int, month: int, include_pending: bool = Fa
     st = Statement(volunteer, year, month, rows, sum((e.hours for e in rows), Decimal("0")), km, cfg.km_rate,
                    km_amount, costs, claim, paid_before, payable)
     if claim > cfg.allowance_month_max:
-        st.warnings.append(f"De vergoeding van {fmt.euro(claim)} is hoger dan het maximum van "
-                           f"{fmt.euro(cfg.allowance_month_max)} per maand; er wordt {fmt.euro(payable)} belastingvrij uitbetaald.")
+        st.warnings.append(f"De vergoeding van {dutch.money(claim)} is hoger dan het maximum van "
+                           f"{dutch.money(cfg.allowance_month_max)} per maand; er wordt {dutch.money(payable)} "
+                           "belastingvrij uitbetaald.")
     if claim > year_left:
-        st.warnings.append(f"Van het jaarmaximum van {fmt.euro(cfg.allowance_year_max)} is nog "
-                           f"{fmt.euro(year_left)} over; meer kan dit jaar niet belastingvrij worden uitbetaald.")
+        st.warnings.append(f"Van het jaarmaximum van {dutch.money(cfg.allowance_year_max)} is nog "
+                           f"{dutch.money(year_left)} over; meer kan dit jaar niet belastingvrij worden uitbetaald.")
     return st
 
 

@@ -9,7 +9,7 @@ from datetime import date
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from coop.core import registry
+from coop.core import dutch, registry
 from coop.core import roles as R
 from coop.core.clock import local_now
 from coop.core.forms import Form
@@ -129,15 +129,14 @@ def statements():
 @bp.get("/respijt/uren/overzicht.csv")
 @roles_required(*STAFF)
 def statements_csv():
-    """For the treasurer: one line per volunteer; semicolons and decimal commas for Dutch Excel."""
+    """For the treasurer: one line per volunteer; semicolons and decimal commas for Dutch Excel
+    (dutch.csv_decimal: two places, no thousands separator)."""
     year, month = month_from_args()
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     writer.writerow(["maand", "vrijwilliger", "uren", "km", "km-vergoeding", "onkosten", "declaratie",
                      "uit te betalen", "boven maximum"])
-
-    def num(value):
-        return f"{value:.2f}".replace(".", ",")
+    num = dutch.csv_decimal
     for st in hours.month_statements(current_user.village_id, year, month):
         writer.writerow([f"{year}-{month:02d}", st.volunteer.full_name, num(st.hours), num(st.km),
                          num(st.km_amount), num(st.costs), num(st.claim), num(st.payable),

@@ -232,9 +232,10 @@ def csv_decimal(value: Number, places: int = 2) -> str:
 # --- templates -------------------------------------------------------------------------------
 
 def register_filters(env) -> None:
-    """Every formatter as a Jinja filter of the same name (pages and mails share the env)."""
+    """The formatters as Jinja filters of the same name (pages and mails share the env).
+    `count` is left out: Jinja's own `count` is the length of a list; use `number(0)`."""
     env.filters.update(
         date=date, weekday_date=weekday_date, short_date=short_date, time=time, time_span=time_span,
         datetime=datetime, span=span, weekday=weekday, month_name=month_name, duration=duration,
-        waited=waited, number=number, count=count, percent=percent, money=money, hours=hours, km=km,
+        waited=waited, number=number, percent=percent, money=money, hours=hours, km=km,
     )

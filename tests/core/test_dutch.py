@@ -115,3 +115,4 @@ def test_registered_filters_give_the_same_text():
         "{{ a|money }}|{{ b|number(1) }}|{{ c|date }}|{{ d|time }}|{{ 2|weekday }}|{{ 0.8|km }}|{{ 0.5|percent }}"
     ).render(a=Decimal("1234.5"), b=7, c=datetime(2026, 3, 31, 22, 30, tzinfo=UTC), d=time(8))
     assert out == f"€{NBSP}1.234,50|7,0|1 april 2026|08:00|woensdag|0,8 km|50 %"
+    assert env.from_string("{{ [1, 2]|count }}").render() == "2"  # Jinja's own count stays

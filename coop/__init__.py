@@ -31,6 +31,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
+    # Flask-Babel only picks the language of WTForms' own messages (Flask-WTF asks it);
+    # every date, number and amount we show is written by coop/core/dutch.py.
     babel.init_app(app, locale_selector=lambda: "nl", timezone_selector=lambda: "Europe/Amsterdam")
     login_manager.init_app(app)
 

@@ -2,7 +2,8 @@
 # Reproduce static/vendor/ (and tests/vendor/axe-core/) from the npm registry.
 # Versions are pinned, with integrity hashes, in scripts/assets/package.json and
 # package-lock.json; change a version there (see static/vendor/README.md), then run this.
-# Only the dist files the app loads are copied, each package with its licence.
+# Only the files a page loads are copied, each package with its licence
+# (tests/core/test_vendor.py checks that every copied file is referenced).
 # Finally static/css/coop.css is rebuilt from the same install.
 set -euo pipefail
 
@@ -17,11 +18,10 @@ cp "$repo/scripts/assets/package.json" "$repo/scripts/assets/package-lock.json" 
 nm="$work/node_modules"
 
 vendor="$repo/static/vendor"
-rm -rf "$vendor/govuk-frontend" "$vendor/leaflet" "$vendor/leaflet.markercluster" \
-    "$vendor/jquery" "$vendor/bootstrap" "$vendor/bootstrap-glyphicons" \
-    "$vendor/fontawesome-free" "$vendor/leaflet.awesome-markers" "$vendor/folium" \
-    "$repo/tests/vendor/axe-core"
+# Start from an empty static/vendor/ (but its README): a file dropped below disappears.
 mkdir -p "$vendor"
+find "$vendor" -mindepth 1 -maxdepth 1 ! -name README.md -exec rm -rf {} +
+rm -rf "$repo/tests/vendor/axe-core"
 
 # copy SRC_DIR DEST_DIR FILE...: copy files keeping their relative paths
 copy() {
@@ -33,12 +33,13 @@ copy() {
     done
 }
 
-# GOV.UK Frontend: the ES module and the images. The fonts are left out (we use a
-# system font stack, never GDS Transport), and so is the "rebrand" image set.
+# GOV.UK Frontend: the ES module and the one image our compiled stylesheet points to. The
+# fonts are left out (we use a system font stack, never GDS Transport), and so are the
+# favicons, app icons and manifest (our own favicon is static/favicon.svg).
 # The npm package carries no licence file; its package.json says MIT, and this is the
 # licence text of its repository.
 g="$nm/govuk-frontend/dist/govuk"
-copy "$g" "$vendor/govuk-frontend" govuk-frontend.min.js assets/manifest.json assets/images
+copy "$g" "$vendor/govuk-frontend" govuk-frontend.min.js assets/images/govuk-crest.svg
 cat >"$vendor/govuk-frontend/LICENCE.txt" <<'LICENCE'
 The MIT License (MIT)
 
@@ -62,56 +63,17 @@ IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM, OUT OF OR IN
 CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.
 LICENCE
 
-# Everything below is what folium loads from CDNs by default (see folium-assets.json).
+# What the folium maps load instead of folium's CDN defaults (coop/geo/maps.py): Leaflet and
+# its markercluster plugin, nothing else. Of Leaflet's images only those leaflet.css points
+# to: its default marker's retina image and shadow are fetched only for L.Icon.Default, and
+# every pin here is a divIcon.
 copy "$nm/leaflet" "$vendor/leaflet" LICENSE
-copy "$nm/leaflet/dist" "$vendor/leaflet" leaflet.js leaflet.css images
+copy "$nm/leaflet/dist" "$vendor/leaflet" leaflet.js leaflet.css \
+    images/layers.png images/layers-2x.png images/marker-icon.png
 
 copy "$nm/leaflet.markercluster" "$vendor/leaflet.markercluster" MIT-LICENCE.txt
 copy "$nm/leaflet.markercluster/dist" "$vendor/leaflet.markercluster" \
     leaflet.markercluster.js MarkerCluster.css MarkerCluster.Default.css
-
-copy "$nm/jquery" "$vendor/jquery" LICENSE.txt
-copy "$nm/jquery/dist" "$vendor/jquery" jquery.min.js
-
-copy "$nm/bootstrap" "$vendor/bootstrap" LICENSE
-copy "$nm/bootstrap/dist" "$vendor/bootstrap" css/bootstrap.min.css js/bootstrap.bundle.min.js
-
-# folium's default marker icons use the "glyphicon" prefix, from Bootstrap 3's separate
-# glyphicons sheet. Bootstrap 3.4.1 only ships it inside bootstrap.css, so the
-# @font-face and .glyphicon rules are cut out of that file (through the last icon rule).
-b3="$nm/bootstrap3"
-mkdir -p "$vendor/bootstrap-glyphicons/css"
-copy "$b3" "$vendor/bootstrap-glyphicons" LICENSE
-copy "$b3/dist" "$vendor/bootstrap-glyphicons" fonts
-{
-    sed -n '1,5p' "$b3/dist/css/bootstrap.css"
-    awk '
-        /^@font-face \{$/ { held = $0; next }
-        held != "" && !on { if ($0 ~ /Glyphicons Halflings/) { on = 1; print held } held = "" }
-        on && /^\* \{$/ { exit }
-        on { print }
-    ' "$b3/dist/css/bootstrap.css"
-} >"$vendor/bootstrap-glyphicons/css/bootstrap-glyphicons.css"
-grep -q 'glyphicon-menu-up:before' "$vendor/bootstrap-glyphicons/css/bootstrap-glyphicons.css" || {
-    echo "vendor-assets: could not cut the glyphicons rules out of bootstrap.css" >&2
-    exit 1
-}
-
-copy "$nm/@fortawesome/fontawesome-free" "$vendor/fontawesome-free" LICENSE.txt css/all.min.css webfonts
-
-copy "$nm/leaflet.awesome-markers" "$vendor/leaflet.awesome-markers" LICENSE
-copy "$nm/leaflet.awesome-markers/dist" "$vendor/leaflet.awesome-markers" \
-    leaflet.awesome-markers.min.js leaflet.awesome-markers.css images
-
-# folium's rotation classes for awesome markers live in its own repository, not on npm:
-# one rule per whole degree, generated here.
-mkdir -p "$vendor/folium"
-{
-    echo "/* Rotation classes for awesome-marker icons (folium's \"rotation_angle\"). */"
-    for deg in $(seq 0 359); do
-        echo ".fa-rotate-$deg{-ms-transform:rotate(${deg}deg);-webkit-transform:rotate(${deg}deg);transform:rotate(${deg}deg)}"
-    done
-} >"$vendor/folium/leaflet.awesome.rotate.css"
 
 # axe-core runs only inside the browser tests: never served from static/.
 copy "$nm/axe-core" "$repo/tests/vendor/axe-core" axe.min.js LICENSE

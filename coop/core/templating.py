@@ -1,32 +1,15 @@
 """What every template gets: Dutch formatting, the navigation, the current village."""
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import Flask
-from flask_babel import format_date, format_datetime, format_decimal, format_time
 from flask_login import current_user
 
-from coop.core import registry
+from coop.core import dutch, registry
 from coop.core import roles as R
-from coop.core.clock import LOCAL, now
+from coop.core.clock import local_now
 from coop.core.models import User
 from coop.core.validation import display_phone
 from coop.extensions import db, login_manager
-
-
-def waited(since: datetime | None) -> str:
-    """How long something has waited, in plain Dutch ("3 dagen", "5 uur")."""
-    if since is None:
-        return ""
-    seconds = max(0, int((now() - since).total_seconds()))
-    if seconds < 3600:
-        minutes = seconds // 60
-        return f"{minutes} {'minuut' if minutes == 1 else 'minuten'}"
-    if seconds < 2 * 86400:
-        return f"{seconds // 3600} uur"
-    days = seconds // 86400
-    return f"{days} dagen" if days < 60 else f"{days // 30} maanden"
 
 
 def init_app(app: Flask) -> None:
@@ -47,19 +30,8 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
-    def local(value):
-        return value.astimezone(LOCAL) if isinstance(value, datetime) else value
-
-    app.jinja_env.filters.update(
-        date=lambda d, fmt="d MMMM yyyy": format_date(d, fmt) if d else "",
-        weekday_date=lambda d: format_date(d, "EEEE d MMMM yyyy") if d else "",
-        datetime=lambda d, fmt="d MMMM yyyy 'om' HH:mm": format_datetime(d, fmt) if d else "",
-        time=lambda d: format_time(d, "HH:mm") if d else "",
-        number=lambda n, fmt="#,##0.##": format_decimal(n, fmt) if n is not None else "",
-        phone=display_phone,
-        waited=waited,
-        local=local,
-    )
+    dutch.register_filters(app.jinja_env)
+    app.jinja_env.filters["phone"] = display_phone
 
     @app.context_processor
     def layout():
@@ -68,5 +40,5 @@ def init_app(app: Flask) -> None:
             "nav_links": registry.nav_for(roles),
             "role_labels": R.LABELS,
             "R": R,
-            "today": now().astimezone(LOCAL).date(),
+            "today": local_now().date(),
         }

@@ -13,6 +13,7 @@ from datetime import date
 from flask import url_for
 from sqlalchemy import func, select
 
+from coop.core import dutch
 from coop.core import outbox as O
 from coop.core.mail import render_message
 from coop.core.models import User
@@ -71,7 +72,7 @@ def escalation(row: O.FollowUp) -> O.Message:
     url = link("requests.show", request_id=req.id)
     if row.channel == O.INAPP:
         return _inapp(subject, f"{req.category.name} voor {req.resident.full_name} wacht al "
-                               f"sinds {req.created_at.date().strftime('%d-%m-%Y')}. {url}")
+                               f"sinds {dutch.short_date(req.created_at)}. {url}")
     return render_message("escalation", subject=subject, village=req.resident.village,
                           user=row.recipient, req=req, url=url)
 
@@ -99,10 +100,10 @@ def carer_checkin(row: O.FollowUp) -> O.Message:
 def agreement_review(row: O.FollowUp) -> O.Message:
     review_on = date.fromisoformat(row.payload["review_on"])
     # The title is typed by people: it goes in the text, never in the subject.
-    subject = f"Afspraken met de gemeente herzien voor {review_on.strftime('%d-%m-%Y')}"
+    subject = f"Afspraken met de gemeente herzien voor {dutch.short_date(review_on)}"
     url = link("agreements.show", agreement_id=row.payload["agreement_id"])
     if row.channel == O.INAPP:
-        return _inapp(subject, f"De afspraken met de gemeente worden op {review_on.strftime('%d-%m-%Y')} "
+        return _inapp(subject, f"De afspraken met de gemeente worden op {dutch.short_date(review_on)} "
                                f"herzien. {url}")
     return render_message("agreement_review", subject=subject, village=row.recipient.village,
                           user=row.recipient, title=row.payload["title"], review_on=review_on, url=url)

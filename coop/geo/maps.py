@@ -1,46 +1,47 @@
-"""folium maps served under our Content-Security-Policy, with every asset from static/vendor/.
+"""folium maps inside our own pages, under our Content-Security-Policy, every asset from static/vendor/.
 
-`use_vendored_assets()` swaps folium's CDN defaults for our own files (lazily, at the first
-map, or from create_app). `PointLayer` puts thousands of points in one JSON array that the
-browser turns into markers (static/js/map.js builds each popup from that data with
-textContent: user text never becomes HTML). `render()` splits folium's page into head, body
-and script, drops the parts that would restyle our page, and puts the response's nonce on
-the inline <script> and <style> it keeps.
+Each map and layer made here carries its own `default_js` / `default_css` (folium's list of
+(name, url) a JSCSSMixin element links), pointing at static/vendor/: Leaflet for the map, the
+markercluster plugin for the point layers. That is all the page needs, because folium's
+other defaults serve features we do not use: jQuery and Bootstrap (for folium's own popups
+and standalone page) and awesome-markers with Font Awesome and glyphicons (folium's icons;
+every pin here is a Leaflet divIcon drawn by static/js/map.js).
+
+`PointLayer` puts thousands of points in one JSON array that the browser turns into markers
+(static/js/map.js builds each popup from that data with textContent: user text never becomes
+HTML). `render()` lets folium render its figure, then takes the parts our template places:
+the links folium collected in the figure's header, the figure's html (the map's <div>) and its
+script (the inline code the template puts under the response's CSP nonce).
 """
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
-from pathlib import Path
 
 import folium
-from folium.plugins import FastMarkerCluster, MarkerCluster
+from branca.element import CssLink, JavascriptLink
+from flask import url_for
+from folium.elements import JSCSSMixin
+from folium.map import Layer
 from folium.template import Template
 from markupsafe import Markup
 
-_ASSETS_FILE = Path(__file__).resolve().parents[2] / "static" / "vendor" / "folium-assets.json"
-_configured: str | None = None
+# (folium's asset name, path under static/). The names are folium's own, so an element of
+# folium that wants the same file finds it already linked.
+MAP_JS = [("leaflet", "vendor/leaflet/leaflet.js")]
+MAP_CSS = [("leaflet_css", "vendor/leaflet/leaflet.css")]
+CLUSTER_JS = [("markerclusterjs", "vendor/leaflet.markercluster/leaflet.markercluster.js")]
+CLUSTER_CSS = [("markerclustercss", "vendor/leaflet.markercluster/MarkerCluster.css"),
+               ("markerclusterdefaultcss", "vendor/leaflet.markercluster/MarkerCluster.Default.css")]
 
 
-def use_vendored_assets(static_url_path: str = "/static") -> None:
-    """Point folium at static/vendor/ instead of CDNs. Idempotent; cheap after the first call."""
-    global _configured
-    if _configured == static_url_path:
-        return
-    assets = json.loads(_ASSETS_FILE.read_text())
+def vendored_paths() -> list[str]:
+    """Every file under static/ that the maps link."""
+    return [path for _, path in MAP_JS + MAP_CSS + CLUSTER_JS + CLUSTER_CSS]
 
-    def url(name: str) -> tuple[str, str]:
-        return name, f"{static_url_path}/{assets[name]}"
-    # Leaflet only: folium's default Bootstrap and jQuery would restyle the whole page, and our
-    # markers are plain Leaflet (no awesome-markers icons).
-    folium.Map.default_js = [url("leaflet")]
-    folium.Map.default_css = [url("leaflet_css")]
-    cluster_js = [url("markerclusterjs")]
-    cluster_css = [url("markerclustercss"), url("markerclusterdefaultcss")]
-    for cls in (MarkerCluster, FastMarkerCluster, PointLayer):
-        cls.default_js, cls.default_css = cluster_js, cluster_css
-    _configured = static_url_path
+
+def _urls(assets: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [(name, url_for("static", filename=path)) for name, path in assets]
 
 
 def safe_json(value) -> str:
@@ -50,7 +51,7 @@ def safe_json(value) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-class PointLayer(MarkerCluster):
+class PointLayer(JSCSSMixin, Layer):
     """Many points as one data array; markers, popups and radii are made in static/js/map.js.
 
     kind: "request" | "helper" | "radius" (circles of the candidates' radius) | "focus".
@@ -65,6 +66,8 @@ class PointLayer(MarkerCluster):
     def __init__(self, kind: str, rows: list, name: str, cluster: bool = True, show: bool = True):
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "PointLayer"
+        self.default_js = _urls(CLUSTER_JS)
+        self.default_css = _urls(CLUSTER_CSS)
         self.kind_json = safe_json(kind)
         self.data_json = safe_json(rows)
         self.cluster_json = "true" if cluster else "false"
@@ -72,39 +75,38 @@ class PointLayer(MarkerCluster):
 
 @dataclass
 class MapParts:
-    head: Markup
-    body: Markup
-    script: Markup
+    css: list[str]   # stylesheet URLs, in folium's order
+    js: list[str]    # script URLs, in folium's order
+    html: Markup     # the map's <div>
+    script: Markup   # folium's inline code, for a <script> with the response's nonce
 
 
 def make_map(center: tuple[float, float], zoom: int, tile_url: str, attribution: str) -> folium.Map:
     # A tile layer with max_zoom is required: without one the cluster plugin has no maxZoom.
     fmap = folium.Map(location=list(center), zoom_start=zoom, tiles=None, control_scale=True)
+    fmap.default_js = _urls(MAP_JS)
+    fmap.default_css = _urls(MAP_CSS)
     folium.TileLayer(tiles=tile_url, attr=attribution, name="Kaart", max_zoom=19, control=False).add_to(fmap)
     return fmap
 
 
-_HEAD = re.compile(r"<head>(.*)</head>", re.S)
-_BODY = re.compile(r"<body>(.*)</body>", re.S)
-_SCRIPT_AFTER = re.compile(r"</body>\s*(<script>.*</script>)\s*</html>", re.S)
-_STYLE = re.compile(r"<style>(.*?)</style>", re.S)
+def render(fmap: folium.Map) -> MapParts:
+    """The map in the parts our template places (templates/matching/_map_head.html).
 
-
-def render(fmap: folium.Map, nonce: str) -> MapParts:
-    """The map in three parts for our template, inline code carrying the response's nonce."""
+    Of the figure's header only the links are taken: the rest is folium's standalone page (a
+    viewport meta tag, full-page html/body and #map rules, two Leaflet switches left at their
+    defaults) and our page has its own layout (static/css/map.css).
+    """
     folium.LayerControl(collapsed=False).add_to(fmap)
-    html = fmap.get_root().render()
-    head = _HEAD.search(html).group(1)
-    head = re.sub(r"<meta[^>]*>", "", head)
-
-    def keep_style(match: re.Match) -> str:
-        css = match.group(1)
-        # folium's full-page rules (html, body {…}, #map {…}) would break our layout.
-        if "html, body" in css or re.search(r"#map\s*\{", css):
-            return ""
-        return f'<style nonce="{nonce}">{css}</style>'
-    head = _STYLE.sub(keep_style, head)
-    head = head.replace("<script>", f'<script nonce="{nonce}">')
-    body = _BODY.search(html).group(1)
-    script = _SCRIPT_AFTER.search(html).group(1).replace("<script>", f'<script nonce="{nonce}">', 1)
-    return MapParts(Markup(head.strip()), Markup(body.strip()), Markup(script))
+    figure = fmap.get_root()
+    figure.render()  # every element puts its links, <div> and code into the figure's parts
+    links = list(figure.header._children.values())
+    css = [link.url for link in links if isinstance(link, CssLink)]
+    js = [link.url for link in links if isinstance(link, JavascriptLink)]
+    static = url_for("static", filename="")
+    foreign = [url for url in css + js if not url.startswith(static)]
+    if foreign:
+        # A folium element with its CDN defaults: the CSP would block it, and no page may
+        # depend on a network it cannot reach. Give the element its files from static/vendor/.
+        raise ValueError(f"folium links files outside static/: {foreign}")
+    return MapParts(css=css, js=js, html=Markup(figure.html.render()), script=Markup(figure.script.render()))

@@ -4,9 +4,8 @@ from __future__ import annotations
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import InputRequired, Optional
 
+from coop.core import dutch
 from coop.core.forms import Form, choices, max_length, required
-
-DAY_NAMES = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 
 
 class ProposeForm(Form):
@@ -25,7 +24,7 @@ class PinForm(Form):
 
 
 class SlotForm(Form):
-    weekday = SelectField("Dag", choices=choices((str(i), name) for i, name in enumerate(DAY_NAMES)),
+    weekday = SelectField("Dag", choices=choices((str(i), name) for i, name in enumerate(dutch.weekday_names())),
                           validators=[InputRequired(message="Kies een dag.")])
     start = TimeField("Van", validators=[InputRequired(message="Vul in vanaf hoe laat.")])
     end = TimeField("Tot", validators=[InputRequired(message="Vul in tot hoe laat.")])

@@ -12,7 +12,6 @@ from coop.requests.models import HelpRequest
 
 
 def _base(center, zoom):
-    maps.use_vendored_assets(current_app.static_url_path)
     cfg = current_app.config
     return maps.make_map(center, zoom, cfg["TILE_URL"], cfg["TILE_ATTRIBUTION"])
 
@@ -23,16 +22,16 @@ def _prefixes() -> tuple[str, str]:
     return match_url[: -len("0/koppelen")], person_url[:-1]
 
 
-def village_map(village: Village, nonce: str) -> maps.MapParts:
+def village_map(village: Village) -> maps.MapParts:
     """Open requests by urgency and state, helpers by kind, each group its own layer."""
     fmap = _base((village.centre_lat, village.centre_lon), 14)
     request_prefix, person_prefix = _prefixes()
     maps.PointLayer("request", queries.request_points(village.id, request_prefix), "Hulpvragen").add_to(fmap)
     maps.PointLayer("helper", queries.helper_points(village.id, person_prefix), "Helpers").add_to(fmap)
-    return maps.render(fmap, nonce)
+    return maps.render(fmap)
 
 
-def request_map(req: HelpRequest, ranking: Ranking, nonce: str) -> maps.MapParts:
+def request_map(req: HelpRequest, ranking: Ranking) -> maps.MapParts:
     """Centred on the request; its candidates and the radius each of them travels."""
     point = request_point(req)
     if point is None:
@@ -48,4 +47,4 @@ def request_map(req: HelpRequest, ranking: Ranking, nonce: str) -> maps.MapParts
     maps.PointLayer("helper", helpers, "Kandidaten", cluster=False).add_to(fmap)
     radii = [[c.helper.lat, c.helper.lon, c.helper.radius_km * 1000, c.helper.name] for c in ranking.candidates]
     maps.PointLayer("radius", radii, "Straal van de kandidaten", cluster=False).add_to(fmap)
-    return maps.render(fmap, nonce)
+    return maps.render(fmap)

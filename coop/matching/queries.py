@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from coop.core import dutch
 from coop.core import roles as R
 from coop.core.models import TaskCategory, User, UserRole
 from coop.extensions import db
@@ -46,6 +47,6 @@ def helper_points(village_id: int, url_prefix: str, limit: int = 20000) -> list[
         else:
             kind = "volunteer"
             detail = "vrijwilliger" + (", staat op pauze" if paused else "") + \
-                (f", helpt tot {radius:g} km".replace(".", ",") if radius else "")
+                (f", helpt tot {dutch.km(radius, None)}" if radius else "")
         rows.append([round(lat, 6), round(lon, 6), uid, kind, f"{first} {last}", detail, f"{url_prefix}{uid}"])
     return rows

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, time
 
+from coop.core import dutch
 from coop.people.eligibility import PROFESSIONAL, VOLUNTEER, ineligibility, vog_valid  # noqa: F401
 
-WEEKDAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
 PARTS = {"morning": (time(8), time(12), "ochtend"), "afternoon": (time(12), time(17), "middag"),
          "evening": (time(17), time(21), "avond")}
 WHOLE_DAY = (time(8), time(21))
@@ -79,36 +79,28 @@ class Candidate:
         return not self.ineligible
 
 
-def km_text(km: float) -> str:
-    return f"{km:.1f}".replace(".", ",") + " km"
-
-
-def _hours_text(hours: float) -> str:
-    return f"{hours:g}".replace(".", ",")
-
-
 def time_fit(slots: list[tuple[int, time, time]], when: When) -> tuple[float, str]:
     """(0..1, words) for how the helper's weekly slots meet the requested time."""
     if not slots:
         return 0.4, "beschikbaarheid niet ingevuld"
     if when.day is None:
         days = sorted({s[0] for s in slots})
-        return 0.6, "flexibel; meestal beschikbaar op " + ", ".join(WEEKDAYS[d] for d in days)
+        return 0.6, "flexibel; meestal beschikbaar op " + ", ".join(dutch.weekday(d, "abbreviated") for d in days)
     weekday = when.day.weekday()
     start, end = (when.start, when.end) if when.start else WHOLE_DAY
     for slot_day, slot_start, slot_end in slots:
         if slot_day == weekday and slot_start < end and slot_end > start:
             label = PARTS[when.part][2] if when.part in PARTS else \
-                f" {max(start, slot_start):%H:%M}–{min(end, slot_end):%H:%M}"
+                f" {dutch.time_span(max(start, slot_start), min(end, slot_end))}"
             joiner = "-" if when.part in PARTS else ""
-            return 1.0, f"kan {WEEKDAYS[weekday]}{joiner}{label}"
-    return 0.0, f"meestal niet beschikbaar op {WEEKDAYS[weekday]}"
+            return 1.0, f"kan {dutch.weekday(weekday, 'abbreviated')}{joiner}{label}"
+    return 0.0, f"meestal niet beschikbaar op {dutch.weekday(weekday, 'abbreviated')}"
 
 
 def score(candidate: Candidate, slots, when: When, category: CategoryInfo, resident_first_name: str) -> Candidate:
     """Fill in the score and its reasons: distance, time, load, continuity, preference."""
     row = candidate.helper
-    reasons = [km_text(candidate.distance_km)]
+    reasons = [dutch.km(candidate.distance_km)]
     total = W_DISTANCE * max(0.0, 1 - candidate.distance_km / max(row.radius_km, 0.1))
     fit, words = time_fit(slots, when)
     total += W_TIME * fit
@@ -116,9 +108,9 @@ def score(candidate: Candidate, slots, when: When, category: CategoryInfo, resid
     if row.max_hours_month:
         ratio = row.hours_month / row.max_hours_month
         total += W_LOAD * max(0.0, 1 - ratio)
-        reasons.append("zit aan het maximum van " + _hours_text(row.max_hours_month) + " uur"
+        reasons.append("zit aan het maximum van " + dutch.hours(row.max_hours_month)
                        if ratio >= 1 else
-                       f"{_hours_text(row.hours_month)} van {row.max_hours_month} uur deze maand")
+                       f"{dutch.number(row.hours_month)} van {row.max_hours_month} uur deze maand")
     else:
         total += W_LOAD / 2
     if row.helped_before:

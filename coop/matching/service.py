@@ -10,7 +10,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from coop.core import audit, outbox
+from coop.core import audit, dutch, outbox
 from coop.core.clock import now
 from coop.core.errors import DomainError
 from coop.core.models import User
@@ -66,7 +66,7 @@ def helper_problems(req: HelpRequest, helper: User) -> list[str]:
     if row.lat is None or row.lon is None:
         problems.append("adres van de helper heeft nog geen plek op de kaart")
     elif distance_km(point, (row.lat, row.lon)) > row.radius_km:
-        problems.append(f"woont buiten de eigen straal van {rules.km_text(row.radius_km)}")
+        problems.append(f"woont buiten de eigen straal van {dutch.km(row.radius_km)}")
     return problems
 
 

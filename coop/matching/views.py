@@ -10,7 +10,6 @@ from coop.core import roles as R
 from coop.core.forms import Form
 from coop.core.guard import get_in_village_or_404, roles_required
 from coop.core.models import User
-from coop.core.security import csp_nonce
 from coop.core.web import run
 from coop.extensions import db
 from coop.matching import availability, candidates, mapping, messages, service  # noqa: F401 (messages registers its builders)
@@ -29,7 +28,7 @@ def _match_page(req: HelpRequest, form=None, pin_form=None, status: int = 200):
     return render_template(
         "matching/match.html", req=req, ranking=ranking, form=form or ProposeForm(formdata=None),
         pin_form=pin_form or PinForm(formdata=None), proposals=service.for_request(req),
-        map=mapping.request_map(req, ranking, csp_nonce()), when=requests_service.when_text(req)), status
+        map=mapping.request_map(req, ranking), when=requests_service.when_text(req)), status
 
 
 @bp.get("/hulpvragen/<int:request_id>/koppelen")
@@ -94,7 +93,7 @@ def locate(request_id: int):
 @roles_required(*STAFF)
 def village_map():
     return render_template("matching/village_map.html",
-                           map=mapping.village_map(current_user.village, csp_nonce()))
+                           map=mapping.village_map(current_user.village))
 
 
 # --- the helper's side -------------------------------------------------------------------

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from coop.core import dutch
+
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 48, 8, 16, 44
 
@@ -48,7 +50,7 @@ def _nice_max(value: float) -> float:
 
 
 def bar_chart(key: str, title: str, series: list[str], groups: list[str],
-              values: list[list[tuple[float | None, str]]], fmt=lambda v: f"{v:g}") -> Chart:
+              values: list[list[tuple[float | None, str]]], fmt=dutch.number) -> Chart:
     """values[g][s] = (number or None when hidden, text as in the table)."""
     chart = Chart(key=key, title=title, series=series, groups=groups)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM

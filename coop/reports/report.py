@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from babel.numbers import format_decimal
 from sqlalchemy import select
 
+from coop.core import dutch
 from coop.core.models import TaskCategory, Village
 from coop.extensions import db
 from coop.reports import queries
@@ -18,8 +18,8 @@ from coop.reports.models import DEFAULT_THRESHOLD, ReportSettings
 from coop.reports.suppression import PRIMARY, Cell, grid_lines, hide_small, protect
 from coop.requests.models import PARTIES
 
-MONTH_NAMES = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-               "september", "oktober", "november", "december")
+MONTH_NAMES = tuple(dutch.month_name(m) for m in range(1, 13))
+MONTH_SHORT = tuple(dutch.month_name(m, "abbreviated") for m in range(1, 13))  # chart labels
 QUESTIONS = (1, 2, 3, 4, 5)
 HIDDEN_TEXT = "afgeschermd"
 NOT_NEEDED_ROW = "niet nodig (geen partij, niet in het totaal)"
@@ -64,23 +64,16 @@ class Fmt:
     def count(self, cell: Cell) -> str:
         if cell.hidden == PRIMARY:
             return self.small
-        return HIDDEN_TEXT if cell.hidden else whole(cell.value or 0)
+        return HIDDEN_TEXT if cell.hidden else dutch.count(cell.value or 0)
 
-    def number(self, value: float | None, pattern="#,##0.#") -> str:
-        if value is None:
-            return HIDDEN_TEXT
-        if pattern == "#,##0.#" and value == int(value):
-            return whole(value)
-        return format_decimal(value, pattern, locale="nl_NL")
+    def number(self, value: float | None, places: int = 1) -> str:
+        return HIDDEN_TEXT if value is None else dutch.number(value, places)
+
+    def share(self, part: float, whole: float) -> str:
+        return dutch.percent(part / whole)
 
     def hours(self, cell: Cell) -> str:
-        return HIDDEN_TEXT if cell.hidden else self.number(cell.value)
-
-
-def whole(value: float) -> str:
-    """A whole number the Dutch way (1.234). A report has a thousand of them: Babel's general
-    pattern formatter took a tenth of the page's time for what a format spec does."""
-    return f"{round(value):,}".replace(",", ".")
+        return HIDDEN_TEXT if cell.hidden or cell.value is None else dutch.number(cell.value, max_places=1)
 
 
 def _categories(village_id: int, used: set[int]) -> list[TaskCategory]:
@@ -143,10 +136,9 @@ def request_tables(village_id, year, counts, categories, k, fmt) -> list[Table]:
 
     def row(label, grid_key, line_key, median):
         n_cell, m_cell, r_cell = grid[grid_key], m_cells[line_key], r_cells[line_key]
-        share = (fmt.number(100 * m_cell.value / n_cell.value, "#,##0") + " %"
-                 if n_cell.shown and m_cell.shown else HIDDEN_TEXT)
+        share = fmt.share(m_cell.value, n_cell.value) if n_cell.shown and m_cell.shown else HIDDEN_TEXT
         # A median of fewer than k matches would describe single, recognisable cases.
-        days = fmt.number(median, "#,##0.0") if median is not None and (m_cell.value or 0) >= k else HIDDEN_TEXT
+        days = fmt.number(median) if median is not None and (m_cell.value or 0) >= k else HIDDEN_TEXT
         return [label, fmt.count(n_cell), fmt.count(m_cell), share, days, fmt.count(r_cell)]
 
     columns = ["", "Hulpvragen", "Gekoppeld", "Aandeel gekoppeld", "Mediane tijd tot koppeling (dagen)",
@@ -156,7 +148,7 @@ def request_tables(village_id, year, counts, categories, k, fmt) -> list[Table]:
     by_month.total = row("Totaal", (None, None), "T", medians["T"].get(0))
     by_month.chart = bar_chart(
         "maand", "Hulpvragen en koppelingen per maand", ["Hulpvragen", "Gekoppeld"],
-        [n[:3] for n in MONTH_NAMES],
+        list(MONTH_SHORT),
         [[(grid[(m, None)].value if grid[(m, None)].shown else None, by_month.rows[m - 1][1]),
           (m_cells[("m", m)].value if m_cells[("m", m)].shown else None, by_month.rows[m - 1][2])]
          for m in months])
@@ -205,7 +197,7 @@ def hours_table(village_id: int, year: int, k: int, fmt: Fmt) -> Table:
                    fmt.count(active["T"])]
     table.chart = bar_chart(
         "inzet", "Uren hulp en respijtzorg per maand", ["Uren hulp", "Uren respijtzorg"],
-        [n[:3] for n in MONTH_NAMES],
+        list(MONTH_SHORT),
         [[(cells[(kind, m)].value if cells[(kind, m)].shown else None, table.rows[m - 1][i + 1])
           for i, kind in enumerate(("help", "respite"))] for m in months])
     return table
@@ -231,7 +223,7 @@ def carers_table(village_id: int, year: int, k: int, fmt: Fmt) -> Table:
     protect(averages, [(months, 0)])
 
     def row(label: str, m: int) -> list[str]:
-        average = fmt.number(vas[m][0], "#,##0.0") if averages[m].shown else HIDDEN_TEXT
+        average = fmt.number(vas[m][0]) if averages[m].shown else HIDDEN_TEXT
         return [label, fmt.count(carers[m]), fmt.count(checkins[m]), average]
 
     table = Table("mantelzorg", f"Mantelzorgers met respijtzorg in {year}",
@@ -272,7 +264,7 @@ def role_split_table(village_id: int, year: int, k: int, fmt: Fmt) -> Table:
     def share(cell: Cell) -> str:
         if not (cell.shown and total.shown and total.value):
             return HIDDEN_TEXT
-        return fmt.number(100 * cell.value / total.value, "#,##0") + " %"
+        return fmt.share(cell.value, total.value)
 
     table = Table("rolverdeling", f"Rolverdeling in de Schijf van Vijf, {year}",
                   ["Wie neemt het op zich"] + [f"Vraag {q}" for q in QUESTIONS] + ["Totaal", "Aandeel"],
@@ -282,8 +274,8 @@ def role_split_table(village_id: int, year: int, k: int, fmt: Fmt) -> Table:
     table.rows = [[PARTIES[p]] + [fmt.count(grid[(p, q)]) for q in list(QUESTIONS) + [None]]
                   + [share(grid[(p, None)])] for p in parties]
     table.rows.append(_not_needed_row(village_id, year, k, fmt))
-    table.total = ["Totaal"] + [fmt.count(grid[(None, q)]) for q in list(QUESTIONS) + [None]] + ["100 %"
-                                                                                               if total.shown else HIDDEN_TEXT]
+    table.total = (["Totaal"] + [fmt.count(grid[(None, q)]) for q in list(QUESTIONS) + [None]]
+                   + [dutch.percent(1) if total.shown else HIDDEN_TEXT])
     table.chart = bar_chart("rolverdeling", "Wie neemt welk deel op zich", ["Regels"],
                             [SHORT_PARTY[p] for p in parties],
                             [[(grid[(p, None)].value if grid[(p, None)].shown else None, table.rows[i][6])]

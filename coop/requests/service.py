@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from coop.core import dutch
 from coop.core import roles as R
 from coop.core.clock import now
 from coop.core.errors import DomainError
@@ -185,18 +186,14 @@ def cancel_by_resident(request: HelpRequest, *, by: User, note: str = "") -> Req
 
 def when_text(request: HelpRequest) -> str:
     """When help is wanted, in plain Dutch ("dinsdag 3 december, ochtend · elke week")."""
-    from babel.dates import format_date, format_time
-
-    from coop.core.clock import LOCAL
     from coop.requests.models import PARTS_OF_DAY, RECURRENCE_LABELS
     if request.flexible or request.on_date is None:
         text = "flexibel"
     elif request.window_start and request.window_end:
-        start, end = request.window_start.astimezone(LOCAL), request.window_end.astimezone(LOCAL)
-        text = (f"{format_date(start.date(), 'EEEE d MMMM', locale='nl')}, "
-                f"{format_time(start, 'HH:mm', locale='nl')}–{format_time(end, 'HH:mm', locale='nl')}")
+        text = (f"{dutch.date(request.window_start, 'EEEE d MMMM')}, "
+                f"{dutch.time_span(request.window_start, request.window_end)}")
     else:
-        text = format_date(request.on_date, "EEEE d MMMM", locale="nl")
+        text = dutch.date(request.on_date, "EEEE d MMMM")
         if request.part_of_day in PARTS_OF_DAY:
             text += f", {PARTS_OF_DAY[request.part_of_day]}"
     if request.recurrence and request.recurrence != "once":

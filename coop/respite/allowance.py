@@ -13,11 +13,10 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from coop.core import audit
+from coop.core import audit, dutch
 from coop.core.errors import DomainError
 from coop.core.models import User
 from coop.extensions import db
-from coop.respite import fmt
 from coop.respite.models import AllowanceLimits, ExpenseSettings
 
 CENT = Decimal("0.01")
@@ -80,7 +79,8 @@ def _money(value: Decimal | None, name: str) -> Decimal:
     if value <= 0:
         raise DomainError(f"Vul bij {label} een bedrag groter dan nul in.", name)
     if value > UPPER[name]:
-        raise DomainError(f"Vul bij {label} hoogstens {fmt.euro(UPPER[name])} in; kijk het bedrag nog eens na.", name)
+        raise DomainError(f"Vul bij {label} hoogstens {dutch.money(UPPER[name])} in; kijk het bedrag nog eens na.",
+                          name)
     if value != value.quantize(CENT):
         raise DomainError(f"Gebruik bij {label} hoogstens twee cijfers achter de komma.", name)
     return value.quantize(CENT)
@@ -114,17 +114,17 @@ def check_village_maxima(limits: YearLimits, *, month_max: Decimal | None, year_
     """A village's own maxima and hourly amounts may be lower than the legal limits, not higher."""
     year = limits.year
     if month_max is not None and month_max > limits.month_max:
-        raise DomainError(f"Het maximum per maand mag in {year} niet hoger zijn dan {fmt.euro(limits.month_max)}.",
+        raise DomainError(f"Het maximum per maand mag in {year} niet hoger zijn dan {dutch.money(limits.month_max)}.",
                           "allowance_month_max")
     if year_max is not None and year_max > limits.year_max:
-        raise DomainError(f"Het maximum per jaar mag in {year} niet hoger zijn dan {fmt.euro(limits.year_max)}.",
+        raise DomainError(f"Het maximum per jaar mag in {year} niet hoger zijn dan {dutch.money(limits.year_max)}.",
                           "allowance_year_max")
     if hourly_rate > limits.hourly_max:
-        raise DomainError(f"Het uurbedrag mag in {year} niet hoger zijn dan {fmt.euro(limits.hourly_max)}.",
+        raise DomainError(f"Het uurbedrag mag in {year} niet hoger zijn dan {dutch.money(limits.hourly_max)}.",
                           "hourly_rate")
     if hourly_rate_young > limits.hourly_max_young:
         raise DomainError(f"Het uurbedrag onder 21 jaar mag in {year} niet hoger zijn dan "
-                          f"{fmt.euro(limits.hourly_max_young)}.", "hourly_rate_young")
+                          f"{dutch.money(limits.hourly_max_young)}.", "hourly_rate_young")
 
 
 @dataclass(frozen=True)

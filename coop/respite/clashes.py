@@ -10,15 +10,13 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from coop.core import dutch
 from coop.core.clock import LOCAL, now
 from coop.core.errors import DomainError
 from coop.core.models import User
 from coop.extensions import db
 from coop.people.models import Absence, HoursEntry, WeeklySlot
-from coop.respite import fmt
 from coop.respite.models import RespiteShift
-
-WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 
 
 def check_times(starts_at: datetime, ends_at: datetime) -> None:
@@ -26,7 +24,7 @@ def check_times(starts_at: datetime, ends_at: datetime) -> None:
     if ends_at <= starts_at:
         raise DomainError("De eindtijd moet na de begintijd liggen.", "end_time")
     if starts_at < now():
-        raise DomainError(f"Deze tijd ligt in het verleden ({fmt.span(starts_at, ends_at)}).", "first_date")
+        raise DomainError(f"Deze tijd ligt in het verleden ({dutch.span(starts_at, ends_at)}).", "first_date")
 
 
 def month_bounds(on: date) -> tuple[datetime, datetime]:
@@ -61,7 +59,7 @@ def _booked_elsewhere(volunteer, starts_at, ends_at, exclude_shift_id) -> list[s
     if exclude_shift_id is not None:
         stmt = stmt.where(RespiteShift.id != exclude_shift_id)
     return [f"{volunteer.full_name} is dan al ingeroosterd bij {other.request.carer.full_name} "
-            f"({fmt.span(other.starts_at, other.ends_at)})." for other in db.session.scalars(stmt)]
+            f"({dutch.span(other.starts_at, other.ends_at)})." for other in db.session.scalars(stmt)]
 
 
 def _outside_availability(volunteer, starts_at, ends_at) -> list[str]:
@@ -71,19 +69,20 @@ def _outside_availability(volunteer, starts_at, ends_at) -> list[str]:
         WeeklySlot.user_id == volunteer.id, WeeklySlot.weekday == weekday)).all()
     if start.date() == end.date() and any(s.start <= start.time() and end.time() <= s.end for s in slots):
         return []
-    when = f"{WEEKDAYS[weekday]} {start:%H:%M}–{end:%H:%M}"
+    day = dutch.weekday(weekday)
+    when = f"{day} {dutch.time_span(start, end)}"
     if not slots:
-        return [f"{volunteer.full_name} is op {WEEKDAYS[weekday]} niet beschikbaar (gevraagd: {when})."]
-    known = ", ".join(f"{s.start:%H:%M}–{s.end:%H:%M}" for s in slots)
-    return [f"{volunteer.full_name} is niet beschikbaar op {when}; wel op {WEEKDAYS[weekday]} {known}."]
+        return [f"{volunteer.full_name} is op {day} niet beschikbaar (gevraagd: {when})."]
+    known = ", ".join(dutch.time_span(s.start, s.end) for s in slots)
+    return [f"{volunteer.full_name} is niet beschikbaar op {when}; wel op {day} {known}."]
 
 
 def _absent(volunteer, starts_at) -> list[str]:
     on = starts_at.astimezone(LOCAL).date()
     rows = db.session.scalars(select(Absence).where(
         Absence.user_id == volunteer.id, Absence.starts_on <= on, Absence.ends_on >= on)).all()
-    return [f"{volunteer.full_name} is afwezig van {fmt.day(a.starts_on)} tot en met {fmt.day(a.ends_on)}"
-            + (f" ({a.note})." if a.note else ".") for a in rows]
+    return [f"{volunteer.full_name} is afwezig van {dutch.weekday_date(a.starts_on)} "
+            f"tot en met {dutch.weekday_date(a.ends_on)}" + (f" ({a.note})." if a.note else ".") for a in rows]
 
 
 def _over_hours(volunteer, starts_at, ends_at, exclude_shift_id) -> list[str]:
@@ -94,8 +93,8 @@ def _over_hours(volunteer, starts_at, ends_at, exclude_shift_id) -> list[str]:
     this = Decimal((ends_at - starts_at).total_seconds()) / Decimal(3600)
     total = hours_in_month(volunteer, on, exclude_shift_id) + this
     if total > profile.max_hours_month:
-        month = fmt.day(on).split(" ", 2)[2]  # "november 2026"
-        return [f"{volunteer.full_name} komt dan op {fmt.hours(total.quantize(Decimal('0.1')))} uur in {month}; "
+        month = dutch.date(on, "MMMM yyyy")
+        return [f"{volunteer.full_name} komt dan op {dutch.hours(total.quantize(Decimal('0.1')))} in {month}; "
                 f"het maximum is {profile.max_hours_month} uur per maand."]
     return []
 
@@ -110,7 +109,7 @@ def clash_reasons(volunteer: User, starts_at: datetime, ends_at: datetime, *,
     if ends_at <= starts_at:
         return ["De eindtijd ligt voor de begintijd."]
     if starts_at < now():
-        return [f"{fmt.span(starts_at, ends_at)} ligt in het verleden."]
+        return [f"{dutch.span(starts_at, ends_at)} ligt in het verleden."]
     return (_booked_elsewhere(volunteer, starts_at, ends_at, exclude_shift_id)
             + _outside_availability(volunteer, starts_at, ends_at)
             + _absent(volunteer, starts_at)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from babel.dates import format_datetime
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from coop.core.clock import LOCAL, now
+from coop.core import dutch
+from coop.core.clock import now
 from coop.extensions import db
 from coop.followups.messages import digest_section
 from coop.respite.models import RespiteRequest, RespiteShift
@@ -33,5 +33,4 @@ def open_shifts(village) -> tuple[str, list[str]] | None:
     if not shifts:
         return None
     return HEADING, [
-        f"{format_datetime(s.starts_at, 'EEEE d MMMM HH:mm', tzinfo=LOCAL, locale='nl_NL')}"
-        f"–{s.local_end:%H:%M}, bij {s.request.carer.full_name}" for s in shifts]
+        f"{dutch.span(s.starts_at, s.ends_at, 'EEEE d MMMM')}, bij {s.request.carer.full_name}" for s in shifts]

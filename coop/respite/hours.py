@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from coop.core import audit
+from coop.core import audit, dutch
 from coop.core.clock import LOCAL, local_now, now
 from coop.core.errors import DomainError
 from coop.core.models import User
@@ -25,7 +25,7 @@ from coop.matching.models import ACCEPTED, Proposal
 from coop.people.models import HoursEntry
 from coop.requests import service as requests
 from coop.requests.models import DONE
-from coop.respite import allowance, fmt
+from coop.respite import allowance
 from coop.respite.models import ExpenseSettings, RespiteRequest, RespiteShift
 
 SHIFT, REQUEST, MANUAL = "shift", "request", "manual"
@@ -314,15 +314,15 @@ def statement(volunteer: User, year: int, month: int, include_pending: bool = Fa
                    paid_before_this_year=paid_before, payable=payable, month_max=month_max,
                    year_max=year_max, limits=limits)
     if rate < rate_asked and claim.hours:
-        st.warnings.append(f"Het uurbedrag van {fmt.euro(rate_asked)} is hoger dan het maximum van "
-                           f"{fmt.euro(rate)} in {year}{' onder 21 jaar' if young else ''}; "
-                           f"er is gerekend met {fmt.euro(rate)} per uur.")
+        st.warnings.append(f"Het uurbedrag van {dutch.money(rate_asked)} is hoger dan het maximum van "
+                           f"{dutch.money(rate)} in {year}{' onder 21 jaar' if young else ''}; "
+                           f"er is gerekend met {dutch.money(rate)} per uur.")
     if claim.total > month_max:
-        st.warnings.append(f"De vergoeding van {fmt.euro(claim.total)} is hoger dan het maximum van "
-                           f"{fmt.euro(month_max)} per maand; er wordt {fmt.euro(payable)} belastingvrij uitbetaald.")
+        st.warnings.append(f"De vergoeding van {dutch.money(claim.total)} is hoger dan het maximum van "
+                           f"{dutch.money(month_max)} per maand; er wordt {dutch.money(payable)} belastingvrij uitbetaald.")
     if claim.total > year_left:
-        st.warnings.append(f"Van het jaarmaximum van {fmt.euro(year_max)} is nog "
-                           f"{fmt.euro(year_left)} over; meer kan dit jaar niet belastingvrij worden uitbetaald.")
+        st.warnings.append(f"Van het jaarmaximum van {dutch.money(year_max)} is nog "
+                           f"{dutch.money(year_left)} over; meer kan dit jaar niet belastingvrij worden uitbetaald.")
     return st
 
 

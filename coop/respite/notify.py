@@ -9,11 +9,10 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 
-from coop.core import outbox
+from coop.core import dutch, outbox
 from coop.core.clock import LOCAL, now
 from coop.core.models import User
 from coop.extensions import db
-from coop.respite import fmt
 from coop.respite.models import RespiteShift
 
 BOOKED, CHANGED, CANCELLED = "shift.booked", "shift.changed", "shift.cancelled"
@@ -23,7 +22,7 @@ REMINDERS = (REMINDER, REMINDER_CARER)
 
 
 def _summary(shifts: list[RespiteShift]) -> str:
-    first = fmt.span(shifts[0].starts_at, shifts[0].ends_at)
+    first = dutch.span(shifts[0].starts_at, shifts[0].ends_at)
     return first if len(shifts) == 1 else f"{len(shifts)} keer, de eerste op {first}"
 
 

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from coop.core import dutch
 from coop.core import roles as R
 from coop.core.clock import LOCAL, local_now, now
 from coop.core.models import User, UserRole
@@ -15,7 +16,6 @@ from coop.extensions import db
 from coop.matching.candidates import rank_for_time
 from coop.people.models import VolunteerProfile
 from coop.people.service import ineligibility_reasons
-from coop.respite import fmt
 from coop.respite.clashes import clash_reasons, hours_in_month
 from coop.respite.models import RespiteRequest, RespiteShift
 
@@ -146,7 +146,8 @@ def _unlocated(request: RespiteRequest, sample: list[RespiteShift]) -> list[Cand
         if ineligibility_reasons(user, request.category, on=today):
             continue
         load = hours_in_month(user, today)
-        words = ["afstand onbekend", f"{fmt.hours(load)} van {user.volunteer_profile.max_hours_month} uur deze maand"]
+        max_hours = user.volunteer_profile.max_hours_month
+        words = ["afstand onbekend", f"{dutch.number(load)} van {max_hours} uur deze maand"]
         out.append((load, Candidate(user, None, words, len(sample), *_fit(user, sample))))
     out.sort(key=lambda pair: (pair[0], pair[1].user.id))
     return [c for _, c in out]

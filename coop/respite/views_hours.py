@@ -9,7 +9,7 @@ from decimal import Decimal
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from coop.core import csvexport, registry
+from coop.core import csvexport, dutch, registry
 from coop.core import roles as R
 from coop.core.clock import local_now
 from coop.core.forms import Form
@@ -130,15 +130,14 @@ def statements():
 @bp.get("/respijt/uren/overzicht.csv")
 @roles_required(*STAFF)
 def statements_csv():
-    """For the treasurer: one line per volunteer; semicolons and decimal commas for Dutch Excel."""
+    """For the treasurer: one line per volunteer; semicolons and decimal commas for Dutch Excel
+    (dutch.csv_decimal: two places, no thousands separator)."""
     year, month = month_from_args()
     # New columns go at the end: the treasurer's sheets read the first nine by position.
     rows = [["maand", "vrijwilliger", "uren", "km", "km-vergoeding", "onkosten", "declaratie",
              "uit te betalen", "boven maximum", "uurvergoeding", "maandmaximum", "jaarmaximum",
              "uitbetaald dit jaar"]]
-
-    def num(value):
-        return f"{value:.2f}".replace(".", ",")
+    num = dutch.csv_decimal
     for st in hours.month_statements(current_user.village_id, year, month):
         rows.append([f"{year}-{month:02d}", st.volunteer.full_name, num(st.hours), num(st.km),
                      num(st.km_amount), num(st.costs), num(st.claim), num(st.payable),

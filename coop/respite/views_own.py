@@ -7,7 +7,7 @@ from datetime import date
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from coop.core import registry
+from coop.core import dutch, registry
 from coop.core import roles as R
 from coop.core.clock import local_now
 from coop.core.forms import Form
@@ -132,10 +132,10 @@ def _booked_message(result: service.RequestResult) -> str:
     n = len(result.expansion.occurrences)
     text = f"Uw vraag is doorgegeven: {n} {'keer' if n == 1 else 'keren'}. De dorpsondersteuner zoekt een vrijwilliger."
     if result.expansion.capped:
-        text += (f" Let op: we plannen tot en met {result.expansion.until:%d-%m-%Y} (hoogstens "
+        text += (f" Let op: we plannen tot en met {dutch.short_date(result.expansion.until)} (hoogstens "
                  f"{recurrence.MAX_OCCURRENCES} keer of een jaar); daarna kunt u opnieuw vragen.")
     if result.expansion.skipped:
-        text += " Op " + ", ".join(f"{d:%d-%m-%Y}" for d in result.expansion.skipped) + \
+        text += " Op " + ", ".join(dutch.short_date(d) for d in result.expansion.skipped) + \
                 " bestaat die tijd niet door de zomertijd; die keer is overgeslagen."
     return text
 

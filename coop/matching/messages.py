@@ -5,10 +5,9 @@ screen, and the resident's own words ("... naar het toilet ...") must not.
 """
 from __future__ import annotations
 
-from babel.dates import format_date
 from flask import render_template, url_for
 
-from coop.core.clock import LOCAL
+from coop.core import dutch
 from coop.core.outbox import Message, message_builder
 from coop.extensions import db
 from coop.matching.models import Proposal
@@ -26,12 +25,12 @@ def _context(row) -> dict:
 def _day(proposal: Proposal) -> str:
     req = proposal.request
     if req.window_start is not None:
-        day = req.window_start.astimezone(LOCAL).date()
+        day = req.window_start  # dutch.date shows a stored UTC time on its Amsterdam day
     elif req.on_date is not None and not req.flexible:
         day = req.on_date
     else:
         return ", dag in overleg"
-    return " op " + format_date(day, "EEEE d MMMM", locale="nl")
+    return " op " + dutch.date(day, "EEEE d MMMM")
 
 
 @message_builder("proposal.new")

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from coop.core.models import Municipality, Village
 from coop.extensions import db
 from coop.reports import queries
-from coop.reports.report import MONTH_NAMES, Fmt, Table, threshold_for
+from coop.reports.report import MONTH_SHORT, Fmt, Table, threshold_for
 from coop.reports.suppression import Cell, grid_lines, hide_small, protect
 
 ALL = "Alle dorpen"
@@ -60,7 +60,7 @@ def build(municipality: Municipality, year: int) -> MunicipalityReport:
     hide_small(grid, k)
     protect(grid, grid_lines(ids, months))
     by_month = Table("gemeente_maand", f"Hulpvragen per dorp en maand in {year}",
-                     ["Dorp"] + [name[:3] for name in MONTH_NAMES] + ["Totaal"])
+                     ["Dorp"] + list(MONTH_SHORT) + ["Totaal"])
     by_month.rows = [[v.name] + [fmt.count(grid[(v.id, m)]) for m in months + [None]] for v in villages]
     by_month.total = [ALL] + [fmt.count(grid[(None, m)]) for m in months + [None]]
 

@@ -84,6 +84,14 @@ def _everything_queued(session, make, at):
                                                                 review_on=date(2026, 4, 1))])
     from coop.auth.service import request_reset
     request_reset(resident.email, "127.0.0.1")
+    # A new village's first coordinator gets a welcome with a link to choose a password.
+    from coop.villages import service as villages
+    villages.create_village(villages.NewVillage(
+        name="Nieuwdorp", slug=f"nieuwdorp-{village.id}", cooperative_name="Zorgcoöperatie Nieuwdorp",
+        centre_lat=52.1, centre_lon=5.3, phone="030 123 4567", municipality_id=village.municipality_id,
+        new_municipality="", category_set="eenvoudig", coordinator_first_name=TYPED["other_helper"][0],
+        coordinator_last_name=TYPED["other_helper"][1], coordinator_email=f"nieuw{village.id}@example.nl",
+        coordinator_is_admin=True), by=coordinator)
     rules.carerqol_checkins(clock.now())
     rules.weekly_digest(clock.now())
     rules.escalate_unmatched(clock.now())

@@ -53,9 +53,12 @@ def git(*args: str) -> str:
 def previous_release():
     """The code as it was just before the newest migration, unpacked from git."""
     newest = sorted((ROOT / "migrations" / "versions").glob("[0-9]*.py"))[-1]
-    added_in = git("log", "--diff-filter=A", "--format=%H", "-1", "--", str(newest.relative_to(ROOT)))
+    # The mainline commit that brought the migration in (a merge, or a commit of its own; a file
+    # renamed on the way counts as brought in there); its first parent is the release before.
+    added_in = git("log", "--first-parent", "-m", "--diff-filter=AR", "--format=%H", "-1", "--",
+                   str(newest.relative_to(ROOT)))
     assert added_in, f"git history must hold the commit that added {newest.name} (a shallow clone does not)"
-    parent = git("rev-parse", f"{added_in}^")
+    parent = git("rev-parse", f"{added_in}^1")
     with tempfile.TemporaryDirectory(prefix="coop-previous-") as tmp:
         archive = Path(tmp) / "previous.tar"
         subprocess.run(["git", "archive", "--format=tar", "-o", str(archive), parent, "coop", "templates",

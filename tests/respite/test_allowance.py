@@ -61,8 +61,8 @@ def test_statements_across_the_turn_of_2025_to_2026_use_each_years_limits(rvolun
     assert "2026-01;Kees Bakker;2,00;0,00;0,00;250,00;250,00;220,00;30,00;0,00;220,00;2200,00;220,00" in jan_csv
     dec_page = coordinator.get("/respijt/uren/overzicht?maand=2025-12").text
     jan_page = coordinator.get("/respijt/uren/overzicht?maand=2026-01").text
-    assert "hoogstens € 210,00 per maand en € 2.100,00 per jaar" in dec_page
-    assert "hoogstens € 220,00 per maand en € 2.200,00 per jaar" in jan_page
+    assert "hoogstens €\xa0210,00 per maand en €\xa02.100,00 per jaar" in dec_page
+    assert "hoogstens €\xa0220,00 per maand en €\xa02.200,00 per jaar" in jan_page
     assert "nog niet ingevoerd" not in dec_page + jan_page
 
 
@@ -109,7 +109,7 @@ def test_under_21_volunteer_is_paid_within_the_under_21_maximum(rvillage, rvolun
                                                                              Decimal("36.30"))
     assert adult.warnings == [] and under_21.warnings == []
     page = client_as(rcoordinator).get("/respijt/uren/overzicht?maand=2026-03").text
-    assert "Uurvergoeding" in page and "€ 57,50" in page and "€ 34,00" in page
+    assert "Uurvergoeding" in page and "€\xa057,50" in page and "€\xa034,00" in page
     # Hours of 2025 are paid by 2025's hourly maxima, with a word about it.
     adult_2025, under_21_2025 = hours.statement(rvolunteer, 2025, 3), hours.statement(young, 2025, 3)
     assert (adult_2025.hourly_rate, under_21_2025.hourly_rate) == (Decimal("5.60"), Decimal("3.30"))
@@ -189,7 +189,7 @@ def test_admin_enters_a_new_year_and_the_notice_goes(make, rvillage, rcoordinato
     assert client_as(rcoordinator).get("/beheer/vrijwilligersvergoeding").status_code == 403
     client = client_as(admin)
     page = client.get("/beheer/vrijwilligersvergoeding")
-    assert page.status_code == 200 and "€ 2.200,00" in page.text and 'value="2027"' in page.text
+    assert page.status_code == 200 and "€\xa02.200,00" in page.text and 'value="2027"' in page.text
     assert "Grenzen van de vrijwilligersvergoeding per jaar" in client.get("/beheer/").text
     good = {"year": "2027", "month_max": "230,00", "year_max": "2300", "hourly_max": "5,90",
             "hourly_max_young": "3,50"}

@@ -76,7 +76,7 @@ def compare(left: AgreementVersion, right: AgreementVersion) -> Comparison:
     rows = []
     for key in order:
         a, b = left_rows.get(key), right_rows.get(key)
-        cells = [CellDiff(label, lv, rv) for (label, lv), (_, rv) in zip(_row_values(a), _row_values(b))]
+        cells = [CellDiff(label, lv, rv) for (label, lv), (_, rv) in zip(_row_values(a), _row_values(b), strict=True)]
         if a is None:
             state = "added"
         elif b is None:

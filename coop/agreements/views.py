@@ -113,7 +113,8 @@ def edit_details(agreement_id: int):
             return redirect(url_for("agreements.show", agreement_id=agreement.id))
     elif request.method == "GET" and version.status != "draft":
         form.form_errors.append("Alleen een concept kan worden gewijzigd. Begin zo nodig een nieuwe versie.")
-    return render_template("agreements/details.html", form=form, agreement=agreement), 422 if form.errors or form.form_errors else 200
+    return (render_template("agreements/details.html", form=form, agreement=agreement),
+            422 if form.errors or form.form_errors else 200)
 
 
 @bp.route("/<int:agreement_id>/onderwerp/<int:row_id>", methods=["GET", "POST"])

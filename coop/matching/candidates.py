@@ -78,7 +78,8 @@ def _month_bounds(day: date) -> tuple[date, date]:
 def _columns(req: HelpRequest, day: date):
     """The helper columns, with the flags and subqueries the rules need."""
     u, vp, pp = User, VolunteerProfile, ProfessionalProfile
-    role = lambda name: select(UserRole.user_id).where(UserRole.user_id == u.id, UserRole.role == name).exists()
+    def role(name):
+        return select(UserRole.user_id).where(UserRole.user_id == u.id, UserRole.role == name).exists()
     is_pro = and_(role(R.PROFESSIONAL), pp.user_id.is_not(None))
     first, last = _month_bounds(local_now().date())
     hours = (select(func.coalesce(func.sum(HoursEntry.hours), 0))

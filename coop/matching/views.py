@@ -152,11 +152,11 @@ def my_availability():
                                                         slot_form.start.data, slot_form.end.data),
                "De vaste tijd is toegevoegd."):
             return redirect(url_for("matching.my_availability"))
-    elif which == "absence" and absence_form.validate_on_submit():
-        if run(absence_form, lambda: availability.add_absence(current_user, absence_form.starts_on.data,
-                                                              absence_form.ends_on.data, absence_form.note.data),
-               "Uw afwezigheid is opgeslagen."):
-            return redirect(url_for("matching.my_availability"))
+    elif which == "absence" and absence_form.validate_on_submit() and run(
+            absence_form, lambda: availability.add_absence(current_user, absence_form.starts_on.data,
+                                                           absence_form.ends_on.data, absence_form.note.data),
+            "Uw afwezigheid is opgeslagen."):
+        return redirect(url_for("matching.my_availability"))
     failed = request.method == "POST"
     return render_template("matching/availability.html", slot_form=slot_form, absence_form=absence_form,
                            form=Form()), 422 if failed else 200

@@ -144,7 +144,7 @@ def _hour_columns(is_shift):
 
 def _hour_row(values) -> dict[str, float]:
     keys = ("help_hours", "respite_hours", "help_helpers", "respite_helpers", "active_helpers")
-    return {k: float(v or 0) for k, v in zip(keys, values)}
+    return {k: float(v or 0) for k, v in zip(keys, values, strict=True)}
 
 
 def role_split_counts(village_id: int, year: int) -> list[tuple[str, int, int]]:

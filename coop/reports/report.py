@@ -267,8 +267,8 @@ def role_split_table(village_id: int, year: int, k: int, fmt: Fmt) -> Table:
                        "5 professional.")
     table.rows = [[PARTIES[p]] + [fmt.count(grid[(p, q)]) for q in list(QUESTIONS) + [None]]
                   + [share(grid[(p, None)])] for p in parties]
-    table.total = ["Totaal"] + [fmt.count(grid[(None, q)]) for q in list(QUESTIONS) + [None]] + ["100 %"
-                                                                                               if total.shown else HIDDEN_TEXT]
+    table.total = (["Totaal"] + [fmt.count(grid[(None, q)]) for q in list(QUESTIONS) + [None]]
+                   + ["100 %" if total.shown else HIDDEN_TEXT])
     table.chart = bar_chart("rolverdeling", "Wie neemt welk deel op zich", ["Regels"],
                             [SHORT_PARTY[p] for p in parties],
                             [[(grid[(p, None)].value if grid[(p, None)].shown else None, table.rows[i][6])]

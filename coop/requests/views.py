@@ -171,10 +171,10 @@ def step(request_id: int, action: str):
 def refer(request_id: int):
     req = _load(request_id)
     form = ReferForm()
-    if form.validate_on_submit():
-        if run(form, lambda: service.refer(req, by=current_user, to=form.referred_to.data,
-                                           reason=form.referral_reason.data), "De hulpvraag is doorverwezen."):
-            return redirect(url_for("requests.show", request_id=req.id))
+    if form.validate_on_submit() and run(form, lambda: service.refer(req, by=current_user, to=form.referred_to.data,
+                                                                     reason=form.referral_reason.data),
+                                         "De hulpvraag is doorverwezen."):
+        return redirect(url_for("requests.show", request_id=req.id))
     return render_template("requests/refer.html", req=req, form=form), 422 if form.errors or form.form_errors else 200
 
 
@@ -187,10 +187,10 @@ def role_split(request_id: int):
         for line in req.role_split:
             form[f"note_{line.question}"].data = line.note
             form[f"party_{line.question}"].data = line.party or ""
-    if form.validate_on_submit():
-        if run(form, lambda: intake.record_role_split(req, role_split_answers(form), by=current_user),
-               "De Schijf van Vijf is opgeslagen."):
-            return redirect(url_for("requests.show", request_id=req.id))
+    if form.validate_on_submit() and run(form, lambda: intake.record_role_split(req, role_split_answers(form),
+                                                                                by=current_user),
+                                         "De Schijf van Vijf is opgeslagen."):
+        return redirect(url_for("requests.show", request_id=req.id))
     return (render_template("requests/role_split.html", req=req, form=form, questions=FIVE_QUESTIONS),
             422 if form.errors or form.form_errors else 200)
 

@@ -254,7 +254,8 @@ def statement(volunteer: User, year: int, month: int, include_pending: bool = Fa
                    km_amount, costs, claim, paid_before, payable)
     if claim > cfg.allowance_month_max:
         st.warnings.append(f"De vergoeding van {fmt.euro(claim)} is hoger dan het maximum van "
-                           f"{fmt.euro(cfg.allowance_month_max)} per maand; er wordt {fmt.euro(payable)} belastingvrij uitbetaald.")
+                           f"{fmt.euro(cfg.allowance_month_max)} per maand; "
+                           f"er wordt {fmt.euro(payable)} belastingvrij uitbetaald.")
     if claim > year_left:
         st.warnings.append(f"Van het jaarmaximum van {fmt.euro(cfg.allowance_year_max)} is nog "
                            f"{fmt.euro(year_left)} over; meer kan dit jaar niet belastingvrij worden uitbetaald.")

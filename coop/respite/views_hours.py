@@ -98,10 +98,9 @@ def review():
 
 def _decide(entry_id: int, approve: bool):
     entry = get_in_village_or_404(HoursEntry, entry_id)
-    if Form().validate_on_submit():
-        if run(None, lambda: hours.review_entry(entry, by=current_user, approve=approve),
-               "Goedgekeurd." if approve else "Afgekeurd.") and approve:
-            _warn(hours.statement(entry.helper, entry.worked_on.year, entry.worked_on.month).warnings)
+    if Form().validate_on_submit() and run(None, lambda: hours.review_entry(entry, by=current_user, approve=approve),
+                                           "Goedgekeurd." if approve else "Afgekeurd.") and approve:
+        _warn(hours.statement(entry.helper, entry.worked_on.year, entry.worked_on.month).warnings)
     return redirect(url_for("respite.review"))
 
 
@@ -142,8 +141,9 @@ def statements_csv():
         writer.writerow([f"{year}-{month:02d}", st.volunteer.full_name, num(st.hours), num(st.km),
                          num(st.km_amount), num(st.costs), num(st.claim), num(st.payable),
                          num(st.claim - st.payable)])
+    filename = f"vrijwilligersvergoeding-{year}-{month:02d}.csv"
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f"attachment; filename=vrijwilligersvergoeding-{year}-{month:02d}.csv"})
+                    headers={"Content-Disposition": f"attachment; filename={filename}"})
 
 
 @bp.route("/respijt/instellingen", methods=["GET", "POST"])
@@ -151,12 +151,11 @@ def statements_csv():
 def settings():
     current = hours.settings_for(current_user.village_id)
     form = SettingsForm(obj=current)
-    if form.validate_on_submit():
-        if run(form, lambda: hours.save_settings(
-                current_user.village_id, by=current_user, km_rate=form.km_rate.data,
-                month_max=form.allowance_month_max.data, year_max=form.allowance_year_max.data),
-               "De vergoedingen zijn opgeslagen."):
-            return redirect(url_for("respite.statements"))
+    if form.validate_on_submit() and run(form, lambda: hours.save_settings(
+            current_user.village_id, by=current_user, km_rate=form.km_rate.data,
+            month_max=form.allowance_month_max.data, year_max=form.allowance_year_max.data),
+            "De vergoedingen zijn opgeslagen."):
+        return redirect(url_for("respite.statements"))
     return render_template("respite/settings.html", form=form), 422 if form.errors else 200
 
 

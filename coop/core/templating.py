@@ -31,7 +31,7 @@ def waited(since: datetime | None) -> str:
 
 def init_app(app: Flask) -> None:
     @login_manager.user_loader
-    def load_user(session_id: str):
+    def load_user(session_id: str) -> User | None:
         # The id carries a version: after a password change old sessions no longer load.
         try:
             user_id, version = (int(p) for p in session_id.split(":"))
@@ -47,7 +47,7 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
-    def local(value):
+    def local(value: object) -> object:
         return value.astimezone(LOCAL) if isinstance(value, datetime) else value
 
     app.jinja_env.filters.update(
@@ -62,7 +62,7 @@ def init_app(app: Flask) -> None:
     )
 
     @app.context_processor
-    def layout():
+    def layout() -> dict[str, object]:
         roles = current_user.roles if current_user.is_authenticated else set()
         return {
             "nav_links": registry.nav_for(roles),

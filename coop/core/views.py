@@ -15,7 +15,7 @@ bp = Blueprint("core", __name__)
 
 @bp.get("/")
 @public
-def home():
+def home() -> str:
     if not current_user.is_authenticated:
         return render_template("core/landing.html")
     panels = [(p, p.context(current_user) if p.context else {})
@@ -25,13 +25,13 @@ def home():
 
 @bp.get("/privacy")
 @public
-def privacy():
+def privacy() -> str:
     return render_template("core/privacy.html")
 
 
 @bp.get("/healthz")
 @public
-def healthz():
+def healthz() -> dict[str, str]:
     db.session.execute(text("select 1"))
     return {"status": "ok"}
 

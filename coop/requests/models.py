@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from coop.core.clock import LOCAL, now
 from coop.core.models import TaskCategory, User
 from coop.core.types import UTCDateTime
-from coop.extensions import db
+from coop.extensions import Model, db
 
 # Statuses (DESIGN.md §2). Transitions live in requests/service.py as one table.
 NEW, INTAKE, SEARCHING, MATCHED, DONE, CANCELLED, REFERRED = (
@@ -58,7 +58,7 @@ PARTIES = {
 }
 
 
-class HelpRequest(db.Model):
+class HelpRequest(Model):
     __tablename__ = "help_requests"
     __table_args__ = (Index("ix_help_requests_village_status", "village_id", "status"),)
 
@@ -194,7 +194,7 @@ def _keep_report_columns(mapper, connection, target: HelpRequest) -> None:
                            .values(village_id=target.village_id))
 
 
-class RequestEvent(db.Model):
+class RequestEvent(Model):
     """One line on a request's timeline: who did what, when, with an optional note."""
 
     __tablename__ = "request_events"
@@ -212,7 +212,7 @@ class RequestEvent(db.Model):
     actor: Mapped[User | None] = relationship()
 
 
-class RoleSplitLine(db.Model):
+class RoleSplitLine(Model):
     """One answer of the Schijf van Vijf: question 1..5, a short note, the party taking it on."""
 
     __tablename__ = "role_split_lines"

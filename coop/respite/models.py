@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from coop.core.clock import LOCAL, now
 from coop.core.models import TaskCategory, User
 from coop.core.types import UTCDateTime
-from coop.extensions import db
+from coop.extensions import Model
 from coop.people.models import HoursEntry
 
 # SOFA roles of a carer (DOMAIN.md): what the coordinator records, and the verb that goes with it.
@@ -23,7 +23,7 @@ SOFA = {
 }
 
 
-class CarerProfile(db.Model):
+class CarerProfile(Model):
     """A mantelzorger and the one person they care for (the care recipient)."""
 
     __tablename__ = "carer_profiles"
@@ -46,7 +46,7 @@ class CarerProfile(db.Model):
     care_recipient: Mapped[User] = relationship(foreign_keys=[care_recipient_id])
 
 
-class ShiftSeries(db.Model):
+class ShiftSeries(Model):
     """How a request repeats: weekly or fortnightly from first_date until `until` (local dates)."""
 
     __tablename__ = "shift_series"
@@ -64,7 +64,7 @@ class ShiftSeries(db.Model):
     capped: Mapped[bool] = mapped_column(default=False)
 
 
-class RespiteRequest(db.Model):
+class RespiteRequest(Model):
     """A carer's ask for respite: one afternoon or a series, and what it is for."""
 
     __tablename__ = "respite_requests"
@@ -93,7 +93,7 @@ class RespiteRequest(db.Model):
         return ShiftSeries.LABELS[self.series.freq] if self.series else "eenmalig"
 
 
-class RespiteShift(db.Model):
+class RespiteShift(Model):
     """One occurrence: a volunteer takes over from the carer from starts_at to ends_at (UTC)."""
 
     __tablename__ = "respite_shifts"
@@ -132,7 +132,7 @@ class RespiteShift(db.Model):
         return self.ends_at <= now()
 
 
-class CarerQolCheckin(db.Model):
+class CarerQolCheckin(Model):
     """One CarerQol-7D + VAS check-in (iMTA). Dimensions: 0 geen, 1 een beetje, 2 veel."""
 
     __tablename__ = "carerqol_checkins"
@@ -157,7 +157,7 @@ class CarerQolCheckin(db.Model):
     filled_by: Mapped[User | None] = relationship(foreign_keys=[filled_by_id])
 
 
-class CalendarFeed(db.Model):
+class CalendarFeed(Model):
     """A volunteer's private iCalendar feed. Only a hash of the secret token is stored."""
 
     __tablename__ = "calendar_feeds"
@@ -171,7 +171,7 @@ class CalendarFeed(db.Model):
     user: Mapped[User] = relationship()
 
 
-class ExpenseSettings(db.Model):
+class ExpenseSettings(Model):
     """The village's km rate and the tax-free volunteer allowance maxima (coordinator sets them)."""
 
     __tablename__ = "expense_settings"

@@ -153,6 +153,13 @@ def message_builder(kind: str) -> Callable[[Builder], Builder]:
     return register
 
 
+def recipient_of(row: FollowUp) -> User:
+    """The person a personal message is written for; Obsolete when there is none (any more)."""
+    if row.recipient is None:
+        raise Obsolete("de ontvanger bestaat niet meer")
+    return row.recipient
+
+
 def build_message(row: FollowUp) -> Message:
     try:
         builder = _builders[row.kind]

@@ -60,8 +60,8 @@ def request_when(req: HelpRequest) -> rules.When:
                           end.time() if end and end.date() == start.date() else time(23, 59))
     if req.on_date is not None:
         if req.part_of_day in rules.PARTS:
-            start, end, _ = rules.PARTS[req.part_of_day]
-            return rules.When(req.on_date, start, end, req.part_of_day)
+            part_start, part_end, _ = rules.PARTS[req.part_of_day]
+            return rules.When(req.on_date, part_start, part_end, req.part_of_day)
         return rules.When(req.on_date)
     return rules.When(None)
 
@@ -177,7 +177,8 @@ def request_day(req: HelpRequest) -> date:
     return request_when(req).day or local_now().date()
 
 
-def fetch_rows(req: HelpRequest, point, *, helper_id: int | None = None):
+def fetch_rows(req: HelpRequest, point: tuple[float, float], *,
+               helper_id: int | None = None) -> tuple[list[rules.HelperRow], list[rules.HelperRow]]:
     """(eligible rows, ineligible rows) near the request, from one query."""
     category = req.category
     day = request_day(req)
@@ -186,7 +187,8 @@ def fetch_rows(req: HelpRequest, point, *, helper_id: int | None = None):
     stmt = _base(req, point, cols, near=helper_id is None)
     if helper_id is not None:
         stmt = stmt.where(User.id == helper_id)
-    good, bad = [], []
+    good: list[rules.HelperRow] = []
+    bad: list[rules.HelperRow] = []
     for m in db.session.execute(stmt).mappings():
         (good if m["eligible"] else bad).append(_row(m))
     return good, bad

@@ -12,7 +12,7 @@ from coop.requests.models import HelpRequest
 
 
 def _base(center, zoom):
-    maps.use_vendored_assets(current_app.static_url_path)
+    maps.use_vendored_assets(current_app.static_url_path or "/static")
     cfg = current_app.config
     return maps.make_map(center, zoom, cfg["TILE_URL"], cfg["TILE_ATTRIBUTION"])
 
@@ -36,7 +36,7 @@ def request_map(req: HelpRequest, ranking: Ranking, nonce: str) -> maps.MapParts
     """Centred on the request; its candidates and the radius each of them travels."""
     point = request_point(req)
     if point is None:
-        village = db.session.get(Village, req.village_id)
+        village = db.session.get_one(Village, req.village_id)
         point = (village.centre_lat, village.centre_lon)
     fmap = _base(point, 15)
     _, person_prefix = _prefixes()

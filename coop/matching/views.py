@@ -2,6 +2,8 @@
 and the helper's availability. Thin: parse, call one service, render or redirect."""
 from __future__ import annotations
 
+from typing import cast
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -168,7 +170,7 @@ def remove_availability(kind: str, item_id: int):
     model = {"tijd": WeeklySlot, "afwezig": Absence}.get(kind)
     if model is None:
         abort(404)
-    item = db.session.get(model, item_id)
+    item = cast("WeeklySlot | Absence | None", db.session.get(model, item_id))  # one of the two models above
     if item is None or item.user_id != current_user.id:
         abort(404)
     if Form().validate_on_submit():

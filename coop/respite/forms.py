@@ -27,7 +27,7 @@ from coop.respite.models import SOFA
 FREQ_CHOICES = choices([("once", "Eén keer"), ("weekly", "Elke week"), ("fortnightly", "Om de week")])
 
 
-def parse_dates(text: str) -> set[date]:
+def parse_dates(text: str | None) -> set[date]:
     """'24-12-2026, 31-12-2026' -> dates; raises ValueError with a Dutch message."""
     out = set()
     for part in (text or "").replace(";", ",").split(","):

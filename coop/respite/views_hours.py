@@ -59,7 +59,7 @@ def confirm(entry_id: int):
         abort(404)
     form = HoursForm(obj=entry)
     if form.validate_on_submit():
-        holder = {}
+        holder: dict[str, list[str]] = {}
         if run(form, lambda: holder.setdefault("w", hours.confirm_entry(
                 entry, by=current_user, hours=form.hours.data, km=form.km.data, costs=form.costs.data,
                 description=form.description.data)), "Dank u wel, uw uren zijn doorgegeven."):
@@ -75,7 +75,7 @@ def add_hours():
     if request.method == "GET":
         form.worked_on.data = local_now().date()
     if form.validate_on_submit():
-        holder = {}
+        holder: dict[str, tuple[HoursEntry, list[str]]] = {}
         if run(form, lambda: holder.setdefault("r", hours.add_manual_entry(
                 current_user, worked_on=form.worked_on.data, hours=form.hours.data, km=form.km.data,
                 costs=form.costs.data, description=form.description.data or "")),

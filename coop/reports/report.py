@@ -109,7 +109,9 @@ def _line_cells(values: dict, keys: list, total: int) -> dict:
 def request_tables(village_id, year, counts, categories, k, fmt) -> list[Table]:
     months = list(range(1, 13))
     cat_ids = [c.id for c in categories]
-    req, matched, referred = {}, {}, {}
+    req: dict[tuple[int | None, int | None], int] = {}
+    matched: dict[tuple[str, int] | str, int] = {}
+    referred: dict[tuple[str, int] | str, int] = {}
     for month, cat, n, m, r in counts:
         if month == 0:
             continue
@@ -180,7 +182,7 @@ def hours_table(village_id: int, year: int, k: int, fmt: Fmt) -> Table:
     months = list(range(1, 13))
     per_month = queries.hours_by_month(village_id, year)
     year_row = queries.hours_for_year(village_id, year)
-    cells = {}
+    cells: dict[tuple[str, int | str], Cell] = {}
     for kind in ("help", "respite"):
         for m in months:
             data = per_month.get(m, {})
@@ -191,7 +193,7 @@ def hours_table(village_id: int, year: int, k: int, fmt: Fmt) -> Table:
         if year_row[f"{kind}_helpers"] < k:
             cells[(kind, "T")].hidden = PRIMARY
     protect(cells, [([(kind, m) for m in months], (kind, "T")) for kind in ("help", "respite")])
-    active = {m: Cell(per_month.get(m, {}).get("active_helpers", 0)) for m in months}
+    active: dict[int | str, Cell] = {m: Cell(per_month.get(m, {}).get("active_helpers", 0)) for m in months}
     active["T"] = Cell(year_row["active_helpers"])
     hide_small(active, k)  # distinct people: the year is not the sum of the months
 
@@ -259,7 +261,7 @@ def role_split_table(village_id: int, year: int, k: int, fmt: Fmt) -> Table:
     def share(cell: Cell) -> str:
         if not (cell.shown and total.shown and total.value):
             return HIDDEN_TEXT
-        return fmt.number(100 * cell.value / total.value, "#,##0") + " %"
+        return fmt.number(100 * (cell.value or 0) / total.value, "#,##0") + " %"
 
     table = Table("rolverdeling", f"Rolverdeling in de Schijf van Vijf, {year}",
                   ["Wie neemt het op zich"] + [f"Vraag {q}" for q in QUESTIONS] + ["Totaal", "Aandeel"],

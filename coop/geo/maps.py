@@ -90,11 +90,19 @@ _SCRIPT_AFTER = re.compile(r"</body>\s*(<script>.*</script>)\s*</html>", re.S)
 _STYLE = re.compile(r"<style>(.*?)</style>", re.S)
 
 
+def _part(pattern: re.Pattern[str], html: str) -> str:
+    """The first group of `pattern` in folium's page; a clear error if folium's output changed."""
+    found = pattern.search(html)
+    if found is None:
+        raise ValueError(f"folium's page has no match for {pattern.pattern!r}")
+    return found.group(1)
+
+
 def render(fmap: folium.Map, nonce: str) -> MapParts:
     """The map in three parts for our template, inline code carrying the response's nonce."""
     folium.LayerControl(collapsed=False).add_to(fmap)
     html = fmap.get_root().render()
-    head = _HEAD.search(html).group(1)
+    head = _part(_HEAD, html)
     head = re.sub(r"<meta[^>]*>", "", head)
 
     def keep_style(match: re.Match) -> str:
@@ -105,6 +113,6 @@ def render(fmap: folium.Map, nonce: str) -> MapParts:
         return f'<style nonce="{nonce}">{css}</style>'
     head = _STYLE.sub(keep_style, head)
     head = head.replace("<script>", f'<script nonce="{nonce}">')
-    body = _BODY.search(html).group(1)
-    script = _SCRIPT_AFTER.search(html).group(1).replace("<script>", f'<script nonce="{nonce}">', 1)
+    body = _part(_BODY, html)
+    script = _part(_SCRIPT_AFTER, html).replace("<script>", f'<script nonce="{nonce}">', 1)
     return MapParts(Markup(head.strip()), Markup(body.strip()), Markup(script))

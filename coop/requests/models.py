@@ -164,7 +164,7 @@ def _aware(moment: datetime | None) -> datetime | None:
 def _created_month_default(context) -> int:
     # Also fills bulk (Core) inserts, which pass created_at but never run the ORM hooks below.
     created = context.get_current_parameters().get("created_at")
-    return local_month(_aware(created) if created else now())
+    return local_month(_aware(created) or now())
 
 
 def _hours_to_match_default(context) -> int | None:

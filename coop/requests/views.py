@@ -61,15 +61,16 @@ def _prepare(form: RequestForm, village_id: int) -> RequestForm:
 def _post(form: RequestForm, for_resident: User, channel: str, template: str):
     """Shared by the resident's form and the phone intake: validate, post once, confirm."""
     if form.validate_on_submit():
-        holder = {}
+        holder: dict[str, tuple[HelpRequest, bool]] = {}
 
         def action():
-            holder["req"], holder["created"] = intake.post_request(
+            holder["posted"] = intake.post_request(
                 for_resident, form.to_input(channel), by=current_user, form_token=form.form_token.data)
         if run(form, action):
-            if not holder["created"]:
+            req, created = holder["posted"]
+            if not created:
                 flash("Deze hulpvraag was al verstuurd; hieronder staat hij.", "info")
-            return redirect(url_for("requests.confirmation", request_id=holder["req"].id))
+            return redirect(url_for("requests.confirmation", request_id=req.id))
     return render_template(template, form=form, resident=for_resident), 422 if form.errors or form.form_errors else 200
 
 

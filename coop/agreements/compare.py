@@ -83,5 +83,7 @@ def compare(left: AgreementVersion, right: AgreementVersion) -> Comparison:
             state = "removed"
         else:
             state = "changed" if any(c.changed for c in cells) else "same"
-        rows.append(RowDiff(key=key, domain=(b or a).domain, state=state, cells=cells))
+        shown = b or a
+        assert shown is not None  # every key comes from one of the two versions
+        rows.append(RowDiff(key=key, domain=shown.domain, state=state, cells=cells))
     return Comparison(left=left, right=right, details=details, rows=rows)

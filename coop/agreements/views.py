@@ -61,7 +61,7 @@ def new():
             local_now().date().replace(year=year, month=12, day=31)
         form.review_on.data = local_now().date().replace(year=year, month=7, day=1)
     if form.validate_on_submit():
-        made = {}
+        made: dict[str, Agreement] = {}
         if run(form, lambda: made.setdefault("a", service.create_agreement(
                 current_user.village, by=current_user, **_details(form))), "De afspraak is opgesteld als concept."):
             return redirect(url_for("agreements.show", agreement_id=made["a"].id))
@@ -122,7 +122,7 @@ def edit_details(agreement_id: int):
 def edit_row(agreement_id: int, row_id: int):
     agreement = _load(agreement_id)
     row = agreement.latest.row(row_id) if agreement else None
-    if row is None:
+    if agreement is None or row is None:
         return refuse("Dit onderwerp bestaat niet in de nieuwste versie van deze afspraak.")
     form = RowForm(obj=row)
     if request.method == "GET":

@@ -1,4 +1,4 @@
-# The two commands: `make run` serves the demo village, `make test` runs every test.
+# The two commands: `make run` serves the demo village, `make test` lints and runs every test.
 # Both set up what they need first (a virtualenv in .venv; for tests also PostgreSQL and
 # Chromium from Debian's packages).
 
@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run serve test bench load setup db demo provision clean-db
+.PHONY: run serve test lint bench load setup db demo provision clean-db
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,7 +36,10 @@ serve: setup
 provision:
 	@scripts/provision-test.sh
 
-test: setup provision
+lint: setup
+	$(BIN)/ruff check . && $(BIN)/mypy coop
+
+test: setup lint provision
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: setup provision

@@ -1,4 +1,6 @@
 """Flask extensions, created unbound and initialised in create_app()."""
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -22,6 +24,13 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# The base of every model. mypy cannot use an instance attribute (Model) as a base class, so it
+# checks the models against Base, from which Flask-SQLAlchemy builds db.Model at run time.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()

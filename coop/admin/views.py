@@ -29,12 +29,11 @@ def index():
 @roles_required(R.ADMIN, R.COORDINATOR)
 def categories():
     form = CategoryForm()
-    if form.validate_on_submit():
-        if run(form, lambda: service.add_category(
-                village_id=current_user.village_id, name=form.name.data, code=form.code.data,
-                rule=form.rule.data, description=form.description.data, by=current_user),
-               "De categorie is toegevoegd."):
-            return redirect(url_for("admin.categories"))
+    if form.validate_on_submit() and run(form, lambda: service.add_category(
+            village_id=current_user.village_id, name=form.name.data, code=form.code.data,
+            rule=form.rule.data, description=form.description.data, by=current_user),
+            "De categorie is toegevoegd."):
+        return redirect(url_for("admin.categories"))
     rows = db.session.scalars(select(TaskCategory).where(TaskCategory.village_id == current_user.village_id)
                               .order_by(TaskCategory.sort_order)).all()
     return render_template("admin/categories.html", categories=rows, form=form), 422 if form.errors else 200

@@ -76,12 +76,14 @@ def compare(left: AgreementVersion, right: AgreementVersion) -> Comparison:
     rows = []
     for key in order:
         a, b = left_rows.get(key), right_rows.get(key)
-        cells = [CellDiff(label, lv, rv) for (label, lv), (_, rv) in zip(_row_values(a), _row_values(b))]
+        cells = [CellDiff(label, lv, rv) for (label, lv), (_, rv) in zip(_row_values(a), _row_values(b), strict=True)]
         if a is None:
             state = "added"
         elif b is None:
             state = "removed"
         else:
             state = "changed" if any(c.changed for c in cells) else "same"
-        rows.append(RowDiff(key=key, domain=(b or a).domain, state=state, cells=cells))
+        shown = b or a
+        assert shown is not None  # every key comes from one of the two versions
+        rows.append(RowDiff(key=key, domain=shown.domain, state=state, cells=cells))
     return Comparison(left=left, right=right, details=details, rows=rows)

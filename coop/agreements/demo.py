@@ -29,7 +29,8 @@ MATRIX = {
     "meals": ({"resident": (DECIDES, ""), "family": (DOES, ""), "volunteer": (DOES, "eettafel twee keer per week"),
                "professional": (INFORMED, "bij dieetwensen")}, "eigen bijdrage", ""),
     "respite": ({"family": (DECIDES, "de mantelzorger vraagt"), "volunteer": (DOES, "een middag overnemen"),
-                 "coordinator": (DOES, "plant en houdt contact"), "professional": (CONSULTED, "achterwacht bij zorgtaken"),
+                 "coordinator": (DOES, "plant en houdt contact"),
+                 "professional": (CONSULTED, "achterwacht bij zorgtaken"),
                  "municipality": (INFORMED, "")}, "subsidie mantelzorgondersteuning", ""),
     "carer_support": ({"family": (DECIDES, ""), "coordinator": (DOES, "gesprek en CarerQol-check"),
                        "municipality": (DOES, "mantelzorgwaardering")}, "Wmo", ""),
@@ -81,11 +82,12 @@ def seed(ctx) -> None:
                            cooperative_contact=first.cooperative_contact,
                            municipality_contact=first.municipality_contact)
     meals = next(r for r in second.rows if r.key == "meals")
-    service.update_row(second, meals.id, by=coordinator, domain=meals.domain, funding="eigen bijdrage, tekort uit subsidie",
-                       note="Ook maaltijden thuisbrengen.",
-                       cells={"resident": (DECIDES, ""), "family": (DOES, ""), "volunteer": (DOES, "eettafel en thuisbrengen"),
-                              "coordinator": (CONSULTED, "plant de rondes"), "professional": (INFORMED, "bij dieetwensen"),
-                              "municipality": (None, "")})
+    service.update_row(second, meals.id, by=coordinator, domain=meals.domain,
+                       funding="eigen bijdrage, tekort uit subsidie", note="Ook maaltijden thuisbrengen.",
+                       cells={"resident": (DECIDES, ""), "family": (DOES, ""),
+                              "volunteer": (DOES, "eettafel en thuisbrengen"),
+                              "coordinator": (CONSULTED, "plant de rondes"),
+                              "professional": (INFORMED, "bij dieetwensen"), "municipality": (None, "")})
     service.add_row(second, by=coordinator, domain="Digitale hulp (tablet, DigiD)")
     db.session.flush()
     service.add_comment(second, meals.id, by=gemeente, text="Kunnen we bespreken hoe het tekort wordt gedekt?")

@@ -1,8 +1,8 @@
 """Forms of the agreement pages. Rules live in the service; these only parse."""
 from __future__ import annotations
 
-from wtforms import DateField, SelectField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
+from wtforms import DateField, Field, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3, after the stubs
 from wtforms.validators import InputRequired, Optional
 
 from coop.agreements.models import PARTIES, ROLES
@@ -45,7 +45,7 @@ ROLE_CHOICES = [SelectChoice("", "geen rol")] + [SelectChoice(k, v) for k, v in 
 
 def row_form_class():
     """A form for one matrix row: a role and a note per party, plus funding and a note."""
-    attrs = {
+    attrs: dict[str, Field] = {
         "domain": StringField("Onderwerp", validators=[required("de naam van het onderwerp"), max_length(120)]),
         "funding": StringField("Financiering", validators=[Optional(), max_length(160)]),
         "note": TextAreaField("Toelichting", validators=[Optional(), max_length(2000)]),

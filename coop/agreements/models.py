@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from coop.core.clock import now
 from coop.core.models import Municipality, User, Village
 from coop.core.types import UTCDateTime
-from coop.extensions import db
+from coop.extensions import Model
 from coop.requests.models import PARTIES as _REQUEST_PARTIES
 
 # Version statuses. Transitions are one table in agreements/service.py.
@@ -33,7 +33,7 @@ COOPERATIVE, MUNICIPALITY = "cooperative", "municipality"
 SIDES = {COOPERATIVE: "de coöperatie", MUNICIPALITY: "de gemeente"}
 
 
-class Agreement(db.Model):
+class Agreement(Model):
     __tablename__ = "agreements"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -66,7 +66,7 @@ class Agreement(db.Model):
         return next((v for v in self.versions if v.number == number), None)
 
 
-class AgreementVersion(db.Model):
+class AgreementVersion(Model):
     __tablename__ = "agreement_versions"
     __table_args__ = (UniqueConstraint("agreement_id", "number"),)
 
@@ -100,7 +100,7 @@ class AgreementVersion(db.Model):
         return next((r for r in self.rows if r.id == row_id), None)
 
 
-class AgreementRow(db.Model):
+class AgreementRow(Model):
     """A domain of the matrix (e.g. "Boodschappen"), with funding and a free note."""
 
     __tablename__ = "agreement_rows"
@@ -123,7 +123,7 @@ class AgreementRow(db.Model):
         return next((c for c in self.cells if c.party == party), None)
 
 
-class ResponsibilityCell(db.Model):
+class ResponsibilityCell(Model):
     """What one party does in one domain: a role (or none) and an optional note."""
 
     __tablename__ = "responsibility_cells"
@@ -142,7 +142,7 @@ class ResponsibilityCell(db.Model):
         return ROLES.get(self.role or "", "")
 
 
-class RowComment(db.Model):
+class RowComment(Model):
     __tablename__ = "agreement_row_comments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -156,7 +156,7 @@ class RowComment(db.Model):
     author: Mapped[User] = relationship()
 
 
-class SignOff(db.Model):
+class SignOff(Model):
     """One side's signature on a version: the name as signed and the time."""
 
     __tablename__ = "agreement_sign_offs"
@@ -176,7 +176,7 @@ class SignOff(db.Model):
         return SIDES[self.side]
 
 
-class AgreementEvent(db.Model):
+class AgreementEvent(Model):
     """One line on the agreement's history: who did what to which version, when."""
 
     __tablename__ = "agreement_events"

@@ -138,7 +138,7 @@ def apply_transition(version: AgreementVersion, action: str, *, by: User | None,
 
 # --- making and editing -------------------------------------------------------------------
 
-def _check_details(title: str, starts_on: date | None, ends_on: date | None, review_on: date | None):
+def _check_details(title: str, starts_on: date | None, ends_on: date | None, review_on: date | None) -> str:
     title = (title or "").strip()
     if not title:
         raise DomainError("Geef de afspraak een titel.", field="title")
@@ -192,7 +192,7 @@ def update_details(version: AgreementVersion, *, by: User, title: str, starts_on
     record(version.agreement, version, by, "edit", "gegevens gewijzigd")
 
 
-def _row_or_refuse(version: AgreementVersion, row_id) -> AgreementRow:
+def _row_or_refuse(version: AgreementVersion, row_id: int | str) -> AgreementRow:
     try:
         row = version.row(int(row_id))
     except (TypeError, ValueError):
@@ -202,7 +202,7 @@ def _row_or_refuse(version: AgreementVersion, row_id) -> AgreementRow:
     return row
 
 
-def update_row(version: AgreementVersion, row_id, *, by: User, domain: str, funding: str,
+def update_row(version: AgreementVersion, row_id: int | str, *, by: User, domain: str, funding: str,
                note: str, cells: dict[str, tuple[str | None, str]]) -> AgreementRow:
     """Save one domain: its name, funding, note and a role (or none) plus note per party."""
     _require_side(by, COOPERATIVE, "de afspraak wijzigen")
@@ -241,7 +241,7 @@ def add_row(version: AgreementVersion, *, by: User, domain: str) -> AgreementRow
     return row
 
 
-def remove_row(version: AgreementVersion, row_id, *, by: User) -> None:
+def remove_row(version: AgreementVersion, row_id: int | str, *, by: User) -> None:
     _require_side(by, COOPERATIVE, "de afspraak wijzigen")
     _require_draft(version)
     row = _row_or_refuse(version, row_id)
@@ -249,7 +249,7 @@ def remove_row(version: AgreementVersion, row_id, *, by: User) -> None:
     record(version.agreement, version, by, "remove_row", f"onderwerp '{row.domain}' verwijderd")
 
 
-def add_comment(version: AgreementVersion, row_id, *, by: User, text: str) -> RowComment:
+def add_comment(version: AgreementVersion, row_id: int | str, *, by: User, text: str) -> RowComment:
     """A remark on one domain, by either side, while the version is still under discussion."""
     side = side_of(by)
     if side is None:

@@ -61,7 +61,7 @@ def new():
             local_now().date().replace(year=year, month=12, day=31)
         form.review_on.data = local_now().date().replace(year=year, month=7, day=1)
     if form.validate_on_submit():
-        made = {}
+        made: dict[str, Agreement] = {}
         if run(form, lambda: made.setdefault("a", service.create_agreement(
                 current_user.village, by=current_user, **_details(form))), "De afspraak is opgesteld als concept."):
             return redirect(url_for("agreements.show", agreement_id=made["a"].id))
@@ -113,7 +113,8 @@ def edit_details(agreement_id: int):
             return redirect(url_for("agreements.show", agreement_id=agreement.id))
     elif request.method == "GET" and version.status != "draft":
         form.form_errors.append("Alleen een concept kan worden gewijzigd. Begin zo nodig een nieuwe versie.")
-    return render_template("agreements/details.html", form=form, agreement=agreement), 422 if form.errors or form.form_errors else 200
+    return (render_template("agreements/details.html", form=form, agreement=agreement),
+            422 if form.errors or form.form_errors else 200)
 
 
 @bp.route("/<int:agreement_id>/onderwerp/<int:row_id>", methods=["GET", "POST"])
@@ -121,7 +122,7 @@ def edit_details(agreement_id: int):
 def edit_row(agreement_id: int, row_id: int):
     agreement = _load(agreement_id)
     row = agreement.latest.row(row_id) if agreement else None
-    if row is None:
+    if agreement is None or row is None:
         return refuse("Dit onderwerp bestaat niet in de nieuwste versie van deze afspraak.")
     form = RowForm(obj=row)
     if request.method == "GET":

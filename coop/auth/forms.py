@@ -51,8 +51,6 @@ class RegisterForm(NewPasswordMixin, Form):
                            render_kw={"autocomplete": "postal-code"})
     motivation = TextAreaField("Waarmee zou u willen helpen? (voor vrijwilligers)",
                                validators=[optional(), max_length(2000)])
-    password = NewPasswordMixin.password
-    password2 = NewPasswordMixin.password2
 
 
 class ForgotForm(Form):

@@ -7,10 +7,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from coop.core.clock import now
 from coop.core.types import UTCDateTime
-from coop.extensions import db
+from coop.extensions import Model
 
 
-class LoginAttempt(db.Model):
+class LoginAttempt(Model):
     """One try to log in. Kept in the database so throttling holds across worker processes."""
 
     __tablename__ = "login_attempts"

@@ -7,6 +7,7 @@ from datetime import timedelta
 from flask import current_app, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from coop.auth import passwords
 from coop.auth.models import LoginAttempt
@@ -15,7 +16,7 @@ from coop.core import roles as R
 from coop.core.clock import now
 from coop.core.errors import DomainError
 from coop.core.models import User, Village
-from coop.core.outbox import Message, message_builder, queue
+from coop.core.outbox import FollowUp, Message, message_builder, queue, recipient_of
 from coop.core.validation import check_password, normalise_email
 from coop.extensions import db
 from coop.people import service as people
@@ -26,7 +27,7 @@ THROTTLED = ("U heeft te vaak een verkeerd wachtwoord ingevuld. Wacht een kwarti
 WRONG = "Het e-mailadres of het wachtwoord klopt niet."
 
 
-def _recent_failures(column, value) -> int:
+def _recent_failures(column: InstrumentedAttribute[str], value: str) -> int:
     window = now() - timedelta(minutes=current_app.config["LOGIN_WINDOW_MINUTES"])
     return db.session.scalar(select(func.count(LoginAttempt.id)).where(
         column == value, LoginAttempt.at >= window, LoginAttempt.success.is_(False))) or 0
@@ -52,7 +53,7 @@ def authenticate(email: str, password: str, ip: str) -> User:
     user = db.session.scalar(select(User).where(func.lower(User.email) == email))
     ok = user is not None and user.active and passwords.verify(user.password_hash, password)
     db.session.add(LoginAttempt(email=email, ip=ip, success=ok))
-    if not ok:
+    if user is None or not ok:
         if user is None:
             passwords.hash_password(password or "x")  # same work either way: no timing hint
         raise DomainError(WRONG)
@@ -127,9 +128,9 @@ def request_reset(email: str, ip: str) -> None:
 
 
 @message_builder("password_reset")
-def _reset_message(row) -> Message:
+def _reset_message(row: FollowUp) -> Message:
     from flask import render_template
-    user = row.recipient
+    user = recipient_of(row)
     url = url_for("auth.reset_password", token=reset_token(user), _external=True)
     ctx = {"user": user, "url": url, "village": user.village}
     return Message(subject="Nieuw wachtwoord instellen",

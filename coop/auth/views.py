@@ -104,10 +104,9 @@ def reset_password(token: str):
     except DomainError as err:
         return render_template("auth/reset_invalid.html", message=err.message), 400
     form = ResetForm()
-    if form.validate_on_submit():
-        if run(form, lambda: service.set_password(user, form.password.data)):
-            logout_user()
-            session.clear()
-            flash("Uw nieuwe wachtwoord is ingesteld. U kunt nu inloggen.", "success")
-            return redirect(url_for("auth.login"))
+    if form.validate_on_submit() and run(form, lambda: service.set_password(user, form.password.data)):
+        logout_user()
+        session.clear()
+        flash("Uw nieuwe wachtwoord is ingesteld. U kunt nu inloggen.", "success")
+        return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form, user=user), 422 if form.errors else 200

@@ -8,7 +8,8 @@ from coop.extensions import db
 def record(action: str, *, actor: User | None, subject: User | None = None,
            village_id: int | None = None, detail: str = "", ip: str | None = None) -> AuditLog:
     if village_id is None:
-        village_id = (subject or actor).village_id if (subject or actor) else None
+        person = subject or actor
+        village_id = person.village_id if person else None
     row = AuditLog(action=action, actor_id=actor.id if actor else None,
                    subject_user_id=subject.id if subject else None,
                    village_id=village_id, detail=detail, ip=ip)

@@ -8,7 +8,9 @@
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from functools import wraps
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from flask import abort
 from flask_login import current_user
@@ -16,28 +18,36 @@ from flask_login import current_user
 from coop.core import roles as R
 from coop.extensions import db, login_manager
 
+if TYPE_CHECKING:
+    pass
+
 ANY_USER = "*"
 
+View = TypeVar("View", bound=Callable[..., Any])
+M = TypeVar("M")
+P = ParamSpec("P")
+T = TypeVar("T")
 
-def _declare(view, roles):
-    view.allowed_roles = frozenset(roles)
+
+def _declare(view: View, roles: Iterable[str]) -> View:
+    view.allowed_roles = frozenset(roles)  # type: ignore[attr-defined]  # a mark on the function object
     return view
 
 
-def public(view):
+def public(view: View) -> View:
     """Open to everyone, logged in or not."""
     return _declare(view, {"public"})
 
 
-def roles_required(*roles: str):
+def roles_required(*roles: str) -> Callable[[Callable[P, T]], Callable[P, T]]:
     """Admit only logged-in users holding one of `roles` (ANY_USER: any logged-in user)."""
     for role in roles:
         if role != ANY_USER and role not in R.ALL:
             raise ValueError(f"unknown role {role}")
 
-    def decorate(view):
+    def decorate(view: Callable[P, T]) -> Callable[P, T]:
         @wraps(view)
-        def guarded(*args, **kwargs):
+        def guarded(*args: P.args, **kwargs: P.kwargs) -> T:
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
             if ANY_USER not in roles and not current_user.has_role(*roles):
@@ -54,7 +64,7 @@ def in_village(obj) -> bool:
     return getattr(obj, "village_id", None) == current_user.village_id
 
 
-def get_in_village_or_404(model, ident):
+def get_in_village_or_404(model: type[M], ident: int | str) -> M:
     """Load `model` by id, refusing one of another village with 404 (reveals nothing)."""
     try:
         ident = int(ident)

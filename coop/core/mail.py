@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import smtplib
 import sys
+from collections.abc import Mapping
 from email import charset as _charset
 from email.generator import BytesGenerator
 from email.header import Header
 from email.message import Message
+from email.mime.base import MIMEBase
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.policy import compat32
@@ -19,8 +21,13 @@ from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from flask import current_app
+
+if TYPE_CHECKING:
+    from coop.core.models import Village
+    from coop.core.outbox import Message as OutboxMessage
 
 _UTF8 = _charset.Charset("utf-8")
 _UTF8.body_encoding = _charset.QP  # readable in a raw mail file, safe for 7-bit servers
@@ -33,18 +40,21 @@ def compose(*, to: str, subject: str, text: str, html: str | None = None,
     """A plain-text (and HTML) message. Built with the compat32 MIME classes: a third of the
     cost of EmailMessage's header parsing, which matters at thousands of mails a minute."""
     sender = _sender(sender or current_app.config["MAIL_SENDER"], sender_name)
+    # typeshed wants a charset name for MIMEText; the email package takes a Charset object too.
+    msg: MIMEBase
     if html:
         msg = MIMEMultipart("alternative")
-        msg.attach(MIMEText(text, "plain", _UTF8))
-        msg.attach(MIMEText(html, "html", _UTF8))
+        msg.attach(MIMEText(text, "plain", _UTF8))  # type: ignore[arg-type]
+        msg.attach(MIMEText(html, "html", _UTF8))  # type: ignore[arg-type]
     else:
-        msg = MIMEText(text, "plain", _UTF8)
+        msg = MIMEText(text, "plain", _UTF8)  # type: ignore[arg-type]
     msg["From"] = sender
     msg["To"] = to
     # One line, whatever a builder put in: a line break in a header would start a new header.
     subject = " ".join(subject.split())
     # An ASCII subject needs no encoded words (and encoding one costs a millisecond).
-    msg["Subject"] = subject if subject.isascii() and len(subject) < 70 else Header(subject, "utf-8")
+    # (typeshed types header values as str; compat32 messages take a Header as well)
+    msg["Subject"] = subject if subject.isascii() and len(subject) < 70 else Header(subject, "utf-8")  # type: ignore[assignment]
     msg["Date"] = formatdate(localtime=False)
     msg["Message-ID"] = message_id or make_msgid(domain="coop.localhost")
     msg["Auto-Submitted"] = "auto-generated"
@@ -65,7 +75,12 @@ class _SmtpGenerator(BytesGenerator):
     """Writes short ASCII headers as they are and folds only the others: the header folding
     of the email package is most of the cost of turning a message into bytes."""
 
-    def _write_headers(self, msg):
+    # Set by Generator itself; typeshed does not declare these private attributes.
+    _fp: BinaryIO
+    _NL: str
+
+    def _write_headers(self, msg: Message) -> None:
+        assert self.policy is not None  # flatten() sets the policy it writes with
         for name, value in msg.raw_items():
             if isinstance(value, str) and value.isascii() and len(name) + len(value) < 76 \
                     and "\n" not in value and "\r" not in value:
@@ -85,11 +100,13 @@ def as_smtp_bytes(msg: Message) -> bytes:
 def plain_text(msg: Message) -> str:
     for part in msg.walk():
         if part.get_content_type() == "text/plain":
-            return part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
+            payload = part.get_payload(decode=True)
+            if isinstance(payload, bytes):
+                return payload.decode(part.get_content_charset() or "utf-8")
     return ""
 
 
-def render_message(name: str, *, subject: str, village, **context):
+def render_message(name: str, *, subject: str, village: Village, **context: Any) -> OutboxMessage:
     """Render `mail/<name>.txt` and `mail/<name>.html` into an outbox Message."""
     from coop.core.outbox import Message
     context["village"] = village
@@ -104,7 +121,7 @@ def render_message(name: str, *, subject: str, village, **context):
 class MailConnection:
     """Context manager around one SMTP session (or the console/file stand-ins)."""
 
-    def __init__(self, config=None):
+    def __init__(self, config: Mapping[str, Any] | None = None) -> None:
         self.config = config or current_app.config
         self.backend = self.config["MAIL_BACKEND"]
         self.smtp: smtplib.SMTP | None = None
@@ -122,6 +139,8 @@ class MailConnection:
 
     def send(self, msg: Message) -> None:
         if self.backend == "smtp":
+            if self.smtp is None:
+                raise RuntimeError("MailConnection.send outside its with-block")
             self.smtp.sendmail(parseaddr(str(msg["From"]))[1] or self.config["MAIL_SENDER"],
                                [parseaddr(msg["To"])[1]], as_smtp_bytes(msg))
         elif self.backend == "file":
@@ -136,7 +155,7 @@ class MailConnection:
         else:
             raise ValueError(f"unknown MAIL_BACKEND {self.backend!r}")
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         if self.smtp is not None:
             try:
                 self.smtp.quit()

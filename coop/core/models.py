@@ -10,10 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from coop.core import roles as R
 from coop.core.clock import now
 from coop.core.types import UTCDateTime
-from coop.extensions import db
+from coop.extensions import Model
 
 
-class Municipality(db.Model):
+class Municipality(Model):
     __tablename__ = "municipalities"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -22,7 +22,7 @@ class Municipality(db.Model):
     villages: Mapped[list[Village]] = relationship(back_populates="municipality")
 
 
-class Village(db.Model):
+class Village(Model):
     """A village and its cooperative: the tenant every query is scoped to."""
 
     __tablename__ = "villages"
@@ -40,14 +40,14 @@ class Village(db.Model):
     municipality: Mapped[Municipality | None] = relationship(back_populates="villages")
 
 
-class UserRole(db.Model):
+class UserRole(Model):
     __tablename__ = "user_roles"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     role: Mapped[str] = mapped_column(String(20), primary_key=True)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A person. Many residents never log in: then email and password_hash stay empty."""
 
     __tablename__ = "users"
@@ -116,7 +116,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.id} {self.full_name}>"
 
 
-class TaskCategory(db.Model):
+class TaskCategory(Model):
     """A kind of task and the rule for who may do it (applied in people/eligibility.py)."""
 
     __tablename__ = "task_categories"
@@ -145,7 +145,7 @@ class TaskCategory(db.Model):
         return self.RULE_LABELS[self.rule]
 
 
-class AuditLog(db.Model):
+class AuditLog(Model):
     """Who did what to whom. Staff reading a person's record is written here too (AVG)."""
 
     __tablename__ = "audit_log"

@@ -10,15 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Protocol, cast
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, select, update
+from sqlalchemy import JSON, CursorResult, ForeignKey, Index, String, Text, select, update
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coop.core import roles as R
 from coop.core.clock import now
 from coop.core.models import User, UserRole
 from coop.core.types import UTCDateTime
-from coop.extensions import db
+from coop.extensions import Model, db
 
 MAIL, INAPP = "mail", "inapp"
 
@@ -26,7 +27,7 @@ PENDING, SENDING, SENT, FAILED, DEAD, CANCELLED = (
     "pending", "sending", "sent", "failed", "dead", "cancelled")
 
 
-class FollowUp(db.Model):
+class FollowUp(Model):
     __tablename__ = "follow_ups"
     __table_args__ = (
         Index("ix_follow_ups_due", "status", "due_at"),
@@ -62,8 +63,15 @@ class FollowUp(db.Model):
     recipient: Mapped[User | None] = relationship()
 
 
+class Subject(Protocol):
+    """What a follow-up can be about: any stored row (its class name and id are kept)."""
+
+    @property
+    def id(self) -> int: ...
+
+
 def queue(kind: str, recipient: User | None, *, payload: dict | None = None,
-          due_at: datetime | None = None, channel: str = MAIL, subject=None,
+          due_at: datetime | None = None, channel: str = MAIL, subject: Subject | None = None,
           village_id: int | None = None, dedupe_key: str | None = None) -> FollowUp | None:
     """Add a follow-up to the current transaction. Returns None when dedupe_key exists.
 
@@ -106,7 +114,7 @@ def coordinators(village_id: int | None) -> list[User]:
         .order_by(User.id)))
 
 
-def cancel_for(subject, kinds: tuple[str, ...] | None = None) -> int:
+def cancel_for(subject: Subject, kinds: tuple[str, ...] | None = None) -> int:
     """Cancel the pending follow-ups queued about `subject` (e.g. a cancelled shift)."""
     db.session.flush()
     stmt = (update(FollowUp)
@@ -116,7 +124,9 @@ def cancel_for(subject, kinds: tuple[str, ...] | None = None) -> int:
             .values(status=CANCELLED))
     if kinds:
         stmt = stmt.where(FollowUp.kind.in_(kinds))
-    return db.session.execute(stmt.execution_options(synchronize_session=False)).rowcount
+    # An UPDATE gives a CursorResult (with rowcount); Session.execute is typed for any statement.
+    result = cast(CursorResult[Any], db.session.execute(stmt.execution_options(synchronize_session=False)))
+    return result.rowcount
 
 
 class Obsolete(Exception):
@@ -141,6 +151,13 @@ def message_builder(kind: str) -> Callable[[Builder], Builder]:
         _builders[kind] = fn
         return fn
     return register
+
+
+def recipient_of(row: FollowUp) -> User:
+    """The person a personal message is written for; Obsolete when there is none (any more)."""
+    if row.recipient is None:
+        raise Obsolete("de ontvanger bestaat niet meer")
+    return row.recipient
 
 
 def build_message(row: FollowUp) -> Message:

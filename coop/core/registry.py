@@ -7,6 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from coop.core.models import User
+
+PanelContext = Callable[["User"], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -22,7 +28,7 @@ class HomePanel:
     template: str
     roles: frozenset[str]
     order: int = 50
-    context: Callable[[object], dict] | None = field(default=None, compare=False)
+    context: PanelContext | None = field(default=None, compare=False)
 
 
 _nav: dict[str, NavLink] = {}
@@ -33,7 +39,7 @@ def nav_link(label: str, endpoint: str, *roles: str, order: int = 50) -> None:
     _nav[endpoint] = NavLink(label, endpoint, frozenset(roles), order)
 
 
-def home_panel(template: str, *roles: str, order: int = 50, context=None) -> None:
+def home_panel(template: str, *roles: str, order: int = 50, context: PanelContext | None = None) -> None:
     _panels[template] = HomePanel(template, frozenset(roles), order, context)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import secrets
 from urllib.parse import urlsplit
 
-from flask import Flask, g, request
+from flask import Flask, Response, g, request
 from flask.sessions import SecureCookieSessionInterface
 
 
@@ -45,7 +45,7 @@ def init_app(app: Flask) -> None:
     tiles = _tile_origin(app)
 
     @app.after_request
-    def headers(response):
+    def headers(response: Response) -> Response:
         nonce = g.get("csp_nonce")
         script = "script-src 'self'" + (f" 'nonce-{nonce}'" if nonce else "")
         style = "style-src 'self'" + (f" 'nonce-{nonce}'" if nonce else "")

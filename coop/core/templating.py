@@ -14,7 +14,7 @@ from coop.extensions import db, login_manager
 
 def init_app(app: Flask) -> None:
     @login_manager.user_loader
-    def load_user(session_id: str):
+    def load_user(session_id: str) -> User | None:
         # The id carries a version: after a password change old sessions no longer load.
         try:
             user_id, version = (int(p) for p in session_id.split(":"))
@@ -34,7 +34,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["phone"] = display_phone
 
     @app.context_processor
-    def layout():
+    def layout() -> dict[str, object]:
         roles = current_user.roles if current_user.is_authenticated else set()
         return {
             "nav_links": registry.nav_for(roles),

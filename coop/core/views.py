@@ -13,7 +13,7 @@ bp = Blueprint("core", __name__)
 
 @bp.get("/")
 @public
-def home():
+def home() -> str:
     if not current_user.is_authenticated:
         return render_template("core/landing.html")
     panels = [(p, p.context(current_user) if p.context else {})
@@ -23,7 +23,7 @@ def home():
 
 @bp.get("/privacy")
 @public
-def privacy():
+def privacy() -> str:
     return render_template("core/privacy.html")
 
 

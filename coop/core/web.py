@@ -1,12 +1,17 @@
 """Small helpers for views: the client's address, safe redirects, committing once."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from flask import flash, request
 
 from coop.core.errors import DomainError
 from coop.extensions import db
+
+if TYPE_CHECKING:
+    from coop.core.forms import Form
 
 
 def client_ip() -> str:
@@ -23,7 +28,7 @@ def safe_next(target: str | None, default: str) -> str:
     return target
 
 
-def run(form, action, success: str | None = None) -> bool:
+def run(form: Form | None, action: Callable[[], object], success: str | None = None) -> bool:
     """Call a service; on DomainError roll back and show the message on the form.
 
     Commits on success: the one place in a request that commits.

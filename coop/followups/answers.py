@@ -9,10 +9,11 @@ coordinators. A bad, expired or used link changes nothing.
 from __future__ import annotations
 
 import secrets
+from typing import Any, cast
 
 from flask import current_app, url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import update
+from sqlalchemy import CursorResult, update
 
 from coop.core.clock import now
 from coop.core.errors import DomainError
@@ -78,13 +79,16 @@ def answer_helped(token_string_: str, answer: str) -> tuple[AnswerToken, HelpReq
     if answer not in ANSWERS:
         raise AnswerProblem(INVALID, "Deze link klopt niet.")
     token = load(token_string_)
-    taken = db.session.execute(
+    result = db.session.execute(
         update(AnswerToken).where(AnswerToken.id == token.id, AnswerToken.used_at.is_(None))
-        .values(used_at=now(), answer=answer).execution_options(synchronize_session=False)).rowcount
-    if taken != 1:
+        .values(used_at=now(), answer=answer).execution_options(synchronize_session=False))
+    if cast(CursorResult[Any], result).rowcount != 1:  # an UPDATE's result carries the row count
         raise AnswerProblem(USED, "U heeft deze vraag al beantwoord. Dank u wel!",
                             db.session.get(Village, token.village_id))
     req = db.session.get(HelpRequest, token.subject_id)
+    if req is None:
+        raise AnswerProblem(INVALID, "Deze hulpvraag bestaat niet meer.",
+                            db.session.get(Village, token.village_id))
     if answer == "ja":
         if req.status == MATCHED:
             requests_service.complete(req, by=None, note="De inwoner antwoordde via de mail: ja, geholpen.")

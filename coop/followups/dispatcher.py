@@ -30,10 +30,11 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import cast
 
 from flask import current_app
-from sqlalchemy import and_, bindparam, inspect, or_, select, update
+from sqlalchemy import Table, and_, bindparam, inspect, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from coop.core import outbox as O
@@ -42,7 +43,7 @@ from coop.extensions import db
 from coop.followups.sending import Senders
 
 log = logging.getLogger(__name__)
-T = O.FollowUp.__table__
+T = cast(Table, O.FollowUp.__table__)  # typed as a FromClause; a declarative model's is a Table
 IMMEDIATE = {"sqlite_begin": "BEGIN IMMEDIATE"}
 MARK_WAIT = 0.05  # seconds an outcome may wait for others to share its commit
 
@@ -140,7 +141,7 @@ class Outbound:
 class Round:
     token: str
     policy: Policy
-    deadline: object
+    deadline: datetime
     outcomes: list[dict] = field(default_factory=list)
     new_rows: list = field(default_factory=list)  # alerts to add with the next marks
     handled: int = 0
@@ -217,10 +218,12 @@ def _build(rows: list[O.FollowUp], rnd: Round) -> list[Outbound]:
         if item.channel == O.INAPP:
             item.body = message.text
         else:
-            village = row.recipient.village
-            item.to = row.recipient.email
+            recipient = row.recipient
+            assert recipient is not None  # a mail row without an address became in-app above
+            village = recipient.village
+            item.to = recipient.email
             # Composed by the sender thread: that work then overlaps the network waits.
-            item.mail = dict(to=row.recipient.email, subject=message.subject, text=message.text,
+            item.mail = dict(to=recipient.email, subject=message.subject, text=message.text,
                              html=message.html, message_id=message_id(row.id), sender=sender,
                              sender_name=village.cooperative_name if village else None,
                              headers={"X-Coop-Followup": f"{row.id} {row.kind}"})

@@ -58,6 +58,8 @@ def ask_helped(row: O.FollowUp) -> O.Message:
     if req.status != MATCHED:
         raise O.Obsolete(f"de hulpvraag is nu '{req.status_label}'")
     token = db.session.get(AnswerToken, row.payload["token_id"])
+    if token is None:
+        raise O.Obsolete("de antwoordlink bestaat niet meer")
     return render_message("ask_helped", subject="Bent u geholpen?", village=req.resident.village,
                           user=row.recipient, req=req,
                           yes_url=answer_url(token, "ja"), no_url=answer_url(token, "nee"))
@@ -92,7 +94,7 @@ def not_helped(row: O.FollowUp) -> O.Message:
 @O.message_builder(rules.CARER_CHECKIN)
 def carer_checkin(row: O.FollowUp) -> O.Message:
     return render_message("carer_checkin", subject="Hoe gaat het met u als mantelzorger?",
-                          village=row.recipient.village, user=row.recipient,
+                          village=O.recipient_of(row).village, user=row.recipient,
                           url=link("respite.checkin"))
 
 
@@ -105,13 +107,13 @@ def agreement_review(row: O.FollowUp) -> O.Message:
     if row.channel == O.INAPP:
         return _inapp(subject, f"De afspraken met de gemeente worden op {dutch.short_date(review_on)} "
                                f"herzien. {url}")
-    return render_message("agreement_review", subject=subject, village=row.recipient.village,
+    return render_message("agreement_review", subject=subject, village=O.recipient_of(row).village,
                           user=row.recipient, title=row.payload["title"], review_on=review_on, url=url)
 
 
 @O.message_builder(rules.DIGEST)
 def weekly_digest(row: O.FollowUp) -> O.Message:
-    village = row.recipient.village
+    village = O.recipient_of(row).village
     waiting = list(db.session.scalars(
         select(HelpRequest).where(HelpRequest.village_id == village.id,
                                   HelpRequest.status.in_((NEW, INTAKE, SEARCHING)))
@@ -137,7 +139,7 @@ def phone_needed(row: O.FollowUp) -> O.Message:
     person = db.session.get(User, row.payload["person_id"])
     if person is None:
         raise O.Obsolete("de persoon bestaat niet meer")
-    what = ABOUT.get(row.payload.get("about"), "een bericht")
+    what = ABOUT.get(row.payload.get("about", ""), "een bericht")
     phone = display_phone(person.phone) if person.phone else "geen telefoonnummer bekend"
     return _inapp(f"Bel {person.full_name}",
                   f"{person.full_name} heeft geen e-mailadres. Wilt u bellen over {what}? "

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from coop.core.clock import now
 from coop.core.types import UTCDateTime
-from coop.extensions import db
+from coop.extensions import Model, db
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ DEFAULTS = Durations()
 FIELDS = tuple(Durations.__dataclass_fields__)
 
 
-class FollowUpSettings(db.Model):
+class FollowUpSettings(Model):
     """One row per village that differs from the defaults; an empty column means "default"."""
 
     __tablename__ = "followup_settings"
@@ -54,7 +54,7 @@ def durations_for(village_id: int) -> Durations:
                         for f in FIELDS})
 
 
-class AnswerToken(db.Model):
+class AnswerToken(Model):
     """Makes a signed answer link single-use: the link carries this row's id and nonce."""
 
     __tablename__ = "answer_tokens"

@@ -63,7 +63,7 @@ def villages() -> list[Village]:
     return list(db.session.scalars(select(Village).order_by(Village.id)))
 
 
-def alert_coordinators(kind: str, village_id: int, *, payload: dict, subject=None,
+def alert_coordinators(kind: str, village_id: int | None, *, payload: dict, subject: O.Subject | None = None,
                        dedupe_key: str, channels=(O.MAIL, O.INAPP)) -> int:
     """Queue `kind` to every coordinator of the village, by mail and in the bell."""
     queued = 0

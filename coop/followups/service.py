@@ -1,7 +1,9 @@
 """The bell (in-app notifications) and what a coordinator can do with dead follow-ups."""
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from typing import Any, cast
+
+from sqlalchemy import ColumnElement, CursorResult, func, select, update
 
 from coop.core import outbox as O
 from coop.core.clock import now
@@ -10,7 +12,7 @@ from coop.core.models import User
 from coop.extensions import db
 
 
-def _mine(user: User):
+def _mine(user: User) -> tuple[ColumnElement[bool], ...]:
     return (O.FollowUp.recipient_id == user.id, O.FollowUp.channel == O.INAPP,
             O.FollowUp.status == O.SENT)
 
@@ -27,9 +29,10 @@ def notifications(user: User, limit: int = 50) -> list[O.FollowUp]:
 
 def mark_read(user: User) -> int:
     """Mark every unread notification of `user` as read (they have just been shown)."""
-    return db.session.execute(
+    result = db.session.execute(
         update(O.FollowUp).where(*_mine(user), O.FollowUp.read_at.is_(None))
-        .values(read_at=now()).execution_options(synchronize_session=False)).rowcount
+        .values(read_at=now()).execution_options(synchronize_session=False))
+    return cast(CursorResult[Any], result).rowcount  # an UPDATE's result carries the row count
 
 
 def dead_for_village(village_id: int, limit: int = 20) -> list[O.FollowUp]:

@@ -177,7 +177,9 @@ def geocode(address: Address, village_id: int | None = None) -> Found | None:
     cached = db.session.scalar(select(GeocodeCache).where(GeocodeCache.provider == online.name,
                                                           GeocodeCache.query == query))
     if cached is not None:
-        return Found(cached.lat, cached.lon, cached.label or "", online.name) if cached.lat is not None else None
+        if cached.lat is None or cached.lon is None:
+            return None
+        return Found(cached.lat, cached.lon, cached.label or "", online.name)
     try:
         found = online.lookup(address)
     except Exception as err:  # network down, timeout, odd answer: a miss, not a failure

@@ -61,8 +61,8 @@ def parse_row(row: list[str], cols: dict[str, int]) -> dict:
             raise DomainError(f"{column} is leeg")
     values["postcode"] = normalise_postcode(values["postcode"])
     values["house_number"] = values["house_number"].upper()[:12]
-    values["lat"], values["lon"] = check_coordinates(values["lat"], values["lon"])
-    return values
+    lat, lon = check_coordinates(values["lat"], values["lon"])
+    return {**values, "lat": lat, "lon": lon}
 
 
 def import_rows(lines: Iterable[list[str]], progress: Callable[[int], None] | None = None,

@@ -9,13 +9,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 from coop.core.clock import now
 from coop.core.models import User
 from coop.core.types import UTCDateTime
-from coop.extensions import db
+from coop.extensions import Model
 
 # Candidate search pre-filters helpers by a box around the request: this index serves it.
 Index("ix_users_village_lat_lon", User.village_id, User.lat, User.lon)
 
 
-class GazetteerAddress(db.Model):
+class GazetteerAddress(Model):
     """One address of the village with its coordinates (imported from CSV; works offline)."""
 
     __tablename__ = "gazetteer_addresses"
@@ -31,7 +31,7 @@ class GazetteerAddress(db.Model):
     lon: Mapped[float]
 
 
-class GeocodeCache(db.Model):
+class GeocodeCache(Model):
     """An online geocoder's answer, kept so the same address never asks twice (also misses)."""
 
     __tablename__ = "geocode_cache"

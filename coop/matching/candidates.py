@@ -60,8 +60,8 @@ def request_when(req: HelpRequest) -> rules.When:
                           end.time() if end and end.date() == start.date() else time(23, 59))
     if req.on_date is not None:
         if req.part_of_day in rules.PARTS:
-            start, end, _ = rules.PARTS[req.part_of_day]
-            return rules.When(req.on_date, start, end, req.part_of_day)
+            part_start, part_end, _ = rules.PARTS[req.part_of_day]
+            return rules.When(req.on_date, part_start, part_end, req.part_of_day)
         return rules.When(req.on_date)
     return rules.When(None)
 
@@ -78,7 +78,8 @@ def _month_bounds(day: date) -> tuple[date, date]:
 def _columns(req: HelpRequest, day: date):
     """The helper columns, with the flags and subqueries the rules need."""
     u, vp, pp = User, VolunteerProfile, ProfessionalProfile
-    role = lambda name: select(UserRole.user_id).where(UserRole.user_id == u.id, UserRole.role == name).exists()
+    def role(name):
+        return select(UserRole.user_id).where(UserRole.user_id == u.id, UserRole.role == name).exists()
     is_pro = and_(role(R.PROFESSIONAL), pp.user_id.is_not(None))
     first, last = _month_bounds(local_now().date())
     hours = (select(func.coalesce(func.sum(HoursEntry.hours), 0))
@@ -176,7 +177,8 @@ def request_day(req: HelpRequest) -> date:
     return request_when(req).day or local_now().date()
 
 
-def fetch_rows(req: HelpRequest, point, *, helper_id: int | None = None):
+def fetch_rows(req: HelpRequest, point: tuple[float, float], *,
+               helper_id: int | None = None) -> tuple[list[rules.HelperRow], list[rules.HelperRow]]:
     """(eligible rows, ineligible rows) near the request, from one query."""
     category = req.category
     day = request_day(req)
@@ -185,7 +187,8 @@ def fetch_rows(req: HelpRequest, point, *, helper_id: int | None = None):
     stmt = _base(req, point, cols, near=helper_id is None)
     if helper_id is not None:
         stmt = stmt.where(User.id == helper_id)
-    good, bad = [], []
+    good: list[rules.HelperRow] = []
+    bad: list[rules.HelperRow] = []
     for m in db.session.execute(stmt).mappings():
         (good if m["eligible"] else bad).append(_row(m))
     return good, bad

@@ -39,7 +39,7 @@ def _proposals(ctx) -> None:
     for req in searching[::2]:
         ranking = candidates.rank_for(req)
         for candidate in ranking.candidates[:1]:
-            helper = db.session.get(type(ctx.coordinator), candidate.helper.id)
+            helper = db.session.get_one(type(ctx.coordinator), candidate.helper.id)
             try:
                 service.propose(req, helper, by=ctx.coordinator, note="Zou u dit willen doen?")
             except DomainError:

@@ -35,7 +35,7 @@ def request_map(req: HelpRequest, ranking: Ranking) -> maps.MapParts:
     """Centred on the request; its candidates and the radius each of them travels."""
     point = request_point(req)
     if point is None:
-        village = db.session.get(Village, req.village_id)
+        village = db.session.get_one(Village, req.village_id)
         point = (village.centre_lat, village.centre_lon)
     fmap = _base(point, 15)
     _, person_prefix = _prefixes()

@@ -5,18 +5,22 @@ screen, and the resident's own words ("... naar het toilet ...") must not.
 """
 from __future__ import annotations
 
+from typing import Any
+
 from flask import render_template, url_for
 
 from coop.core import dutch
-from coop.core.outbox import Message, message_builder
+from coop.core.outbox import FollowUp, Message, Obsolete, message_builder, recipient_of
 from coop.extensions import db
 from coop.matching.models import Proposal
 
 
-def _context(row) -> dict:
+def _context(row: FollowUp) -> dict[str, Any]:
     from coop.matching.service import proposal_view
     proposal = db.session.get(Proposal, row.payload["proposal_id"])
-    user = row.recipient
+    if proposal is None:
+        raise Obsolete("het voorstel bestaat niet meer")
+    user = recipient_of(row)
     return {"user": user, "village": user.village, "proposal": proposal, "view": proposal_view(proposal),
             "url": url_for("matching.proposal", proposal_id=proposal.id, _external=True),
             "home": url_for("core.home", _external=True)}
@@ -34,7 +38,7 @@ def _day(proposal: Proposal) -> str:
 
 
 @message_builder("proposal.new")
-def proposal_new(row) -> Message:
+def proposal_new(row: FollowUp) -> Message:
     ctx = _context(row)
     return Message(subject=f"Wilt u helpen? {ctx['view']['category']}{_day(ctx['proposal'])}",
                    text=render_template("mail/matching_proposal_new.txt", **ctx),
@@ -42,7 +46,7 @@ def proposal_new(row) -> Message:
 
 
 @message_builder("request.matched")
-def request_matched(row) -> Message:
+def request_matched(row: FollowUp) -> Message:
     ctx = _context(row)
     ctx["to_resident"] = row.payload.get("to") == "resident"
     subject = "Er is een helper voor uw vraag" if ctx["to_resident"] else "U bent gekoppeld: dank u wel!"

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from coop.core.clock import now
 from coop.core.models import User
 from coop.core.types import UTCDateTime
-from coop.extensions import db
+from coop.extensions import Model
 from coop.people.models import ProfessionalProfile, VolunteerProfile
 from coop.requests.models import HelpRequest
 
@@ -19,7 +19,7 @@ STATUS_LABELS = {PROPOSED: "voorgesteld", ACCEPTED: "geaccepteerd", DECLINED: "a
                  WITHDRAWN: "ingetrokken"}
 
 
-class Proposal(db.Model):
+class Proposal(Model):
     __tablename__ = "proposals"
     __table_args__ = (
         # One open proposal per helper per request, also under concurrent clicks.

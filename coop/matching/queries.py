@@ -42,6 +42,7 @@ def helper_points(village_id: int, url_prefix: str, limit: int = 20000) -> list[
             .order_by(User.id).limit(limit))
     rows = []
     for lat, lon, uid, first, last, pro, discipline, radius, paused in db.session.execute(stmt):
+        assert lat is not None and lon is not None  # the query keeps only helpers with a place
         if pro and discipline:
             kind, detail = "professional", f"zorgprofessional, {discipline}"
         else:

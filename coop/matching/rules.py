@@ -87,7 +87,7 @@ def time_fit(slots: list[tuple[int, time, time]], when: When) -> tuple[float, st
         days = sorted({s[0] for s in slots})
         return 0.6, "flexibel; meestal beschikbaar op " + ", ".join(dutch.weekday(d, "abbreviated") for d in days)
     weekday = when.day.weekday()
-    start, end = (when.start, when.end) if when.start else WHOLE_DAY
+    start, end = (when.start, when.end) if when.start and when.end else WHOLE_DAY
     for slot_day, slot_start, slot_end in slots:
         if slot_day == weekday and slot_start < end and slot_end > start:
             label = PARTS[when.part][2] if when.part in PARTS else \

@@ -174,7 +174,7 @@ def for_request(req: HelpRequest) -> list[Proposal]:
                                    .order_by(Proposal.proposed_at.desc())))
 
 
-def place_pin(req: HelpRequest, lat, lon, *, by: User) -> None:
+def place_pin(req: HelpRequest, lat: str | float | None, lon: str | float | None, *, by: User) -> None:
     """The coordinator sets where help is needed by clicking the map (no geocoder knew it)."""
     from coop.geo.distance import check_coordinates
     req.lat, req.lon = check_coordinates(lat, lon)

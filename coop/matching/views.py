@@ -2,6 +2,8 @@
 and the helper's availability. Thin: parse, call one service, render or redirect."""
 from __future__ import annotations
 
+from typing import cast
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -151,11 +153,11 @@ def my_availability():
                                                         slot_form.start.data, slot_form.end.data),
                "De vaste tijd is toegevoegd."):
             return redirect(url_for("matching.my_availability"))
-    elif which == "absence" and absence_form.validate_on_submit():
-        if run(absence_form, lambda: availability.add_absence(current_user, absence_form.starts_on.data,
-                                                              absence_form.ends_on.data, absence_form.note.data),
-               "Uw afwezigheid is opgeslagen."):
-            return redirect(url_for("matching.my_availability"))
+    elif which == "absence" and absence_form.validate_on_submit() and run(
+            absence_form, lambda: availability.add_absence(current_user, absence_form.starts_on.data,
+                                                           absence_form.ends_on.data, absence_form.note.data),
+            "Uw afwezigheid is opgeslagen."):
+        return redirect(url_for("matching.my_availability"))
     failed = request.method == "POST"
     return render_template("matching/availability.html", slot_form=slot_form, absence_form=absence_form,
                            form=Form()), 422 if failed else 200
@@ -167,7 +169,7 @@ def remove_availability(kind: str, item_id: int):
     model = {"tijd": WeeklySlot, "afwezig": Absence}.get(kind)
     if model is None:
         abort(404)
-    item = db.session.get(model, item_id)
+    item = cast("WeeklySlot | Absence | None", db.session.get(model, item_id))  # one of the two models above
     if item is None or item.user_id != current_user.id:
         abort(404)
     if Form().validate_on_submit():

@@ -7,10 +7,10 @@ from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from coop.core.types import UTCDateTime
-from coop.extensions import db
+from coop.extensions import Model
 
 
-class SchedulerHeartbeat(db.Model):
+class SchedulerHeartbeat(Model):
     __tablename__ = "scheduler_heartbeat"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

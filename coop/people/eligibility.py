@@ -19,15 +19,33 @@ VOLUNTEER, PROFESSIONAL = "volunteer", "professional"
 
 
 class Category(Protocol):
-    name: str
-    rule: str
+    @property
+    def name(self) -> str: ...
+    @property
+    def rule(self) -> str: ...
+
+
+class Facts(Protocol):
+    """The attributes of HelperFacts the rule reads: matching's bulk-fetched rows have them too."""
+
+    kind: str
+    active: bool
+    has_volunteer_role: bool
+    approved: bool
+    paused: bool
+    vog_date: date | None
+    agreement_on: date | None
+    offers: bool
+    competence: bool
+    backstop: bool
+    absent: bool
 
 
 @dataclass
 class HelperFacts:
     """What the rule needs to know about one helper for one category.
 
-    Any object with these attributes will do: matching passes its bulk-fetched rows.
+    Any object with these attributes will do (see Facts): matching passes its bulk-fetched rows.
     """
     kind: str  # volunteer | professional
     active: bool = True
@@ -46,7 +64,7 @@ def vog_valid(vog_date: date | None, on: date, years: int) -> bool:
     return vog_date is not None and on < vog_date + relativedelta(years=years)
 
 
-def ineligibility(facts: HelperFacts, category: Category, on: date, vog_years: int) -> list[str]:
+def ineligibility(facts: Facts, category: Category, on: date, vog_years: int) -> list[str]:
     """Why this helper may not take on this task, in Dutch (empty: eligible)."""
     if category.rule == MUNICIPAL:
         return ["wordt doorverwezen naar de gemeente, niet gekoppeld"]
@@ -66,7 +84,7 @@ def ineligibility(facts: HelperFacts, category: Category, on: date, vog_years: i
     return reasons
 
 
-def _volunteer_reasons(facts: HelperFacts, category: Category, on: date, vog_years: int) -> list[str]:
+def _volunteer_reasons(facts: Facts, category: Category, on: date, vog_years: int) -> list[str]:
     reasons = []
     if not facts.approved:
         reasons.append("nog niet goedgekeurd")

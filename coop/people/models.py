@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from coop.core.clock import now
 from coop.core.models import TaskCategory, User
 from coop.core.types import UTCDateTime
-from coop.extensions import db
+from coop.extensions import Model, db
 
 # The task categories a helper (volunteer or professional) offers.
 helper_categories = Table(
@@ -20,7 +20,7 @@ helper_categories = Table(
 )
 
 
-class VolunteerProfile(db.Model):
+class VolunteerProfile(Model):
     __tablename__ = "volunteer_profiles"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
@@ -54,7 +54,7 @@ class VolunteerProfile(db.Model):
         return self.approved_at is not None
 
 
-class Competence(db.Model):
+class Competence(Model):
     """A volunteer's recorded competence for a `trained` category, with its backstop."""
 
     __tablename__ = "competences"
@@ -73,7 +73,7 @@ class Competence(db.Model):
     backstop: Mapped[User | None] = relationship()
 
 
-class ProfessionalProfile(db.Model):
+class ProfessionalProfile(Model):
     __tablename__ = "professional_profiles"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
@@ -90,7 +90,7 @@ class ProfessionalProfile(db.Model):
         order_by=TaskCategory.sort_order, viewonly=True)
 
 
-class WeeklySlot(db.Model):
+class WeeklySlot(Model):
     """When a helper is usually available: a weekday and a local from–to time."""
 
     __tablename__ = "weekly_slots"
@@ -105,7 +105,7 @@ class WeeklySlot(db.Model):
         "weekly_slots", cascade="all, delete-orphan", order_by="(WeeklySlot.weekday, WeeklySlot.start)"))
 
 
-class Absence(db.Model):
+class Absence(Model):
     """A helper away (holiday, illness): from and until dates, both included."""
 
     __tablename__ = "absences"
@@ -120,7 +120,7 @@ class Absence(db.Model):
         "absences", cascade="all, delete-orphan", order_by="Absence.starts_on"))
 
 
-class HoursEntry(db.Model):
+class HoursEntry(Model):
     """Hours a helper gave in a month, with kilometres and costs (WIFA: keep them, thank them).
 
     Written when a shift or a matched request is done; the volunteer confirms or corrects,

@@ -162,14 +162,15 @@ def record_papers(volunteer: User, *, vog_date: date | None, agreement_date: dat
                         f"onder 21 {'ja' if profile.under_21 else 'nee'}")
 
 
-def record_competence(volunteer: User, *, category: TaskCategory, backstop: User, note: str, by: User) -> Competence:
+def record_competence(volunteer: User, *, category: TaskCategory | None, backstop: User | None, note: str,
+                      by: User) -> Competence:
     """A volunteer is competent for a `trained` task, with a named professional backstop."""
     profile = volunteer.volunteer_profile
     if profile is None:
         raise DomainError("Deze persoon is geen vrijwilliger.")
-    if category.village_id != volunteer.village_id or category.rule != TaskCategory.TRAINED:
+    if category is None or category.village_id != volunteer.village_id or category.rule != TaskCategory.TRAINED:
         raise DomainError("Kies een taak waarvoor training nodig is.", "category")
-    if backstop.village_id != volunteer.village_id or not backstop.has_role(R.PROFESSIONAL):
+    if backstop is None or backstop.village_id != volunteer.village_id or not backstop.has_role(R.PROFESSIONAL):
         raise DomainError("De achterwacht moet een zorgprofessional uit het dorp zijn.", "backstop")
     competence = competence_for(profile, category)
     if competence is None:

@@ -4,13 +4,13 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, Index
 from sqlalchemy.orm import Mapped, mapped_column
 
-from coop.extensions import db
+from coop.extensions import Model
 from coop.requests.models import HelpRequest, RoleSplitLine
 
 DEFAULT_THRESHOLD = 5
 
 
-class ReportSettings(db.Model):
+class ReportSettings(Model):
     """Kept on its own table so the tenant model stays untouched; no row means the default."""
 
     __tablename__ = "report_settings"

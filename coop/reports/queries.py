@@ -69,7 +69,8 @@ def request_counts(village_id: int, year: int) -> list[tuple[int, int, int, int,
                     func.sum(case((HelpRequest.status == REFERRED, 1), else_=0)))
              .where(*_in_year(village_id, year))
              .group_by(HelpRequest.created_month, HelpRequest.category_id))
-    return [tuple(int(v or 0) for v in row) for row in db.session.execute(query)]
+    return [(int(month or 0), int(category or 0), int(n or 0), int(m or 0), int(r or 0))
+            for month, category, n, m, r in db.session.execute(query)]
 
 
 def median_days_to_match(village_id: int, year: int) -> dict[str, dict[int, float]]:
@@ -144,7 +145,7 @@ def _hour_columns(is_shift):
 
 def _hour_row(values) -> dict[str, float]:
     keys = ("help_hours", "respite_hours", "help_helpers", "respite_helpers", "active_helpers")
-    return {k: float(v or 0) for k, v in zip(keys, values)}
+    return {k: float(v or 0) for k, v in zip(keys, values, strict=True)}
 
 
 def role_split_counts(village_id: int, year: int) -> list[tuple[str, int, int]]:

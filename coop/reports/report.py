@@ -103,7 +103,9 @@ def _line_cells(values: dict, keys: list, total: int) -> dict:
 def request_tables(village_id, year, counts, categories, k, fmt) -> list[Table]:
     months = list(range(1, 13))
     cat_ids = [c.id for c in categories]
-    req, matched, referred = {}, {}, {}
+    req: dict[tuple[int | None, int | None], int] = {}
+    matched: dict[tuple[str, int] | str, int] = {}
+    referred: dict[tuple[str, int] | str, int] = {}
     for month, cat, n, m, r in counts:
         if month == 0:
             continue
@@ -173,7 +175,7 @@ def hours_table(village_id: int, year: int, k: int, fmt: Fmt) -> Table:
     months = list(range(1, 13))
     per_month = queries.hours_by_month(village_id, year)
     year_row = queries.hours_for_year(village_id, year)
-    cells = {}
+    cells: dict[tuple[str, int | str], Cell] = {}
     for kind in ("help", "respite"):
         for m in months:
             data = per_month.get(m, {})
@@ -184,7 +186,7 @@ def hours_table(village_id: int, year: int, k: int, fmt: Fmt) -> Table:
         if year_row[f"{kind}_helpers"] < k:
             cells[(kind, "T")].hidden = PRIMARY
     protect(cells, [([(kind, m) for m in months], (kind, "T")) for kind in ("help", "respite")])
-    active = {m: Cell(per_month.get(m, {}).get("active_helpers", 0)) for m in months}
+    active: dict[int | str, Cell] = {m: Cell(per_month.get(m, {}).get("active_helpers", 0)) for m in months}
     active["T"] = Cell(year_row["active_helpers"])
     hide_small(active, k)  # distinct people: the year is not the sum of the months
 

@@ -7,8 +7,9 @@ shown member (else the total) is hidden too, until every line is safe.
 """
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 PRIMARY, SECONDARY = "primary", "secondary"
 
@@ -23,10 +24,13 @@ class Cell:
         return self.hidden is None
 
 
-Line = tuple[list[Hashable], Hashable]
+K = TypeVar("K", bound=Hashable)  # a table's cell keys: (row, col) pairs, or labels of one line
+R = TypeVar("R", bound=Hashable)
+C = TypeVar("C", bound=Hashable)
+Line = tuple[Sequence[K], K]  # members, total
 
 
-def hide_small(cells: dict[Hashable, Cell], threshold: int, keys: Iterable[Hashable] | None = None) -> None:
+def hide_small(cells: dict[K, Cell], threshold: int, keys: Iterable[K] | None = None) -> None:
     """Primary suppression of counts: every count below the threshold (zero included)."""
     for key in (cells if keys is None else keys):
         cell = cells[key]
@@ -34,7 +38,7 @@ def hide_small(cells: dict[Hashable, Cell], threshold: int, keys: Iterable[Hasha
             cell.hidden = PRIMARY
 
 
-def protect(cells: dict[Hashable, Cell], lines: list[Line]) -> None:
+def protect(cells: dict[K, Cell], lines: Sequence[Line[K]]) -> None:
     """Complementary suppression: afterwards no line has exactly one hidden figure."""
     changed = True
     while changed:
@@ -52,13 +56,13 @@ def protect(cells: dict[Hashable, Cell], lines: list[Line]) -> None:
                 changed = True
 
 
-def is_safe(cells: dict[Hashable, Cell], lines: list[Line]) -> bool:
+def is_safe(cells: dict[K, Cell], lines: Sequence[Line[K]]) -> bool:
     return all(sum(1 for k in list(m) + [t] if not cells[k].shown) != 1 for m, t in lines)
 
 
-def grid_lines(rows: list[Hashable], cols: list[Hashable]) -> list[Line]:
+def grid_lines(rows: Sequence[R], cols: Sequence[C]) -> list[Line[tuple[R | None, C | None]]]:
     """The lines of a two-way table whose keys are (row, col), (row, None), (None, col), (None, None)."""
-    lines: list[Line] = [([(r, c) for c in cols], (r, None)) for r in rows]
+    lines: list[Line[tuple[R | None, C | None]]] = [([(r, c) for c in cols], (r, None)) for r in rows]
     lines += [([(r, c) for r in rows], (None, c)) for c in cols]
     lines.append(([(r, None) for r in rows], (None, None)))
     lines.append(([(None, c) for c in cols], (None, None)))

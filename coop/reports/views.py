@@ -105,7 +105,8 @@ def threshold(village_id: int):
     if place is None:
         return _refuse()
     form = ThresholdForm()
-    if form.validate_on_submit() and run(form, lambda: service.set_threshold(place, form.threshold.data, by=current_user),
+    if form.validate_on_submit() and run(form, lambda: service.set_threshold(place, form.threshold.data,
+                                                                             by=current_user),
                                          "De drempel is opgeslagen."):
         return redirect(url_for("reports.village", village_id=place.id))
     built = report.build(place, _year())

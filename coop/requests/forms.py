@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import secrets
 
-from wtforms import BooleanField, HiddenField, StringField, TextAreaField
+from wtforms import BooleanField, Field, HiddenField, StringField, TextAreaField
 
 from coop.core.forms import (
     DutchDateField,
@@ -100,8 +100,8 @@ class NewResidentForm(Form):
     postcode = StringField("Postcode", validators=[optional(), postcode_format])
 
 
-def _split_fields():
-    fields = {}
+def _split_fields() -> dict[str, Field]:
+    fields: dict[str, Field] = {}
     party_choices = choices([("", "– kies –")] + list(PARTIES.items()))
     for q, text in FIVE_QUESTIONS.items():
         fields[f"note_{q}"] = TextAreaField(f"{q}. {text}", validators=[max_length(MAX_SPLIT_NOTE)],

@@ -129,7 +129,7 @@ def _where(data: RequestInput, resident: User) -> dict:
     place = (data.place or "").strip() or resident.village.name
     if len(place) > 80:
         raise DomainError("Gebruik hier hoogstens 80 tekens.", "place")
-    postcode = normalise_postcode(data.postcode) if (data.postcode or "").strip() else None
+    postcode = normalise_postcode(data.postcode) if data.postcode and data.postcode.strip() else None
     # Another address has no coordinates yet; the map feature geocodes or the coordinator pins it.
     return {"street": street, "house_number": number, "postcode": postcode, "place": place,
             "lat": None, "lon": None}
@@ -166,6 +166,7 @@ def post_request(resident: User, data: RequestInput, *, by: User, form_token: st
     existing = _check_token(form_token, resident)
     if existing is not None:
         return existing, False
+    assert form_token is not None  # _check_token refused a missing one
     _check_actor(resident, by)
     if data.channel not in CHANNEL_LABELS:
         raise DomainError("Kies hoe de hulpvraag binnenkwam.", "channel")

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from coop.core.clock import LOCAL, now
 from coop.core.models import TaskCategory, User
 from coop.core.types import UTCDateTime
-from coop.extensions import db
+from coop.extensions import Model, db
 
 # Statuses (names in docs/glossary.md). Transitions live in requests/service.py as one table.
 NEW, INTAKE, SEARCHING, MATCHED, DONE, CANCELLED, REFERRED = (
@@ -72,7 +72,7 @@ PARTIES = {
 NOT_NEEDED_LABEL = "niet nodig"
 
 
-class HelpRequest(db.Model):
+class HelpRequest(Model):
     __tablename__ = "help_requests"
     __table_args__ = (Index("ix_help_requests_village_status", "village_id", "status"),)
 
@@ -178,7 +178,7 @@ def _aware(moment: datetime | None) -> datetime | None:
 def _created_month_default(context) -> int:
     # Also fills bulk (Core) inserts, which pass created_at but never run the ORM hooks below.
     created = context.get_current_parameters().get("created_at")
-    return local_month(_aware(created) if created else now())
+    return local_month(_aware(created) or now())
 
 
 def _hours_to_match_default(context) -> int | None:
@@ -208,7 +208,7 @@ def _keep_report_columns(mapper, connection, target: HelpRequest) -> None:
                            .values(village_id=target.village_id))
 
 
-class RequestEvent(db.Model):
+class RequestEvent(Model):
     """One line on a request's timeline: who did what, when, with an optional note."""
 
     __tablename__ = "request_events"
@@ -226,7 +226,7 @@ class RequestEvent(db.Model):
     actor: Mapped[User | None] = relationship()
 
 
-class RoleSplitLine(db.Model):
+class RoleSplitLine(Model):
     """One answer of the Schijf van Vijf: question 1..5, a short note, the party taking it on;
     or "niet nodig" (not_needed), with no party and perhaps a note on why."""
 

@@ -52,12 +52,15 @@ CLOSING = {DONE, CANCELLED, REFERRED}
 _AFTER: dict[str, list[Callable[[HelpRequest, RequestEvent], None]]] = {}
 
 
-def after_transition(action: str):
+Hook = Callable[[HelpRequest, RequestEvent], None]
+
+
+def after_transition(action: str) -> Callable[[Hook], Hook]:
     """Decorator: run the function after every successful `action` step (e.g. "complete")."""
     if action not in TRANSITIONS:
         raise ValueError(f"unknown transition {action!r}")
 
-    def register(fn):
+    def register(fn: Hook) -> Hook:
         hooks = _AFTER.setdefault(action, [])
         if fn not in hooks:
             hooks.append(fn)

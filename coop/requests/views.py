@@ -61,15 +61,16 @@ def _prepare(form: RequestForm, village_id: int) -> RequestForm:
 def _post(form: RequestForm, for_resident: User, channel: str, template: str):
     """Shared by the resident's form and the phone intake: validate, post once, confirm."""
     if form.validate_on_submit():
-        holder = {}
+        holder: dict[str, tuple[HelpRequest, bool]] = {}
 
         def action():
-            holder["req"], holder["created"] = intake.post_request(
+            holder["posted"] = intake.post_request(
                 for_resident, form.to_input(channel), by=current_user, form_token=form.form_token.data)
         if run(form, action):
-            if not holder["created"]:
+            req, created = holder["posted"]
+            if not created:
                 flash("Deze hulpvraag was al verstuurd; hieronder staat hij.", "info")
-            return redirect(url_for("requests.confirmation", request_id=holder["req"].id))
+            return redirect(url_for("requests.confirmation", request_id=req.id))
     return render_template(template, form=form, resident=for_resident), 422 if form.errors or form.form_errors else 200
 
 
@@ -171,10 +172,10 @@ def step(request_id: int, action: str):
 def refer(request_id: int):
     req = _load(request_id)
     form = ReferForm()
-    if form.validate_on_submit():
-        if run(form, lambda: service.refer(req, by=current_user, to=form.referred_to.data,
-                                           reason=form.referral_reason.data), "De hulpvraag is doorverwezen."):
-            return redirect(url_for("requests.show", request_id=req.id))
+    if form.validate_on_submit() and run(form, lambda: service.refer(req, by=current_user, to=form.referred_to.data,
+                                                                     reason=form.referral_reason.data),
+                                         "De hulpvraag is doorverwezen."):
+        return redirect(url_for("requests.show", request_id=req.id))
     return render_template("requests/refer.html", req=req, form=form), 422 if form.errors or form.form_errors else 200
 
 
@@ -188,10 +189,10 @@ def role_split(request_id: int):
             form[f"note_{line.question}"].data = line.note
             form[f"party_{line.question}"].data = line.party or ""
             form[f"not_needed_{line.question}"].data = line.not_needed
-    if form.validate_on_submit():
-        if run(form, lambda: intake.record_role_split(req, role_split_answers(form), by=current_user),
-               "De Schijf van Vijf is opgeslagen."):
-            return redirect(url_for("requests.show", request_id=req.id))
+    if form.validate_on_submit() and run(form, lambda: intake.record_role_split(req, role_split_answers(form),
+                                                                                by=current_user),
+                                         "De Schijf van Vijf is opgeslagen."):
+        return redirect(url_for("requests.show", request_id=req.id))
     return (render_template("requests/role_split.html", req=req, form=form, questions=FIVE_QUESTIONS),
             422 if form.errors or form.form_errors else 200)
 

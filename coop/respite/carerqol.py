@@ -5,6 +5,7 @@ The burden flag is deliberately simple and explainable: any negative dimension a
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -45,7 +46,7 @@ def history(carer: User) -> list[CarerQolCheckin]:
                                    .order_by(CarerQolCheckin.taken_at, CarerQolCheckin.id)))
 
 
-def flag_reasons(answers: dict[str, int], vas: int, previous_vas: int | None) -> list[str]:
+def flag_reasons(answers: Mapping[str, int | None], vas: int, previous_vas: int | None) -> list[str]:
     reasons = [f"veel problemen: {SHORT[name]}" for name, _, positive in DIMENSIONS
                if not positive and answers[name] == A_LOT]
     if vas <= VAS_THRESHOLD:
@@ -55,7 +56,7 @@ def flag_reasons(answers: dict[str, int], vas: int, previous_vas: int | None) ->
     return reasons
 
 
-def submit(carer: User, *, by: User, answers: dict[str, int | None], vas: int | None) -> CarerQolCheckin:
+def submit(carer: User, *, by: User, answers: Mapping[str, int | None], vas: int | None) -> CarerQolCheckin:
     """Keep one check-in; answers are 0/1/2 per dimension, the VAS 0–10."""
     for name, question, _ in DIMENSIONS:
         if answers.get(name) not in ANSWERS:

@@ -80,9 +80,9 @@ def _shifts(ctx):
 def _checkins(ctx):
     answers = {"fulfilment": 1, "support": 1, "relational": 0, "mental_health": 1, "daily_activities": 1,
                "financial": 0, "physical_health": 0}
-    for carer, scores in zip(ctx.carers, CHECKINS):
+    for carer, scores in zip(ctx.carers[:len(CHECKINS)], CHECKINS, strict=True):
         previous = None
-        for months_ago, vas in zip((3, 2, 1), scores):
+        for months_ago, vas in zip((3, 2, 1), scores, strict=True):
             ctx_answers = {**answers, "daily_activities": 2 if vas <= 5 else 1}
             checkin = CarerQolCheckin(village_id=carer.village_id, carer_id=carer.id, filled_by_id=carer.id,
                                       taken_at=now() - timedelta(days=30 * months_ago), vas=vas,

@@ -27,7 +27,7 @@ from coop.respite.models import SOFA
 FREQ_CHOICES = choices([("once", "Eén keer"), ("weekly", "Elke week"), ("fortnightly", "Om de week")])
 
 
-def parse_dates(text: str) -> set[date]:
+def parse_dates(text: str | None) -> set[date]:
     """'24-12-2026, 31-12-2026' -> dates; raises ValueError with a Dutch message."""
     out = set()
     for part in (text or "").replace(";", ",").split(","):
@@ -89,8 +89,9 @@ class PickVolunteerForm(Form):
 
 
 class CarerQolForm(Form):
-    vas = DutchRadioField("Hoe gelukkig voelt u zich op dit moment? 0 is helemaal niet gelukkig, 10 is helemaal gelukkig.",
-                     choices=choices((str(i), str(i)) for i in range(11)), validators=[chosen("een cijfer")])
+    vas = DutchRadioField("Hoe gelukkig voelt u zich op dit moment? "
+                          "0 is helemaal niet gelukkig, 10 is helemaal gelukkig.",
+                          choices=choices((str(i), str(i)) for i in range(11)), validators=[chosen("een cijfer")])
 
 
 for _name, _question, _ in DIMENSIONS:
@@ -101,7 +102,8 @@ for _name, _question, _ in DIMENSIONS:
 class HoursForm(Form):
     hours = DutchDecimalField("Uren", places=2, validators=[InputRequired("Vul het aantal uren in.")])
     km = DutchDecimalField("Kilometers", places=1, default=0, validators=[InputRequired("Vul 0 in als u niet reed.")])
-    costs = DutchDecimalField("Andere kosten (€)", places=2, default=0, validators=[InputRequired("Vul 0 in als er geen kosten waren.")])
+    costs = DutchDecimalField("Andere kosten (€)", places=2, default=0,
+                              validators=[InputRequired("Vul 0 in als er geen kosten waren.")])
     description = StringField("Wat deed u?", validators=[optional(), max_length(200)])
 
 
@@ -112,7 +114,8 @@ class ManualHoursForm(HoursForm):
 
 class SettingsForm(Form):
     """The village's km rate, hourly allowance and (optional, lower) maxima of the volunteer allowance."""
-    km_rate = DutchDecimalField("Kilometervergoeding per km (€)", places=2, validators=[InputRequired("Vul een bedrag in.")])
+    km_rate = DutchDecimalField("Kilometervergoeding per km (€)", places=2,
+                                validators=[InputRequired("Vul een bedrag in.")])
     hourly_rate = DutchDecimalField("Uurvergoeding vanaf 21 jaar (€ per uur)", places=2, default=0,
                                     validators=[optional()],
                                     description="Vul 0 in als het dorp geen uurvergoeding betaalt.")

@@ -319,7 +319,8 @@ def statement(volunteer: User, year: int, month: int, include_pending: bool = Fa
                            f"er is gerekend met {dutch.money(rate)} per uur.")
     if claim.total > month_max:
         st.warnings.append(f"De vergoeding van {dutch.money(claim.total)} is hoger dan het maximum van "
-                           f"{dutch.money(month_max)} per maand; er wordt {dutch.money(payable)} belastingvrij uitbetaald.")
+                           f"{dutch.money(month_max)} per maand; "
+                           f"er wordt {dutch.money(payable)} belastingvrij uitbetaald.")
     if claim.total > year_left:
         st.warnings.append(f"Van het jaarmaximum van {dutch.money(year_max)} is nog "
                            f"{dutch.money(year_left)} over; meer kan dit jaar niet belastingvrij worden uitbetaald.")

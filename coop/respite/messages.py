@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import render_template, url_for
 from sqlalchemy import select
 
-from coop.core.outbox import FollowUp, Message, message_builder
+from coop.core.outbox import FollowUp, Message, message_builder, recipient_of
 from coop.extensions import db
 from coop.respite import notify
 from coop.respite.models import RespiteShift
@@ -22,7 +22,7 @@ def _build(row: FollowUp) -> Message:
     ids = row.payload.get("shift_ids") or []
     shifts = list(db.session.scalars(select(RespiteShift).where(RespiteShift.id.in_(ids))
                                      .order_by(RespiteShift.starts_at))) if ids else []
-    user = row.recipient
+    user = recipient_of(row)
     role = row.payload.get("role", "volunteer")
     link = url_for("respite.my_roster" if role == "volunteer" else "respite.my_respite", _external=True)
     ctx = {"user": user, "village": user.village, "kind": row.kind, "shifts": shifts, "role": role,

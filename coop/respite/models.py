@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from coop.core.clock import LOCAL, now
 from coop.core.models import TaskCategory, User
 from coop.core.types import UTCDateTime
-from coop.extensions import db
+from coop.extensions import Model
 from coop.people.models import HoursEntry
 
 # SOFA roles of a carer (Vilans, MantelzorgNL): what the coordinator records, and the verb that goes with it.
@@ -24,7 +24,7 @@ SOFA = {
 }
 
 
-class CarerProfile(db.Model):
+class CarerProfile(Model):
     """A mantelzorger and the one person they care for (the care recipient)."""
 
     __tablename__ = "carer_profiles"
@@ -47,7 +47,7 @@ class CarerProfile(db.Model):
     care_recipient: Mapped[User] = relationship(foreign_keys=[care_recipient_id])
 
 
-class ShiftSeries(db.Model):
+class ShiftSeries(Model):
     """How a request repeats: weekly or fortnightly from first_date until `until` (local dates)."""
 
     __tablename__ = "shift_series"
@@ -65,7 +65,7 @@ class ShiftSeries(db.Model):
     capped: Mapped[bool] = mapped_column(default=False)
 
 
-class RespiteRequest(db.Model):
+class RespiteRequest(Model):
     """A carer's ask for respite: one afternoon or a series, and what it is for."""
 
     __tablename__ = "respite_requests"
@@ -94,7 +94,7 @@ class RespiteRequest(db.Model):
         return ShiftSeries.LABELS[self.series.freq] if self.series else "eenmalig"
 
 
-class RespiteShift(db.Model):
+class RespiteShift(Model):
     """One occurrence: a volunteer takes over from the carer from starts_at to ends_at (UTC)."""
 
     __tablename__ = "respite_shifts"
@@ -133,7 +133,7 @@ class RespiteShift(db.Model):
         return self.ends_at <= now()
 
 
-class CarerQolCheckin(db.Model):
+class CarerQolCheckin(Model):
     """One CarerQol-7D + VAS check-in (iMTA). Dimensions: 0 geen, 1 een beetje, 2 veel."""
 
     __tablename__ = "carerqol_checkins"
@@ -158,7 +158,7 @@ class CarerQolCheckin(db.Model):
     filled_by: Mapped[User | None] = relationship(foreign_keys=[filled_by_id])
 
 
-class CalendarFeed(db.Model):
+class CalendarFeed(Model):
     """A volunteer's private iCalendar feed. Only a hash of the secret token is stored."""
 
     __tablename__ = "calendar_feeds"
@@ -172,7 +172,7 @@ class CalendarFeed(db.Model):
     user: Mapped[User] = relationship()
 
 
-class AllowanceLimits(db.Model):
+class AllowanceLimits(Model):
     """The Belastingdienst's limits of the tax-free volunteer allowance for one calendar year.
 
     National figures, not a village's: the migration ships the known years and the admin adds
@@ -190,7 +190,7 @@ class AllowanceLimits(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, onupdate=now)
 
 
-class ExpenseSettings(db.Model):
+class ExpenseSettings(Model):
     """The village's km rate, its hourly allowance and its own maxima of the volunteer allowance
     (coordinator sets them). An own maximum left empty is the legal limit of the year; a village
     may only choose lower ones."""

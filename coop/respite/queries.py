@@ -2,6 +2,7 @@
 (ranked by matching, checked for clashes here)."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -38,7 +39,7 @@ def week_shifts(village_id: int, monday: date, volunteer_id: int | None = None) 
 
 
 def by_day(shifts: list[RespiteShift], monday: date) -> list[tuple[date, list[RespiteShift]]]:
-    days = [(monday + timedelta(days=i), []) for i in range(7)]
+    days: list[tuple[date, list[RespiteShift]]] = [(monday + timedelta(days=i), []) for i in range(7)]
     for shift in shifts:
         days[(shift.local_start.date() - monday).days][1].append(shift)
     return days
@@ -99,8 +100,8 @@ def open_requests(village_id: int) -> list[tuple[RespiteRequest, int]]:
         select(RespiteShift.request_id, db.func.count(RespiteShift.id)).where(
             RespiteShift.village_id == village_id, RespiteShift.status == RespiteShift.OPEN,
             RespiteShift.starts_at > now()).group_by(RespiteShift.request_id)).all()
-    counts = dict(rows)
-    requests = db.session.scalars(select(RespiteRequest).where(RespiteRequest.id.in_(counts))
+    counts: dict[int, int] = dict(rows)
+    requests: Iterable[RespiteRequest] = db.session.scalars(select(RespiteRequest).where(RespiteRequest.id.in_(counts))
                                   .order_by(RespiteRequest.created_at)) if counts else []
     return [(r, counts[r.id]) for r in requests]
 

@@ -62,7 +62,7 @@ def expand(first: date, start: time, end: time, freq: str | None, until: date | 
         return Expansion([occ] if occ else [], first, False, [] if occ else [first])
     limit = first + MAX_SPAN - timedelta(days=1)
     capped = until is None or until > limit
-    last = limit if capped else until
+    last = limit if until is None or capped else until
     rule = rrule(WEEKLY, interval=INTERVALS[freq], dtstart=datetime.combine(first, start),
                  until=datetime.combine(last, start), count=None)
     dates = [d.date() for d in rule]

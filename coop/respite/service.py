@@ -2,6 +2,7 @@
 afternoon or a whole series, swapping and cancelling. Plain functions; DomainError in Dutch."""
 from __future__ import annotations
 
+from collections.abc import Set
 from dataclasses import dataclass, field
 from datetime import date, time
 
@@ -124,7 +125,7 @@ class RequestResult:
 
 
 def request_respite(carer: User, *, by: User, first_date: date, start_time: time, end_time: time,
-                    freq: str | None = None, until: date | None = None, exceptions: set[date] = frozenset(),
+                    freq: str | None = None, until: date | None = None, exceptions: Set[date] = frozenset(),
                     with_care: bool = False, notes: str = "") -> RequestResult:
     """A carer (or the coordinator for them) asks for respite; every occurrence becomes an
     open shift at once, so the coordinator's week view shows the gap."""

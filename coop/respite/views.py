@@ -59,7 +59,7 @@ def print_roster():
     """One page per volunteer: their shifts of the week, for those without a smartphone."""
     monday = monday_from_args()
     shifts = [s for s in queries.week_shifts(current_user.village_id, monday) if s.status == RespiteShift.BOOKED]
-    per_volunteer: dict[int, list[RespiteShift]] = {}
+    per_volunteer: dict[int | None, list[RespiteShift]] = {}
     for shift in shifts:
         per_volunteer.setdefault(shift.volunteer_id, []).append(shift)
     wanted = request.args.get("vrijwilliger", type=int)
@@ -147,7 +147,7 @@ def book(request_id: int):
     req = get_in_village_or_404(RespiteRequest, request_id)
     form = PickVolunteerForm()
     form.volunteer.choices = choices((u.id, "") for u in _village_volunteers())
-    holder = {}
+    holder: dict[str, service.BookingResult] = {}
     if form.validate_on_submit():
         volunteer = get_in_village_or_404(User, form.volunteer.data)
         if run(form, lambda: holder.setdefault("r", service.book_volunteer(req, volunteer, by=current_user))):

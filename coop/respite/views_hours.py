@@ -59,7 +59,7 @@ def confirm(entry_id: int):
         abort(404)
     form = HoursForm(obj=entry)
     if form.validate_on_submit():
-        holder = {}
+        holder: dict[str, list[str]] = {}
         if run(form, lambda: holder.setdefault("w", hours.confirm_entry(
                 entry, by=current_user, hours=form.hours.data, km=form.km.data, costs=form.costs.data,
                 description=form.description.data)), "Dank u wel, uw uren zijn doorgegeven."):
@@ -75,7 +75,7 @@ def add_hours():
     if request.method == "GET":
         form.worked_on.data = local_now().date()
     if form.validate_on_submit():
-        holder = {}
+        holder: dict[str, tuple[HoursEntry, list[str]]] = {}
         if run(form, lambda: holder.setdefault("r", hours.add_manual_entry(
                 current_user, worked_on=form.worked_on.data, hours=form.hours.data, km=form.km.data,
                 costs=form.costs.data, description=form.description.data or "")),
@@ -98,10 +98,9 @@ def review():
 
 def _decide(entry_id: int, approve: bool):
     entry = get_in_village_or_404(HoursEntry, entry_id)
-    if Form().validate_on_submit():
-        if run(None, lambda: hours.review_entry(entry, by=current_user, approve=approve),
-               "Goedgekeurd." if approve else "Afgekeurd.") and approve:
-            _warn(hours.statement(entry.helper, entry.worked_on.year, entry.worked_on.month).warnings)
+    if Form().validate_on_submit() and run(None, lambda: hours.review_entry(entry, by=current_user, approve=approve),
+                                           "Goedgekeurd." if approve else "Afgekeurd.") and approve:
+        _warn(hours.statement(entry.helper, entry.worked_on.year, entry.worked_on.month).warnings)
     return redirect(url_for("respite.review"))
 
 
@@ -154,14 +153,13 @@ def settings():
                               "hourly_rate_young": current.hourly_rate_young,
                               "allowance_month_max": current.own_month_max,
                               "allowance_year_max": current.own_year_max})
-    if form.validate_on_submit():
-        if run(form, lambda: hours.save_settings(
-                current_user.village_id, by=current_user, km_rate=form.km_rate.data,
-                month_max=form.allowance_month_max.data, year_max=form.allowance_year_max.data,
-                hourly_rate=form.hourly_rate.data or Decimal("0"),
-                hourly_rate_young=form.hourly_rate_young.data or Decimal("0")),
-               "De vergoedingen zijn opgeslagen."):
-            return redirect(url_for("respite.statements"))
+    if form.validate_on_submit() and run(form, lambda: hours.save_settings(
+            current_user.village_id, by=current_user, km_rate=form.km_rate.data,
+            month_max=form.allowance_month_max.data, year_max=form.allowance_year_max.data,
+            hourly_rate=form.hourly_rate.data or Decimal("0"),
+            hourly_rate_young=form.hourly_rate_young.data or Decimal("0")),
+           "De vergoedingen zijn opgeslagen."):
+        return redirect(url_for("respite.statements"))
     return render_template("respite/settings.html", form=form, limits=allowance.limits_for(local_now().year)), \
         422 if form.errors else 200
 

@@ -47,7 +47,8 @@ def upgrade():
     sa.Column('centre_lon', sa.Double(), nullable=False),
     sa.Column('coordinator_phone', sa.String(length=20), nullable=False),
     sa.Column('created_at', coop.core.types.UTCDateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['municipality_id'], ['municipalities.id'], name=op.f('fk_villages_municipality_id_municipalities')),
+    sa.ForeignKeyConstraint(['municipality_id'], ['municipalities.id'],
+                            name=op.f('fk_villages_municipality_id_municipalities')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_villages')),
     sa.UniqueConstraint('slug', name=op.f('uq_villages_slug'))
     )
@@ -173,7 +174,8 @@ def upgrade():
     sa.Column('referred_to', sa.String(length=160), nullable=True),
     sa.Column('referral_reason', sa.Text(), nullable=True),
     sa.Column('anonymised_at', coop.core.types.UTCDateTime(timezone=True), nullable=True),
-    sa.ForeignKeyConstraint(['category_id'], ['task_categories.id'], name=op.f('fk_help_requests_category_id_task_categories')),
+    sa.ForeignKeyConstraint(['category_id'], ['task_categories.id'],
+                            name=op.f('fk_help_requests_category_id_task_categories')),
     sa.ForeignKeyConstraint(['entered_by_id'], ['users.id'], name=op.f('fk_help_requests_entered_by_id_users')),
     sa.ForeignKeyConstraint(['resident_id'], ['users.id'], name=op.f('fk_help_requests_resident_id_users')),
     sa.ForeignKeyConstraint(['village_id'], ['villages.id'], name=op.f('fk_help_requests_village_id_villages')),
@@ -189,8 +191,10 @@ def upgrade():
     op.create_table('helper_categories',
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('category_id', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['category_id'], ['task_categories.id'], name=op.f('fk_helper_categories_category_id_task_categories'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_helper_categories_user_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['category_id'], ['task_categories.id'],
+                            name=op.f('fk_helper_categories_category_id_task_categories'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'],
+                            name=op.f('fk_helper_categories_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', 'category_id', name=op.f('pk_helper_categories'))
     )
     op.create_table('professional_profiles',
@@ -198,7 +202,8 @@ def upgrade():
     sa.Column('organisation', sa.String(length=120), nullable=False),
     sa.Column('discipline', sa.String(length=120), nullable=False),
     sa.Column('radius_km', sa.Double(), nullable=False),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_professional_profiles_user_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'],
+                            name=op.f('fk_professional_profiles_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', name=op.f('pk_professional_profiles'))
     )
     op.create_table('user_roles',
@@ -219,7 +224,8 @@ def upgrade():
     sa.Column('motivation', sa.Text(), nullable=False),
     sa.Column('preferences', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['approved_by_id'], ['users.id'], name=op.f('fk_volunteer_profiles_approved_by_id_users')),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_volunteer_profiles_user_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'],
+                            name=op.f('fk_volunteer_profiles_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', name=op.f('pk_volunteer_profiles'))
     )
     op.create_table('competences',
@@ -230,8 +236,10 @@ def upgrade():
     sa.Column('backstop_id', sa.Integer(), nullable=True),
     sa.Column('note', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['backstop_id'], ['users.id'], name=op.f('fk_competences_backstop_id_users')),
-    sa.ForeignKeyConstraint(['category_id'], ['task_categories.id'], name=op.f('fk_competences_category_id_task_categories')),
-    sa.ForeignKeyConstraint(['volunteer_id'], ['volunteer_profiles.user_id'], name=op.f('fk_competences_volunteer_id_volunteer_profiles'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['category_id'], ['task_categories.id'],
+                            name=op.f('fk_competences_category_id_task_categories')),
+    sa.ForeignKeyConstraint(['volunteer_id'], ['volunteer_profiles.user_id'],
+                            name=op.f('fk_competences_volunteer_id_volunteer_profiles'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_competences')),
     sa.UniqueConstraint('volunteer_id', 'category_id', name=op.f('uq_competences_volunteer_id'))
     )
@@ -245,7 +253,8 @@ def upgrade():
     sa.Column('to_status', sa.String(length=12), nullable=True),
     sa.Column('note', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_request_events_actor_id_users')),
-    sa.ForeignKeyConstraint(['request_id'], ['help_requests.id'], name=op.f('fk_request_events_request_id_help_requests'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['request_id'], ['help_requests.id'],
+                            name=op.f('fk_request_events_request_id_help_requests'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_request_events'))
     )
     with op.batch_alter_table('request_events', schema=None) as batch_op:
@@ -257,7 +266,8 @@ def upgrade():
     sa.Column('question', sa.Integer(), nullable=False),
     sa.Column('note', sa.Text(), nullable=False),
     sa.Column('party', sa.String(length=20), nullable=True),
-    sa.ForeignKeyConstraint(['request_id'], ['help_requests.id'], name=op.f('fk_role_split_lines_request_id_help_requests'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['request_id'], ['help_requests.id'],
+                            name=op.f('fk_role_split_lines_request_id_help_requests'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_role_split_lines'))
     )
     with op.batch_alter_table('role_split_lines', schema=None) as batch_op:

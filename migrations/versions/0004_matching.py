@@ -62,7 +62,8 @@ def upgrade():
     sa.Column('withdrawn_at', coop.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['helper_id'], ['users.id'], name=op.f('fk_proposals_helper_id_users')),
     sa.ForeignKeyConstraint(['proposed_by_id'], ['users.id'], name=op.f('fk_proposals_proposed_by_id_users')),
-    sa.ForeignKeyConstraint(['request_id'], ['help_requests.id'], name=op.f('fk_proposals_request_id_help_requests'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['request_id'], ['help_requests.id'],
+                            name=op.f('fk_proposals_request_id_help_requests'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['resident_id'], ['users.id'], name=op.f('fk_proposals_resident_id_users')),
     sa.ForeignKeyConstraint(['village_id'], ['villages.id'], name=op.f('fk_proposals_village_id_villages')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_proposals'))
@@ -72,7 +73,9 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_proposals_request_id'), ['request_id'], unique=False)
         batch_op.create_index('ix_proposals_resident_helper', ['resident_id', 'helper_id', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_proposals_village_id'), ['village_id'], unique=False)
-        batch_op.create_index('uq_proposals_open', ['request_id', 'helper_id'], unique=True, sqlite_where=sa.text("status IN ('proposed', 'accepted')"), postgresql_where=sa.text("status IN ('proposed', 'accepted')"))
+        batch_op.create_index('uq_proposals_open', ['request_id', 'helper_id'], unique=True,
+                              sqlite_where=sa.text("status IN ('proposed', 'accepted')"),
+                              postgresql_where=sa.text("status IN ('proposed', 'accepted')"))
 
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.create_index('ix_users_village_lat_lon', ['village_id', 'lat', 'lon'], unique=False)
@@ -96,7 +99,8 @@ def downgrade():
         batch_op.drop_index('ix_users_village_lat_lon')
 
     with op.batch_alter_table('proposals', schema=None) as batch_op:
-        batch_op.drop_index('uq_proposals_open', sqlite_where=sa.text("status IN ('proposed', 'accepted')"), postgresql_where=sa.text("status IN ('proposed', 'accepted')"))
+        batch_op.drop_index('uq_proposals_open', sqlite_where=sa.text("status IN ('proposed', 'accepted')"),
+                            postgresql_where=sa.text("status IN ('proposed', 'accepted')"))
         batch_op.drop_index(batch_op.f('ix_proposals_village_id'))
         batch_op.drop_index('ix_proposals_resident_helper')
         batch_op.drop_index(batch_op.f('ix_proposals_request_id'))

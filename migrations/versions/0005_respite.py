@@ -39,7 +39,8 @@ def upgrade():
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('created_at', coop.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('revoked_at', coop.core.types.UTCDateTime(timezone=True), nullable=True),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_calendar_feeds_user_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'],
+                            name=op.f('fk_calendar_feeds_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_calendar_feeds')),
     sa.UniqueConstraint('token_hash', name=op.f('uq_calendar_feeds_token_hash'))
     )
@@ -58,8 +59,10 @@ def upgrade():
     sa.Column('sofa_roles', sa.JSON(), nullable=False),
     sa.Column('support_needs', sa.Text(), nullable=False),
     sa.Column('updated_at', coop.core.types.UTCDateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['care_recipient_id'], ['users.id'], name=op.f('fk_carer_profiles_care_recipient_id_users')),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_carer_profiles_user_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['care_recipient_id'], ['users.id'],
+                            name=op.f('fk_carer_profiles_care_recipient_id_users')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'],
+                            name=op.f('fk_carer_profiles_user_id_users'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['village_id'], ['villages.id'], name=op.f('fk_carer_profiles_village_id_villages')),
     sa.PrimaryKeyConstraint('user_id', name=op.f('pk_carer_profiles'))
     )
@@ -114,11 +117,14 @@ def upgrade():
     sa.Column('notes', sa.Text(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', coop.core.types.UTCDateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['care_recipient_id'], ['users.id'], name=op.f('fk_respite_requests_care_recipient_id_users')),
+    sa.ForeignKeyConstraint(['care_recipient_id'], ['users.id'],
+                            name=op.f('fk_respite_requests_care_recipient_id_users')),
     sa.ForeignKeyConstraint(['carer_id'], ['users.id'], name=op.f('fk_respite_requests_carer_id_users')),
-    sa.ForeignKeyConstraint(['category_id'], ['task_categories.id'], name=op.f('fk_respite_requests_category_id_task_categories')),
+    sa.ForeignKeyConstraint(['category_id'], ['task_categories.id'],
+                            name=op.f('fk_respite_requests_category_id_task_categories')),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_respite_requests_created_by_id_users')),
-    sa.ForeignKeyConstraint(['series_id'], ['shift_series.id'], name=op.f('fk_respite_requests_series_id_shift_series')),
+    sa.ForeignKeyConstraint(['series_id'], ['shift_series.id'],
+                            name=op.f('fk_respite_requests_series_id_shift_series')),
     sa.ForeignKeyConstraint(['village_id'], ['villages.id'], name=op.f('fk_respite_requests_village_id_villages')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_respite_requests'))
     )
@@ -135,7 +141,8 @@ def upgrade():
     sa.Column('status', sa.String(length=10), nullable=False),
     sa.Column('volunteer_id', sa.Integer(), nullable=True),
     sa.Column('changed_at', coop.core.types.UTCDateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['request_id'], ['respite_requests.id'], name=op.f('fk_respite_shifts_request_id_respite_requests'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['request_id'], ['respite_requests.id'],
+                            name=op.f('fk_respite_shifts_request_id_respite_requests'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['village_id'], ['villages.id'], name=op.f('fk_respite_shifts_village_id_villages')),
     sa.ForeignKeyConstraint(['volunteer_id'], ['users.id'], name=op.f('fk_respite_shifts_volunteer_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_respite_shifts'))

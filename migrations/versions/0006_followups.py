@@ -47,7 +47,8 @@ def upgrade():
     sa.Column('carerqol_every_months', sa.Integer(), nullable=True),
     sa.Column('agreement_review_days_ahead', sa.Integer(), nullable=True),
     sa.Column('retention_months', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['village_id'], ['villages.id'], name=op.f('fk_followup_settings_village_id_villages'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['village_id'], ['villages.id'],
+                            name=op.f('fk_followup_settings_village_id_villages'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('village_id', name=op.f('pk_followup_settings'))
     )
     with op.batch_alter_table('follow_ups', schema=None) as batch_op:

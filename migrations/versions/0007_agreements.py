@@ -22,7 +22,8 @@ def upgrade():
     op.create_table('report_settings',
     sa.Column('village_id', sa.Integer(), nullable=False),
     sa.Column('small_count_threshold', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['village_id'], ['villages.id'], name=op.f('fk_report_settings_village_id_villages'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['village_id'], ['villages.id'],
+                            name=op.f('fk_report_settings_village_id_villages'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('village_id', name=op.f('pk_report_settings'))
     )
     op.create_table('agreements',
@@ -32,7 +33,8 @@ def upgrade():
     sa.Column('created_at', coop.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_agreements_created_by_id_users')),
-    sa.ForeignKeyConstraint(['municipality_id'], ['municipalities.id'], name=op.f('fk_agreements_municipality_id_municipalities')),
+    sa.ForeignKeyConstraint(['municipality_id'], ['municipalities.id'],
+                            name=op.f('fk_agreements_municipality_id_municipalities')),
     sa.ForeignKeyConstraint(['village_id'], ['villages.id'], name=op.f('fk_agreements_village_id_villages')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_agreements'))
     )
@@ -50,7 +52,8 @@ def upgrade():
     sa.Column('label', sa.String(length=200), nullable=False),
     sa.Column('note', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_agreement_events_actor_id_users')),
-    sa.ForeignKeyConstraint(['agreement_id'], ['agreements.id'], name=op.f('fk_agreement_events_agreement_id_agreements'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['agreement_id'], ['agreements.id'],
+                            name=op.f('fk_agreement_events_agreement_id_agreements'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_agreement_events'))
     )
     with op.batch_alter_table('agreement_events', schema=None) as batch_op:
@@ -69,7 +72,8 @@ def upgrade():
     sa.Column('municipality_contact', sa.String(length=160), nullable=False),
     sa.Column('created_at', coop.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('agreed_at', coop.core.types.UTCDateTime(timezone=True), nullable=True),
-    sa.ForeignKeyConstraint(['agreement_id'], ['agreements.id'], name=op.f('fk_agreement_versions_agreement_id_agreements'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['agreement_id'], ['agreements.id'],
+                            name=op.f('fk_agreement_versions_agreement_id_agreements'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_agreement_versions')),
     sa.UniqueConstraint('agreement_id', 'number', name=op.f('uq_agreement_versions_agreement_id'))
     )
@@ -85,7 +89,8 @@ def upgrade():
     sa.Column('domain', sa.String(length=120), nullable=False),
     sa.Column('funding', sa.String(length=160), nullable=False),
     sa.Column('note', sa.Text(), nullable=False),
-    sa.ForeignKeyConstraint(['version_id'], ['agreement_versions.id'], name=op.f('fk_agreement_rows_version_id_agreement_versions'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['version_id'], ['agreement_versions.id'],
+                            name=op.f('fk_agreement_rows_version_id_agreement_versions'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_agreement_rows'))
     )
     with op.batch_alter_table('agreement_rows', schema=None) as batch_op:
@@ -99,7 +104,8 @@ def upgrade():
     sa.Column('name', sa.String(length=160), nullable=False),
     sa.Column('signed_at', coop.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_agreement_sign_offs_user_id_users')),
-    sa.ForeignKeyConstraint(['version_id'], ['agreement_versions.id'], name=op.f('fk_agreement_sign_offs_version_id_agreement_versions'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['version_id'], ['agreement_versions.id'],
+                            name=op.f('fk_agreement_sign_offs_version_id_agreement_versions'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_agreement_sign_offs')),
     sa.UniqueConstraint('version_id', 'side', name=op.f('uq_agreement_sign_offs_version_id'))
     )
@@ -114,7 +120,8 @@ def upgrade():
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('at', coop.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_agreement_row_comments_author_id_users')),
-    sa.ForeignKeyConstraint(['row_id'], ['agreement_rows.id'], name=op.f('fk_agreement_row_comments_row_id_agreement_rows'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['row_id'], ['agreement_rows.id'],
+                            name=op.f('fk_agreement_row_comments_row_id_agreement_rows'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_agreement_row_comments'))
     )
     with op.batch_alter_table('agreement_row_comments', schema=None) as batch_op:
@@ -126,7 +133,8 @@ def upgrade():
     sa.Column('party', sa.String(length=20), nullable=False),
     sa.Column('role', sa.String(length=12), nullable=True),
     sa.Column('note', sa.String(length=300), nullable=False),
-    sa.ForeignKeyConstraint(['row_id'], ['agreement_rows.id'], name=op.f('fk_responsibility_cells_row_id_agreement_rows'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['row_id'], ['agreement_rows.id'],
+                            name=op.f('fk_responsibility_cells_row_id_agreement_rows'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_responsibility_cells')),
     sa.UniqueConstraint('row_id', 'party', name=op.f('uq_responsibility_cells_row_id'))
     )
@@ -134,7 +142,8 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_responsibility_cells_row_id'), ['row_id'], unique=False)
 
     with op.batch_alter_table('help_requests', schema=None) as batch_op:
-        batch_op.create_index('ix_help_requests_report', ['village_id', 'created_at', 'category_id', 'status', 'matched_at'], unique=False)
+        batch_op.create_index('ix_help_requests_report',
+                              ['village_id', 'created_at', 'category_id', 'status', 'matched_at'], unique=False)
 
     with op.batch_alter_table('role_split_lines', schema=None) as batch_op:
         batch_op.create_index('ix_role_split_lines_report', ['request_id', 'party', 'question'], unique=False)

@@ -48,8 +48,8 @@ def walk(client, start="/"):
         seen.add(url)
         response = client.get(url)
         if response.status_code in (301, 302, 303) and "/login" not in response.headers["Location"]:
-            queue.append(urlsplit(response.headers["Location"]).path + (
-                f"?{urlsplit(response.headers['Location']).query}" if urlsplit(response.headers["Location"]).query else ""))
+            location = urlsplit(response.headers["Location"])
+            queue.append(location.path + (f"?{location.query}" if location.query else ""))
         if response.status_code != 200 or response.mimetype not in ("text/html", "text/csv"):
             pages[url] = (response.status_code, "")
             continue
@@ -77,7 +77,7 @@ def test_no_personal_data_on_any_page_the_gemeente_reaches(app, session, client_
     assert any("/vergelijken" in u for u in reached) and any(u.endswith(".csv") or ".csv?" in u for u in reached)
     needles = personal_strings(ctx)
     assert len(needles) > 200
-    for url, (code, text) in pages.items():
+    for url, (_code, text) in pages.items():
         found = [n for n in needles if n in text]
         assert not found, f"{url} shows {found[:3]}"
 

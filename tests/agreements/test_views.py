@@ -78,14 +78,16 @@ def test_comment_on_a_row_that_does_not_exist_is_refused(session, client_as, coo
     assert (rows(session, RowComment), rows(session, AgreementEvent)) == before
 
 
-def test_the_gemeente_comments_asks_for_changes_and_signs(session, client_as, coordinator, municipality_user, agreement):
+def test_the_gemeente_comments_asks_for_changes_and_signs(session, client_as, coordinator, municipality_user,
+                                                          agreement):
     version = agreement.latest
     client_as(coordinator).post(f"/afspraken/{agreement.id}/stap/voorstellen", data={"note": "Graag uw reactie"})
     gemeente = client_as(municipality_user)
     meals = version.rows[5]
     assert gemeente.post(f"/afspraken/{agreement.id}/opmerking",
                          data={"row_id": str(meals.id), "text": "Wie betaalt dit?"}).status_code == 302
-    assert gemeente.post(f"/afspraken/{agreement.id}/stap/wijzigingen-vragen", data={"note": "Zie maaltijden"}).status_code == 302
+    assert gemeente.post(f"/afspraken/{agreement.id}/stap/wijzigingen-vragen",
+                         data={"note": "Zie maaltijden"}).status_code == 302
     session.expire_all()
     assert version.status == "draft"
     page = gemeente.get(f"/afspraken/{agreement.id}").get_data(as_text=True)
@@ -97,7 +99,8 @@ def test_the_gemeente_comments_asks_for_changes_and_signs(session, client_as, co
     assert version.status == AGREED
 
 
-def test_a_gemeente_user_of_another_gemeente_gets_nothing(session, make, client_as, other_village, agreement, coordinator):
+def test_a_gemeente_user_of_another_gemeente_gets_nothing(session, make, client_as, other_village, agreement,
+                                                          coordinator):
     client_as(coordinator).post(f"/afspraken/{agreement.id}/stap/voorstellen", data={})
     stranger = make.user(other_village, R.MUNICIPALITY)
     session.commit()
@@ -119,7 +122,8 @@ def test_other_roles_do_not_reach_agreements(session, client_as, resident, volun
         assert client_as(user).get("/afspraken/").status_code == 403
 
 
-def test_compare_marks_what_changed_and_print_view_renders(session, client_as, coordinator, municipality_user, agreement):
+def test_compare_marks_what_changed_and_print_view_renders(session, client_as, coordinator, municipality_user,
+                                                           agreement):
     agree(agreement.latest, coordinator, municipality_user)
     session.commit()
     client = client_as(coordinator)

@@ -49,7 +49,7 @@ def test_demo_village_is_built_once(app, session):
 def test_each_demo_login_reaches_its_own_home(app, session, client):
     from coop import demo
     demo.build(echo=lambda *_: None)
-    for label, email in demo.logins():
+    for _label, email in demo.logins():
         response = client.post("/inloggen", data={"email": email, "password": demo.PASSWORD})
         assert response.status_code == 302, email
         home = client.get("/")

@@ -22,7 +22,8 @@ def _people_and_agreement(app):
     from coop.core.models import Municipality, User, Village
     from coop.extensions import db
     with app.app_context():
-        village = Village(name="Austerlitz", slug="austerlitz-e2e-agreements", cooperative_name="Zorgcoöperatie Austerlitz",
+        village = Village(name="Austerlitz", slug="austerlitz-e2e-agreements",
+                          cooperative_name="Zorgcoöperatie Austerlitz",
                           municipality=Municipality(name="Gemeente Zeist e2e"), centre_lat=52.08, centre_lon=5.31,
                           coordinator_phone="+31343123456")
         coordinator = User(village=village, first_name="Marieke", last_name="van Dam",

@@ -44,7 +44,8 @@ def people(live_server):
         coordinator = person("Marieke", "van Dam", R.COORDINATOR, "marieke@rustdorp.e2e")
         volunteer = person("Kees", "Bakker", R.VOLUNTEER, "kees@rustdorp.e2e", lat=52.085)
         db.session.flush()
-        db.session.add(VolunteerProfile(user=volunteer, max_hours_month=40, vog_date=local_now().date() - timedelta(days=30),
+        db.session.add(VolunteerProfile(user=volunteer, max_hours_month=40,
+                                        vog_date=local_now().date() - timedelta(days=30),
                                         volunteer_agreement_signed_on=local_now().date(), approved_at=now(),
                                         categories=[company]))
         for day in range(7):

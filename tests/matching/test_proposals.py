@@ -21,7 +21,8 @@ def test_propose_accept_makes_matched_and_shows_contact(session, make, village, 
     assert page.status_code == 200 and "Kees Bakker" in page.text
     assert coord.post(f"/hulpvragen/{req.id}/voorstellen", data={"helper_id": volunteer.id}).status_code == 302
     proposal = session.scalar(select(Proposal).where(Proposal.request_id == req.id))
-    kinds = {(f.kind, f.channel) for f in session.scalars(select(FollowUp).where(FollowUp.recipient_id == volunteer.id))}
+    kinds = {(f.kind, f.channel)
+             for f in session.scalars(select(FollowUp).where(FollowUp.recipient_id == volunteer.id))}
     assert {("proposal.new", INAPP), ("proposal.new", MAIL)} <= kinds
 
     helper = client_as(volunteer)

@@ -64,7 +64,8 @@ def test_professional_and_municipal_rules(make, village, volunteer, professional
     housing = make.category(village, "woningaanpassing")
     assert service.ineligibility_reasons(volunteer, nursing) == ["alleen voor zorgprofessionals"]
     assert service.ineligibility_reasons(professional, nursing) == []
-    assert service.ineligibility_reasons(professional, housing) == ["wordt doorverwezen naar de gemeente, niet gekoppeld"]
+    assert service.ineligibility_reasons(professional, housing) == [
+        "wordt doorverwezen naar de gemeente, niet gekoppeld"]
     assert service.ineligibility_reasons(volunteer, housing) == ["wordt doorverwezen naar de gemeente, niet gekoppeld"]
 
 

@@ -99,7 +99,8 @@ def bench_ranking(request_ids, runs=100):
     from coop.matching import candidates
     counts, times, found = [], [], []
     counter = {"n": 0}
-    listener = lambda *a, **k: counter.__setitem__("n", counter["n"] + 1)
+    def listener(*a, **k):
+        return counter.__setitem__("n", counter["n"] + 1)
     event.listen(db.engine, "before_cursor_execute", listener)
     try:
         for rid in request_ids[:runs]:

@@ -59,7 +59,7 @@ def fill(n_requests: int, rng: random.Random) -> tuple[int, int]:
     cat_ids, person_ids = [c.id for c in cats], [p.id for p in people]
     start = datetime(YEAR, 1, 1, tzinfo=UTC)
     rows, splits = [], []
-    for i in range(n_requests):
+    for _ in range(n_requests):
         created = start + timedelta(seconds=rng.randrange(365 * 86400))
         roll = rng.random()
         status, matched, referred = "done", None, None
@@ -158,7 +158,8 @@ def main(argv=None) -> int:
         finally:
             if server is not None:
                 server.stop()
-    print("\n| database | requests | wall median (ms) | slowest of 7 (ms) | CPU median (ms) |\n|---|---:|---:|---:|---:|")
+    print("\n| database | requests | wall median (ms) | slowest of 7 (ms) | CPU median (ms) |"
+          "\n|---|---:|---:|---:|---:|")
     for backend, size, r in results:
         print(f"| {backend} | {size:,} | {r['median_ms']:.0f} | {r['max_ms']:.0f} | {r['cpu_median_ms']:.0f} |")
     return 0 if worst <= BUDGET_MS else 1

@@ -32,8 +32,10 @@ LEASE_SECONDS = 4
 
 
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
-    mem = next((int(line.split()[1]) for line in open("/proc/meminfo") if line.startswith("MemTotal")), 0)
+    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
+    meminfo = Path("/proc/meminfo").read_text().splitlines()
+    cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")), "?")
+    mem = next((int(line.split()[1]) for line in meminfo if line.startswith("MemTotal")), 0)
     return f"{os.cpu_count()} CPUs ({cpu}), {mem / 1024 / 1024:.0f} GB RAM, Python {platform.python_version()}"
 
 
@@ -99,16 +101,15 @@ def worker(url: str, port: int, log_dir: str, overrides: dict, idle_rounds: int 
     """A dispatcher process that writes every claim it takes to its own log (kill-safe)."""
     from coop.followups import dispatcher
     app = make_app(url, port, **overrides)
-    log = open(Path(log_dir) / f"claims-{os.getpid()}.log", "a", buffering=1)
     original = dispatcher.claim
-
-    def logged_claim(limit, lease):
-        token, ids = original(limit, lease)
-        if ids:
-            log.write(f"{time.time():.3f} {token} {','.join(map(str, ids))}\n")
-        return token, ids
-    dispatcher.claim = logged_claim
-    with app.app_context():
+    # Line-buffered, so every claim is on disk before the process can be killed.
+    with open(Path(log_dir) / f"claims-{os.getpid()}.log", "a", buffering=1) as log, app.app_context():
+        def logged_claim(limit, lease):
+            token, ids = original(limit, lease)
+            if ids:
+                log.write(f"{time.time():.3f} {token} {','.join(map(str, ids))}\n")
+            return token, ids
+        dispatcher.claim = logged_claim
         idle = 0
         while idle < idle_rounds or (settle and outstanding()):
             if dispatcher.dispatch_due():

@@ -17,10 +17,12 @@ def local(*args):
 
 @pytest.fixture
 def figures(session, make, village, other_village, resident, coordinator):
-    cat = {code: make.category(village, code) for code in ("boodschappen", "gezelschap", "medicatie", "woningaanpassing")}
+    cat = {code: make.category(village, code)
+           for code in ("boodschappen", "gezelschap", "medicatie", "woningaanpassing")}
 
     def req(code, created, days=None, referred_to=None, split=(), v=village, who=resident):
-        r = HelpRequest(village_id=v.id, resident_id=who.id, category_id=(cat[code] if v is village else make.category(v, code)).id,
+        category = cat[code] if v is village else make.category(v, code)
+        r = HelpRequest(village_id=v.id, resident_id=who.id, category_id=category.id,
                         description="Vraag", created_at=created, status="new")
         if days is not None:
             r.status, r.matched_at = "matched", created + timedelta(days=days)
@@ -51,7 +53,7 @@ def figures(session, make, village, other_village, resident, coordinator):
     # Not counted: the year before, and another village.
     req("boodschappen", local(2024, 12, 31, 22), 1)
     other_resident = make.user(other_village)
-    for i in range(6):
+    for _ in range(6):
         req("boodschappen", local(2025, 3, 5, 10), 1, v=other_village, who=other_resident)
 
     helpers = [make.volunteer(village) for _ in range(6)]
@@ -100,13 +102,13 @@ def add_carer_figures(session, make, village, other_village, resident, category)
     shift(carers[1], local(2025, 4, 9, 14))
     shift(carers[2], local(2025, 5, 1, 0, 30))
     shift(carers[3], local(2024, 12, 31, 23, 30))  # the year before
-    for c, vas in zip(carers, (5, 6, 7, 7, 8, 9)):
+    for c, vas in zip(carers, (5, 6, 7, 7, 8, 9), strict=True):
         checkin(c, local(2025, 3, 20, 10), vas)
     for day in range(1, 6):
         checkin(carers[0], local(2025, 4, day, 10), 4)
     checkin(carers[1], local(2025, 5, 2, 10), 6)
     checkin(carers[2], local(2025, 5, 3, 10), 8)
-    for c, vas in zip(carers, (6, 6, 6, 7, 5)):
+    for c, vas in zip(carers[:5], (6, 6, 6, 7, 5), strict=True):
         checkin(c, local(2025, 6, 4, 10), vas)
     checkin(carers[5], local(2026, 1, 1, 0, 30), 1)  # the next year (still 2025 in UTC)
     stranger = make.user(other_village, R.CARER)

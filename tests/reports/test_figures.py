@@ -27,7 +27,8 @@ def test_medians_are_taken_in_sql(session, village, figures):
 
 def test_hours_and_active_volunteers(session, village, figures):
     per_month = queries.hours_by_month(village.id, 2025)
-    assert per_month[3] == {"help_hours": 10.0, "respite_hours": 0.0, "help_helpers": 5, "respite_helpers": 0, "active_helpers": 5}
+    assert per_month[3] == {"help_hours": 10.0, "respite_hours": 0.0, "help_helpers": 5, "respite_helpers": 0,
+                            "active_helpers": 5}
     assert per_month[4]["respite_hours"] == 6.0 and per_month[4]["active_helpers"] == 2
     assert per_month[5]["respite_hours"] == 9.0 and per_month[5]["respite_helpers"] == 6
     assert queries.hours_for_year(village.id, 2025) == {
@@ -71,7 +72,8 @@ def test_a_lone_thin_average_takes_a_second_one_with_it(session, make, village, 
         if m.number in (3, 4, 6):
             continue
         for person in extra:
-            session.add(CarerQolCheckin(village_id=village.id, carer_id=person.id, taken_at=local(2025, m.number, 10, 10),
+            session.add(CarerQolCheckin(village_id=village.id, carer_id=person.id,
+                                        taken_at=local(2025, m.number, 10, 10),
                                         vas=7 if m.number != 12 else 9, fulfilment=0, support=0, relational=0,
                                         mental_health=0, daily_activities=0, financial=0, physical_health=0))
     session.commit()
@@ -114,7 +116,7 @@ def test_no_hidden_figure_follows_from_a_total(session, village, figures):
     built = report.build(village, 2025)
     grid = built.table("maand_categorie")
     lines = [row[1:] for row in grid.rows + [grid.total]]
-    lines += [list(col) for col in zip(*[row[1:] for row in grid.rows + [grid.total]])]
+    lines += [list(col) for col in zip(*[row[1:] for row in grid.rows + [grid.total]], strict=True)]
     for table_key, col in (("maand", 1), ("maand", 2), ("maand", 5), ("categorie", 1), ("categorie", 5)):
         t = built.table(table_key)
         lines.append([row[col] for row in t.rows] + [t.total[col]])
@@ -154,7 +156,8 @@ def test_csv_and_page_of_another_village_are_refused(session, make, village, oth
             assert "alleen de cijfers van uw eigen dorp" in response.get_data(as_text=True)
 
 
-def test_report_page_shows_charts_with_tables_and_no_names(session, village, figures, client_as, municipality_user, resident):
+def test_report_page_shows_charts_with_tables_and_no_names(session, village, figures, client_as, municipality_user,
+                                                           resident):
     page = client_as(municipality_user).get(f"/cijfers/dorp/{village.id}?jaar=2025").get_data(as_text=True)
     assert page.count("<svg") == 3 and page.count("<table") == 7
     assert "Download deze tabel als CSV" in page and "Gemiddelde CarerQol-VAS" in page
@@ -163,7 +166,8 @@ def test_report_page_shows_charts_with_tables_and_no_names(session, village, fig
 
 
 def test_only_admin_sets_the_threshold_and_bad_values_change_nothing(session, village, client_as, admin, coordinator):
-    assert client_as(coordinator).post(f"/cijfers/dorp/{village.id}/drempel", data={"threshold": "3"}).status_code == 403
+    assert client_as(coordinator).post(f"/cijfers/dorp/{village.id}/drempel",
+                                       data={"threshold": "3"}).status_code == 403
     response = client_as(admin).post(f"/cijfers/dorp/{village.id}/drempel", data={"threshold": "1"})
     assert response.status_code == 422 and "van 3 tot en met 50" in response.get_data(as_text=True)
     assert session.get(ReportSettings, village.id) is None

@@ -30,7 +30,8 @@ def _do(req, action, by, helper):
 
 
 @pytest.mark.parametrize("action,status", [p for p in EVERY if p in ALLOWED])
-def test_allowed_transition_moves_and_writes_the_timeline(action, status, new_request, resident, coordinator, volunteer):
+def test_allowed_transition_moves_and_writes_the_timeline(action, status, new_request, resident, coordinator,
+                                                          volunteer):
     req = new_request(resident, status=status)
     event = _do(req, action, coordinator, volunteer)
     assert req.status == ALLOWED[(action, status)]

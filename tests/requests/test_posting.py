@@ -18,7 +18,8 @@ def test_resident_posts_and_sees_what_happens_next(client_as, resident, form_dat
     assert response.status_code == 302
     req = session.scalar(select(HelpRequest))
     assert (req.resident_id, req.status, req.part_of_day, req.consent_contact) == (resident.id, "new", "morning", True)
-    assert (req.street, req.house_number, req.channel, req.entered_on_behalf) == (resident.street, resident.house_number, "web", False)
+    assert (req.street, req.house_number, req.channel, req.entered_on_behalf) == (
+        resident.street, resident.house_number, "web", False)
     assert [e.action for e in req.events] == ["posted"]
     page = client.get(response.headers["Location"])
     assert "Wat gebeurt er nu?" in page.text and "0343 123 456" in page.text
@@ -158,7 +159,8 @@ def test_coordinator_records_a_new_resident_without_email_and_their_request(clie
     response = client.post(response.headers["Location"], data=form_data(channel="phone", consent_contact=None))
     assert response.status_code == 302
     req = session.scalar(select(HelpRequest).where(HelpRequest.resident_id == riek.id))
-    assert (req.entered_by_id, req.channel, req.street, req.consent_contact) == (coordinator.id, "phone", "Molenweg", False)
+    assert (req.entered_by_id, req.channel, req.street, req.consent_contact) == (
+        coordinator.id, "phone", "Molenweg", False)
     assert req.events[0].note == "ingevoerd door Marieke van Dam namens Riek Mulder (telefonisch)"
     page = client.get(f"/hulpvragen/{req.id}").text
     assert "Ingevoerd door Marieke van Dam namens Riek Mulder, telefonisch" in page
@@ -172,7 +174,8 @@ def test_coordinator_finds_an_existing_resident(client_as, coordinator, resident
 def test_on_behalf_for_another_village_is_404(client_as, coordinator, make, other_village, form_data, counts):
     stranger = make.user(other_village)
     before = counts()
-    assert client_as(coordinator).post(f"/hulpvragen/namens/{stranger.id}", data=form_data(channel="phone")).status_code == 404
+    assert client_as(coordinator).post(f"/hulpvragen/namens/{stranger.id}",
+                                       data=form_data(channel="phone")).status_code == 404
     assert client_as(coordinator).get("/hulpvragen/namens/999999").status_code == 404
     assert counts() == before
 
@@ -189,7 +192,8 @@ def test_new_resident_form_errors_are_dutch(client_as, coordinator, session):
     before = session.query(User).count()
     response = client_as(coordinator).post("/hulpvragen/namens", data={"first_name": "", "last_name": "X",
                                                                         "street": "", "house_number": "1"})
-    assert response.status_code == 422 and "Vul de voornaam in." in response.text and "Vul de straat in." in response.text
+    assert response.status_code == 422
+    assert "Vul de voornaam in." in response.text and "Vul de straat in." in response.text
     assert session.query(User).count() == before
 
 

@@ -10,7 +10,8 @@ from coop.core.clock import now
 from coop.core.models import AuditLog
 
 PAGES = ["/hulpvragen/{id}", "/hulpvragen/{id}/afspraken", "/hulpvragen/{id}/verstuurd"]
-STAFF_PAGES = ["/hulpvragen", "/hulpvragen/namens", "/hulpvragen/{id}/schijf-van-vijf", "/hulpvragen/{id}/doorverwijzen"]
+STAFF_PAGES = ["/hulpvragen", "/hulpvragen/namens", "/hulpvragen/{id}/schijf-van-vijf",
+               "/hulpvragen/{id}/doorverwijzen"]
 
 
 @pytest.mark.parametrize("url", PAGES)
@@ -94,7 +95,8 @@ def test_inbox_filters(client_as, coordinator, resident, make, village, new_requ
     assert ids("status=nonsense&urgentie=x&wacht=5&soort=abc") == {a.id, b.id}  # ignored, not an error
 
 
-def test_inbox_counts_per_status_and_village_scoping(client_as, coordinator, resident, make, other_village, new_request):
+def test_inbox_counts_per_status_and_village_scoping(client_as, coordinator, resident, make, other_village,
+                                                     new_request):
     new_request(resident, status="searching")
     new_request(resident, status="searching")
     new_request(make.user(other_village), status="searching", description="ander dorp")
@@ -118,7 +120,8 @@ def test_resident_nav_and_panel(client_as, resident):
     assert 'href="/hulpvragen">' not in page
 
 
-def test_detail_page_shows_actions_of_its_state_and_logs_the_access(client_as, coordinator, resident, new_request, session):
+def test_detail_page_shows_actions_of_its_state_and_logs_the_access(client_as, coordinator, resident, new_request,
+                                                                    session):
     req = new_request(resident, status="intake")
     page = client_as(coordinator).get(f"/hulpvragen/{req.id}").text
     assert "Helper zoeken" in page and "Doorverwijzen" in page and "Annuleren" in page
@@ -133,7 +136,8 @@ def test_step_moves_the_request_with_a_note(client_as, coordinator, resident, ne
     assert req.status == "intake" and req.events[-1].note == "gebeld" and req.events[-1].actor_id == coordinator.id
 
 
-def test_step_from_the_wrong_state_is_refused_with_a_message(client_as, coordinator, resident, new_request, session, counts):
+def test_step_from_the_wrong_state_is_refused_with_a_message(client_as, coordinator, resident, new_request, session,
+                                                             counts):
     req = new_request(resident, status="done")
     session.commit()
     before = counts()
@@ -160,7 +164,8 @@ def test_refer_form(client_as, coordinator, resident, new_request, session, coun
     bad = client.post(f"/hulpvragen/{req.id}/doorverwijzen", data={"referred_to": "", "referral_reason": "traplift"})
     assert bad.status_code == 422 and '<a href="#referred_to">Vul in naar wie u doorverwijst.</a>' in bad.text
     assert counts() == before
-    ok = client.post(f"/hulpvragen/{req.id}/doorverwijzen", data={"referred_to": "Wmo-loket", "referral_reason": "traplift"})
+    ok = client.post(f"/hulpvragen/{req.id}/doorverwijzen",
+                     data={"referred_to": "Wmo-loket", "referral_reason": "traplift"})
     assert ok.status_code == 302 and req.status == "referred"
     assert "Wmo-loket: traplift" in client.get(f"/hulpvragen/{req.id}").text
 
@@ -197,7 +202,8 @@ def test_schijf_van_vijf_is_stored_per_line_shown_and_printable(client_as, coord
     (_split(note_1="Zelf", party_1="buurkat"), "party_1", "Kies een partij uit de lijst."),
     (_split(), None, "Vul minstens één van de vijf vragen in."),
 ])
-def test_schijf_van_vijf_bad_input(data, field, message, client_as, coordinator, resident, new_request, counts, session):
+def test_schijf_van_vijf_bad_input(data, field, message, client_as, coordinator, resident, new_request, counts,
+                                   session):
     req = new_request(resident)
     session.commit()
     before = counts()
@@ -219,7 +225,8 @@ def test_resident_adds_information_and_withdraws(client_as, resident, new_reques
     assert "Hulpvraag intrekken" not in page and "Liever &#39;s middags" in page
 
 
-def test_resident_cannot_withdraw_matched_or_touch_anothers(client_as, resident, make, village, new_request, session, counts):
+def test_resident_cannot_withdraw_matched_or_touch_anothers(client_as, resident, make, village, new_request, session,
+                                                            counts):
     matched = new_request(resident, status="matched")
     other = new_request(make.user(village))
     session.commit()

@@ -28,7 +28,8 @@ def rvillage(make, frozen, session):
     village = make.village()
     session.add_all([
         TaskCategory(village_id=village.id, code="respijt", name="Respijt: gezelschap", rule=TaskCategory.OPEN),
-        TaskCategory(village_id=village.id, code="respijt_zorg", name="Respijt met verzorging", rule=TaskCategory.TRAINED)])
+        TaskCategory(village_id=village.id, code="respijt_zorg", name="Respijt met verzorging",
+                     rule=TaskCategory.TRAINED)])
     session.flush()
     return village
 
@@ -57,7 +58,8 @@ def rcarer(make, rvillage, cared_for, session):
 
 @pytest.fixture
 def rvolunteer(make, rvillage, session):
-    user = make.volunteer(rvillage, categories=("respijt",), first_name="Kees", last_name="Bakker", lat=52.082, lon=5.313)
+    user = make.volunteer(rvillage, categories=("respijt",), first_name="Kees", last_name="Bakker",
+                          lat=52.082, lon=5.313)
     return available(session, user)
 
 

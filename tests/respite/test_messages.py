@@ -5,7 +5,8 @@ from coop.followups.dispatcher import dispatch_due
 from coop.respite import service
 
 
-def test_booking_and_reminder_mails_carry_the_cooperative_and_phone(smtp, weekly, rvolunteer, rcoordinator, frozen, session):
+def test_booking_and_reminder_mails_carry_the_cooperative_and_phone(smtp, weekly, rvolunteer, rcoordinator, frozen,
+                                                                    session):
     rvolunteer.volunteer_profile.max_hours_month = 40
     service.book_volunteer(weekly, rvolunteer, by=rcoordinator)
     session.commit()

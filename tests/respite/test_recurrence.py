@@ -6,7 +6,8 @@ from coop.respite import recurrence
 
 def test_weekly_keeps_local_wall_clock_across_spring_forward():
     exp = recurrence.expand(date(2026, 3, 17), time(14, 0), time(17, 0), "weekly", date(2026, 4, 7))
-    assert [o.on for o in exp.occurrences] == [date(2026, 3, 17), date(2026, 3, 24), date(2026, 3, 31), date(2026, 4, 7)]
+    assert [o.on for o in exp.occurrences] == [date(2026, 3, 17), date(2026, 3, 24), date(2026, 3, 31),
+                                               date(2026, 4, 7)]
     assert all(o.starts_at.astimezone(LOCAL).time() == time(14, 0) for o in exp.occurrences)
     # CET (UTC+1) before 29 March, CEST (UTC+2) after: the UTC hour moves, the local one does not.
     assert exp.occurrences[1].starts_at == datetime(2026, 3, 24, 13, 0, tzinfo=UTC)
@@ -24,7 +25,8 @@ def test_weekly_across_fall_back_in_october():
 def test_fortnightly_with_exceptions_and_until_inclusive():
     exp = recurrence.expand(date(2026, 5, 5), time(10, 0), time(12, 0), "fortnightly", date(2026, 6, 30),
                             {date(2026, 6, 2)})
-    assert [o.on for o in exp.occurrences] == [date(2026, 5, 5), date(2026, 5, 19), date(2026, 6, 16), date(2026, 6, 30)]
+    assert [o.on for o in exp.occurrences] == [date(2026, 5, 5), date(2026, 5, 19), date(2026, 6, 16),
+                                               date(2026, 6, 30)]
 
 
 def test_series_without_end_is_capped_at_one_year():

@@ -75,7 +75,8 @@ def test_capped_series_says_so(client_as, rcarer):
     assert "hoogstens 60 keer of een jaar" in response.text and "16-03-2027" in response.text
 
 
-def test_booking_that_fits_nowhere_shows_the_clash_and_saves_nothing(client_as, weekly, make, rvillage, rcoordinator, session):
+def test_booking_that_fits_nowhere_shows_the_clash_and_saves_nothing(client_as, weekly, make, rvillage, rcoordinator,
+                                                                     session):
     busy = make.volunteer(rvillage, categories=("respijt",), first_name="Els", last_name="Bos")  # no availability
     session.commit()  # web.run rolls back the session on a refusal; keep the fixtures
     response = client_as(rcoordinator).post(f"/respijt/aanvragen/{weekly.id}/boeken", data={"volunteer": busy.id})

@@ -19,12 +19,13 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from functools import lru_cache
+from typing import Any, Literal
 
 from babel import Locale
-from babel.dates import get_day_names, get_month_names
+from babel.dates import DateTimePattern, get_day_names, get_month_names
 from babel.dates import parse_pattern as parse_date_pattern
 from babel.lists import format_list
-from babel.numbers import format_currency, parse_pattern
+from babel.numbers import NumberPattern, format_currency, parse_pattern
 from babel.units import format_unit
 
 from coop.core.clock import LOCAL, now
@@ -43,12 +44,12 @@ Number = int | float | Decimal
 
 
 @lru_cache(maxsize=64)
-def _number_pattern(pattern: str):
+def _number_pattern(pattern: str) -> NumberPattern:
     return parse_pattern(pattern)
 
 
 @lru_cache(maxsize=64)
-def _date_pattern(pattern: str):
+def _date_pattern(pattern: str) -> DateTimePattern:
     return parse_date_pattern(pattern)
 
 
@@ -69,7 +70,7 @@ def local(value: dt.datetime) -> dt.datetime:
     return value.astimezone(TIMEZONE)
 
 
-def _localised(value):
+def _localised(value: Any) -> Any:
     return local(value) if isinstance(value, dt.datetime) else value
 
 
@@ -114,18 +115,23 @@ def span(starts_at: dt.datetime, ends_at: dt.datetime, pattern: str = WEEKDAY_DA
     return f"{date(starts_at, pattern)} {time_span(starts_at, ends_at)}"
 
 
-def weekday(value: int | dt.date, width: str = "wide") -> str:
+DayWidth = Literal["abbreviated", "narrow", "short", "wide"]
+MonthWidth = Literal["abbreviated", "narrow", "wide"]
+UnitLength = Literal["short", "long", "narrow"]
+
+
+def weekday(value: int | dt.date, width: DayWidth = "wide") -> str:
     """'dinsdag' (width 'abbreviated': 'di') for a date or a weekday number (0 is Monday)."""
     index = value.weekday() if isinstance(value, dt.date) else int(value)
     return get_day_names(width, locale=LOCALE)[index]
 
 
-def weekday_names(width: str = "wide") -> list[str]:
+def weekday_names(width: DayWidth = "wide") -> list[str]:
     """Monday to Sunday: ['maandag', …, 'zondag']."""
     return [weekday(i, width) for i in range(7)]
 
 
-def month_name(month: int, width: str = "wide") -> str:
+def month_name(month: int, width: MonthWidth = "wide") -> str:
     """'maart' (width 'abbreviated': 'mrt') for a month number (1 is January)."""
     return get_month_names(width, locale=LOCALE)[month]
 
@@ -135,7 +141,8 @@ def month_name(month: int, width: str = "wide") -> str:
 _UNITS = (("month", 30 * 86400), ("day", 86400), ("hour", 3600), ("minute", 60))
 
 
-def _measure(amount: Number, unit: str, length: str = "long", places: int | None = 0, max_places: int = 2) -> str:
+def _measure(amount: Number, unit: str, length: UnitLength = "long", places: int | None = 0,
+             max_places: int = 2) -> str:
     """'3 dagen', '0,8 km': a number with its CLDR unit. The amount is rounded first, as Babel
     rounds it (half to even): the plural then agrees with the number shown, and the distances
     of a ranking (forty or so per request) mostly hit the cache."""
@@ -145,7 +152,7 @@ def _measure(amount: Number, unit: str, length: str = "long", places: int | None
 
 
 @lru_cache(maxsize=4096)
-def _unit_text(amount: Decimal, unit: str, length: str, pattern: str) -> str:
+def _unit_text(amount: Decimal, unit: str, length: UnitLength, pattern: str) -> str:
     return format_unit(amount, unit, length=length, format=pattern, locale=LOCALE)
 
 
@@ -165,7 +172,7 @@ def duration(delta: dt.timedelta, parts: int = 2) -> str:
         first = 1
     else:
         first = 0
-    words = []
+    words: list[str] = []
     for unit, size in _UNITS[first:first + parts]:
         amount, seconds = divmod(seconds, size)
         if amount or not words:  # the first unit always shows, even '0 minuten'
@@ -231,7 +238,7 @@ def csv_decimal(value: Number, places: int = 2) -> str:
 
 # --- templates -------------------------------------------------------------------------------
 
-def register_filters(env) -> None:
+def register_filters(env: Any) -> None:
     """The formatters as Jinja filters of the same name (pages and mails share the env).
     `count` is left out: Jinja's own `count` is the length of a list; use `number(0)`."""
     env.filters.update(

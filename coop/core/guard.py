@@ -19,7 +19,7 @@ from coop.core import roles as R
 from coop.extensions import db, login_manager
 
 if TYPE_CHECKING:
-    pass
+    from coop.core.models import User
 
 ANY_USER = "*"
 
@@ -57,7 +57,7 @@ def roles_required(*roles: str) -> Callable[[Callable[P, T]], Callable[P, T]]:
     return decorate
 
 
-def in_village(obj) -> bool:
+def in_village(obj: object) -> bool:
     """True when `obj` belongs to the current user's village. Every role, the village's own
     admin included, stays in its village; only the platform role spans villages, and it reads
     no personal data."""
@@ -81,7 +81,7 @@ def village_id_for_query() -> int:
     return current_user.village_id
 
 
-def may_see_gemeente_matters(user, village_id: int, municipality_id: int | None) -> bool:
+def may_see_gemeente_matters(user: User, village_id: int, municipality_id: int | None) -> bool:
     """Agreements and figures of a village: its own coordinators and admins, and the gemeente
     users of its municipality (a gemeente has several villages: Zeist has Austerlitz, Bosch en
     Duin, …; its users belong to one of them but read them all)."""

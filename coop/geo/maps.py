@@ -19,7 +19,7 @@ import json
 from dataclasses import dataclass
 
 import folium
-from branca.element import CssLink, JavascriptLink
+from branca.element import CssLink, Figure, JavascriptLink
 from flask import url_for
 from folium.elements import JSCSSMixin
 from folium.map import Layer
@@ -99,6 +99,7 @@ def render(fmap: folium.Map) -> MapParts:
     """
     folium.LayerControl(collapsed=False).add_to(fmap)
     figure = fmap.get_root()
+    assert isinstance(figure, Figure)  # a Map's root is always the page it draws itself into
     figure.render()  # every element puts its links, <div> and code into the figure's parts
     links = list(figure.header._children.values())
     css = [link.url for link in links if isinstance(link, CssLink)]

@@ -5,6 +5,7 @@ screen, and the resident's own words ("... naar het toilet ...") must not.
 """
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from flask import render_template, url_for
@@ -28,6 +29,7 @@ def _context(row: FollowUp) -> dict[str, Any]:
 
 def _day(proposal: Proposal) -> str:
     req = proposal.request
+    day: date | datetime
     if req.window_start is not None:
         day = req.window_start  # dutch.date shows a stored UTC time on its Amsterdam day
     elif req.on_date is not None and not req.flexible:

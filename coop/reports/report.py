@@ -266,7 +266,7 @@ def role_split_table(village_id: int, year: int, k: int, fmt: Fmt) -> Table:
     def share(cell: Cell) -> str:
         if not (cell.shown and total.shown and total.value):
             return HIDDEN_TEXT
-        return fmt.share(cell.value, total.value)
+        return fmt.share(cell.value or 0, total.value)
 
     table = Table("rolverdeling", f"Rolverdeling in de Schijf van Vijf, {year}",
                   ["Wie neemt het op zich"] + [f"Vraag {q}" for q in QUESTIONS] + ["Totaal", "Aandeel"],

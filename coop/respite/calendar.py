@@ -31,7 +31,7 @@ REFRESH = timedelta(hours=1)  # how often a subscribed calendar should fetch the
 class _Rule(vRecur):
     """An RRULE written in the order of the tz database's own VTIMEZONE files."""
 
-    canonical_order = ("FREQ", "BYMONTH", "BYDAY")
+    canonical_order = ("FREQ", "BYMONTH", "BYDAY")  # type: ignore[assignment]  # a prefix of icalendar's own order
 
 
 def amsterdam_timezone() -> Timezone:

@@ -15,6 +15,7 @@ from typing import Any, Protocol, cast
 from sqlalchemy import JSON, CursorResult, ForeignKey, Index, String, Text, select, update
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from coop.core import calls
 from coop.core import roles as R
 from coop.core.clock import now
 from coop.core.models import User, UserRole
@@ -75,15 +76,18 @@ def queue(kind: str, recipient: User | None, *, payload: dict | None = None,
           village_id: int | None = None, dedupe_key: str | None = None) -> FollowUp | None:
     """Add a follow-up to the current transaction. Returns None when dedupe_key exists.
 
-    A mail to someone without an e-mail address becomes an in-app message, and the village's
-    coordinators get an in-app note saying whom to phone: nothing is dropped.
+    A mail to someone without an e-mail address becomes an in-app message, a call on the
+    village's bellijst (coop/core/calls.py) and an in-app note to the coordinators saying whom
+    to phone: nothing is dropped.
     """
     if dedupe_key is not None and db.session.scalar(
             select(FollowUp.id).where(FollowUp.dedupe_key == dedupe_key)) is not None:
         return None
     if village_id is None and recipient is not None:
         village_id = recipient.village_id
-    if channel == MAIL and recipient is not None and not recipient.email:
+    no_address = channel == MAIL and recipient is not None and not recipient.email
+    if no_address:
+        assert recipient is not None
         channel = INAPP
         for coordinator in coordinators(village_id):
             db.session.add(FollowUp(
@@ -98,6 +102,8 @@ def queue(kind: str, recipient: User | None, *, payload: dict | None = None,
         subject_id=subject.id if subject is not None else None,
     )
     db.session.add(row)
+    if no_address and recipient is not None:
+        calls.add_call(recipient, kind, followup=row, village_id=village_id)
     return row
 
 

@@ -38,6 +38,7 @@ from sqlalchemy import Table, and_, bindparam, inspect, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from coop.core import outbox as O
+from coop.core.calls import CallTask
 from coop.core.clock import now
 from coop.extensions import db
 from coop.followups.sending import Senders
@@ -231,11 +232,17 @@ def _build(rows: list[O.FollowUp], rnd: Round) -> list[Outbound]:
     return ready
 
 
-def _phone_needed(row: O.FollowUp) -> list[O.FollowUp]:
-    return [O.FollowUp(kind=O.PHONE_NEEDED, recipient_id=coordinator.id, channel=O.INAPP,
-                       village_id=row.village_id, due_at=now(),
-                       payload={"person_id": row.recipient_id, "about": row.kind})
-            for coordinator in O.coordinators(row.village_id)]
+def _phone_needed(row: O.FollowUp) -> list[O.FollowUp | CallTask]:
+    """The address went away after queueing: a call on the bellijst, and a note to each coordinator."""
+    rows: list[O.FollowUp | CallTask] = []
+    if row.recipient is not None:
+        rows.append(CallTask(village_id=row.village_id or row.recipient.village_id, person_id=row.recipient.id,
+                             kind=row.kind, followup_id=row.id))
+    rows += [O.FollowUp(kind=O.PHONE_NEEDED, recipient_id=coordinator.id, channel=O.INAPP,
+                        village_id=row.village_id, due_at=now(),
+                        payload={"person_id": row.recipient_id, "about": row.kind})
+             for coordinator in O.coordinators(row.village_id)]
+    return rows
 
 
 def dispatch_due(limit: int | None = None) -> int:

@@ -11,6 +11,7 @@ from sqlalchemy import delete, select
 from coop import create_app
 from coop.core import clock
 from coop.core import outbox as O
+from coop.core.calls import CallTask
 from coop.core.clock import LOCAL, now
 from coop.extensions import db
 from coop.followups.models import AnswerToken, FollowUpSettings
@@ -55,7 +56,7 @@ def live(live_app, smtp_server):
     smtp_server.clear()
     live_app.config["MAIL_PORT"] = smtp_server.port
     with live_app.app_context():
-        for model in (O.FollowUp, AnswerToken, FollowUpSettings):
+        for model in (CallTask, O.FollowUp, AnswerToken, FollowUpSettings):
             db.session.execute(delete(model))
         db.session.commit()
         yield live_app

@@ -124,9 +124,9 @@ def _accept(proposal: Proposal, *, by: User) -> None:
             Proposal.request_id == req.id, Proposal.id != proposal.id, Proposal.status == PROPOSED)):
         _apply(other, "withdraw")
         outbox.cancel_for(other)
-    if req.resident.email:
-        outbox.queue("request.matched", req.resident, subject=proposal,
-                     payload={"proposal_id": proposal.id, "to": "resident"})
+    # Without an e-mail address this becomes a call on the bellijst: the resident hears it too.
+    outbox.queue("request.matched", req.resident, subject=proposal,
+                 payload={"proposal_id": proposal.id, "to": "resident"})
     outbox.queue("request.matched", proposal.helper, subject=proposal,
                  payload={"proposal_id": proposal.id, "to": "helper"})
 

@@ -27,13 +27,14 @@ def _summary(shifts: list[RespiteShift]) -> str:
 
 
 def _tell(kind: str, user: User | None, shifts: list[RespiteShift], text: str, role: str) -> None:
-    """An in-app note now, and a mail when the person has an address."""
+    """An in-app note now, and a mail when the person has an address; without one the mail
+    becomes a call on the coordinator's bellijst (outbox.queue), its in-app copy the note."""
     if user is None:
         return
     payload = {"shift_ids": [s.id for s in shifts], "role": role, "text": text}
-    outbox.queue(kind, user, payload=payload, channel=outbox.INAPP, subject=shifts[0])
     if user.email:
-        outbox.queue(kind, user, payload=payload, channel=outbox.MAIL, subject=shifts[0])
+        outbox.queue(kind, user, payload=payload, channel=outbox.INAPP, subject=shifts[0])
+    outbox.queue(kind, user, payload=payload, channel=outbox.MAIL, subject=shifts[0])
 
 
 def carer_reminder_due(shift: RespiteShift) -> datetime:

@@ -1,6 +1,7 @@
 """Shared form pieces: Dutch messages and fields that normalise what people type."""
 from __future__ import annotations
 
+from flask import g, has_request_context
 from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, IntegerField, RadioField, SelectField, StringField, TimeField
 from wtforms.fields.choices import SelectChoice
@@ -38,7 +39,17 @@ postcode_format = _normalising(normalise_postcode)
 
 
 class Form(FlaskForm):
-    """Base form: shows a DomainError from a service on the right field."""
+    """Base form: shows a DomainError from a service on the right field.
+
+    When a request's write did not get through because the database stayed busy, the view
+    runs once more to show the form again as typed; then no form validates (see
+    coop.core.transaction), so nothing is attempted a second time.
+    """
+
+    def validate_on_submit(self, extra_validators=None) -> bool:
+        if has_request_context() and g.get("save_failed"):
+            return False
+        return super().validate_on_submit(extra_validators)
 
     def attach(self, err: DomainError) -> None:
         field = getattr(self, err.field, None) if err.field else None

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask
+from flask import Flask, g
 from flask_babel import format_date, format_datetime, format_decimal, format_time
 from flask_login import current_user
 
@@ -11,6 +11,7 @@ from coop.core import registry
 from coop.core import roles as R
 from coop.core.clock import LOCAL, now
 from coop.core.models import User
+from coop.core.transaction import PASSING_MESSAGE
 from coop.core.validation import display_phone
 from coop.extensions import db, login_manager
 
@@ -63,9 +64,13 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def layout():
-        roles = current_user.roles if current_user.is_authenticated else set()
+        # An error page drawn after the user's details failed to load shows none of them.
+        signed_in = not g.get("bare_page") and current_user.is_authenticated
         return {
-            "nav_links": registry.nav_for(roles),
+            "signed_in": signed_in,
+            "save_failed": g.get("save_failed", False),
+            "save_failed_message": PASSING_MESSAGE,
+            "nav_links": registry.nav_for(current_user.roles if signed_in else set()),
             "role_labels": R.LABELS,
             "R": R,
             "today": now().astimezone(LOCAL).date(),

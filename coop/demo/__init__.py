@@ -17,6 +17,7 @@ from coop.auth.passwords import hash_password
 from coop.core import roles as R
 from coop.core.clock import local_now, now
 from coop.core.models import Municipality, TaskCategory, User, Village
+from coop.core.transaction import unit_of_work
 from coop.extensions import db
 from coop.people.models import Competence, VolunteerProfile
 from coop.people.service import add_professional_profile
@@ -95,7 +96,15 @@ def exists() -> bool:
 
 
 def build(echo=print) -> DemoContext | None:
-    """Build the demo village unless it is there already. Commits."""
+    """Build the demo village unless it is there already, as one unit of work (commits)."""
+    with unit_of_work():
+        ctx = _build(echo)
+    if ctx is not None:
+        echo("Het demodorp Austerlitz is gemaakt.")
+    return ctx
+
+
+def _build(echo) -> DemoContext | None:
     if exists():
         echo("Het demodorp bestaat al; er is niets veranderd.")
         return None
@@ -126,8 +135,6 @@ def build(echo=print) -> DemoContext | None:
     for name in DEMO_ORDER:
         importlib.import_module(f"coop.{name}.demo").seed(ctx)
         db.session.flush()
-    db.session.commit()
-    echo("Het demodorp Austerlitz is gemaakt.")
     return ctx
 
 

@@ -14,6 +14,7 @@ import signal
 import click
 from flask import Flask
 
+from coop.core.transaction import rollback_quietly, unit_of_work
 from coop.extensions import db
 
 log = logging.getLogger("coop.scheduler")
@@ -25,7 +26,7 @@ def _job(app: Flask, fn):
             try:
                 return fn()
             except Exception:
-                db.session.rollback()
+                rollback_quietly()
                 log.exception("scheduler job %s failed", fn.__name__)
             finally:
                 db.session.remove()
@@ -45,9 +46,8 @@ def rules() -> dict:
 
 def retention() -> int:
     from coop.followups.retention import anonymise_closed_requests
-    count = anonymise_closed_requests()
-    db.session.commit()
-    return count
+    with unit_of_work():
+        return anonymise_closed_requests()
 
 
 def build_scheduler(app: Flask, tick: int | None = None):

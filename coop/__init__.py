@@ -5,7 +5,7 @@ import importlib
 import pkgutil
 from pathlib import Path
 
-from flask import Flask, render_template
+from flask import Flask, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -18,12 +18,23 @@ ROOT = Path(__file__).resolve().parent.parent
 FEATURE_ORDER = ("core", "auth", "people", "admin")
 
 
+class App(Flask):
+    """Flask, with each request's view run as one unit of work (coop.core.transaction)."""
+
+    def dispatch_request(self):
+        if request.routing_exception is not None or request.endpoint == "static":
+            return super().dispatch_request()
+        from coop.core.transaction import dispatch
+        return dispatch(super().dispatch_request)
+
+
 def create_app(overrides: dict | None = None) -> Flask:
-    app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"),
+    app = App(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"),
                 instance_path=str(ROOT / "instance"), instance_relative_config=True)
     app.config.update(settings.from_env(Path(app.instance_path)))
     if overrides:
         app.config.update(overrides)
+    _lock_timeout(app.config)
     if app.config["PROXY_HOPS"]:
         # Flask's documented way to put middleware in front; mypy sees wsgi_app only as a method.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_HOPS"],  # type: ignore[method-assign]
@@ -37,12 +48,12 @@ def create_app(overrides: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=lambda: "nl", timezone_selector=lambda: "Europe/Amsterdam")
     login_manager.init_app(app)
 
-    from coop.core import security, templating
+    from coop.core import error_pages, security, templating
     security.init_app(app)
     templating.init_app(app)
+    error_pages.init_app(app)
     _load_models()
     _register_blueprints(app)
-    _register_errors(app)
 
     from coop.ops import logs, static
     logs.init_app(app)
@@ -75,16 +86,19 @@ def _register_blueprints(app: Flask) -> None:
             app.register_blueprint(bp)
 
 
-def _register_errors(app: Flask) -> None:
-    for code in (400, 403, 404, 405, 413, 429, 500):
-        app.register_error_handler(
-            code, lambda err, code=code: (render_template("errors/error.html", code=code), code))
-
-    from flask_wtf.csrf import CSRFError
-
-    @app.errorhandler(CSRFError)
-    def csrf_error(err):
-        return render_template("errors/error.html", code=400, csrf=True), 400
+def _lock_timeout(config) -> None:
+    """How long a statement waits for a lock before it fails (and the request is retried or
+    answered with 503): SQLite's busy timeout, PostgreSQL's lock_timeout."""
+    seconds = float(config["DATABASE_LOCK_TIMEOUT"])
+    url = str(config["SQLALCHEMY_DATABASE_URI"])
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    connect_args = dict(options.get("connect_args") or {})
+    if url.startswith("sqlite"):
+        connect_args.setdefault("timeout", seconds)  # pysqlite sets the busy timeout from it
+    elif url.startswith("postgresql"):
+        connect_args.setdefault("options", f"-c lock_timeout={int(seconds * 1000)}")
+    options["connect_args"] = connect_args
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 @event.listens_for(Engine, "connect")
@@ -92,7 +106,8 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     """SQLite: enforce foreign keys, WAL for concurrent readers, and let SQLAlchemy own BEGIN.
 
     pysqlite's own transaction handling breaks SAVEPOINT and BEGIN IMMEDIATE; turning it off
-    and emitting BEGIN ourselves is the documented fix.
+    and emitting BEGIN ourselves is the documented fix. The busy timeout comes from the
+    `timeout` connect argument (DATABASE_LOCK_TIMEOUT).
     """
     import sqlite3
     if not isinstance(dbapi_connection, sqlite3.Connection):
@@ -101,7 +116,6 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
 
 

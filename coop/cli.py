@@ -38,15 +38,16 @@ def init_app(app: Flask) -> None:
         from coop.auth.passwords import hash_password
         from coop.core import roles as R
         from coop.core.models import Village
+        from coop.core.transaction import unit_of_work
         from coop.core.validation import check_password
         from coop.people.service import create_person
-        village = db.session.scalar(select(Village).where(Village.slug == village_slug))
-        if village is None:
-            raise click.ClickException(f"Geen dorp met code {village_slug}.")
-        check_password(password, email=email)
-        create_person(village=village, first_name="Beheerder", last_name=village.name, email=email,
-                      roles=(R.ADMIN,), by=None, password_hash=hash_password(password))
-        db.session.commit()
+        with unit_of_work():
+            village = db.session.scalar(select(Village).where(Village.slug == village_slug))
+            if village is None:
+                raise click.ClickException(f"Geen dorp met code {village_slug}.")
+            check_password(password, email=email)
+            create_person(village=village, first_name="Beheerder", last_name=village.name, email=email,
+                          roles=(R.ADMIN,), by=None, password_hash=hash_password(password))
         click.echo(f"Beheerder {email} is aangemaakt.")
 
 

@@ -74,6 +74,9 @@ def from_env(instance: Path = INSTANCE) -> dict:
         "SECRET_KEY": secret_key(instance),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Seconds a statement waits for a lock held by another transaction (SQLite's busy
+        # timeout, PostgreSQL's lock_timeout) before the request is retried or answered 503.
+        "DATABASE_LOCK_TIMEOUT": float(os.environ.get("DATABASE_LOCK_TIMEOUT") or 5),
         # Cookies: never readable by scripts, not sent on cross-site posts; Secure is added
         # per response when the request came over https (see core/security.py).
         "SESSION_COOKIE_HTTPONLY": True,

@@ -61,10 +61,10 @@ def new():
             local_now().date().replace(year=year, month=12, day=31)
         form.review_on.data = local_now().date().replace(year=year, month=7, day=1)
     if form.validate_on_submit():
-        made: dict[str, Agreement] = {}
-        if run(form, lambda: made.setdefault("a", service.create_agreement(
-                current_user.village, by=current_user, **_details(form))), "De afspraak is opgesteld als concept."):
-            return redirect(url_for("agreements.show", agreement_id=made["a"].id))
+        done = run(form, lambda: service.create_agreement(current_user.village, by=current_user, **_details(form)),
+                   "De afspraak is opgesteld als concept.")
+        if done:
+            return redirect(url_for("agreements.show", agreement_id=done.value.id))
     return render_template("agreements/details.html", form=form, agreement=None), 422 if form.errors else 200
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app, url_for
@@ -38,30 +39,59 @@ def is_throttled(email: str, ip: str) -> bool:
     return _recent_failures(LoginAttempt.email, email) >= limit or _recent_failures(LoginAttempt.ip, ip) >= limit
 
 
-def authenticate(email: str, password: str, ip: str) -> User:
-    """The user for these credentials, or DomainError. Every try is recorded.
+@dataclass(frozen=True)
+class Credentials:
+    """What checking a login found out, without writing anything."""
+    email: str
+    ip: str
+    user_id: int | None
+    throttled: bool
+    ok: bool
+    new_hash: str | None = None  # the password hashed again when the cost settings changed
+
+
+def check_credentials(email: str, password: str, ip: str) -> Credentials:
+    """The slow half of logging in, read only: find the account and verify the password
+    (argon2 takes its time on purpose). A web request does this before it takes SQLite's
+    write lock, so a crowd logging in does not queue behind each other's hashing."""
+    email = (email or "").strip().lower()
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+    if is_throttled(email, ip):
+        return Credentials(email, ip, user.id if user else None, throttled=True, ok=False)
+    ok = user is not None and user.active and passwords.verify(user.password_hash, password)
+    if user is None:
+        passwords.hash_password(password or "x")  # same work either way: no timing hint
+    new_hash = (passwords.hash_password(password)
+                if ok and user is not None and passwords.needs_rehash(user.password_hash) else None)
+    return Credentials(email, ip, user.id if user else None, throttled=False, ok=ok, new_hash=new_hash)
+
+
+def record_login(check: Credentials) -> User:
+    """The writing half: the user for these credentials, or DomainError. Every try is recorded.
 
     After too many failures for the account or the address within the window, even the
-    right password is refused until the window has passed.
+    right password is refused until the window has passed (counted again here: failures
+    may have come in while the password was checked).
     """
-    email = (email or "").strip().lower()
-    if is_throttled(email, ip):
-        user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+    user = db.session.get(User, check.user_id) if check.user_id else None
+    if check.throttled or is_throttled(check.email, check.ip):
         audit.record("login.throttled", actor=None, subject=user,
-                     village_id=user.village_id if user else None, detail=email, ip=ip)
+                     village_id=user.village_id if user else None, detail=check.email, ip=check.ip)
         raise DomainError(THROTTLED)
-    user = db.session.scalar(select(User).where(func.lower(User.email) == email))
-    ok = user is not None and user.active and passwords.verify(user.password_hash, password)
-    db.session.add(LoginAttempt(email=email, ip=ip, success=ok))
-    if user is None or not ok:
-        if user is None:
-            passwords.hash_password(password or "x")  # same work either way: no timing hint
+    ok = check.ok and user is not None and user.active
+    db.session.add(LoginAttempt(email=check.email, ip=check.ip, success=ok))
+    if not ok or user is None:
         raise DomainError(WRONG)
-    if passwords.needs_rehash(user.password_hash):
-        user.password_hash = passwords.hash_password(password)
+    if check.new_hash:
+        user.password_hash = check.new_hash
     user.last_login_at = now()
-    audit.record("login", actor=user, subject=user, ip=ip)
+    audit.record("login", actor=user, subject=user, ip=check.ip)
     return user
+
+
+def authenticate(email: str, password: str, ip: str) -> User:
+    """Both halves at once: the user for these credentials, or DomainError."""
+    return record_login(check_credentials(email, password, ip))
 
 
 def register(*, village: Village, first_name: str, last_name: str, email: str, password: str,

@@ -9,6 +9,7 @@ from coop.auth.forms import ForgotForm, LoginForm, RegisterForm, ResetForm
 from coop.core.errors import DomainError
 from coop.core.guard import ANY_USER, public, roles_required
 from coop.core.models import Village
+from coop.core.transaction import reads_first, write_phase
 from coop.core.web import client_ip, run, safe_next
 from coop.extensions import db
 
@@ -17,18 +18,21 @@ bp = Blueprint("auth", __name__)
 
 @bp.route("/inloggen", methods=["GET", "POST"])
 @public
+@reads_first
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("core.home"))
     form = LoginForm()
     if form.validate_on_submit():
+        check = service.check_credentials(form.email.data, form.password.data, client_ip())
+        write_phase()  # the password is checked: only now take SQLite's write lock
         try:
-            user = service.authenticate(form.email.data, form.password.data, client_ip())
+            user = service.record_login(check)
         except DomainError as err:
-            db.session.commit()  # keep the failed attempt: it counts towards throttling
+            # Not run(): the failed attempt must stay (it counts towards throttling); the
+            # request's transaction commits it with the page.
             form.attach(err)
         else:
-            db.session.commit()
             session.clear()  # a fresh session at login (no fixation)
             login_user(user)
             return redirect(safe_next(request.args.get("next"), url_for("core.home")))
@@ -61,19 +65,15 @@ def register():
     if len(villages) > 1 and request.values.get("dorp"):
         village = next((v for v in villages if v.slug == request.values.get("dorp")), None) or abort(404)
     if form.validate_on_submit():
-        holder = {}
-
-        def action():
-            holder["user"] = service.register(
-                village=village, first_name=form.first_name.data, last_name=form.last_name.data,
-                email=form.email.data, password=form.password.data, phone=form.phone.data,
-                street=form.street.data, house_number=form.house_number.data,
-                postcode=form.postcode.data, as_volunteer=form.kind.data == "volunteer",
-                motivation=form.motivation.data)
-        if run(form, action):
-            user = holder["user"]
+        done = run(form, lambda: service.register(
+            village=village, first_name=form.first_name.data, last_name=form.last_name.data,
+            email=form.email.data, password=form.password.data, phone=form.phone.data,
+            street=form.street.data, house_number=form.house_number.data,
+            postcode=form.postcode.data, as_volunteer=form.kind.data == "volunteer",
+            motivation=form.motivation.data))
+        if done:
             session.clear()
-            login_user(user)
+            login_user(done.value)
             if form.kind.data == "volunteer":
                 flash("Dank u wel voor uw aanmelding als vrijwilliger! De dorpsondersteuner neemt "
                       "contact met u op. Daarna kunt u aan de slag.", "success")
@@ -90,7 +90,6 @@ def forgot_password():
     form = ForgotForm()
     if form.validate_on_submit():
         service.request_reset(form.email.data, client_ip())
-        db.session.commit()
         # The same answer whether or not the address exists.
         return render_template("auth/forgot_sent.html")
     return render_template("auth/forgot.html", form=form)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from flask import g, has_request_context
 from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, Field, IntegerField, RadioField, SelectField, StringField, TimeField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3, after the stubs
@@ -42,7 +43,17 @@ postcode_format = _normalising(normalise_postcode)
 
 
 class Form(FlaskForm):
-    """Base form: shows a DomainError from a service on the right field."""
+    """Base form: shows a DomainError from a service on the right field.
+
+    When a request's write did not get through because the database stayed busy, the view
+    runs once more to show the form again as typed; then no form validates (see
+    coop.core.transaction), so nothing is attempted a second time.
+    """
+
+    def validate_on_submit(self, extra_validators: dict[str, list[Any]] | None = None) -> bool:
+        if has_request_context() and g.get("save_failed"):
+            return False
+        return super().validate_on_submit(extra_validators)
 
     def attach(self, err: DomainError) -> None:
         field = getattr(self, err.field, None) if err.field else None

@@ -1,13 +1,14 @@
 """What every template gets: Dutch formatting, the navigation, the current village."""
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, g
 from flask_login import current_user
 
 from coop.core import dutch, registry
 from coop.core import roles as R
 from coop.core.clock import local_now
 from coop.core.models import User
+from coop.core.transaction import PASSING_MESSAGE
 from coop.core.validation import display_phone
 from coop.extensions import db, login_manager
 
@@ -35,9 +36,13 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def layout() -> dict[str, object]:
-        roles = current_user.roles if current_user.is_authenticated else set()
+        # An error page drawn after the user's details failed to load shows none of them.
+        signed_in = not g.get("bare_page") and current_user.is_authenticated
         return {
-            "nav_links": registry.nav_for(roles),
+            "signed_in": signed_in,
+            "save_failed": g.get("save_failed", False),
+            "save_failed_message": PASSING_MESSAGE,
+            "nav_links": registry.nav_for(current_user.roles if signed_in else set()),
             "role_labels": R.LABELS,
             "R": R,
             "today": local_now().date(),

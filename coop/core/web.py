@@ -1,8 +1,8 @@
-"""Small helpers for views: the client's address, safe redirects, committing once."""
+"""Small helpers for views: the client's address, safe redirects, calling a service."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from flask import flash, request
@@ -28,21 +28,39 @@ def safe_next(target: str | None, default: str) -> str:
     return target
 
 
-def run(form: Form | None, action: Callable[[], object], success: str | None = None) -> bool:
-    """Call a service; on DomainError roll back and show the message on the form.
+class Outcome:
+    """What run() gives back: true when the service succeeded, its result in `value`."""
 
-    Commits on success: the one place in a request that commits.
+    __slots__ = ("ok", "value")
+
+    def __init__(self, ok: bool, value: Any = None):
+        self.ok, self.value = ok, value
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+def run(form: Form | None, action: Callable[[], Any], success: str | None = None) -> Outcome:
+    """Call one service; on DomainError undo just that call and show its message on the form
+    (or flash it when there is no form).
+
+    The call runs in a savepoint, so a refused action leaves nothing behind while the rest of
+    the request (an access-log row, a login attempt) stays. It does not commit: the request's
+    one transaction commits when the view has returned (coop.core.transaction).
+
+        done = run(form, lambda: service.create_person(...), "De persoon is opgeslagen.")
+        if done:
+            return redirect(url_for("people.show", person_id=done.value.id))
     """
     try:
-        action()
-        db.session.commit()
+        with db.session.begin_nested():
+            value = action()
     except DomainError as err:
-        db.session.rollback()
         if form is not None:
             form.attach(err)
         else:
             flash(err.message, "error")
-        return False
+        return Outcome(False)
     if success:
         flash(success, "success")
-    return True
+    return Outcome(True, value)

@@ -15,6 +15,7 @@ from coop.auth.passwords import hash_password
 from coop.core import roles as R
 from coop.core.clock import local_now, now
 from coop.core.models import Municipality, TaskCategory, Village
+from coop.core.transaction import unit_of_work
 from coop.demo import second_village
 from coop.demo.base import CENTRE, FIRST, LAST, DemoContext, _person
 from coop.extensions import db
@@ -33,7 +34,15 @@ def exists() -> bool:
 
 
 def build(echo=print) -> DemoContext | None:
-    """Build the demo village unless it is there already. Commits."""
+    """Build the demo village unless it is there already, as one unit of work (commits)."""
+    with unit_of_work():
+        ctx = _build(echo)
+    if ctx is not None:
+        echo("Het demodorp Austerlitz is gemaakt.")
+    return ctx
+
+
+def _build(echo) -> DemoContext | None:
     if exists():
         echo("Het demodorp bestaat al; er is niets veranderd.")
         return None
@@ -63,8 +72,6 @@ def build(echo=print) -> DemoContext | None:
         importlib.import_module(f"coop.{name}.demo").seed(ctx)
         db.session.flush()
     second_village.build(ctx, pw)
-    db.session.commit()
-    echo("Het demodorp Austerlitz is gemaakt.")
     return ctx
 
 

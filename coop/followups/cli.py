@@ -15,6 +15,7 @@ import time
 import click
 from flask import Flask
 
+from coop.core.transaction import rollback_quietly, unit_of_work
 from coop.extensions import db
 
 log = logging.getLogger("coop.scheduler")
@@ -31,7 +32,7 @@ def _job(app: Flask, fn):
                                        "duration_ms": round((time.perf_counter() - started) * 1000, 1)})
                 return result
             except Exception:
-                db.session.rollback()
+                rollback_quietly()
                 log.exception("scheduler job %s failed", fn.__name__,
                               extra={"job": fn.__name__, "status": "failed",
                                      "duration_ms": round((time.perf_counter() - started) * 1000, 1)})
@@ -45,10 +46,9 @@ def _heartbeat() -> None:
     """Tell /readyz and the admin page that the scheduler runs; never stops a job."""
     from coop.ops.health import beat
     try:
-        beat()
-        db.session.commit()
+        with unit_of_work():
+            beat()
     except Exception:
-        db.session.rollback()
         log.exception("scheduler heartbeat failed")
 
 
@@ -64,9 +64,8 @@ def rules() -> dict:
 
 def retention() -> int:
     from coop.followups.retention import anonymise_closed_requests
-    count = anonymise_closed_requests()
-    db.session.commit()
-    return count
+    with unit_of_work():
+        return anonymise_closed_requests()
 
 
 def build_scheduler(app: Flask, tick: int | None = None):

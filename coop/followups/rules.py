@@ -20,6 +20,7 @@ from coop.core import outbox as O
 from coop.core import roles as R
 from coop.core.clock import LOCAL, now
 from coop.core.models import User, UserRole, Village
+from coop.core.transaction import unit_of_work
 from coop.extensions import db
 from coop.followups.models import DEFAULTS, durations_for
 from coop.requests.models import INTAKE, MATCHED, NEW, NO_RUSH, SEARCHING, THIS_WEEK, TODAY, HelpRequest
@@ -46,14 +47,12 @@ def run_rules(at: datetime | None = None, rules: Iterable[Rule] | None = None) -
     results = {}
     for rule in list(rules or RULES):
         try:
-            results[rule.__name__] = rule(at)
-            db.session.commit()
+            with unit_of_work():
+                results[rule.__name__] = rule(at)
         except IntegrityError:
             # Another scheduler queued the same dedupe_key first: nothing is lost, it is there.
-            db.session.rollback()
             results[rule.__name__] = 0
         except Exception:
-            db.session.rollback()
             log.exception("periodic rule %s failed", rule.__name__)
             results[rule.__name__] = -1
     return results

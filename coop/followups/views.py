@@ -1,15 +1,16 @@
 """The bell and its page, the one-click answer pages, the dead-mail panel and its buttons."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, g, redirect, render_template, url_for
 from flask_login import current_user
 
 from coop.core import outbox as O
 from coop.core import registry
 from coop.core import roles as R
-from coop.core.errors import DomainError
 from coop.core.guard import ANY_USER, get_in_village_or_404, public, roles_required
 from coop.core.models import Village
+from coop.core.transaction import writes
+from coop.core.web import run
 from coop.extensions import db
 from coop.followups import (
     answers,
@@ -23,19 +24,19 @@ bp = Blueprint("followups", __name__)
 @bp.app_context_processor
 def bell():
     """The unread count for the bell in the header, on every page of a logged-in user."""
-    if not current_user.is_authenticated:
+    if g.get("bare_page") or not current_user.is_authenticated:
         return {}
     return {"unread_notifications": service.unread_count(current_user)}
 
 
 @bp.get("/meldingen")
+@writes
 @roles_required(ANY_USER)
 def notifications():
     items = service.notifications(current_user)
     unread = {n.id for n in items if n.read_at is None}
     if unread:
         service.mark_read(current_user)
-        db.session.commit()
     return render_template("followups/notifications.html", items=items, unread=unread,
                            unread_notifications=0)
 
@@ -59,11 +60,10 @@ def answer_post(token, answer):
     if answer not in answers.ANSWERS:
         abort(404)
     try:
-        row, req = answers.answer_helped(token, answer)
+        with db.session.begin_nested():  # a refused answer leaves nothing behind
+            row, req = answers.answer_helped(token, answer)
     except answers.AnswerProblem as problem:
-        db.session.rollback()
         return _problem(problem)
-    db.session.commit()
     village = db.session.get(Village, row.village_id)
     return render_template("followups/answer_thanks.html", answer=answer, village=village)
 
@@ -88,14 +88,7 @@ def dismiss(row_id):
 
 def _dead_action(row_id, action, success):
     row = get_in_village_or_404(O.FollowUp, row_id)
-    try:
-        action(row)
-    except DomainError as err:
-        db.session.rollback()
-        flash(err.message, "error")
-    else:
-        db.session.commit()
-        flash(success, "success")
+    run(None, lambda: action(row), success)
     return redirect(url_for("core.home"))
 
 

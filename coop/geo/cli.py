@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 
 from coop.core.errors import DomainError
-from coop.extensions import db
+from coop.core.transaction import unit_of_work
 
 
 def _count_lines(path: str) -> int:
@@ -18,12 +18,10 @@ def import_gazetteer(path: str) -> None:
     """Import addresses (postcode, house number, street, place, lat, lon) from a CSV file."""
     from coop.geo.importer import import_file
     try:
-        with click.progressbar(length=_count_lines(path), label="Adressen inlezen") as bar:
+        with unit_of_work(), click.progressbar(length=_count_lines(path), label="Adressen inlezen") as bar:
             report = import_file(path, progress=bar.update)
     except DomainError as err:
-        db.session.rollback()
         raise click.ClickException(err.message) from None
-    db.session.commit()
     click.echo(report.summary())
     for line, reason in report.bad:
         click.echo(f"  regel {line}: {reason}", err=True)

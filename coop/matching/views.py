@@ -83,10 +83,9 @@ def locate(request_id: int):
     req = get_in_village_or_404(HelpRequest, request_id)
     if Form().validate_on_submit():
         if service.locate(req, by=current_user):
-            db.session.commit()
             flash("Het adres is gevonden en staat op de kaart.", "success")
         else:
-            db.session.commit()  # keeps only the geocoder's cached miss; the request is unchanged
+            # Only the geocoder's cached miss is kept (the request commits it); the request is unchanged.
             flash("Dit adres kennen we niet. Klik op de kaart om de plek aan te wijzen.", "error")
     return redirect(url_for("matching.match", request_id=req.id))
 

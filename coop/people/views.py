@@ -10,6 +10,7 @@ from coop.core import roles as R
 from coop.core.forms import Form, choices
 from coop.core.guard import ANY_USER, get_in_village_or_404, roles_required
 from coop.core.models import AuditLog, TaskCategory, User
+from coop.core.transaction import write_after_view
 from coop.core.web import client_ip, run
 from coop.extensions import db
 from coop.people import service
@@ -33,17 +34,14 @@ def index():
 def new():
     form = PersonForm()
     if form.validate_on_submit():
-        holder = {}
-
-        def action():
-            roles = (R.RESIDENT, R.CARER) if form.is_carer.data else (R.RESIDENT,)
-            holder["person"] = service.create_person(
-                village=current_user.village, first_name=form.first_name.data,
-                last_name=form.last_name.data, email=form.email.data, phone=form.phone.data,
-                street=form.street.data, house_number=form.house_number.data,
-                postcode=form.postcode.data, roles=roles, by=current_user)
-        if run(form, action, "De persoon is opgeslagen."):
-            return redirect(url_for("people.show", person_id=holder["person"].id))
+        roles = (R.RESIDENT, R.CARER) if form.is_carer.data else (R.RESIDENT,)
+        done = run(form, lambda: service.create_person(
+            village=current_user.village, first_name=form.first_name.data,
+            last_name=form.last_name.data, email=form.email.data, phone=form.phone.data,
+            street=form.street.data, house_number=form.house_number.data,
+            postcode=form.postcode.data, roles=roles, by=current_user), "De persoon is opgeslagen.")
+        if done:
+            return redirect(url_for("people.show", person_id=done.value.id))
     return render_template("people/new.html", form=form), 422 if form.errors else 200
 
 
@@ -51,8 +49,7 @@ def new():
 @roles_required(R.COORDINATOR, R.ADMIN)
 def show(person_id: int):
     person = get_in_village_or_404(User, person_id)
-    audit.record("person.viewed", actor=current_user, subject=person, ip=client_ip())
-    db.session.commit()
+    write_after_view(lambda: audit.record("person.viewed", actor=current_user, subject=person, ip=client_ip()))
     categories = db.session.scalars(select(TaskCategory).where(
         TaskCategory.village_id == person.village_id, TaskCategory.active)).all()
     eligibility = {}

@@ -10,6 +10,7 @@ from coop.core import roles as R
 from coop.core.forms import choices
 from coop.core.guard import get_in_village_or_404, roles_required
 from coop.core.models import TaskCategory, User
+from coop.core.transaction import write_after_view
 from coop.core.web import client_ip, run
 from coop.extensions import db
 from coop.people import service as people
@@ -61,13 +62,10 @@ def _prepare(form: RequestForm, village_id: int) -> RequestForm:
 def _post(form: RequestForm, for_resident: User, channel: str, template: str):
     """Shared by the resident's form and the phone intake: validate, post once, confirm."""
     if form.validate_on_submit():
-        holder: dict[str, tuple[HelpRequest, bool]] = {}
-
-        def action():
-            holder["posted"] = intake.post_request(
-                for_resident, form.to_input(channel), by=current_user, form_token=form.form_token.data)
-        if run(form, action):
-            req, created = holder["posted"]
+        done = run(form, lambda: intake.post_request(for_resident, form.to_input(channel), by=current_user,
+                                                     form_token=form.form_token.data))
+        if done:
+            req, created = done.value
             if not created:
                 flash("Deze hulpvraag was al verstuurd; hieronder staat hij.", "info")
             return redirect(url_for("requests.confirmation", request_id=req.id))
@@ -102,15 +100,12 @@ def on_behalf_pick():
     found = people.search_people(current_user.village_id, text, R.RESIDENT) if text else []
     form = NewResidentForm()
     if form.validate_on_submit():
-        holder = {}
-
-        def action():
-            holder["person"] = people.create_person(
-                village=current_user.village, first_name=form.first_name.data, last_name=form.last_name.data,
-                phone=form.phone.data, street=form.street.data, house_number=form.house_number.data,
-                postcode=form.postcode.data, by=current_user)
-        if run(form, action, "De inwoner is vastgelegd. Vul nu de hulpvraag in."):
-            return redirect(url_for("requests.on_behalf", resident_id=holder["person"].id))
+        done = run(form, lambda: people.create_person(
+            village=current_user.village, first_name=form.first_name.data, last_name=form.last_name.data,
+            phone=form.phone.data, street=form.street.data, house_number=form.house_number.data,
+            postcode=form.postcode.data, by=current_user), "De inwoner is vastgelegd. Vul nu de hulpvraag in.")
+        if done:
+            return redirect(url_for("requests.on_behalf", resident_id=done.value.id))
     return (render_template("requests/on_behalf_pick.html", form=form, text=text, found=found),
             422 if form.errors or form.form_errors else 200)
 
@@ -140,9 +135,8 @@ def inbox():
 def show(request_id: int):
     req = _load(request_id)
     if _is_staff():
-        audit.record("request.viewed", actor=current_user, subject=req.resident, ip=client_ip(),
-                     detail=f"hulpvraag {req.id}")
-        db.session.commit()
+        write_after_view(lambda: audit.record("request.viewed", actor=current_user, subject=req.resident,
+                                              ip=client_ip(), detail=f"hulpvraag {req.id}"))
         actions = [a for a in service.allowed_actions(req) if a in STEP_BUTTONS]
         return render_template("requests/show.html", req=req, when=service.when_text, actions=actions,
                                buttons=STEP_BUTTONS, can_refer="refer" in service.allowed_actions(req),

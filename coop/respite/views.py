@@ -18,6 +18,7 @@ from coop.core.errors import DomainError
 from coop.core.forms import choices
 from coop.core.guard import get_in_village_or_404, roles_required
 from coop.core.models import User, UserRole
+from coop.core.transaction import write_after_view
 from coop.core.web import client_ip, run
 from coop.extensions import db
 from coop.respite import (  # noqa: F401 (messages registers builders)
@@ -96,8 +97,7 @@ def carer(carer_id: int):
     form = CarerProfileForm(obj=profile)
     form.care_recipient.choices = _residents_choices(person)
     if request.method == "GET":
-        audit.record("carer.viewed", actor=current_user, subject=person, ip=client_ip())
-        db.session.commit()
+        write_after_view(lambda: audit.record("carer.viewed", actor=current_user, subject=person, ip=client_ip()))
         if profile:
             form.care_recipient.data = profile.care_recipient_id
     if form.validate_on_submit():
@@ -147,11 +147,11 @@ def book(request_id: int):
     req = get_in_village_or_404(RespiteRequest, request_id)
     form = PickVolunteerForm()
     form.volunteer.choices = choices((u.id, "") for u in _village_volunteers())
-    holder: dict[str, service.BookingResult] = {}
     if form.validate_on_submit():
         volunteer = get_in_village_or_404(User, form.volunteer.data)
-        if run(form, lambda: holder.setdefault("r", service.book_volunteer(req, volunteer, by=current_user))):
-            return _request_page(req, result=holder["r"])
+        done = run(form, lambda: service.book_volunteer(req, volunteer, by=current_user))
+        if done:
+            return _request_page(req, result=done.value)
     return _request_page(req, form=form, status=422)
 
 

@@ -15,7 +15,6 @@ from coop.core.clock import local_now
 from coop.core.forms import Form
 from coop.core.guard import get_in_village_or_404, roles_required
 from coop.core.web import run
-from coop.extensions import db
 from coop.people.models import HoursEntry
 from coop.respite import allowance, hours
 from coop.respite.forms import AllowanceLimitsForm, HoursForm, ManualHoursForm, SettingsForm
@@ -39,8 +38,6 @@ def _warn(warnings: list[str]) -> None:
 @bp.get("/mijn-uren")
 @roles_required(R.VOLUNTEER)
 def my_hours():
-    hours.record_shift_hours(current_user.village_id)
-    db.session.commit()
     year, month = month_from_args()
     prev = (year - (month == 1), (month - 2) % 12 + 1)
     nxt = (year + (month == 12), month % 12 + 1)
@@ -59,11 +56,11 @@ def confirm(entry_id: int):
         abort(404)
     form = HoursForm(obj=entry)
     if form.validate_on_submit():
-        holder: dict[str, list[str]] = {}
-        if run(form, lambda: holder.setdefault("w", hours.confirm_entry(
-                entry, by=current_user, hours=form.hours.data, km=form.km.data, costs=form.costs.data,
-                description=form.description.data)), "Dank u wel, uw uren zijn doorgegeven."):
-            _warn(holder["w"])
+        done = run(form, lambda: hours.confirm_entry(
+            entry, by=current_user, hours=form.hours.data, km=form.km.data, costs=form.costs.data,
+            description=form.description.data), "Dank u wel, uw uren zijn doorgegeven.")
+        if done:
+            _warn(done.value)
             return redirect(url_for("respite.my_hours", maand=f"{entry.worked_on:%Y-%m}"))
     return render_template("respite/hours_form.html", form=form, entry=entry), 422 if form.errors else 200
 
@@ -75,12 +72,11 @@ def add_hours():
     if request.method == "GET":
         form.worked_on.data = local_now().date()
     if form.validate_on_submit():
-        holder: dict[str, tuple[HoursEntry, list[str]]] = {}
-        if run(form, lambda: holder.setdefault("r", hours.add_manual_entry(
-                current_user, worked_on=form.worked_on.data, hours=form.hours.data, km=form.km.data,
-                costs=form.costs.data, description=form.description.data or "")),
-               "Dank u wel, uw uren zijn doorgegeven."):
-            _warn(holder["r"][1])
+        done = run(form, lambda: hours.add_manual_entry(
+            current_user, worked_on=form.worked_on.data, hours=form.hours.data, km=form.km.data,
+            costs=form.costs.data, description=form.description.data or ""), "Dank u wel, uw uren zijn doorgegeven.")
+        if done:
+            _warn(done.value[1])
             return redirect(url_for("respite.my_hours", maand=f"{form.worked_on.data:%Y-%m}"))
     return render_template("respite/hours_form.html", form=form, entry=None), 422 if form.errors else 200
 
@@ -88,8 +84,6 @@ def add_hours():
 @bp.get("/respijt/uren")
 @roles_required(*STAFF)
 def review():
-    hours.record_shift_hours(current_user.village_id)
-    db.session.commit()
     year, month = month_from_args()
     return render_template("respite/review.html", pending=hours.pending_review(current_user.village_id),
                            year=year, month=month, form=Form(),

@@ -14,7 +14,6 @@ from coop.core.forms import Form
 from coop.core.guard import get_in_village_or_404, public, roles_required
 from coop.core.models import User
 from coop.core.web import run
-from coop.extensions import db
 from coop.respite import calendar, carerqol, notify, queries, recurrence, service
 from coop.respite.carerqol import DIMENSIONS
 from coop.respite.forms import CarerNotesForm, CarerQolForm, RespiteRequestForm
@@ -62,8 +61,11 @@ def feed_create():
     if not form.validate_on_submit():
         abort(400)
     token = calendar.create_feed(current_user)
-    db.session.commit()
-    return _roster(form, url_for("respite.feed", token=token, _external=True))
+    shifts = queries.volunteer_upcoming(current_user)
+    return render_template("respite/my_roster.html", shifts=shifts, form=form, inbox=notify.inbox(current_user),
+                           profiles={s.request.carer_id: service.profile_for(s.request.carer) for s in shifts},
+                           feed=calendar.active_feed(current_user),
+                           feed_url=url_for("respite.feed", token=token, _external=True))
 
 
 @bp.post("/mijn-rooster/agenda/intrekken")
@@ -112,17 +114,13 @@ def my_notes():
 def _ask(carer: User, done_endpoint: str, **done_args):
     form = RespiteRequestForm()
     if form.validate_on_submit():
-        holder = {}
-
-        def action():
-            holder["r"] = service.request_respite(
-                carer, by=current_user, first_date=form.first_date.data, start_time=form.start_time.data,
-                end_time=form.end_time.data, freq=None if form.freq.data == "once" else form.freq.data,
-                until=form.until.data, exceptions=form.exception_dates, with_care=form.with_care.data == "1",
-                notes=form.notes.data or "")
-        if run(form, action):
-            result = holder["r"]
-            flash(_booked_message(result), "success")
+        done = run(form, lambda: service.request_respite(
+            carer, by=current_user, first_date=form.first_date.data, start_time=form.start_time.data,
+            end_time=form.end_time.data, freq=None if form.freq.data == "once" else form.freq.data,
+            until=form.until.data, exceptions=form.exception_dates, with_care=form.with_care.data == "1",
+            notes=form.notes.data or ""))
+        if done:
+            flash(_booked_message(done.value), "success")
             return redirect(url_for(done_endpoint, **done_args))
     return render_template("respite/ask.html", form=form, carer=carer, cap=recurrence.MAX_OCCURRENCES), \
         422 if form.errors else 200

@@ -84,3 +84,14 @@ def test_inactive_account_cannot_log_in(client, session, coordinator):
     coordinator.active = False
     session.flush()
     assert login(client, coordinator.email).status_code == 422
+
+
+def test_checking_the_password_writes_nothing_recording_the_login_does(session, coordinator):
+    from coop.auth import service
+    check = service.check_credentials(coordinator.email.upper(), PASSWORD, "192.0.2.7")
+    assert check.ok and check.user_id == coordinator.id
+    assert not session.new and not session.dirty  # the slow part can run before the write lock
+    assert service.record_login(check) is coordinator
+    assert [o.success for o in session.new if isinstance(o, LoginAttempt)] == [True]
+    wrong = service.check_credentials(coordinator.email, "verkeerd-wachtwoord", "192.0.2.7")
+    assert not wrong.ok and not session.dirty

@@ -61,11 +61,7 @@ def feed_create():
     if not form.validate_on_submit():
         abort(400)
     token = calendar.create_feed(current_user)
-    shifts = queries.volunteer_upcoming(current_user)
-    return render_template("respite/my_roster.html", shifts=shifts, form=form, inbox=notify.inbox(current_user),
-                           profiles={s.request.carer_id: service.profile_for(s.request.carer) for s in shifts},
-                           feed=calendar.active_feed(current_user),
-                           feed_url=url_for("respite.feed", token=token, _external=True))
+    return _roster(form, url_for("respite.feed", token=token, _external=True))
 
 
 @bp.post("/mijn-rooster/agenda/intrekken")

@@ -16,8 +16,8 @@ import uuid
 from datetime import UTC, datetime
 
 from flask import Flask, Response, g, has_request_context, request
-from flask_login import current_user
 from sqlalchemy import event
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Engine
 
 log = logging.getLogger("coop.requests")
@@ -52,6 +52,15 @@ def _count_query(conn, cursor, statement, parameters, context, executemany) -> N
         g.query_count = g.get("query_count", 0) + 1
 
 
+def _user_id() -> int | None:
+    """The logged-in user's id, read from the identity map: no query, so that logging works
+    after a failed transaction or with the database gone."""
+    user = g.get("_login_user")  # where Flask-Login keeps the user it loaded for this request
+    state = sa_inspect(user, raiseerr=False) if user is not None else None
+    identity = state.identity if state is not None else None
+    return int(identity[0]) if identity else None
+
+
 def request_id() -> str:
     return g.get("request_id", "")
 
@@ -71,9 +80,8 @@ def init_app(app: Flask) -> None:
     def finish(response: Response) -> Response:
         response.headers["X-Request-ID"] = request_id()
         started = g.get("request_started")
-        user_id = current_user.id if current_user and current_user.is_authenticated else None
         log.info("request", extra={
-            "request_id": request_id(), "user_id": user_id,
+            "request_id": request_id(), "user_id": _user_id(),
             "method": request.method, "route": request.url_rule.rule if request.url_rule else None,
             "status": response.status_code,
             "duration_ms": round((time.perf_counter() - started) * 1000, 1) if started else None,

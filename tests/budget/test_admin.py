@@ -1,0 +1,31 @@
+"""Beheer: the audit log, the villages, the task categories."""
+from __future__ import annotations
+
+from coop.core.models import TaskCategory
+from tests.support.factories import AuditLogFactory, VillageFactory
+
+
+def test_audit_log(same_queries, client_as, admin, village):
+    def grow(n):
+        rows = AuditLogFactory.create_batch(n, village=village)
+        return [r.actor.full_name for r in rows] + [r.subject.full_name for r in rows]
+    same_queries(client_as(admin), "/beheer/logboek", grow)
+
+
+def test_villages(same_queries, client_as, admin):
+    def grow(n):
+        return [v.name for v in VillageFactory.create_batch(n)]
+    same_queries(client_as(admin), "/beheer/", grow)
+
+
+def test_categories(same_queries, client_as, coordinator, village, session):
+    def grow(n):
+        start = len(made)
+        for i in range(start, start + n):
+            made.append(TaskCategory(village_id=village.id, code=f"taak-{i}", name=f"Klus nummer {i}",
+                                     rule=TaskCategory.OPEN, sort_order=100 + i))
+        session.add_all(made[start:])
+        session.flush()
+        return [c.name for c in made[start:]]
+    made = []
+    same_queries(client_as(coordinator), "/beheer/categorieen", grow)

@@ -1,0 +1,10 @@
+"""Meldingen: the in-app messages behind the bell."""
+from __future__ import annotations
+
+from tests.support.factories import NotificationFactory
+
+
+def test_notifications(same_queries, client_as, volunteer):
+    def grow(n):
+        return [m.title for m in NotificationFactory.create_batch(n, recipient=volunteer)]
+    same_queries(client_as(volunteer), "/meldingen", grow)

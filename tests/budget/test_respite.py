@@ -1,0 +1,153 @@
+"""Respijt: carers, the week roster and its print, Mijn rooster, Mijn respijt, hours (the
+volunteer's, the coordinator's approval list) and the monthly statement with its CSV."""
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from markupsafe import Markup
+
+from coop.core import roles as R
+from coop.core.clock import LOCAL, local_now
+from coop.people.models import HoursEntry
+from coop.respite.models import RespiteShift
+from tests.support.factories import (
+    CarerProfileFactory,
+    CheckinFactory,
+    HoursEntryFactory,
+    RespiteShiftFactory,
+    UserFactory,
+)
+
+
+def next_monday():
+    today = local_now().date()
+    return today + timedelta(days=7 - today.weekday())
+
+
+def week_of_shifts(village, n, start_index):
+    """n shifts spread over next week, every fifth still without a volunteer, each with a carer profile."""
+    monday = datetime.combine(next_monday(), time(8), tzinfo=LOCAL)
+    shifts = []
+    for i in range(start_index, start_index + n):
+        open_ = i % 5 == 4
+        shift = RespiteShiftFactory(village=village, starts_at=monday + timedelta(hours=3 * i),
+                                    **({"volunteer": None, "status": RespiteShift.OPEN} if open_ else {}))
+        CarerProfileFactory(village=village, carer=shift.request.carer, care_recipient=shift.request.care_recipient)
+        shifts.append(shift)
+    return shifts
+
+
+def test_carers(same_queries, client_as, coordinator, village):
+    def grow(n):
+        profiles = CarerProfileFactory.create_batch(n, village=village)
+        for p in profiles:
+            CheckinFactory.create_batch(2, carer=p.carer)
+        without = UserFactory.create_batch(n, village=village, roles=(R.RESIDENT, R.CARER))
+        return [p.carer.full_name for p in profiles] + [p.care_recipient.full_name for p in profiles] + \
+            [u.full_name for u in without]
+    same_queries(client_as(coordinator), "/respijt/mantelzorgers", grow)
+
+
+def test_week_roster(same_queries, client_as, coordinator, village):
+    made = []
+
+    def grow(n):
+        shifts = week_of_shifts(village, n, len(made))
+        made.extend(shifts)
+        return [s.request.carer.full_name for s in shifts] + \
+            [s.volunteer.full_name for s in shifts if s.volunteer is not None]
+    same_queries(client_as(coordinator), f"/respijt?week={next_monday().isoformat()}", grow)
+
+
+def test_print_roster(same_queries, client_as, coordinator, village):
+    made = []
+
+    def grow(n):
+        shifts = week_of_shifts(village, n, len(made))
+        made.extend(shifts)
+        return [s.request.care_recipient.full_name for s in shifts if s.volunteer is not None] + \
+            [s.volunteer.full_name for s in shifts if s.volunteer is not None]
+    same_queries(client_as(coordinator), f"/respijt/rooster-afdrukken?week={next_monday().isoformat()}", grow)
+
+
+def test_my_roster(same_queries, client_as, volunteer, village):
+    start = datetime.combine(local_now().date() + timedelta(days=1), time(14), tzinfo=LOCAL)
+    made = []
+
+    def grow(n):
+        shifts = [RespiteShiftFactory(village=village, volunteer=volunteer,
+                                      starts_at=start + timedelta(hours=20 * (len(made) + i))) for i in range(n)]
+        for s in shifts:
+            CarerProfileFactory(village=village, carer=s.request.carer, care_recipient=s.request.care_recipient)
+        made.extend(shifts)
+        return [s.request.care_recipient.full_name for s in shifts] + [s.request.carer.full_name for s in shifts]
+    same_queries(client_as(volunteer), "/mijn-rooster", grow)
+
+
+def test_my_respite(same_queries, client_as, carer, village):
+    CarerProfileFactory(village=village, carer=carer)
+    start = datetime.combine(local_now().date() + timedelta(days=1), time(14), tzinfo=LOCAL)
+    made = []
+
+    def grow(n):
+        shifts = [RespiteShiftFactory(village=village, request__carer=carer,
+                                      starts_at=start + timedelta(days=len(made) + i)) for i in range(n)]
+        made.extend(shifts)
+        return [s.volunteer.first_name for s in shifts]
+    same_queries(client_as(carer), "/mijn-respijt", grow)
+
+
+def this_month_days(n, offset):
+    today = local_now().date()
+    return [today.replace(day=1) + timedelta(days=(offset + i) % today.day) for i in range(n)]
+
+
+def test_my_hours(same_queries, client_as, volunteer, village):
+    made = []
+
+    def grow(n):
+        rows = [HoursEntryFactory(village=village, helper=volunteer, worked_on=day,
+                                  status=(HoursEntry.CONFIRMED, HoursEntry.APPROVED, HoursEntry.DRAFT)[i % 3])
+                for i, day in enumerate(this_month_days(n, len(made)))]
+        made.extend(rows)
+        return [Markup(f"/mijn-uren/{e.id}\"") for e in rows if e.status != HoursEntry.APPROVED]
+    same_queries(client_as(volunteer), f"/mijn-uren?maand={local_now():%Y-%m}", grow)
+
+
+def test_hours_to_approve(same_queries, client_as, coordinator, village):
+    def grow(n):
+        rows = HoursEntryFactory.create_batch(n, village=village)
+        return [e.helper.full_name for e in rows]
+    same_queries(client_as(coordinator), "/respijt/uren", grow)
+
+
+def approved_hours(village, n, offset):
+    """n volunteers with approved hours this month and in the months before."""
+    rows = []
+    for day in this_month_days(n, offset):
+        entry = HoursEntryFactory(village=village, worked_on=day, status=HoursEntry.APPROVED)
+        if day.month > 1:
+            HoursEntryFactory(village=village, helper=entry.helper, status=HoursEntry.APPROVED,
+                              worked_on=day.replace(month=day.month - 1, day=1))
+        rows.append(entry)
+    return rows
+
+
+def test_monthly_statement(same_queries, client_as, coordinator, village):
+    made = []
+
+    def grow(n):
+        rows = approved_hours(village, n, len(made))
+        made.extend(rows)
+        return [e.helper.full_name for e in rows]
+    same_queries(client_as(coordinator), f"/respijt/uren/overzicht?maand={local_now():%Y-%m}", grow)
+
+
+def test_monthly_statement_csv(same_queries, client_as, coordinator, village):
+    made = []
+
+    def grow(n):
+        rows = approved_hours(village, n, len(made))
+        made.extend(rows)
+        return [e.helper.full_name for e in rows]
+    same_queries(client_as(coordinator), f"/respijt/uren/overzicht.csv?maand={local_now():%Y-%m}", grow)

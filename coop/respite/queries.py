@@ -16,8 +16,14 @@ from coop.matching.candidates import rank_for_time
 from coop.people.models import VolunteerProfile
 from coop.people.service import ineligibility_reasons
 from coop.respite import fmt
-from coop.respite.clashes import clash_reasons, hours_in_month
+from coop.respite.clashes import calendar_for, clash_reasons, hours_in_month
 from coop.respite.models import RespiteRequest, RespiteShift
+
+
+# A shift on a roster shows its carer, the person cared for and the volunteer.
+ON_ROSTER = (selectinload(RespiteShift.request).selectinload(RespiteRequest.carer),
+             selectinload(RespiteShift.request).selectinload(RespiteRequest.care_recipient),
+             selectinload(RespiteShift.volunteer))
 
 
 def local_midnight(on: date) -> datetime:
@@ -30,7 +36,7 @@ def week_shifts(village_id: int, monday: date, volunteer_id: int | None = None) 
         RespiteShift.village_id == village_id,
         RespiteShift.starts_at >= local_midnight(monday),
         RespiteShift.starts_at < local_midnight(monday + timedelta(days=7)))
-        .options(selectinload(RespiteShift.request).selectinload(RespiteRequest.carer))
+        .options(*ON_ROSTER)
         .order_by(RespiteShift.starts_at))
     if volunteer_id is not None:
         stmt = stmt.where(RespiteShift.volunteer_id == volunteer_id, RespiteShift.status == RespiteShift.BOOKED)
@@ -46,12 +52,16 @@ def by_day(shifts: list[RespiteShift], monday: date) -> list[tuple[date, list[Re
 
 def standing_clashes(shifts: list[RespiteShift]) -> dict[int, list[str]]:
     """Booked future shifts whose volunteer no longer fits (absent since, over hours, …)."""
+    ahead = [s for s in shifts if s.status == RespiteShift.BOOKED and s.volunteer and s.starts_at > now()]
+    if not ahead:
+        return {}
+    calendar = calendar_for({s.volunteer_id for s in ahead}, min(s.starts_at for s in ahead),
+                            max(s.ends_at for s in ahead))
     out = {}
-    for shift in shifts:
-        if shift.status == RespiteShift.BOOKED and shift.volunteer and shift.starts_at > now():
-            reasons = clash_reasons(shift.volunteer, shift.starts_at, shift.ends_at, exclude_shift_id=shift.id)
-            if reasons:
-                out[shift.id] = reasons
+    for shift in ahead:
+        reasons = calendar.reasons(shift.volunteer, shift.starts_at, shift.ends_at, exclude_shift_id=shift.id)
+        if reasons:
+            out[shift.id] = reasons
     return out
 
 
@@ -59,7 +69,7 @@ def volunteer_upcoming(user: User, days: int = 60) -> list[RespiteShift]:
     return list(db.session.scalars(select(RespiteShift).where(
         RespiteShift.volunteer_id == user.id, RespiteShift.status == RespiteShift.BOOKED,
         RespiteShift.ends_at > now(), RespiteShift.starts_at < now() + timedelta(days=days))
-        .order_by(RespiteShift.starts_at)))
+        .options(*ON_ROSTER).order_by(RespiteShift.starts_at)))
 
 
 def volunteer_month(user: User, first: date) -> list[RespiteShift]:
@@ -89,8 +99,11 @@ def previous_month(first: date) -> date:
 
 
 def carer_requests(carer: User) -> list[RespiteRequest]:
+    """A carer's requests, newest first, each with its series and its shifts' volunteers."""
     return list(db.session.scalars(select(RespiteRequest).where(RespiteRequest.carer_id == carer.id)
-                                   .order_by(RespiteRequest.created_at.desc())))
+                                   .order_by(RespiteRequest.created_at.desc())
+                                   .options(selectinload(RespiteRequest.series),
+                                            selectinload(RespiteRequest.shifts).selectinload(RespiteShift.volunteer))))
 
 
 def open_requests(village_id: int) -> list[tuple[RespiteRequest, int]]:

@@ -25,13 +25,18 @@ def next_monday():
 
 
 def week_of_shifts(village, n, start_index):
-    """n shifts spread over next week, every fifth still without a volunteer, each with a carer profile."""
+    """n shifts spread over next week, each with a carer profile: every fifth still without a
+    volunteer, every fifth booked with the previous shift's volunteer an hour after it began
+    (a clash on the roster, as every booked one is: these volunteers gave no weekly times)."""
     monday = datetime.combine(next_monday(), time(8), tzinfo=LOCAL)
     shifts = []
     for i in range(start_index, start_index + n):
-        open_ = i % 5 == 4
-        shift = RespiteShiftFactory(village=village, starts_at=monday + timedelta(hours=3 * i),
-                                    **({"volunteer": None, "status": RespiteShift.OPEN} if open_ else {}))
+        extra = {}
+        if i % 5 == 4:
+            extra = {"volunteer": None, "status": RespiteShift.OPEN}
+        elif i % 5 == 3 and shifts:
+            extra = {"volunteer": shifts[-1].volunteer, "starts_at": shifts[-1].starts_at + timedelta(hours=1)}
+        shift = RespiteShiftFactory(village=village, **{"starts_at": monday + timedelta(hours=3 * i), **extra})
         CarerProfileFactory(village=village, carer=shift.request.carer, care_recipient=shift.request.care_recipient)
         shifts.append(shift)
     return shifts
@@ -55,7 +60,8 @@ def test_week_roster(same_queries, client_as, coordinator, village):
         shifts = week_of_shifts(village, n, len(made))
         made.extend(shifts)
         return [s.request.carer.full_name for s in shifts] + \
-            [s.volunteer.full_name for s in shifts if s.volunteer is not None]
+            [s.volunteer.full_name for s in shifts if s.volunteer is not None] + \
+            ["is dan al ingeroosterd bij", "niet beschikbaar (gevraagd:"]
     same_queries(client_as(coordinator), f"/respijt?week={next_monday().isoformat()}", grow)
 
 
@@ -115,8 +121,11 @@ def test_my_hours(same_queries, client_as, volunteer, village):
 
 
 def test_hours_to_approve(same_queries, client_as, coordinator, village):
+    made = []
+
     def grow(n):
         rows = HoursEntryFactory.create_batch(n, village=village)
+        made.extend(approved_hours(village, n, len(made)))  # the page also works out the month's statements
         return [e.helper.full_name for e in rows]
     same_queries(client_as(coordinator), "/respijt/uren", grow)
 

@@ -33,6 +33,14 @@ def competence_for(profile: VolunteerProfile, category: TaskCategory) -> Compete
     return next((c for c in profile.competences if c.category_id == category.id), None)
 
 
+def facts_loaded():
+    """Loader options for a query of Users: everything facts_for reads, in three more queries
+    for all of them together, so checking a list of helpers costs no query per helper."""
+    return (selectinload(User.volunteer_profile).selectinload(VolunteerProfile.categories),
+            selectinload(User.volunteer_profile).selectinload(VolunteerProfile.competences),
+            selectinload(User.professional_profile).selectinload(ProfessionalProfile.categories))
+
+
 def facts_for(user: User, category: TaskCategory, on: date) -> eligibility.HelperFacts:
     """The facts the eligibility rule needs, read from one person's records."""
     if user.has_role(R.PROFESSIONAL) and user.professional_profile is not None:

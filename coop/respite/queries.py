@@ -14,9 +14,9 @@ from coop.core.models import User, UserRole
 from coop.extensions import db
 from coop.matching.candidates import rank_for_time
 from coop.people.models import VolunteerProfile
-from coop.people.service import ineligibility_reasons
+from coop.people.service import facts_loaded, ineligibility_reasons
 from coop.respite import fmt
-from coop.respite.clashes import calendar_for, clash_reasons, hours_in_month
+from coop.respite.clashes import Calendar, calendar_for, month_bounds
 from coop.respite.models import RespiteRequest, RespiteShift
 
 
@@ -141,9 +141,16 @@ def _sample(request: RespiteRequest, shift: RespiteShift | None, size: int) -> l
     return [s for s in request.shifts if s.status == RespiteShift.OPEN and s.starts_at > now()][:size]
 
 
-def _fit(user: User, sample: list[RespiteShift]) -> tuple[int, str | None]:
+def _calendar(users, sample: list[RespiteShift], today: date) -> Calendar:
+    """One Calendar for every candidate: the sample occurrences and this month's load."""
+    first, nxt = month_bounds(today)
+    times = [first, nxt] + [s.starts_at for s in sample] + [s.ends_at for s in sample]
+    return calendar_for([u.id for u in users], min(times), max(times))
+
+
+def _fit(user: User, sample: list[RespiteShift], calendar: Calendar) -> tuple[int, str | None]:
     """How many of the sample occurrences `user` can take, and the first clash that stops one."""
-    reasons = [clash_reasons(user, s.starts_at, s.ends_at, exclude_shift_id=s.id) for s in sample]
+    reasons = [calendar.reasons(user, s.starts_at, s.ends_at, exclude_shift_id=s.id) for s in sample]
     return sum(1 for r in reasons if not r), next((r[0] for r in reasons if r), None)
 
 
@@ -153,14 +160,15 @@ def _unlocated(request: RespiteRequest, sample: list[RespiteShift]) -> list[Cand
     volunteers = db.session.scalars(
         select(User).join(VolunteerProfile, VolunteerProfile.user_id == User.id)
         .where(User.village_id == request.village_id, User.active,
-               User.id.in_(select(UserRole.user_id).where(UserRole.role == R.VOLUNTEER)))).all()
+               User.id.in_(select(UserRole.user_id).where(UserRole.role == R.VOLUNTEER)))
+        .options(*facts_loaded())).all()
+    eligible = [user for user in volunteers if not ineligibility_reasons(user, request.category, on=today)]
+    calendar = _calendar(eligible, sample, today)
     out = []
-    for user in volunteers:
-        if ineligibility_reasons(user, request.category, on=today):
-            continue
-        load = hours_in_month(user, today)
+    for user in eligible:
+        load = calendar.hours_in_month(user.id, today)
         words = ["afstand onbekend", f"{fmt.hours(load)} van {user.volunteer_profile.max_hours_month} uur deze maand"]
-        out.append((load, Candidate(user, None, words, len(sample), *_fit(user, sample))))
+        out.append((load, Candidate(user, None, words, len(sample), *_fit(user, sample, calendar))))
     out.sort(key=lambda pair: (pair[0], pair[1].user.id))
     return [c for _, c in out]
 
@@ -178,14 +186,17 @@ def candidates(request: RespiteRequest, shift: RespiteShift | None = None, sampl
     ranking = rank_for_time(request.category, point, timing.starts_at, timing.ends_at, home)
     # Only volunteers are booked for respite shifts (service._check_eligible refuses others).
     rows = [c for c in ranking.candidates if c.helper.has_volunteer_role]
-    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_([c.helper.id for c in rows])))}
+    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_([c.helper.id for c in rows]))
+                                                 .options(*facts_loaded()))}
     today = local_now().date()
+    # The booking would refuse the ineligible ones (e.g. a professional without a volunteer profile).
+    rows = [(position, c) for position, c in enumerate(rows)
+            if not ineligibility_reasons(users[c.helper.id], request.category, on=today)]
+    calendar = _calendar([users[c.helper.id] for _, c in rows], sample, today)
     out = []
-    for position, c in enumerate(rows):
+    for position, c in rows:
         user = users[c.helper.id]
-        if ineligibility_reasons(user, request.category, on=today):
-            continue  # the booking would refuse them (e.g. a professional without a volunteer profile)
-        out.append((position, Candidate(user, c.distance_km, c.reasons, len(sample), *_fit(user, sample))))
+        out.append((position, Candidate(user, c.distance_km, c.reasons, len(sample), *_fit(user, sample, calendar))))
     out.sort(key=lambda pair: (-pair[1].fits, pair[0]))
     ineligible = [(c.helper.name, c.ineligible) for c in ranking.ineligible if c.helper.has_volunteer_role]
     return Candidates([c for _, c in out], ineligible, True)

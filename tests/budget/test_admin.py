@@ -1,10 +1,13 @@
 """Beheer: the audit log, the villages, the task categories."""
 from __future__ import annotations
 
+import pytest
+
 from coop.core.models import TaskCategory
 from tests.support.factories import AuditLogFactory, VillageFactory
 
 
+@pytest.mark.list_page("admin.audit_log")
 def test_audit_log(same_queries, client_as, admin, village):
     def grow(n):
         rows = AuditLogFactory.create_batch(n, village=village)
@@ -12,12 +15,14 @@ def test_audit_log(same_queries, client_as, admin, village):
     same_queries(client_as(admin), "/beheer/logboek", grow)
 
 
+@pytest.mark.list_page("admin.index")
 def test_villages(same_queries, client_as, admin):
     def grow(n):
         return [v.name for v in VillageFactory.create_batch(n)]
     same_queries(client_as(admin), "/beheer/", grow)
 
 
+@pytest.mark.list_page("admin.categories")
 def test_categories(same_queries, client_as, coordinator, village, session):
     def grow(n):
         start = len(made)

@@ -29,6 +29,7 @@ def agreements(village, coordinator, municipality_user):
     return make
 
 
+@pytest.mark.list_page("agreements.index")
 @pytest.mark.parametrize("who", [R.COORDINATOR, R.MUNICIPALITY])
 def test_agreements(same_queries, client_as, coordinator, municipality_user, agreements, who):
     viewer = coordinator if who == R.COORDINATOR else municipality_user

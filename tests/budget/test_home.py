@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+
 from coop.agreements import service as agreements
 from coop.core.clock import now
 from tests.support.factories import (
@@ -16,6 +18,7 @@ from tests.support.factories import (
 )
 
 
+@pytest.mark.list_page("core.home")
 def test_coordinator_home(same_queries, client_as, coordinator, village):
     def grow(n):
         HelpRequestFactory.create_batch(n, village=village, urgency="today")
@@ -34,6 +37,7 @@ def test_coordinator_home(same_queries, client_as, coordinator, village):
     same_queries(client_as(coordinator), "/", grow)
 
 
+@pytest.mark.list_page("core.home")
 def test_volunteer_home(same_queries, client_as, volunteer, village):
     def grow(n):
         proposals = ProposalFactory.create_batch(n, village=village, helper=volunteer)
@@ -46,6 +50,7 @@ def test_volunteer_home(same_queries, client_as, volunteer, village):
     same_queries(client_as(volunteer), "/", grow)
 
 
+@pytest.mark.list_page("core.home")
 def test_resident_home(same_queries, client_as, resident, village):
     def grow(n):
         HelpRequestFactory.create_batch(n, village=village, resident=resident)
@@ -53,6 +58,7 @@ def test_resident_home(same_queries, client_as, resident, village):
     same_queries(client_as(resident), "/", grow)
 
 
+@pytest.mark.list_page("core.home")
 def test_gemeente_home(same_queries, client_as, coordinator, municipality_user, village):
     def grow(n):
         made = []

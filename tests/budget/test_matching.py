@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from datetime import time, timedelta
 
+import pytest
+
 from coop.core.clock import local_now
 from coop.people.models import Absence, WeeklySlot
 from tests.support.factories import HelpRequestFactory, ProfessionalFactory, ProposalFactory, VolunteerFactory
 
 
+@pytest.mark.list_page("matching.my_proposals")
 def test_my_proposals(same_queries, client_as, volunteer, village):
     def grow(n):
-        return [p.request.resident.first_name for p in ProposalFactory.create_batch(n, village=village, helper=volunteer)]
+        proposals = ProposalFactory.create_batch(n, village=village, helper=volunteer)
+        return [p.request.resident.first_name for p in proposals]
     same_queries(client_as(volunteer), "/voorstellen", grow)
 
 
+@pytest.mark.list_page("matching.match")
 def test_proposals_of_a_request(same_queries, client_as, coordinator, village):
     req = HelpRequestFactory(village=village, status="searching")
 
@@ -24,6 +29,7 @@ def test_proposals_of_a_request(same_queries, client_as, coordinator, village):
     same_queries(client, f"/hulpvragen/{req.id}/koppelen", grow)
 
 
+@pytest.mark.list_page("requests.show")
 def test_proposals_on_the_request_page(same_queries, client_as, coordinator, village):
     req = HelpRequestFactory(village=village, status="searching")
 
@@ -32,6 +38,7 @@ def test_proposals_on_the_request_page(same_queries, client_as, coordinator, vil
     same_queries(client_as(coordinator), f"/hulpvragen/{req.id}", grow)
 
 
+@pytest.mark.list_page("matching.village_map")
 def test_village_map(same_queries, client_as, coordinator, village):
     def grow(n):
         requests = HelpRequestFactory.create_batch(n, village=village, status="searching")
@@ -41,6 +48,7 @@ def test_village_map(same_queries, client_as, coordinator, village):
     same_queries(client_as(coordinator), "/kaart", grow)
 
 
+@pytest.mark.list_page("matching.my_availability")
 def test_my_availability(same_queries, client_as, volunteer, session):
     def grow(n):
         start = local_now().date() + timedelta(days=10 + 3 * len(made))

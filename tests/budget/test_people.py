@@ -12,6 +12,7 @@ MAKERS = {
 }
 
 
+@pytest.mark.list_page("people.index")
 @pytest.mark.parametrize("role", [None, *R.ALL])
 def test_people_list(same_queries, client_as, coordinator, village, role):
     def grow(n):
@@ -23,6 +24,7 @@ def test_people_list(same_queries, client_as, coordinator, village, role):
     same_queries(client_as(coordinator), f"/mensen?rol={role}" if role else "/mensen", grow)
 
 
+@pytest.mark.list_page("people.my_data")
 def test_my_data(same_queries, client_as, resident, village):
     def grow(n):
         rows = AuditLogFactory.create_batch(n, village=village, subject=resident)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
+import pytest
 from markupsafe import Markup
 
 from coop.core import roles as R
-from coop.core.clock import LOCAL, local_now
-from coop.people.models import HoursEntry
+from coop.core.clock import LOCAL, local_now, now
+from coop.people.models import HoursEntry, WeeklySlot
 from coop.respite.models import RespiteShift
 from tests.support.factories import (
     CarerProfileFactory,
@@ -16,6 +17,7 @@ from tests.support.factories import (
     HoursEntryFactory,
     RespiteShiftFactory,
     UserFactory,
+    VolunteerFactory,
 )
 
 
@@ -42,6 +44,7 @@ def week_of_shifts(village, n, start_index):
     return shifts
 
 
+@pytest.mark.list_page("respite.carers")
 def test_carers(same_queries, client_as, coordinator, village):
     def grow(n):
         profiles = CarerProfileFactory.create_batch(n, village=village)
@@ -53,6 +56,7 @@ def test_carers(same_queries, client_as, coordinator, village):
     same_queries(client_as(coordinator), "/respijt/mantelzorgers", grow)
 
 
+@pytest.mark.list_page("respite.week")
 def test_week_roster(same_queries, client_as, coordinator, village):
     made = []
 
@@ -65,6 +69,7 @@ def test_week_roster(same_queries, client_as, coordinator, village):
     same_queries(client_as(coordinator), f"/respijt?week={next_monday().isoformat()}", grow)
 
 
+@pytest.mark.list_page("respite.print_roster")
 def test_print_roster(same_queries, client_as, coordinator, village):
     made = []
 
@@ -76,6 +81,7 @@ def test_print_roster(same_queries, client_as, coordinator, village):
     same_queries(client_as(coordinator), f"/respijt/rooster-afdrukken?week={next_monday().isoformat()}", grow)
 
 
+@pytest.mark.list_page("respite.my_roster")
 def test_my_roster(same_queries, client_as, volunteer, village):
     start = datetime.combine(local_now().date() + timedelta(days=1), time(14), tzinfo=LOCAL)
     made = []
@@ -90,6 +96,7 @@ def test_my_roster(same_queries, client_as, volunteer, village):
     same_queries(client_as(volunteer), "/mijn-rooster", grow)
 
 
+@pytest.mark.list_page("respite.my_respite")
 def test_my_respite(same_queries, client_as, carer, village):
     CarerProfileFactory(village=village, carer=carer)
     start = datetime.combine(local_now().date() + timedelta(days=1), time(14), tzinfo=LOCAL)
@@ -108,6 +115,7 @@ def this_month_days(n, offset):
     return [today.replace(day=1) + timedelta(days=(offset + i) % today.day) for i in range(n)]
 
 
+@pytest.mark.list_page("respite.my_hours")
 def test_my_hours(same_queries, client_as, volunteer, village):
     made = []
 
@@ -120,6 +128,7 @@ def test_my_hours(same_queries, client_as, volunteer, village):
     same_queries(client_as(volunteer), f"/mijn-uren?maand={local_now():%Y-%m}", grow)
 
 
+@pytest.mark.list_page("respite.review")
 def test_hours_to_approve(same_queries, client_as, coordinator, village):
     made = []
 
@@ -142,6 +151,7 @@ def approved_hours(village, n, offset):
     return rows
 
 
+@pytest.mark.list_page("respite.statements")
 def test_monthly_statement(same_queries, client_as, coordinator, village):
     made = []
 
@@ -152,6 +162,7 @@ def test_monthly_statement(same_queries, client_as, coordinator, village):
     same_queries(client_as(coordinator), f"/respijt/uren/overzicht?maand={local_now():%Y-%m}", grow)
 
 
+@pytest.mark.list_page("respite.statements_csv")
 def test_monthly_statement_csv(same_queries, client_as, coordinator, village):
     made = []
 
@@ -160,3 +171,39 @@ def test_monthly_statement_csv(same_queries, client_as, coordinator, village):
         made.extend(rows)
         return [e.helper.full_name for e in rows]
     same_queries(client_as(coordinator), f"/respijt/uren/overzicht.csv?maand={local_now():%Y-%m}", grow)
+
+
+@pytest.mark.list_page("respite.checkin")
+def test_checkin_history(same_queries, client_as, carer):
+    made = []
+
+    def grow(n):
+        rows = [CheckinFactory(carer=carer, vas=3 + (len(made) + i) % 7,
+                               taken_at=now() - timedelta(days=7 * (len(made) + i + 1))) for i in range(n)]
+        made.extend(rows)
+        return [f"cijfer {c.vas}" for c in rows if c.flag_reasons]
+    same_queries(client_as(carer), "/hoe-gaat-het", grow)
+
+
+@pytest.mark.list_page("respite.request_detail")
+@pytest.mark.parametrize("located", [True, False])
+def test_candidates_for_a_request(same_queries, client_as, coordinator, village, session, located):
+    start = datetime.combine(next_monday() + timedelta(days=1), time(14), tzinfo=LOCAL)
+    first = RespiteShiftFactory(village=village, volunteer=None, status=RespiteShift.OPEN, starts_at=start,
+                                **({} if located else {"request__care_recipient__lat": None,
+                                                       "request__care_recipient__lon": None}))
+    for week in (1, 2):
+        RespiteShiftFactory(village=village, request=first.request, volunteer=None, status=RespiteShift.OPEN,
+                            starts_at=start + timedelta(weeks=week))
+
+    def grow(n):
+        volunteers = VolunteerFactory.create_batch(n, village=village)
+        for i, v in enumerate(volunteers):
+            if i % 2:  # half of them are free on Tuesday afternoons; a third is already booked one week
+                session.add(WeeklySlot(user_id=v.id, weekday=1, start=time(9), end=time(18)))
+            if i % 3 == 0:
+                RespiteShiftFactory(village=village, volunteer=v, starts_at=start + timedelta(weeks=1))
+        session.flush()
+        # Located, matching shows its best 25; without a place every volunteer is listed.
+        return [Markup('data-testid="candidates"')] if located else [v.full_name for v in volunteers]
+    same_queries(client_as(coordinator), f"/respijt/aanvragen/{first.request_id}", grow)

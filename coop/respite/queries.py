@@ -19,7 +19,6 @@ from coop.respite import fmt
 from coop.respite.clashes import Calendar, calendar_for, month_bounds
 from coop.respite.models import RespiteRequest, RespiteShift
 
-
 # A shift on a roster shows its carer, the person cared for and the volunteer.
 ON_ROSTER = (selectinload(RespiteShift.request).selectinload(RespiteRequest.carer),
              selectinload(RespiteShift.request).selectinload(RespiteRequest.care_recipient),

@@ -24,7 +24,8 @@ def same_queries(request_queries):
     """same_queries(client, url, grow) -> the number of statements the page issues.
 
     `grow(n)` adds n rows of the page's content and returns texts the page must then show (a
-    name per row, say), so the 50 rows are really on the page and not cut off by a limit.
+    name per row, say; Markup for a piece of HTML), so the 50 rows are really on the page and
+    not cut off by a limit.
     """
     def check(client, url: str, grow: Callable[[int], Iterable[str]]) -> int:
         expected = list(grow(FEW))

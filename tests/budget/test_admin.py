@@ -24,6 +24,8 @@ def test_villages(same_queries, client_as, admin):
 
 @pytest.mark.list_page("admin.categories")
 def test_categories(same_queries, client_as, coordinator, village, session):
+    made = []
+
     def grow(n):
         start = len(made)
         for i in range(start, start + n):
@@ -32,5 +34,4 @@ def test_categories(same_queries, client_as, coordinator, village, session):
         session.add_all(made[start:])
         session.flush()
         return [c.name for c in made[start:]]
-    made = []
     same_queries(client_as(coordinator), "/beheer/categorieen", grow)

@@ -20,6 +20,8 @@ from tests.support.factories import (
 
 @pytest.mark.list_page("core.home")
 def test_coordinator_home(same_queries, client_as, coordinator, village):
+    shown_dead = []  # the panel lists the latest 20
+
     def grow(n):
         HelpRequestFactory.create_batch(n, village=village, urgency="today")
         pending = VolunteerFactory.create_batch(n, village=village, profile__approved_at=None)
@@ -33,12 +35,13 @@ def test_coordinator_home(same_queries, client_as, coordinator, village):
         shown_dead.extend(dead)
         return [v.full_name for v in pending] + [p.carer.full_name for p in flagged] + \
             [d.recipient.full_name for d in dead]
-    shown_dead = []
     same_queries(client_as(coordinator), "/", grow)
 
 
 @pytest.mark.list_page("core.home")
 def test_volunteer_home(same_queries, client_as, volunteer, village):
+    made = []
+
     def grow(n):
         proposals = ProposalFactory.create_batch(n, village=village, helper=volunteer)
         shifts = [RespiteShiftFactory(village=village, volunteer=volunteer,
@@ -46,7 +49,6 @@ def test_volunteer_home(same_queries, client_as, volunteer, village):
         made.extend(shifts)
         return [p.request.resident.first_name for p in proposals] + \
             [s.request.care_recipient.first_name for s in shifts if s.starts_at < now() + timedelta(days=14)]
-    made = []
     same_queries(client_as(volunteer), "/", grow)
 
 
@@ -60,6 +62,8 @@ def test_resident_home(same_queries, client_as, resident, village):
 
 @pytest.mark.list_page("core.home")
 def test_gemeente_home(same_queries, client_as, coordinator, municipality_user, village):
+    titles = []
+
     def grow(n):
         made = []
         for i in range(n):
@@ -70,5 +74,4 @@ def test_gemeente_home(same_queries, client_as, coordinator, municipality_user, 
             made.append(a.title)
         titles.extend(made)
         return made
-    titles = []
     same_queries(client_as(municipality_user), "/", grow)

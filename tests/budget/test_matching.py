@@ -25,8 +25,7 @@ def test_proposals_of_a_request(same_queries, client_as, coordinator, village):
 
     def grow(n):
         return [p.helper.full_name for p in ProposalFactory.create_batch(n, village=village, request=req)]
-    client = client_as(coordinator)
-    same_queries(client, f"/hulpvragen/{req.id}/koppelen", grow)
+    same_queries(client_as(coordinator), f"/hulpvragen/{req.id}/koppelen", grow)
 
 
 @pytest.mark.list_page("requests.show")
@@ -50,6 +49,8 @@ def test_village_map(same_queries, client_as, coordinator, village):
 
 @pytest.mark.list_page("matching.my_availability")
 def test_my_availability(same_queries, client_as, volunteer, session):
+    made = []
+
     def grow(n):
         start = local_now().date() + timedelta(days=10 + 3 * len(made))
         rows = [WeeklySlot(user_id=volunteer.id, weekday=i % 7, start=time(9 + i % 8), end=time(18)) for i in range(n)]
@@ -59,5 +60,4 @@ def test_my_availability(same_queries, client_as, volunteer, session):
         session.add_all(rows)
         session.flush()
         return [r.note for r in rows if isinstance(r, Absence)]
-    made = []
     same_queries(client_as(volunteer), "/beschikbaarheid", grow)

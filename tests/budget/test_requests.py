@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from markupsafe import Markup
 
 from tests.support.factories import HelpRequestFactory, UserFactory
 
@@ -19,10 +20,9 @@ def test_inbox(same_queries, client_as, coordinator, village, status):
 @pytest.mark.list_page("requests.mine")
 def test_own_requests(same_queries, client_as, resident, village):
     def grow(n):
-        HelpRequestFactory.create_batch(n, village=village, resident=resident)
-        return ["Boodschappen"]
-    count = same_queries(client_as(resident), "/mijn-hulpvragen", grow)
-    assert count > 0
+        rows = HelpRequestFactory.create_batch(n, village=village, resident=resident)
+        return [Markup(f'href="/hulpvragen/{r.id}"') for r in rows]
+    same_queries(client_as(resident), "/mijn-hulpvragen", grow)
 
 
 @pytest.mark.list_page("requests.on_behalf_pick")

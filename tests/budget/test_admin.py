@@ -1,10 +1,10 @@
-"""Beheer: the audit log, the villages, the task categories."""
+"""Beheer: the audit log and the task categories of the admin's village."""
 from __future__ import annotations
 
 import pytest
 
 from coop.core.models import TaskCategory
-from tests.support.factories import AuditLogFactory, VillageFactory
+from tests.support.factories import AuditLogFactory
 
 
 @pytest.mark.list_page("admin.audit_log")
@@ -13,13 +13,6 @@ def test_audit_log(same_queries, client_as, admin, village):
         rows = AuditLogFactory.create_batch(n, village=village)
         return [r.actor.full_name for r in rows] + [r.subject.full_name for r in rows]
     same_queries(client_as(admin), "/beheer/logboek", grow)
-
-
-@pytest.mark.list_page("admin.index")
-def test_villages(same_queries, client_as, admin):
-    def grow(n):
-        return [v.name for v in VillageFactory.create_batch(n)]
-    same_queries(client_as(admin), "/beheer/", grow)
 
 
 @pytest.mark.list_page("admin.categories")

@@ -26,6 +26,11 @@ def next_monday():
     return today + timedelta(days=7 - today.weekday())
 
 
+def next_month_first():
+    today = local_now().date()
+    return (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
 def week_of_shifts(village, n, start_index):
     """n shifts spread over next week, each with a carer profile: every fifth still without a
     volunteer, every fifth booked with the previous shift's volunteer an hour after it began
@@ -83,17 +88,18 @@ def test_print_roster(same_queries, client_as, coordinator, village):
 
 @pytest.mark.list_page("respite.my_roster")
 def test_my_roster(same_queries, client_as, volunteer, village):
-    start = datetime.combine(local_now().date() + timedelta(days=1), time(14), tzinfo=LOCAL)
+    first = next_month_first()
+    start = datetime.combine(first, time(8), tzinfo=LOCAL)
     made = []
 
-    def grow(n):
+    def grow(n):  # one month at a time: 50 shifts, 13 hours apart, fit in any month
         shifts = [RespiteShiftFactory(village=village, volunteer=volunteer,
-                                      starts_at=start + timedelta(hours=20 * (len(made) + i))) for i in range(n)]
+                                      starts_at=start + timedelta(hours=13 * (len(made) + i))) for i in range(n)]
         for s in shifts:
             CarerProfileFactory(village=village, carer=s.request.carer, care_recipient=s.request.care_recipient)
         made.extend(shifts)
         return [s.request.care_recipient.full_name for s in shifts] + [s.request.carer.full_name for s in shifts]
-    same_queries(client_as(volunteer), "/mijn-rooster", grow)
+    same_queries(client_as(volunteer), f"/mijn-rooster?maand={first:%Y-%m}", grow)
 
 
 @pytest.mark.list_page("respite.my_respite")

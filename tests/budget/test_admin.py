@@ -1,9 +1,12 @@
-"""Beheer: the audit log and the task categories of the admin's village."""
+"""Beheer: the audit log, the task categories of the admin's village and the allowance limits per year."""
 from __future__ import annotations
+
+from decimal import Decimal
 
 import pytest
 
 from coop.core.models import TaskCategory
+from coop.respite.models import AllowanceLimits
 from tests.support.factories import AuditLogFactory
 
 
@@ -28,3 +31,18 @@ def test_categories(same_queries, client_as, coordinator, village, session):
         session.flush()
         return [c.name for c in made[start:]]
     same_queries(client_as(coordinator), "/beheer/categorieen", grow)
+
+
+@pytest.mark.list_page("respite.allowance_limits")
+def test_allowance_limits_per_year(same_queries, client_as, admin, session):
+    made: list[AllowanceLimits] = []
+
+    def grow(n):
+        start = len(made)
+        for year in range(2030 + start, 2030 + start + n):
+            made.append(AllowanceLimits(year=year, month_max=Decimal("230.00"), year_max=Decimal("2300.00"),
+                                        hourly_max=Decimal("6.00"), hourly_max_young=Decimal("3.50")))
+        session.add_all(made[start:])
+        session.flush()
+        return [f"/beheer/vrijwilligersvergoeding?jaar={r.year}" for r in made[start:]]
+    same_queries(client_as(admin), "/beheer/vrijwilligersvergoeding", grow)

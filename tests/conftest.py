@@ -21,6 +21,7 @@ from coop import create_app
 from coop.core import roles as R
 from coop.core.clock import local_now, now
 from coop.extensions import db
+from tests.support.queries import request_queries  # noqa: F401 (a fixture for every test dir)
 from tests.support.smtp import SMTPServer
 
 BACKENDS = [b.strip() for b in os.environ.get("COOP_TEST_DATABASES", "sqlite,postgresql").split(",") if b.strip()]

@@ -3,10 +3,11 @@ from __future__ import annotations
 import re
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from coop.core import audit
 from coop.core.errors import DomainError
-from coop.core.models import TaskCategory, User
+from coop.core.models import AuditLog, TaskCategory, User
 from coop.extensions import db
 
 CODE = re.compile(r"^[a-z][a-z0-9_-]{1,39}$")
@@ -28,3 +29,10 @@ def add_category(*, village_id: int, name: str, code: str, rule: str, descriptio
     db.session.add(category)
     audit.record("category.added", actor=by, village_id=village_id, detail=code)
     return category
+
+
+def audit_log(village_id: int, limit: int = 300) -> list[AuditLog]:
+    """The village's latest rows, newest first, with who did it and to whom loaded in the same go."""
+    return list(db.session.scalars(select(AuditLog).where(AuditLog.village_id == village_id)
+                                   .order_by(AuditLog.at.desc(), AuditLog.id.desc()).limit(limit)
+                                   .options(selectinload(AuditLog.actor), selectinload(AuditLog.subject))))

@@ -9,7 +9,7 @@ from coop.admin.forms import CategoryForm
 from coop.core import registry
 from coop.core import roles as R
 from coop.core.guard import roles_required
-from coop.core.models import AuditLog, TaskCategory
+from coop.core.models import TaskCategory
 from coop.core.web import run
 from coop.extensions import db
 
@@ -42,9 +42,7 @@ def categories():
 @bp.get("/logboek")
 @roles_required(R.ADMIN)
 def audit_log():
-    rows = db.session.scalars(select(AuditLog).where(AuditLog.village_id == current_user.village_id)
-                              .order_by(AuditLog.at.desc(), AuditLog.id.desc()).limit(300)).all()
-    return render_template("admin/audit_log.html", rows=rows)
+    return render_template("admin/audit_log.html", rows=service.audit_log(current_user.village_id))
 
 
 registry.nav_link("Beheer", "admin.index", R.ADMIN, order=80)

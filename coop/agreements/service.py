@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from coop.agreements.models import (
     AGREED,
@@ -333,7 +334,10 @@ def start_revision(agreement: Agreement, *, by: User) -> AgreementVersion:
 # --- reading ------------------------------------------------------------------------------
 
 def agreements_for(user: User) -> list[Agreement]:
-    query = select(Agreement).order_by(Agreement.created_at.desc())
+    # The list shows each agreement's latest version and the one in force; the home panel
+    # also asks who signed the latest: all of it in two queries beside the agreements.
+    query = (select(Agreement).order_by(Agreement.created_at.desc())
+             .options(selectinload(Agreement.versions).selectinload(AgreementVersion.sign_offs)))
     if user.has_role(R.MUNICIPALITY) and user.village.municipality_id is not None:
         query = query.where(Agreement.municipality_id == user.village.municipality_id)
     else:

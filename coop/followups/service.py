@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from sqlalchemy import ColumnElement, CursorResult, func, select, update
+from sqlalchemy.orm import selectinload
 
 from coop.core import outbox as O
 from coop.core.clock import now
@@ -38,7 +39,7 @@ def mark_read(user: User) -> int:
 def dead_for_village(village_id: int, limit: int = 20) -> list[O.FollowUp]:
     return list(db.session.scalars(
         select(O.FollowUp).where(O.FollowUp.village_id == village_id, O.FollowUp.status == O.DEAD)
-        .order_by(O.FollowUp.id.desc()).limit(limit)))
+        .order_by(O.FollowUp.id.desc()).limit(limit).options(selectinload(O.FollowUp.recipient))))
 
 
 def retry_dead(row: O.FollowUp) -> None:

@@ -35,10 +35,12 @@ def bell():
 def notifications():
     items = service.notifications(current_user)
     unread = {n.id for n in items if n.read_at is None}
+    # Shown before they are marked read: the commit expires the rows, and reading them again
+    # afterwards would cost one query per message.
+    page = render_template("followups/notifications.html", items=items, unread=unread, unread_notifications=0)
     if unread:
         service.mark_read(current_user)
-    return render_template("followups/notifications.html", items=items, unread=unread,
-                           unread_notifications=0)
+    return page
 
 
 @bp.get("/antwoord/<token>/<answer>")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from coop.core import audit, dutch, outbox
 from coop.core.clock import now
@@ -165,13 +166,17 @@ def withdraw(proposal: Proposal, *, by: User, note: str = "") -> None:
 
 
 def open_for_helper(helper: User) -> list[Proposal]:
+    """With each request, its resident and category: what proposal_view shows."""
     return list(db.session.scalars(select(Proposal).where(
-        Proposal.helper_id == helper.id, Proposal.status.in_(OPEN)).order_by(Proposal.proposed_at.desc())))
+        Proposal.helper_id == helper.id, Proposal.status.in_(OPEN)).order_by(Proposal.proposed_at.desc())
+        .options(selectinload(Proposal.helper),
+                 selectinload(Proposal.request).options(selectinload(HelpRequest.resident),
+                                                        selectinload(HelpRequest.category)))))
 
 
 def for_request(req: HelpRequest) -> list[Proposal]:
     return list(db.session.scalars(select(Proposal).where(Proposal.request_id == req.id)
-                                   .order_by(Proposal.proposed_at.desc())))
+                                   .order_by(Proposal.proposed_at.desc()).options(selectinload(Proposal.helper))))
 
 
 def place_pin(req: HelpRequest, lat: str | float | None, lon: str | float | None, *, by: User) -> None:

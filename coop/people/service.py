@@ -6,12 +6,14 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 from flask import current_app
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.interfaces import LoaderOption
 
 from coop.core import audit
 from coop.core import roles as R
 from coop.core.clock import local_now, now
 from coop.core.errors import DomainError
-from coop.core.models import TaskCategory, User, Village
+from coop.core.models import AuditLog, TaskCategory, User, Village
 from coop.core.validation import normalise_email, normalise_phone, normalise_postcode
 from coop.extensions import db
 from coop.people import eligibility
@@ -30,6 +32,14 @@ def vog_valid(profile: VolunteerProfile, on: date | None = None) -> bool:
 
 def competence_for(profile: VolunteerProfile, category: TaskCategory) -> Competence | None:
     return next((c for c in profile.competences if c.category_id == category.id), None)
+
+
+def facts_loaded() -> tuple[LoaderOption, ...]:
+    """Loader options for a query of Users: everything facts_for reads, in three more queries
+    for all of them together, so checking a list of helpers costs no query per helper."""
+    return (selectinload(User.volunteer_profile).selectinload(VolunteerProfile.categories),
+            selectinload(User.volunteer_profile).selectinload(VolunteerProfile.competences),
+            selectinload(User.professional_profile).selectinload(ProfessionalProfile.categories))
 
 
 def facts_for(user: User, category: TaskCategory, on: date) -> eligibility.HelperFacts:
@@ -121,6 +131,12 @@ def search_people(village_id: int, text: str = "", role: str | None = None, limi
         from coop.core.models import UserRole
         stmt = stmt.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
     return list(db.session.scalars(stmt.order_by(User.last_name, User.first_name).limit(limit)))
+
+
+def looked_at(person: User, limit: int = 50) -> list[AuditLog]:
+    """What the audit log holds about `person`, newest first, with who did it."""
+    return list(db.session.scalars(select(AuditLog).where(AuditLog.subject_user_id == person.id)
+                                   .order_by(AuditLog.at.desc()).limit(limit).options(selectinload(AuditLog.actor))))
 
 
 def pending_volunteers(village_id: int) -> list[User]:

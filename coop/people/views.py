@@ -9,7 +9,7 @@ from coop.core import audit, registry
 from coop.core import roles as R
 from coop.core.forms import Form, choices
 from coop.core.guard import ANY_USER, get_in_village_or_404, roles_required
-from coop.core.models import AuditLog, TaskCategory, User
+from coop.core.models import TaskCategory, User
 from coop.core.transaction import write_after_view
 from coop.core.web import client_ip, run
 from coop.extensions import db
@@ -128,9 +128,7 @@ def pause(person_id: int):
 @roles_required(ANY_USER)
 def my_data():
     """What is stored about me (AVG: the right of access), in plain words."""
-    log = db.session.scalars(select(AuditLog).where(AuditLog.subject_user_id == current_user.id)
-                             .order_by(AuditLog.at.desc()).limit(50)).all()
-    return render_template("people/my_data.html", person=current_user, log=log)
+    return render_template("people/my_data.html", person=current_user, log=service.looked_at(current_user))
 
 
 @bp.route("/mijn-vrijwilligerswerk", methods=["GET", "POST"])

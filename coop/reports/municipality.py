@@ -14,7 +14,7 @@ from sqlalchemy import select
 from coop.core.models import Municipality, Village
 from coop.extensions import db
 from coop.reports import queries
-from coop.reports.report import MONTH_SHORT, Fmt, Table, threshold_for
+from coop.reports.report import MONTH_SHORT, Fmt, Table, thresholds_for
 from coop.reports.suppression import Cell, grid_lines, hide_small, protect
 
 ALL = "Alle dorpen"
@@ -39,14 +39,15 @@ def villages_of(municipality_id: int) -> list[Village]:
 
 def build(municipality: Municipality, year: int) -> MunicipalityReport:
     villages = villages_of(municipality.id)
-    k = max((threshold_for(v.id) for v in villages), default=5)
+    ids = [v.id for v in villages]
+    k = max(thresholds_for(ids).values(), default=5)
     fmt = Fmt(k)
     months = list(range(1, 13))
-    ids = [v.id for v in villages]
     requests: dict = {}
     outcomes: dict[str, dict] = {"matched": {}, "referred": {}}
+    counts = queries.request_counts_per_village(ids, year)
     for village in villages:
-        for month, _category, n, matched, referred in queries.request_counts(village.id, year):
+        for month, _category, n, matched, referred in counts[village.id]:
             if month == 0:
                 continue
             for key in ((village.id, month), (village.id, None), (None, month), (None, None)):

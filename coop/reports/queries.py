@@ -62,15 +62,32 @@ def _request_month(year: int) -> ColumnElement:
     return HelpRequest.created_month - year * 100
 
 
+def _request_count_columns(year: int) -> tuple:
+    return (_request_month(year), HelpRequest.category_id, func.count(), func.count(HelpRequest.matched_at),
+            func.sum(case((HelpRequest.status == REFERRED, 1), else_=0)))
+
+
 def request_counts(village_id: int, year: int) -> list[tuple[int, int, int, int, int]]:
     """(month, category_id, requests, matched, referred) for every month×category that has any."""
-    query = (select(_request_month(year), HelpRequest.category_id, func.count(),
-                    func.count(HelpRequest.matched_at),
-                    func.sum(case((HelpRequest.status == REFERRED, 1), else_=0)))
+    query = (select(*_request_count_columns(year))
              .where(*_in_year(village_id, year))
              .group_by(HelpRequest.created_month, HelpRequest.category_id))
     return [(int(month or 0), int(category or 0), int(n or 0), int(m or 0), int(r or 0))
             for month, category, n, m, r in db.session.execute(query)]
+
+
+def request_counts_per_village(village_ids, year: int) -> dict[int, list[tuple[int, int, int, int, int]]]:
+    """request_counts for several villages in one query: village id → its rows."""
+    out: dict[int, list[tuple[int, int, int, int, int]]] = {i: [] for i in village_ids}
+    if not out:
+        return out
+    query = (select(HelpRequest.village_id, *_request_count_columns(year))
+             .where(HelpRequest.village_id.in_(out), HelpRequest.created_month >= year * 100 + 1,
+                    HelpRequest.created_month <= year * 100 + 12)
+             .group_by(HelpRequest.village_id, HelpRequest.created_month, HelpRequest.category_id))
+    for village_id, month, category, n, m, r in db.session.execute(query):
+        out[village_id].append((int(month or 0), int(category or 0), int(n or 0), int(m or 0), int(r or 0)))
+    return out
 
 
 def median_days_to_match(village_id: int, year: int) -> dict[str, dict[int, float]]:

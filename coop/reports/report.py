@@ -33,6 +33,14 @@ def threshold_for(village_id: int) -> int:
     return settings.small_count_threshold if settings else DEFAULT_THRESHOLD
 
 
+def thresholds_for(village_ids) -> dict[int, int]:
+    """threshold_for for several villages in one query."""
+    ids = set(village_ids)
+    found = dict(db.session.execute(select(ReportSettings.village_id, ReportSettings.small_count_threshold)
+                                    .where(ReportSettings.village_id.in_(ids))).all()) if ids else {}
+    return {i: found.get(i, DEFAULT_THRESHOLD) for i in ids}
+
+
 @dataclass
 class Table:
     key: str

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from coop.core import audit
 from coop.core.clock import now
@@ -39,6 +40,20 @@ VAS_THRESHOLD, VAS_DROP = 5, 2
 def latest(carer: User) -> CarerQolCheckin | None:
     return db.session.scalar(select(CarerQolCheckin).where(CarerQolCheckin.carer_id == carer.id)
                              .order_by(CarerQolCheckin.taken_at.desc(), CarerQolCheckin.id.desc()).limit(1))
+
+
+def latest_for(carer_ids) -> dict[int, CarerQolCheckin | None]:
+    """latest() for many carers in one query: carer id → their newest check-in, or None."""
+    ids = set(carer_ids)
+    if not ids:
+        return {}
+    rank = func.row_number().over(partition_by=CarerQolCheckin.carer_id,
+                                  order_by=(CarerQolCheckin.taken_at.desc(), CarerQolCheckin.id.desc()))
+    ranked = (select(CarerQolCheckin.id, rank.label("rank"))
+              .where(CarerQolCheckin.carer_id.in_(ids)).subquery())
+    rows = db.session.scalars(select(CarerQolCheckin).join(ranked, ranked.c.id == CarerQolCheckin.id)
+                              .where(ranked.c.rank == 1))
+    return dict.fromkeys(ids) | {c.carer_id: c for c in rows}
 
 
 def history(carer: User) -> list[CarerQolCheckin]:
@@ -85,17 +100,26 @@ def flagged_carers(village_id: int) -> list[Flagged]:
     last = (select(CarerQolCheckin.carer_id, func.max(CarerQolCheckin.id).label("last_id"))
             .where(CarerQolCheckin.village_id == village_id).group_by(CarerQolCheckin.carer_id).subquery())
     rows = db.session.scalars(select(CarerQolCheckin).join(last, CarerQolCheckin.id == last.c.last_id)
-                              .order_by(CarerQolCheckin.taken_at.desc())).all()
-    out = []
-    for checkin in rows:
-        if not checkin.flag_reasons:
-            continue
-        upcoming = db.session.scalar(select(RespiteShift).join(RespiteRequest).where(
-            RespiteRequest.carer_id == checkin.carer_id, RespiteShift.status == RespiteShift.BOOKED,
-            RespiteShift.starts_at > now())
-            .order_by(RespiteShift.starts_at).limit(1))
-        out.append(Flagged(checkin.carer, checkin, upcoming))
-    return out
+                              .order_by(CarerQolCheckin.taken_at.desc())
+                              .options(selectinload(CarerQolCheckin.carer))).all()
+    flagged = [checkin for checkin in rows if checkin.flag_reasons]
+    upcoming = next_booked_for(c.carer_id for c in flagged)
+    return [Flagged(c.carer, c, upcoming.get(c.carer_id)) for c in flagged]
+
+
+def next_booked_for(carer_ids) -> dict[int, RespiteShift]:
+    """Each carer's first booked respite still to come (carers without one left out), in one query."""
+    ids = set(carer_ids)
+    if not ids:
+        return {}
+    rank = func.row_number().over(partition_by=RespiteRequest.carer_id,
+                                  order_by=(RespiteShift.starts_at, RespiteShift.id))
+    ranked = (select(RespiteShift.id, RespiteRequest.carer_id, rank.label("rank")).join(RespiteRequest)
+              .where(RespiteRequest.carer_id.in_(ids), RespiteShift.status == RespiteShift.BOOKED,
+                     RespiteShift.starts_at > now()).subquery())
+    rows = db.session.execute(select(ranked.c.carer_id, RespiteShift).join(ranked, ranked.c.id == RespiteShift.id)
+                              .where(ranked.c.rank == 1))
+    return {carer_id: shift for carer_id, shift in rows}
 
 
 def chart(checkins: list[CarerQolCheckin], width: int = 480, height: int = 200) -> dict:

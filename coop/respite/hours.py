@@ -235,7 +235,22 @@ def entries(user: User, year: int, month: int) -> list[HoursEntry]:
 def pending_review(village_id: int) -> list[HoursEntry]:
     return list(db.session.scalars(select(HoursEntry).where(
         HoursEntry.village_id == village_id, HoursEntry.status == HoursEntry.CONFIRMED)
-        .order_by(HoursEntry.worked_on, HoursEntry.id)))
+        .order_by(HoursEntry.worked_on, HoursEntry.id).options(selectinload(HoursEntry.helper))))
+
+
+def _year_so_far(helper_ids, year: int, month: int) -> dict[int, dict[int, list[HoursEntry]]]:
+    """Every entry of these helpers from January up to and including `month`: helper → month → entries
+    (as `entries` orders them), in one query."""
+    ids = set(helper_ids)
+    out: dict[int, dict[int, list[HoursEntry]]] = {i: {} for i in ids}
+    if not ids:
+        return out
+    for entry in db.session.scalars(select(HoursEntry).where(
+            HoursEntry.helper_id.in_(ids), HoursEntry.worked_on >= date(year, 1, 1),
+            HoursEntry.worked_on < date(year + (month == 12), month % 12 + 1, 1))
+            .order_by(HoursEntry.worked_on, HoursEntry.id)):
+        out[entry.helper_id].setdefault(entry.worked_on.month, []).append(entry)
+    return out
 
 
 @dataclass
@@ -292,7 +307,14 @@ def statement(volunteer: User, year: int, month: int, include_pending: bool = Fa
     year count against the yearly maximum with what they could pay. `include_pending` also counts
     confirmed (not yet approved) entries: for warning the volunteer while they type."""
     cfg = cfg or settings_for(volunteer.village_id)
-    limits = limits or allowance.limits_for(year)
+    return _statement(volunteer, year, month, include_pending, cfg, limits or allowance.limits_for(year),
+                      _year_so_far([volunteer.id], year, month)[volunteer.id])
+
+
+def _statement(volunteer: User, year: int, month: int, include_pending: bool, cfg: ExpenseSettings,
+               limits: allowance.YearLimits, by_month: dict[int, list[HoursEntry]]) -> Statement:
+    """`statement` from what was fetched: `limits` are those of `year` (the year all of
+    `by_month`'s hours fall in), `by_month` the volunteer's entries of that year by month."""
     terms = allowance.terms(cfg, limits)
     month_max, year_max = terms.month_max, terms.year_max
     young = allowance.is_young(volunteer)
@@ -301,10 +323,10 @@ def statement(volunteer: User, year: int, month: int, include_pending: bool = Fa
     counted = {HoursEntry.APPROVED} | ({HoursEntry.CONFIRMED, HoursEntry.DRAFT} if include_pending else set())
     paid_before = Decimal("0")
     for earlier in range(1, month):
-        rows = [e for e in entries(volunteer, year, earlier) if e.status in counted]
+        rows = [e for e in by_month.get(earlier, []) if e.status in counted]
         paid_before += min(_claim(rows, cfg.km_rate, rate).total, month_max,
                            max(year_max - paid_before, Decimal("0")))
-    rows = [e for e in entries(volunteer, year, month) if e.status in counted]
+    rows = [e for e in by_month.get(month, []) if e.status in counted]
     claim = _claim(rows, cfg.km_rate, rate)
     year_left = max(year_max - paid_before, Decimal("0"))
     payable = min(claim.total, month_max, year_left)
@@ -335,9 +357,10 @@ def month_statements(village_id: int, year: int, month: int) -> list[Statement]:
         HoursEntry.village_id == village_id, HoursEntry.status == HoursEntry.APPROVED,
         HoursEntry.worked_on >= first, HoursEntry.worked_on < nxt).distinct()).all()
     people = db.session.scalars(select(User).where(User.id.in_(ids)).order_by(User.last_name, User.first_name)
-                                .options(selectinload(User.volunteer_profile)))
+                                .options(selectinload(User.volunteer_profile))).all()
     limits, cfg = allowance.limits_for(year), settings_for(village_id)
-    return [statement(p, year, month, limits=limits, cfg=cfg) for p in people]
+    year_so_far = _year_so_far(ids, year, month)
+    return [_statement(p, year, month, False, cfg, limits, year_so_far[p.id]) for p in people]
 
 
 def this_month() -> tuple[int, int]:

@@ -16,9 +16,14 @@ from coop.core.models import User, UserRole
 from coop.extensions import db
 from coop.matching.candidates import rank_for_time
 from coop.people.models import VolunteerProfile
-from coop.people.service import ineligibility_reasons
-from coop.respite.clashes import clash_reasons, hours_in_month
+from coop.people.service import facts_loaded, ineligibility_reasons
+from coop.respite.clashes import Calendar, calendar_for, month_bounds
 from coop.respite.models import RespiteRequest, RespiteShift
+
+# A shift on a roster shows its carer, the person cared for and the volunteer.
+ON_ROSTER = (selectinload(RespiteShift.request).selectinload(RespiteRequest.carer),
+             selectinload(RespiteShift.request).selectinload(RespiteRequest.care_recipient),
+             selectinload(RespiteShift.volunteer))
 
 
 def local_midnight(on: date) -> datetime:
@@ -31,7 +36,7 @@ def week_shifts(village_id: int, monday: date, volunteer_id: int | None = None) 
         RespiteShift.village_id == village_id,
         RespiteShift.starts_at >= local_midnight(monday),
         RespiteShift.starts_at < local_midnight(monday + timedelta(days=7)))
-        .options(selectinload(RespiteShift.request).selectinload(RespiteRequest.carer))
+        .options(*ON_ROSTER)
         .order_by(RespiteShift.starts_at))
     if volunteer_id is not None:
         stmt = stmt.where(RespiteShift.volunteer_id == volunteer_id, RespiteShift.status == RespiteShift.BOOKED)
@@ -47,12 +52,17 @@ def by_day(shifts: list[RespiteShift], monday: date) -> list[tuple[date, list[Re
 
 def standing_clashes(shifts: list[RespiteShift]) -> dict[int, list[str]]:
     """Booked future shifts whose volunteer no longer fits (absent since, over hours, …)."""
+    ahead = [(s, v) for s in shifts
+             if s.status == RespiteShift.BOOKED and (v := s.volunteer) is not None and s.starts_at > now()]
+    if not ahead:
+        return {}
+    calendar = calendar_for({v.id for _, v in ahead}, min(s.starts_at for s, _ in ahead),
+                            max(s.ends_at for s, _ in ahead))
     out = {}
-    for shift in shifts:
-        if shift.status == RespiteShift.BOOKED and shift.volunteer and shift.starts_at > now():
-            reasons = clash_reasons(shift.volunteer, shift.starts_at, shift.ends_at, exclude_shift_id=shift.id)
-            if reasons:
-                out[shift.id] = reasons
+    for shift, volunteer in ahead:
+        reasons = calendar.reasons(volunteer, shift.starts_at, shift.ends_at, exclude_shift_id=shift.id)
+        if reasons:
+            out[shift.id] = reasons
     return out
 
 
@@ -60,7 +70,7 @@ def volunteer_upcoming(user: User, days: int = 60) -> list[RespiteShift]:
     return list(db.session.scalars(select(RespiteShift).where(
         RespiteShift.volunteer_id == user.id, RespiteShift.status == RespiteShift.BOOKED,
         RespiteShift.ends_at > now(), RespiteShift.starts_at < now() + timedelta(days=days))
-        .order_by(RespiteShift.starts_at)))
+        .options(*ON_ROSTER).order_by(RespiteShift.starts_at)))
 
 
 def volunteer_month(user: User, first: date) -> list[RespiteShift]:
@@ -90,8 +100,11 @@ def previous_month(first: date) -> date:
 
 
 def carer_requests(carer: User) -> list[RespiteRequest]:
+    """A carer's requests, newest first, each with its series and its shifts' volunteers."""
     return list(db.session.scalars(select(RespiteRequest).where(RespiteRequest.carer_id == carer.id)
-                                   .order_by(RespiteRequest.created_at.desc())))
+                                   .order_by(RespiteRequest.created_at.desc())
+                                   .options(selectinload(RespiteRequest.series),
+                                            selectinload(RespiteRequest.shifts).selectinload(RespiteShift.volunteer))))
 
 
 def open_requests(village_id: int) -> list[tuple[RespiteRequest, int]]:
@@ -129,9 +142,16 @@ def _sample(request: RespiteRequest, shift: RespiteShift | None, size: int) -> l
     return [s for s in request.shifts if s.status == RespiteShift.OPEN and s.starts_at > now()][:size]
 
 
-def _fit(user: User, sample: list[RespiteShift]) -> tuple[int, str | None]:
+def _calendar(users, sample: list[RespiteShift], today: date) -> Calendar:
+    """One Calendar for every candidate: the sample occurrences and this month's load."""
+    first, nxt = month_bounds(today)
+    times = [first, nxt] + [s.starts_at for s in sample] + [s.ends_at for s in sample]
+    return calendar_for([u.id for u in users], min(times), max(times))
+
+
+def _fit(user: User, sample: list[RespiteShift], calendar: Calendar) -> tuple[int, str | None]:
     """How many of the sample occurrences `user` can take, and the first clash that stops one."""
-    reasons = [clash_reasons(user, s.starts_at, s.ends_at, exclude_shift_id=s.id) for s in sample]
+    reasons = [calendar.reasons(user, s.starts_at, s.ends_at, exclude_shift_id=s.id) for s in sample]
     return sum(1 for r in reasons if not r), next((r[0] for r in reasons if r), None)
 
 
@@ -141,15 +161,16 @@ def _unlocated(request: RespiteRequest, sample: list[RespiteShift]) -> list[Cand
     volunteers = db.session.scalars(
         select(User).join(VolunteerProfile, VolunteerProfile.user_id == User.id)
         .where(User.village_id == request.village_id, User.active,
-               User.id.in_(select(UserRole.user_id).where(UserRole.role == R.VOLUNTEER)))).all()
+               User.id.in_(select(UserRole.user_id).where(UserRole.role == R.VOLUNTEER)))
+        .options(*facts_loaded())).all()
+    eligible = [user for user in volunteers if not ineligibility_reasons(user, request.category, on=today)]
+    calendar = _calendar(eligible, sample, today)
     out = []
-    for user in volunteers:
-        if ineligibility_reasons(user, request.category, on=today):
-            continue
-        load = hours_in_month(user, today)
+    for user in eligible:
+        load = calendar.hours_in_month(user.id, today)
         max_hours = user.volunteer_profile.max_hours_month
         words = ["afstand onbekend", f"{dutch.number(load)} van {max_hours} uur deze maand"]
-        out.append((load, Candidate(user, None, words, len(sample), *_fit(user, sample))))
+        out.append((load, Candidate(user, None, words, len(sample), *_fit(user, sample, calendar))))
     out.sort(key=lambda pair: (pair[0], pair[1].user.id))
     return [c for _, c in out]
 
@@ -167,14 +188,17 @@ def candidates(request: RespiteRequest, shift: RespiteShift | None = None, sampl
     ranking = rank_for_time(request.category, point, timing.starts_at, timing.ends_at, home)
     # Only volunteers are booked for respite shifts (service._check_eligible refuses others).
     rows = [c for c in ranking.candidates if c.helper.has_volunteer_role]
-    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_([c.helper.id for c in rows])))}
+    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_([c.helper.id for c in rows]))
+                                                 .options(*facts_loaded()))}
     today = local_now().date()
+    # The booking would refuse the ineligible ones (e.g. a professional without a volunteer profile).
+    eligible = [(position, c) for position, c in enumerate(rows)
+                if not ineligibility_reasons(users[c.helper.id], request.category, on=today)]
+    calendar = _calendar([users[c.helper.id] for _, c in eligible], sample, today)
     out = []
-    for position, c in enumerate(rows):
+    for position, c in eligible:
         user = users[c.helper.id]
-        if ineligibility_reasons(user, request.category, on=today):
-            continue  # the booking would refuse them (e.g. a professional without a volunteer profile)
-        out.append((position, Candidate(user, c.distance_km, c.reasons, len(sample), *_fit(user, sample))))
+        out.append((position, Candidate(user, c.distance_km, c.reasons, len(sample), *_fit(user, sample, calendar))))
     out.sort(key=lambda pair: (-pair[1].fits, pair[0]))
     ineligible = [(c.helper.name, c.ineligible) for c in ranking.ineligible if c.helper.has_volunteer_role]
     return Candidates([c for _, c in out], ineligible, True)

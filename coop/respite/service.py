@@ -2,11 +2,12 @@
 afternoon or a whole series, swapping and cancelling. Plain functions; DomainError in Dutch."""
 from __future__ import annotations
 
-from collections.abc import Set
+from collections.abc import Iterable, Set
 from dataclasses import dataclass, field
 from datetime import date, time
 
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager, selectinload
 
 from coop.core import audit
 from coop.core import roles as R
@@ -102,8 +103,19 @@ def save_carer_notes(carer: User, *, by: User, routines: str, what_calms: str, w
 
 
 def carers(village_id: int) -> list[CarerProfile]:
+    """The village's carer profiles by the carer's last name, with carer and care recipient."""
     return list(db.session.scalars(select(CarerProfile).join(CarerProfile.carer)
-                                   .where(CarerProfile.village_id == village_id).order_by(User.last_name)))
+                                   .where(CarerProfile.village_id == village_id).order_by(User.last_name)
+                                   .options(contains_eager(CarerProfile.carer),
+                                            selectinload(CarerProfile.care_recipient))))
+
+
+def profiles_for(carer_ids: Iterable[int]) -> dict[int, CarerProfile]:
+    """profile_for for many carers in one query: carer id → profile (carers without one left out)."""
+    ids = set(carer_ids)
+    if not ids:
+        return {}
+    return {p.user_id: p for p in db.session.scalars(select(CarerProfile).where(CarerProfile.user_id.in_(ids)))}
 
 
 # --- asking for respite -----------------------------------------------------------------

@@ -66,7 +66,7 @@ def print_roster():
     wanted = request.args.get("vrijwilliger", type=int)
     pages = [(items[0].volunteer, items) for vid, items in per_volunteer.items() if wanted in (None, vid)]
     return render_template("respite/print_roster.html", monday=monday, pages=pages,
-                           profiles={s.request.carer_id: service.profile_for(s.request.carer) for s in shifts})
+                           profiles=service.profiles_for(s.request.carer_id for s in shifts))
 
 
 @bp.get("/respijt/mantelzorgers")
@@ -77,7 +77,7 @@ def carers():
     without = db.session.scalars(select(User).where(
         User.village_id == current_user.village_id, User.id.not_in(with_profile) if with_profile else true(),
         User.id.in_(select(UserRole.user_id).where(UserRole.role == R.CARER))).order_by(User.last_name)).all()
-    latest = {p.user_id: carerqol.latest(p.carer) for p in profiles}
+    latest = carerqol.latest_for(p.user_id for p in profiles)
     return render_template("respite/carers.html", profiles=profiles, without=without, latest=latest)
 
 

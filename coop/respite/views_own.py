@@ -39,7 +39,7 @@ def _roster(form: Form, feed_url: str | None = None):
     shifts = queries.volunteer_month(current_user, first)
     after = queries.next_month(first)
     following = queries.volunteer_next_after(current_user, queries.local_midnight(after))
-    profiles = {s.request.carer_id: service.profile_for(s.request.carer) for s in shifts}
+    profiles = service.profiles_for(s.request.carer_id for s in shifts)
     return render_template("respite/my_roster.html", shifts=shifts, profiles=profiles, form=form,
                            first=first, previous=queries.previous_month(first), after=after,
                            following=following, this_month=local_now().date().replace(day=1),

@@ -5,6 +5,7 @@ from wtforms import BooleanField, DateField, IntegerField, SelectField, StringFi
 from wtforms.validators import InputRequired, Optional
 
 from coop.core.forms import Form, choices, max_length, required
+from coop.geo.forms import PinForm  # noqa: F401 (the match page's pin form)
 
 DAY_NAMES = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 
@@ -17,11 +18,6 @@ class ProposeForm(Form):
 
 class DeclineForm(Form):
     reason = TextAreaField("Waarom lukt het niet?", validators=[required("kort waarom het niet lukt"), max_length(500)])
-
-
-class PinForm(Form):
-    lat = StringField("Breedtegraad", validators=[required("de breedtegraad")])
-    lon = StringField("Lengtegraad", validators=[required("de lengtegraad")])
 
 
 class SlotForm(Form):

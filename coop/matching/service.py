@@ -51,23 +51,19 @@ def _apply(proposal: Proposal, action: str) -> str:
 
 
 def helper_problems(req: HelpRequest, helper: User) -> list[str]:
-    """Why `helper` cannot be proposed for `req` (empty: they can)."""
+    """Why `helper` cannot be proposed for `req` (empty: they can): the same reasons, in the
+    same words, as the match page lists (rules.not_possible)."""
     point = candidates.request_point(req)
     if point is None:
         return ["de plek van de hulpvraag is nog niet bekend: zet eerst de pin op de kaart"]
-    good, bad = candidates.fetch_rows(req, point, helper_id=helper.id)
-    rows = good + bad
+    rows = candidates.fetch_rows(req, point, helper_id=helper.id)
     if not rows:
         return ["is geen vrijwilliger of zorgprofessional in dit dorp"]
     row = rows[0]
     day = candidates.request_day(req)
-    problems = rules.ineligibility(row, candidates.category_info(req.category), day,
-                                   current_app.config["VOG_VALID_YEARS"])
-    if row.lat is None or row.lon is None:
-        problems.append("adres van de helper heeft nog geen plek op de kaart")
-    elif distance_km(point, (row.lat, row.lon)) > row.radius_km:
-        problems.append(f"woont buiten de eigen straal van {rules.km_text(row.radius_km)}")
-    return problems
+    km = distance_km(point, (row.lat, row.lon)) if row.lat is not None and row.lon is not None else None
+    return rules.not_possible(row, km, candidates.category_info(req.category), day,
+                              current_app.config["VOG_VALID_YEARS"], candidates.month_words(day))
 
 
 def propose(req: HelpRequest, helper: User, *, by: User, note: str = "", by_phone: bool = False) -> Proposal:

@@ -154,8 +154,11 @@ def _near(req: HelpRequest, point: tuple[float, float], cols):
     # Degrees per km at the box's edge nearest the pole (the widest longitude span needed).
     reach = _reach_km()
     per_lon = km_per_degree_lon(min(abs(lat) + 1.0, 89.0))
-    radius = cols["radius_km"] * 1.01
-    own = case((radius > rules.NEAR_KM, radius), else_=rules.NEAR_KM)
+    # The larger of the helper's radii (or NEAR_KM): a box no smaller than the one the rules
+    # use, without the role lookups that decide which radius is theirs.
+    vp_km, pp_km = VolunteerProfile.radius_km, ProfessionalProfile.radius_km
+    radius = case((pp_km.is_(None), vp_km), (vp_km.is_(None), pp_km), (pp_km > vp_km, pp_km), else_=vp_km)
+    own = case((radius * 1.01 > rules.NEAR_KM, radius * 1.01), else_=rules.NEAR_KM)
     return _helpers(req, cols).where(
         User.lat.between(lat - reach / KM_PER_DEGREE_LAT, lat + reach / KM_PER_DEGREE_LAT),
         User.lon.between(lon - reach / per_lon, lon + reach / per_lon),
@@ -165,14 +168,17 @@ def _near(req: HelpRequest, point: tuple[float, float], cols):
 
 
 def _unplaced(req: HelpRequest, cols):
-    """The helpers without a pin (a bounded list): nobody can tell whether they are near."""
+    """The helpers without a pin (a bounded list): nobody can tell whether they are near.
+
+    A pin is always set and removed as a pair (people.service), so `lat IS NULL` finds them:
+    one range of the index on users(village_id, lat, lon).
+    """
     ids = (select(User.id)
            .outerjoin(VolunteerProfile, VolunteerProfile.user_id == User.id)
            .outerjoin(ProfessionalProfile, ProfessionalProfile.user_id == User.id)
-           .where(User.village_id == req.village_id, User.id != req.resident_id,
-                  or_(User.lat.is_(None), User.lon.is_(None)),
+           .where(User.village_id == req.village_id, User.id != req.resident_id, User.lat.is_(None),
                   or_(VolunteerProfile.user_id.is_not(None), ProfessionalProfile.user_id.is_not(None)))
-           .order_by(User.id).limit(UNPLACED_MAX))
+           .limit(UNPLACED_MAX))  # no ORDER BY: it would make SQLite scan the village in id order
     return _helpers(req, cols).where(User.id.in_(ids))
 
 

@@ -171,15 +171,36 @@ def for_request(req: HelpRequest) -> list[Proposal]:
 
 
 def place_pin(req: HelpRequest, lat, lon, *, by: User) -> None:
-    """The coordinator sets where help is needed by clicking the map (no geocoder knew it)."""
-    from coop.geo.distance import check_coordinates
-    req.lat, req.lon = check_coordinates(lat, lon)
+    """The coordinator sets where help is needed by clicking the map (no geocoder knew it).
+
+    A request at the resident's home takes the resident's place: the pin is the resident's,
+    and every open request at that home follows it.
+    """
+    from coop.geo.distance import check_pin
+    from coop.people import service as people
+    from coop.requests import place
+    if place.at_home(req):
+        people.place_person(req.resident, lat, lon, by=by)
+        return
+    req.lat, req.lon = check_pin(lat, lon)
     requests.add_event(req, by, "located", "plek op de kaart gezet")
 
 
 def locate(req: HelpRequest, *, by: User) -> bool:
-    """Look the request's address up; False (and nothing changed) when no geocoder knows it."""
+    """Look the request's address up; False (and nothing changed) when no geocoder knows it.
+    At the resident's home it is the resident who is looked up (and the request follows)."""
     from coop.geo.geocoders import Address, geocode
+    from coop.people import service as people
+    from coop.requests import place
+    if place.at_home(req):
+        if people.locate_person(req.resident, by=by):
+            return True
+        if req.resident.lat is None or req.resident.lon is None:
+            return False
+        # No geocoder knows it, but the resident is on the map already: take that place.
+        req.lat, req.lon = req.resident.lat, req.resident.lon
+        requests.add_event(req, by, "located", "plek van de inwoner overgenomen")
+        return True
     found = geocode(Address.of(req), req.village_id)
     if found is None:
         return False

@@ -186,7 +186,7 @@ def record_papers(volunteer: User, *, vog_date: date | None, agreement_date: dat
                      detail=_change_text("VOG-datum", profile.vog_date, vog_date))
         profile.vog_date = vog_date
     if agreement_date != profile.volunteer_agreement_signed_on:
-        audit.record("volunteer.agreement", actor=by, subject=volunteer,
+        audit.record("volunteer.contract", actor=by, subject=volunteer,
                      detail=_change_text("Vrijwilligersovereenkomst getekend op",
                                          profile.volunteer_agreement_signed_on, agreement_date))
         profile.volunteer_agreement_signed_on = agreement_date
@@ -272,7 +272,7 @@ HISTORY_LABELS = {
     "volunteer.resumed": "pauze opgeheven",
     "volunteer.papers": "VOG en overeenkomst",
     "volunteer.vog": "VOG",
-    "volunteer.agreement": "vrijwilligersovereenkomst",
+    "volunteer.contract": "vrijwilligersovereenkomst",
     "volunteer.competence": "bevoegdheid vastgelegd",
     "volunteer.competence_changed": "bevoegdheid gewijzigd",
     "volunteer.competence_removed": "bevoegdheid verwijderd",

@@ -36,7 +36,7 @@ def test_vog_and_agreement_are_corrected_and_removed_with_history(
     assert profile.vog_date is None and profile.volunteer_agreement_signed_on is None
     assert service.ineligibility_reasons(volunteer, shopping) == ["geen VOG"]
     details = [row.detail for row in session.scalars(select(AuditLog).where(
-        AuditLog.subject_user_id == volunteer.id, AuditLog.action.in_(("volunteer.vog", "volunteer.agreement")))
+        AuditLog.subject_user_id == volunteer.id, AuditLog.action.in_(("volunteer.vog", "volunteer.contract")))
         .order_by(AuditLog.id))]
     assert details == [f"VOG-datum gewijzigd van {old_vog:%d-%m-%Y} naar {new_vog:%d-%m-%Y}",
                        f"VOG-datum {new_vog:%d-%m-%Y} verwijderd",

@@ -257,8 +257,9 @@ def rank_for(req: HelpRequest, *, limit: int = 25) -> Ranking:
         if row.id not in exact:
             exact[row.id] = distance_km(point, (row.lat, row.lon))
         return exact[row.id]
-    possible, impossible = rules.sort_out(rows, approximate(point, rows), geodesic, category, day,
-                                          current_app.config["VOG_VALID_YEARS"], month=month)
+    vog_years = current_app.config["VOG_VALID_YEARS"]
+    possible, impossible = rules.sort_out(rows, approximate(point, rows), geodesic, category, day, vog_years,
+                                          month=month)
     slots = fetch_slots([c.helper.id for c in possible], when.day)
     ranked = rules.rank_sorted(possible, slots, when, category, _resident_first_name(req), limit, month)
     ordered = rules.order_not_possible(impossible, category)
@@ -266,6 +267,7 @@ def rank_for(req: HelpRequest, *, limit: int = 25) -> Ranking:
     for c in shown:  # what is listed reads the geodesic distance, as everywhere
         if c.distance_km is not None:
             c.distance_km = geodesic(c.helper)
+            c.ineligible = rules.not_possible(c.helper, c.distance_km, category, day, vog_years, month)
     return Ranking(ranked, shown, True, len(rest), rules.reason_counts(rest))
 
 

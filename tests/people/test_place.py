@@ -241,3 +241,14 @@ def test_volunteer_who_signs_up_is_geocoded_and_proposed_after_approval(
     assert f'value="{gerrit.id}"' in page
     proposed = coord.post(f"/hulpvragen/{req.id}/voorstellen", data={"helper_id": gerrit.id, "note": ""})
     assert proposed.status_code == 302
+
+
+def test_a_request_of_a_resident_not_yet_on_the_map_looks_her_up_again(session, make, village, coordinator):
+    from coop.requests.intake import FLEXIBLE, RequestInput, post_request
+    truus = make.user(village, R.RESIDENT, first_name="Truus", lat=None, lon=None, street="Kerkweg")
+    gazetteer.load([[truus.postcode, truus.house_number, "Kerkweg", "Austerlitz", "52.0844", "5.3166"]])
+    data = RequestInput(category_id=make.category(village, "boodschappen").id, description="Brood",
+                        when=FLEXIBLE, urgency="week", channel="phone")
+    req, _ = post_request(truus, data, by=coordinator, form_token="telefoon-truus-1")
+    assert (truus.lat, truus.lon) == (req.lat, req.lon) == (52.0844, 5.3166)
+    assert session.scalar(select(AuditLog.actor_id).where(AuditLog.action == "person.located")) == coordinator.id

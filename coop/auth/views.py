@@ -7,10 +7,12 @@ from sqlalchemy import select
 from coop.auth import service
 from coop.auth.forms import ForgotForm, LoginForm, RegisterForm, ResetForm
 from coop.core.errors import DomainError
+from coop.core.forms import choices
 from coop.core.guard import ANY_USER, public, roles_required
 from coop.core.models import Village
 from coop.core.web import client_ip, run, safe_next
 from coop.extensions import db
+from coop.people import service as people
 
 bp = Blueprint("auth", __name__)
 
@@ -60,6 +62,8 @@ def register():
     village = villages[0]
     if len(villages) > 1 and request.values.get("dorp"):
         village = next((v for v in villages if v.slug == request.values.get("dorp")), None) or abort(404)
+    offered = people.offered_categories(village.id)
+    form.offers.choices = choices((c.id, c.name) for c in offered)
     if form.validate_on_submit():
         holder = {}
 
@@ -69,7 +73,8 @@ def register():
                 email=form.email.data, password=form.password.data, phone=form.phone.data,
                 street=form.street.data, house_number=form.house_number.data,
                 postcode=form.postcode.data, as_volunteer=form.kind.data == "volunteer",
-                motivation=form.motivation.data)
+                motivation=form.motivation.data, offers=[c for c in offered if c.id in set(form.offers.data or [])],
+                radius_km=form.radius_km.data)
         if run(form, action):
             user = holder["user"]
             session.clear()

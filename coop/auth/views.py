@@ -47,7 +47,7 @@ def logout():
 
 
 def _villages():
-    return list(db.session.scalars(select(Village).order_by(Village.name)))
+    return list(db.session.scalars(select(Village).order_by(Village.name, Village.id)))
 
 
 @bp.route("/aanmelden", methods=["GET", "POST"])

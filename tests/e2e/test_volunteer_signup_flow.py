@@ -19,7 +19,8 @@ PASSWORD = "koffie met appeltaart"
 
 
 def _sign_up(page, live_server, first, last, email, street, number, postcode):
-    page.goto(f"{live_server.url}/aanmelden")
+    # Other browser tests add villages (one also named Austerlitz): ask for the demo village.
+    page.goto(f"{live_server.url}/aanmelden?dorp={demo.SLUG}")
     page.get_by_label("vrijwilliger: ik wil graag helpen").check()
     page.get_by_label("Voornaam").fill(first)
     page.get_by_label("Achternaam").fill(last)

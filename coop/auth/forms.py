@@ -1,9 +1,20 @@
 from wtforms import BooleanField, PasswordField, RadioField, StringField, TextAreaField
-from wtforms.validators import EqualTo, ValidationError
+from wtforms.validators import EqualTo, NumberRange, ValidationError
 
 from coop.core.errors import DomainError
-from coop.core.forms import Form, choices, email_format, max_length, optional, phone_format, postcode_format, required
+from coop.core.forms import (
+    DutchDecimalField,
+    Form,
+    choices,
+    email_format,
+    max_length,
+    optional,
+    phone_format,
+    postcode_format,
+    required,
+)
 from coop.core.validation import check_password
+from coop.people.forms import MultiCheckboxField
 
 
 class LoginForm(Form):
@@ -49,7 +60,12 @@ class RegisterForm(NewPasswordMixin, Form):
     house_number = StringField("Huisnummer", validators=[optional(), max_length(12)])
     postcode = StringField("Postcode", validators=[optional(), postcode_format],
                            render_kw={"autocomplete": "postal-code"})
-    motivation = TextAreaField("Waarmee zou u willen helpen? (voor vrijwilligers)",
+    offers = MultiCheckboxField("Waarmee wilt u helpen? (voor vrijwilligers)", coerce=int,
+                                description="Kies wat u graag doet; u kunt het later aanpassen.")
+    radius_km = DutchDecimalField("Hoe ver wilt u hiervoor gaan? (km, voor vrijwilligers)", places=1, default=3,
+                                  validators=[optional(), NumberRange(min=0.5, max=50,
+                                                                      message="Kies een afstand tussen 0,5 en 50 km.")])
+    motivation = TextAreaField("Wat wilt u ons nog vertellen? (voor vrijwilligers)",
                                validators=[optional(), max_length(2000)])
 
 

@@ -96,8 +96,11 @@ def authenticate(email: str, password: str, ip: str) -> User:
 
 def register(*, village: Village, first_name: str, last_name: str, email: str, password: str,
              phone: str | None, street: str | None, house_number: str | None, postcode: str | None,
-             as_volunteer: bool, motivation: str = "") -> User:
-    """A resident or a volunteer signs up. Volunteers wait for the coordinator's approval."""
+             as_volunteer: bool, motivation: str = "", offers: list | tuple = (),
+             radius_km: float | None = None) -> User:
+    """A resident or a volunteer signs up; the address is put on the map when a geocoder knows
+    it. Volunteers say what they offer and how far they go, and wait for the coordinator's
+    approval."""
     email = normalise_email(email)
     check_password(password, email=email, name=first_name)
     user = people.create_person(
@@ -106,7 +109,10 @@ def register(*, village: Village, first_name: str, last_name: str, email: str, p
         roles=(R.VOLUNTEER,) if as_volunteer else (R.RESIDENT,),
         password_hash=passwords.hash_password(password))
     if as_volunteer:
-        db.session.add(VolunteerProfile(user=user, motivation=motivation or ""))
+        profile = VolunteerProfile(user=user, motivation=motivation or "", categories=list(offers))
+        if radius_km is not None:
+            profile.radius_km = float(radius_km)
+        db.session.add(profile)
     return user
 
 

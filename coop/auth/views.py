@@ -7,11 +7,13 @@ from sqlalchemy import select
 from coop.auth import service
 from coop.auth.forms import ForgotForm, LoginForm, RegisterForm, ResetForm
 from coop.core.errors import DomainError
+from coop.core.forms import choices
 from coop.core.guard import ANY_USER, public, roles_required
 from coop.core.models import Village
 from coop.core.transaction import reads_first, write_phase
 from coop.core.web import client_ip, run, safe_next
 from coop.extensions import db
+from coop.people import service as people
 
 bp = Blueprint("auth", __name__)
 
@@ -49,7 +51,7 @@ def logout():
 
 
 def _villages():
-    return list(db.session.scalars(select(Village).order_by(Village.name)))
+    return list(db.session.scalars(select(Village).order_by(Village.name, Village.id)))
 
 
 @bp.route("/aanmelden", methods=["GET", "POST"])
@@ -64,13 +66,16 @@ def register():
     village = villages[0]
     if len(villages) > 1 and request.values.get("dorp"):
         village = next((v for v in villages if v.slug == request.values.get("dorp")), None) or abort(404)
+    offered = people.offered_categories(village.id)
+    form.offers.choices = choices((c.id, c.name) for c in offered)
     if form.validate_on_submit():
         done = run(form, lambda: service.register(
             village=village, first_name=form.first_name.data, last_name=form.last_name.data,
             email=form.email.data, password=form.password.data, phone=form.phone.data,
             street=form.street.data, house_number=form.house_number.data,
             postcode=form.postcode.data, as_volunteer=form.kind.data == "volunteer",
-            motivation=form.motivation.data))
+            motivation=form.motivation.data, offers=[c for c in offered if c.id in set(form.offers.data or [])],
+            radius_km=form.radius_km.data))
         if done:
             session.clear()
             login_user(done.value)

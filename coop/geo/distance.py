@@ -14,6 +14,8 @@ EARTH_MEAN_RADIUS_KM = 6371.0088
 # a point whose spherical distance exceeds the radius by more than this is surely outside.
 SPHERE_MARGIN = 1.006
 _WGS84 = Geodesic.WGS84
+# Where a pin may lie: a box around the Netherlands (a click in the sea or abroad is a slip).
+NL_BOX = (50.7, 53.6, 3.3, 7.3)  # min lat, max lat, min lon, max lon
 
 
 @dataclass(frozen=True)
@@ -68,4 +70,18 @@ def check_coordinates(lat, lon) -> tuple[float, float]:
         raise DomainError("De breedtegraad moet tussen -90 en 90 liggen.", "lat")
     if not math.isfinite(lon_f) or not -180 <= lon_f <= 180:
         raise DomainError("De lengtegraad moet tussen -180 en 180 liggen.", "lon")
+    return lat_f, lon_f
+
+
+def in_netherlands(lat: float, lon: float) -> bool:
+    min_lat, max_lat, min_lon, max_lon = NL_BOX
+    return min_lat <= lat <= max_lat and min_lon <= lon <= max_lon
+
+
+def check_pin(lat, lon) -> tuple[float, float]:
+    """check_coordinates, and the point must lie within the Netherlands (NL_BOX)."""
+    lat_f, lon_f = check_coordinates(lat, lon)
+    if not in_netherlands(lat_f, lon_f):
+        raise DomainError("Deze plek ligt niet in Nederland. Klik op de kaart op de juiste plek, "
+                          "of vul de breedtegraad (50,7 tot 53,6) en de lengtegraad (3,3 tot 7,3) in.", "lat")
     return lat_f, lon_f

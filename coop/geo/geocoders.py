@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from coop.core.errors import DomainError
 from coop.core.validation import normalise_postcode
 from coop.extensions import db
+from coop.geo.distance import in_netherlands
 from coop.geo.models import GazetteerAddress, GeocodeCache
 
 log = logging.getLogger(__name__)
@@ -164,7 +165,16 @@ def online_geocoder():
 
 
 def geocode(address: Address, village_id: int | None = None) -> Found | None:
-    """Coordinates for `address`, or None when no geocoder knows it (never raises)."""
+    """Coordinates for `address` in the Netherlands, or None when no geocoder knows it there
+    (never raises)."""
+    found = _geocode(address, village_id)
+    if found is not None and not in_netherlands(found.lat, found.lon):
+        log.warning("geocoder %s placed %r outside the Netherlands", found.source, address.query)
+        return None
+    return found
+
+
+def _geocode(address: Address, village_id: int | None) -> Found | None:
     if not address.query:
         return None
     found = Gazetteer().lookup(address)

@@ -1,21 +1,24 @@
-"""Fetch the rows for ranking in two SQL queries and hand them to the pure rules.
+"""Fetch the rows for ranking in few SQL queries and hand them to the pure rules.
 
-1. helpers near the request: a bounding box as wide as the largest radius any helper in the
-   village chose (an index range on users(village_id, lat, lon)), then each helper's own
-   radius as a box; eligibility (category rule, approval, VOG, pause, absence) is computed in
-   SQL as a flag beside their load, continuity and open proposal;
-2. the weekly slots of the eligible ones.
-A cheap spherical distance drops what lies outside a helper's radius; the exact geodesic
-distance is computed only on what survives (and on the few ineligible ones listed apart).
+1. the helpers near the request: a bounding box as wide as the largest radius any helper in
+   the village chose (an index range on users(village_id, lat, lon)), then for each helper a
+   box of their own radius or of rules.NEAR_KM, whichever is larger; beside them the helpers
+   not on the map yet (a bounded list). Each row carries the facts the rules need (approval,
+   VOG, pause, absence, competence, load, continuity, an open proposal), computed in SQL;
+2. the weekly slots of the helpers who can take the task.
+Nobody near is dropped for a reason: who cannot take the task is listed with every reason
+(rules.sort_out). A cheap spherical distance sorts the rows out; the exact geodesic distance
+is computed only where it matters (the possible ones, a row on an edge, the rows shown).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, time
 
+from babel.dates import format_date
 from dateutil.relativedelta import relativedelta
 from flask import current_app
-from sqlalchemy import and_, case, false, func, literal, or_, select, true, union_all
+from sqlalchemy import and_, case, false, func, literal, or_, select, union_all
 
 from coop.core import roles as R
 from coop.core.clock import LOCAL, local_now
@@ -35,14 +38,17 @@ from coop.people.models import (
 )
 from coop.requests.models import HelpRequest
 
-INELIGIBLE_SHOWN = 12
+INELIGIBLE_SHOWN = 15  # not-possible helpers listed one by one; the rest are counted by reason
+UNPLACED_MAX = 50  # helpers not on the map yet, listed beside the near ones
 
 
 @dataclass
 class Ranking:
     candidates: list[rules.Candidate]
-    ineligible: list[rules.Candidate]
+    ineligible: list[rules.Candidate]  # near, but cannot take it now: nearly possible first
     located: bool  # False: the request has no coordinates yet (set the pin first)
+    more: int = 0  # how many more cannot take it than are listed in `ineligible`
+    more_reasons: list[tuple[str, int]] = field(default_factory=list)  # their reasons, counted
 
 
 def request_point(req: HelpRequest) -> tuple[float, float] | None:
@@ -75,18 +81,27 @@ def _month_bounds(day: date) -> tuple[date, date]:
     return first, first + relativedelta(months=1, days=-1)
 
 
+def month_words(day: date) -> str:
+    """How the load's month is named: "deze maand", or "in april" for a request in another month."""
+    today = local_now().date()
+    if (day.year, day.month) == (today.year, today.month):
+        return "deze maand"
+    return "in " + format_date(day, "MMMM" if day.year == today.year else "MMMM y", locale="nl")
+
+
 def _columns(req: HelpRequest, day: date):
     """The helper columns, with the flags and subqueries the rules need."""
     u, vp, pp = User, VolunteerProfile, ProfessionalProfile
+
     def role(name):
         return select(UserRole.user_id).where(UserRole.user_id == u.id, UserRole.role == name).exists()
     is_pro = and_(role(R.PROFESSIONAL), pp.user_id.is_not(None))
-    first, last = _month_bounds(local_now().date())
+    first, last = _month_bounds(day)  # the load in the month the help is asked for
     hours = (select(func.coalesce(func.sum(HoursEntry.hours), 0))
              .where(HoursEntry.helper_id == u.id, HoursEntry.worked_on.between(first, last),
                     HoursEntry.status != HoursEntry.REJECTED).scalar_subquery())
     comp = select(Competence.id).where(Competence.volunteer_id == u.id, Competence.category_id == req.category_id)
-    cols = dict(
+    return dict(
         id=u.id, first_name=u.first_name, last_name=u.last_name, lat=u.lat, lon=u.lon, active=u.active,
         is_pro=is_pro, has_volunteer_role=role(R.VOLUNTEER),
         radius_km=case((is_pro, pp.radius_km), else_=vp.radius_km),
@@ -107,58 +122,64 @@ def _columns(req: HelpRequest, day: date):
             Proposal.status.in_(OPEN)).limit(1).scalar_subquery(),
         preferences=vp.preferences,
     )
-    return cols, is_pro
-
-
-def _eligible_clause(cols, is_pro, rule: str, on: date):
-    """Eligibility in SQL, the same rules as rules.ineligibility (which re-checks each row)."""
-    vog_cutoff = on - relativedelta(years=current_app.config["VOG_VALID_YEARS"])
-    volunteer = and_(~is_pro, cols["has_volunteer_role"], VolunteerProfile.user_id.is_not(None),
-                     VolunteerProfile.approved_at.is_not(None), cols["paused"] == false(),
-                     VolunteerProfile.vog_date > vog_cutoff)
-    if rule == TaskCategory.TRAINED:
-        volunteer = and_(volunteer, cols["backstop"], VolunteerProfile.volunteer_agreement_signed_on.is_not(None))
-        professional = is_pro
-    elif rule == TaskCategory.PROFESSIONAL:
-        volunteer, professional = false(), and_(is_pro, cols["offers"])
-    else:
-        volunteer, professional = and_(volunteer, cols["offers"]), is_pro
-    return and_(User.active == true(), ~cols["absent"], or_(professional, volunteer))
 
 
 def _reach_km():
-    """The largest radius any helper chose, as a subquery: the half-width of the first box.
+    """The largest radius any helper chose (or NEAR_KM), as a subquery: the half-width of the
+    first box.
 
     Over all villages (a looser bound, still exact): with the radius indexes of
     coop/matching/models.py each max() is one index lookup, where a per-village max would
     read every profile of the village.
     """
     each = union_all(select(func.max(VolunteerProfile.radius_km).label("km")),
-                     select(func.max(ProfessionalProfile.radius_km).label("km"))).subquery()
+                     select(func.max(ProfessionalProfile.radius_km).label("km")),
+                     select(literal(rules.NEAR_KM).label("km"))).subquery()
     return select(func.coalesce(func.max(each.c.km), 0) * 1.01).scalar_subquery()
 
 
-def _base(req: HelpRequest, point: tuple[float, float], cols, near: bool = True):
-    lat, lon = point
+def _helpers(req: HelpRequest, cols):
+    """Every volunteer and professional of the village but the resident, with the columns."""
     labelled = [c.label(name) for name, c in cols.items()]
-    stmt = (select(*labelled)
+    return (select(*labelled)
             .select_from(User)
             .outerjoin(VolunteerProfile, VolunteerProfile.user_id == User.id)
             .outerjoin(ProfessionalProfile, ProfessionalProfile.user_id == User.id)
             .where(User.village_id == req.village_id, User.id != req.resident_id,
                    or_(VolunteerProfile.user_id.is_not(None), ProfessionalProfile.user_id.is_not(None))))
-    if not near:
-        return stmt
+
+
+def _near(req: HelpRequest, point: tuple[float, float], cols):
+    lat, lon = point
     # Degrees per km at the box's edge nearest the pole (the widest longitude span needed).
     reach = _reach_km()
     per_lon = km_per_degree_lon(min(abs(lat) + 1.0, 89.0))
-    radius = cols["radius_km"] * 1.01
-    return stmt.where(
+    # The larger of the helper's radii (or NEAR_KM): a box no smaller than the one the rules
+    # use, without the role lookups that decide which radius is theirs.
+    vp_km, pp_km = VolunteerProfile.radius_km, ProfessionalProfile.radius_km
+    radius = case((pp_km.is_(None), vp_km), (vp_km.is_(None), pp_km), (pp_km > vp_km, pp_km), else_=vp_km)
+    own = case((radius * 1.01 > rules.NEAR_KM, radius * 1.01), else_=rules.NEAR_KM)
+    return _helpers(req, cols).where(
         User.lat.between(lat - reach / KM_PER_DEGREE_LAT, lat + reach / KM_PER_DEGREE_LAT),
         User.lon.between(lon - reach / per_lon, lon + reach / per_lon),
-        # each helper's own radius, as a box: cheap, and exact distance follows
-        func.abs(User.lat - lat) * KM_PER_DEGREE_LAT <= radius,
-        func.abs(User.lon - lon) * literal(per_lon) <= radius)
+        # each helper's own radius (or NEAR_KM) as a box: cheap, and the distance follows
+        func.abs(User.lat - lat) * KM_PER_DEGREE_LAT <= own,
+        func.abs(User.lon - lon) * literal(per_lon) <= own)
+
+
+def _unplaced(req: HelpRequest, cols):
+    """The helpers without a pin (a bounded list): nobody can tell whether they are near.
+
+    A pin is always set and removed as a pair (people.service), so `lat IS NULL` finds them:
+    one range of the index on users(village_id, lat, lon).
+    """
+    ids = (select(User.id)
+           .outerjoin(VolunteerProfile, VolunteerProfile.user_id == User.id)
+           .outerjoin(ProfessionalProfile, ProfessionalProfile.user_id == User.id)
+           .where(User.village_id == req.village_id, User.id != req.resident_id, User.lat.is_(None),
+                  or_(VolunteerProfile.user_id.is_not(None), ProfessionalProfile.user_id.is_not(None)))
+           .limit(UNPLACED_MAX))  # no ORDER BY: it would make SQLite scan the village in id order
+    return _helpers(req, cols).where(User.id.in_(ids))
 
 
 def _row(m) -> rules.HelperRow:
@@ -178,33 +199,26 @@ def request_day(req: HelpRequest) -> date:
 
 
 def fetch_rows(req: HelpRequest, point: tuple[float, float], *,
-               helper_id: int | None = None) -> tuple[list[rules.HelperRow], list[rules.HelperRow]]:
-    """(eligible rows, ineligible rows) near the request, from one query."""
-    category = req.category
-    day = request_day(req)
-    cols, is_pro = _columns(req, day)
-    cols["eligible"] = case((_eligible_clause(cols, is_pro, category.rule, day), 1), else_=0)
-    stmt = _base(req, point, cols, near=helper_id is None)
+               helper_id: int | None = None) -> list[rules.HelperRow]:
+    """The helpers near the request and those not on the map yet, in one query (or one helper)."""
+    cols = _columns(req, request_day(req))
     if helper_id is not None:
-        stmt = stmt.where(User.id == helper_id)
-    good: list[rules.HelperRow] = []
-    bad: list[rules.HelperRow] = []
-    for m in db.session.execute(stmt).mappings():
-        (good if m["eligible"] else bad).append(_row(m))
-    return good, bad
+        stmt = _helpers(req, cols).where(User.id == helper_id)
+    else:
+        stmt = union_all(_near(req, point, cols), _unplaced(req, cols))
+    return [_row(m) for m in db.session.execute(stmt).mappings()]
 
 
-def distances(point, good: list[rules.HelperRow], bad: list[rules.HelperRow]) -> dict[int, float]:
-    """Geodesic km for the eligible helpers within their radius and the nearest ineligible ones;
-    a spherical pre-check spares the exact computation for everyone surely out of reach."""
-    def near(rows):
-        for row in rows:
-            approx = sphere_km(point, (row.lat, row.lon))
-            if approx <= row.radius_km * SPHERE_MARGIN:
-                yield approx, row
-    found = {row.id: distance_km(point, (row.lat, row.lon)) for _, row in near(good)}
-    closest = sorted(near(bad), key=lambda pair: (pair[0], pair[1].id))[:INELIGIBLE_SHOWN]
-    found.update((row.id, distance_km(point, (row.lat, row.lon))) for _, row in closest)
+def approximate(point, rows: list[rules.HelperRow]) -> dict[int, float]:
+    """The spherical distance of every row on the map that may be near (within SPHERE_MARGIN of
+    the geodesic); who is surely beyond both their radius and NEAR_KM is left out."""
+    found = {}
+    for row in rows:
+        if row.lat is None or row.lon is None:
+            continue
+        km = sphere_km(point, (row.lat, row.lon))
+        if km <= max(row.radius_km, rules.NEAR_KM) * SPHERE_MARGIN:
+            found[row.id] = km
     return found
 
 
@@ -228,19 +242,35 @@ def _resident_first_name(req: HelpRequest) -> str:
     return db.session.scalar(select(User.first_name).where(User.id == req.resident_id)) or ""
 
 
-def rank_for(req: HelpRequest, *, helper_id: int | None = None, limit: int = 25) -> Ranking:
-    """The ranked candidates for a request (at most 4 queries once the request is loaded)."""
+def rank_for(req: HelpRequest, *, limit: int = 25) -> Ranking:
+    """The ranked candidates for a request, and everyone near who cannot take it with why
+    (at most 4 queries once the request is loaded)."""
     point = request_point(req)
     if point is None or req.category.rule == TaskCategory.MUNICIPAL:
         return Ranking([], [], point is not None)
-    good, bad = fetch_rows(req, point, helper_id=helper_id)
+    rows = fetch_rows(req, point)
     when = request_when(req)
-    km = distances(point, good, bad)
-    slots = fetch_slots([r.id for r in good if r.id in km], when.day)
-    ranked, ineligible = rules.rank(good + bad, km, slots, when, category_info(req.category),
-                                    _resident_first_name(req), when.day or local_now().date(),
-                                    current_app.config["VOG_VALID_YEARS"], limit=limit)
-    return Ranking(ranked, ineligible, True)
+    day = when.day or local_now().date()
+    category, month = category_info(req.category), month_words(day)
+    exact: dict[int, float] = {}
+
+    def geodesic(row: rules.HelperRow) -> float:
+        if row.id not in exact:
+            assert row.lat is not None and row.lon is not None  # sort_out asks only for rows on the map
+            exact[row.id] = distance_km(point, (row.lat, row.lon))
+        return exact[row.id]
+    vog_years = current_app.config["VOG_VALID_YEARS"]
+    possible, impossible = rules.sort_out(rows, approximate(point, rows), geodesic, category, day, vog_years,
+                                          month=month)
+    slots = fetch_slots([c.helper.id for c in possible], when.day)
+    ranked = rules.rank_sorted(possible, slots, when, category, _resident_first_name(req), limit, month)
+    ordered = rules.order_not_possible(impossible, category)
+    shown, rest = ordered[:INELIGIBLE_SHOWN], ordered[INELIGIBLE_SHOWN:]
+    for c in shown:  # what is listed reads the geodesic distance, as everywhere
+        if c.distance_km is not None:
+            c.distance_km = geodesic(c.helper)
+            c.ineligible = rules.not_possible(c.helper, c.distance_km, category, day, vog_years, month)
+    return Ranking(ranked, shown, True, len(rest), rules.reason_counts(rest))
 
 
 def rank_for_time(category: TaskCategory, point: tuple[float, float] | None, starts_at, ends_at,

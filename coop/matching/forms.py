@@ -6,6 +6,7 @@ from wtforms.validators import InputRequired, Optional
 
 from coop.core import dutch
 from coop.core.forms import Form, choices, max_length, required
+from coop.geo.forms import PinForm  # noqa: F401 (the match page's pin form)
 
 
 class ProposeForm(Form):
@@ -16,11 +17,6 @@ class ProposeForm(Form):
 
 class DeclineForm(Form):
     reason = TextAreaField("Waarom lukt het niet?", validators=[required("kort waarom het niet lukt"), max_length(500)])
-
-
-class PinForm(Form):
-    lat = StringField("Breedtegraad", validators=[required("de breedtegraad")])
-    lon = StringField("Lengtegraad", validators=[required("de lengtegraad")])
 
 
 class SlotForm(Form):

@@ -16,8 +16,9 @@ SNIPPET = 140
 def request_points(village_id: int, url_prefix: str, limit: int = 20000) -> list[list]:
     """[lat, lon, id, status, urgency, title, text, url, status label, urgency label] per open request."""
     resident = User.__table__.alias("resident")
-    lat = func.coalesce(HelpRequest.lat, resident.c.lat)
-    lon = func.coalesce(HelpRequest.lon, resident.c.lon)
+    # A request's own pin only: one at home has its resident's (requests/place.py); one at an
+    # address no geocoder knew is listed under "Nog niet op de kaart", never drawn at home.
+    lat, lon = HelpRequest.lat, HelpRequest.lon
     stmt = (select(lat, lon, HelpRequest.id, HelpRequest.status, HelpRequest.urgency, TaskCategory.name,
                    resident.c.first_name, func.substr(HelpRequest.description, 1, SNIPPET))
             .join(resident, resident.c.id == HelpRequest.resident_id)
@@ -51,3 +52,32 @@ def helper_points(village_id: int, url_prefix: str, limit: int = 20000) -> list[
                 (f", helpt tot {dutch.km(radius, None)}" if radius else "")
         rows.append([round(lat, 6), round(lon, 6), uid, kind, f"{first} {last}", detail, f"{url_prefix}{uid}"])
     return rows
+
+
+def _count(stmt) -> int:
+    return db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+
+
+PLACE_ROLES = (R.RESIDENT, R.CARER, R.VOLUNTEER, R.PROFESSIONAL)
+
+
+def not_on_map(village_id: int, limit: int = 20) -> dict:
+    """People (residents, carers, helpers) and open requests without a place on the map:
+    {"people": [(id, name, address)], "requests": [(id, category, resident name)], and the counts}."""
+    people = (select(User.id, User.first_name, User.last_name, User.street, User.house_number)
+              .where(User.village_id == village_id, User.active, User.lat.is_(None) | User.lon.is_(None),
+                     User.id.in_(select(UserRole.user_id).where(UserRole.role.in_(PLACE_ROLES)))))
+    requests = (select(HelpRequest.id, TaskCategory.name, User.first_name, User.last_name)
+                .join(TaskCategory, TaskCategory.id == HelpRequest.category_id)
+                .join(User, User.id == HelpRequest.resident_id)
+                .where(HelpRequest.village_id == village_id, HelpRequest.status.in_(OPEN_STATUSES),
+                       HelpRequest.lat.is_(None) | HelpRequest.lon.is_(None)))
+    found_people = [(uid, f"{first} {last}", " ".join(p for p in (street, number) if p))
+                    for uid, first, last, street, number in db.session.execute(
+                        people.order_by(User.last_name, User.first_name, User.id).limit(limit))]
+    found_requests = [(rid, cat, f"{first} {last}") for rid, cat, first, last in db.session.execute(
+        requests.order_by(HelpRequest.created_at, HelpRequest.id).limit(limit))]
+    # Counted only when the list is full: usually both lists are short or empty.
+    return {"people": found_people, "requests": found_requests,
+            "people_count": _count(people) if len(found_people) == limit else len(found_people),
+            "requests_count": _count(requests) if len(found_requests) == limit else len(found_requests)}

@@ -6,17 +6,32 @@ row carries the same facts (and "afwezig" for the requested day).
 """
 from __future__ import annotations
 
+import math
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, time
 
 from coop.core import dutch
-from coop.people.eligibility import PROFESSIONAL, VOLUNTEER, ineligibility, vog_valid  # noqa: F401
+from coop.geo.distance import SPHERE_MARGIN
+from coop.people.eligibility import (  # noqa: F401
+    OPEN,
+    PROFESSIONAL,
+    PROFESSIONAL_RULE,
+    VOLUNTEER,
+    ineligibility,
+    vog_valid,
+)
 
 PARTS = {"morning": (time(8), time(12), "ochtend"), "afternoon": (time(12), time(17), "middag"),
          "evening": (time(17), time(21), "avond")}
 WHOLE_DAY = (time(8), time(21))
 # Weights of the score (0–100): distance matters most, then time, load, continuity, preference.
 W_DISTANCE, W_TIME, W_LOAD, W_CONTINUITY, W_PREFERENCE = 35, 25, 20, 15, 5
+# Helpers this close to a request are listed with why they cannot take it, even when it lies
+# outside their own radius ("1,4 km; gaat tot 1 km"); further away and outside it: not near.
+NEAR_KM = 2.0
+NOT_ON_MAP = "nog niet op de kaart"
 
 
 @dataclass(frozen=True)
@@ -69,7 +84,7 @@ class HelperRow:
 @dataclass
 class Candidate:
     helper: HelperRow
-    distance_km: float
+    distance_km: float | None  # None: not on the map
     score: float = 0.0
     reasons: list[str] = field(default_factory=list)
     ineligible: list[str] = field(default_factory=list)
@@ -97,11 +112,14 @@ def time_fit(slots: list[tuple[int, time, time]], when: When) -> tuple[float, st
     return 0.0, f"meestal niet beschikbaar op {dutch.weekday(weekday, 'abbreviated')}"
 
 
-def score(candidate: Candidate, slots, when: When, category: CategoryInfo, resident_first_name: str) -> Candidate:
+def score(candidate: Candidate, slots, when: When, category: CategoryInfo, resident_first_name: str,
+          month: str = "deze maand") -> Candidate:
     """Fill in the score and its reasons: distance, time, load, continuity, preference."""
     row = candidate.helper
-    reasons = [dutch.km(candidate.distance_km)]
-    total = W_DISTANCE * max(0.0, 1 - candidate.distance_km / max(row.radius_km, 0.1))
+    km = candidate.distance_km
+    assert km is not None  # only possible helpers are scored, and they are on the map
+    reasons = [dutch.km(km)]
+    total = W_DISTANCE * max(0.0, 1 - km / max(row.radius_km, 0.1))
     fit, words = time_fit(slots, when)
     total += W_TIME * fit
     reasons.append(words)
@@ -110,7 +128,7 @@ def score(candidate: Candidate, slots, when: When, category: CategoryInfo, resid
         total += W_LOAD * max(0.0, 1 - ratio)
         reasons.append("zit aan het maximum van " + dutch.hours(row.max_hours_month)
                        if ratio >= 1 else
-                       f"{dutch.number(row.hours_month)} van {row.max_hours_month} uur deze maand")
+                       f"{dutch.number(row.hours_month)} van {row.max_hours_month} uur {month}")
     else:
         total += W_LOAD / 2
     if row.helped_before:
@@ -125,20 +143,99 @@ def score(candidate: Candidate, slots, when: When, category: CategoryInfo, resid
     return candidate
 
 
+def place_reasons(row: HelperRow, km: float | None) -> list[str]:
+    """Why the helper's place rules them out: no pin yet, or the request lies beyond their radius."""
+    if row.lat is None or row.lon is None or km is None:
+        return [NOT_ON_MAP]
+    if km > row.radius_km:
+        return [f"{dutch.km(km)}; gaat tot {dutch.km(row.radius_km, places=None)}"]
+    return []
+
+
+def hours_reasons(row: HelperRow, month: str = "deze maand") -> list[str]:
+    """A volunteer who reached their own maximum of hours gets no more (protect from overload)."""
+    if row.max_hours_month and row.hours_month >= row.max_hours_month:
+        return [f"zit {month} aan het maximum van {dutch.hours(row.max_hours_month)}"]
+    return []
+
+
+def not_possible(row: HelperRow, km: float | None, category: CategoryInfo, on: date, vog_years: int,
+                 month: str = "deze maand") -> list[str]:
+    """Every reason this helper cannot take the task now (empty: they can): place, the
+    eligibility rule (people/eligibility.py), and the month's hours."""
+    return place_reasons(row, km) + ineligibility(row, category, on, vog_years) + hours_reasons(row, month)
+
+
+def _ambiguous(approx: float, bound: float) -> bool:
+    """The spherical distance cannot tell on which side of `bound` the geodesic one lies."""
+    return bound / SPHERE_MARGIN < approx <= bound * SPHERE_MARGIN
+
+
+def sort_out(rows: list[HelperRow], approx: dict[int, float], exact: Callable[[HelperRow], float],
+             category: CategoryInfo, on: date, vog_years: int, near_km: float = NEAR_KM,
+             month: str = "deze maand") -> tuple[list[Candidate], list[Candidate]]:
+    """(possible, not possible) among the rows near the request; the rest are not near.
+
+    `approx` holds a cheap distance (within SPHERE_MARGIN of the geodesic) for each row on the
+    map that may be near; `exact(row)` is asked only where the answer depends on it: a possible
+    helper's distance (it is scored) and a row on the edge of its radius or of near_km.
+    """
+    possible: list[Candidate] = []
+    impossible: list[Candidate] = []
+    for row in rows:
+        if row.lat is None or row.lon is None:
+            impossible.append(Candidate(row, None, ineligible=not_possible(row, None, category, on, vog_years, month)))
+            continue
+        km = approx.get(row.id)
+        if km is None:
+            continue
+        other = ineligibility(row, category, on, vog_years) + hours_reasons(row, month)
+        if (not other and km <= row.radius_km * SPHERE_MARGIN) or _ambiguous(km, row.radius_km) \
+                or _ambiguous(km, near_km):
+            km = exact(row)
+        if km > row.radius_km and km > near_km:
+            continue  # neither within their own radius nor near: not one of the people near
+        reasons = place_reasons(row, km) + other
+        (impossible if reasons else possible).append(Candidate(row, km, ineligible=reasons))
+    return possible, impossible
+
+
+def _offers_nothing_here(candidate: Candidate, category: CategoryInfo) -> bool:
+    """The helper does not offer this kind of help at all: listed last."""
+    row = candidate.helper
+    if row.kind == VOLUNTEER:
+        return category.rule == OPEN and not row.offers
+    return category.rule == PROFESSIONAL_RULE and not row.offers
+
+
+def order_not_possible(impossible: list[Candidate], category: CategoryInfo) -> list[Candidate]:
+    """Nearly possible first: fewest reasons, then nearest; who does not offer this help last."""
+    return sorted(impossible, key=lambda c: (
+        _offers_nothing_here(c, category), len(c.ineligible),
+        c.distance_km if c.distance_km is not None else math.inf, c.helper.id))
+
+
+def reason_counts(candidates: list[Candidate]) -> list[tuple[str, int]]:
+    """How often each reason occurs (distance reasons counted as one), most frequent first."""
+    counts = Counter("buiten de eigen straal" if r.endswith(" km") and "; gaat tot " in r else r
+                     for c in candidates for r in c.ineligible)
+    return sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
+
+
+def rank_sorted(possible: list[Candidate], slots: dict[int, list], when: When, category: CategoryInfo,
+                resident_first_name: str, limit: int = 25, month: str = "deze maand") -> list[Candidate]:
+    """The possible helpers scored, best first."""
+    good = [score(c, slots.get(c.helper.id, []), when, category, resident_first_name, month) for c in possible]
+    good.sort(key=lambda c: (-c.score, c.distance_km, c.helper.id))
+    return good[:limit]
+
+
 def rank(rows: list[HelperRow], distances: dict[int, float], slots: dict[int, list], when: When,
          category: CategoryInfo, resident_first_name: str, on: date, vog_years: int,
-         limit: int = 25) -> tuple[list[Candidate], list[Candidate]]:
-    """(eligible candidates best first, ineligible ones nearest first), within each helper's radius."""
-    good, bad = [], []
-    for row in rows:
-        km = distances.get(row.id)
-        if km is None or km > row.radius_km:
-            continue
-        candidate = Candidate(row, km, ineligible=ineligibility(row, category, on, vog_years))
-        if candidate.eligible:
-            good.append(score(candidate, slots.get(row.id, []), when, category, resident_first_name))
-        else:
-            bad.append(candidate)
-    good.sort(key=lambda c: (-c.score, c.distance_km, c.helper.id))
-    bad.sort(key=lambda c: (c.distance_km, c.helper.id))
-    return good[:limit], bad[:limit]
+         limit: int = 25, near_km: float = NEAR_KM) -> tuple[list[Candidate], list[Candidate]]:
+    """(possible helpers best first, the others near with their reasons, nearly possible first),
+    from exact distances."""
+    possible, impossible = sort_out(rows, distances, lambda row: distances[row.id], category, on, vog_years,
+                                    near_km)
+    return (rank_sorted(possible, slots, when, category, resident_first_name, limit),
+            order_not_possible(impossible, category)[:limit])

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from coop.core import audit, dutch, outbox
+from coop.core import audit, outbox
 from coop.core.clock import now
 from coop.core.errors import DomainError
 from coop.core.models import User
@@ -52,23 +52,19 @@ def _apply(proposal: Proposal, action: str) -> str:
 
 
 def helper_problems(req: HelpRequest, helper: User) -> list[str]:
-    """Why `helper` cannot be proposed for `req` (empty: they can)."""
+    """Why `helper` cannot be proposed for `req` (empty: they can): the same reasons, in the
+    same words, as the match page lists (rules.not_possible)."""
     point = candidates.request_point(req)
     if point is None:
         return ["de plek van de hulpvraag is nog niet bekend: zet eerst de pin op de kaart"]
-    good, bad = candidates.fetch_rows(req, point, helper_id=helper.id)
-    rows = good + bad
+    rows = candidates.fetch_rows(req, point, helper_id=helper.id)
     if not rows:
         return ["is geen vrijwilliger of zorgprofessional in dit dorp"]
     row = rows[0]
     day = candidates.request_day(req)
-    problems = rules.ineligibility(row, candidates.category_info(req.category), day,
-                                   current_app.config["VOG_VALID_YEARS"])
-    if row.lat is None or row.lon is None:
-        problems.append("adres van de helper heeft nog geen plek op de kaart")
-    elif distance_km(point, (row.lat, row.lon)) > row.radius_km:
-        problems.append(f"woont buiten de eigen straal van {dutch.km(row.radius_km)}")
-    return problems
+    km = distance_km(point, (row.lat, row.lon)) if row.lat is not None and row.lon is not None else None
+    return rules.not_possible(row, km, candidates.category_info(req.category), day,
+                              current_app.config["VOG_VALID_YEARS"], candidates.month_words(day))
 
 
 def propose(req: HelpRequest, helper: User, *, by: User, note: str = "", by_phone: bool = False) -> Proposal:
@@ -180,15 +176,36 @@ def for_request(req: HelpRequest) -> list[Proposal]:
 
 
 def place_pin(req: HelpRequest, lat: str | float | None, lon: str | float | None, *, by: User) -> None:
-    """The coordinator sets where help is needed by clicking the map (no geocoder knew it)."""
-    from coop.geo.distance import check_coordinates
-    req.lat, req.lon = check_coordinates(lat, lon)
+    """The coordinator sets where help is needed by clicking the map (no geocoder knew it).
+
+    A request at the resident's home takes the resident's place: the pin is the resident's,
+    and every open request at that home follows it.
+    """
+    from coop.geo.distance import check_pin
+    from coop.people import service as people
+    from coop.requests import place
+    if place.at_home(req):
+        people.place_person(req.resident, lat, lon, by=by)
+        return
+    req.lat, req.lon = check_pin(lat, lon)
     requests.add_event(req, by, "located", "plek op de kaart gezet")
 
 
 def locate(req: HelpRequest, *, by: User) -> bool:
-    """Look the request's address up; False (and nothing changed) when no geocoder knows it."""
+    """Look the request's address up; False (and nothing changed) when no geocoder knows it.
+    At the resident's home it is the resident who is looked up (and the request follows)."""
     from coop.geo.geocoders import Address, geocode
+    from coop.people import service as people
+    from coop.requests import place
+    if place.at_home(req):
+        if people.locate_person(req.resident, by=by):
+            return True
+        if req.resident.lat is None or req.resident.lon is None:
+            return False
+        # No geocoder knows it, but the resident is on the map already: take that place.
+        req.lat, req.lon = req.resident.lat, req.resident.lon
+        requests.add_event(req, by, "located", "plek van de inwoner overgenomen")
+        return True
     found = geocode(Address.of(req), req.village_id)
     if found is None:
         return False

@@ -14,10 +14,18 @@ from coop.core.guard import get_in_village_or_404, roles_required
 from coop.core.models import User
 from coop.core.web import run
 from coop.extensions import db
-from coop.matching import availability, candidates, mapping, messages, service  # noqa: F401 (messages registers its builders)
+from coop.matching import (  # noqa: F401 (messages registers its builders)
+    availability,
+    candidates,
+    mapping,
+    messages,
+    queries,
+    service,
+)
 from coop.matching.forms import AbsenceForm, DeclineForm, PinForm, ProposeForm, SlotForm
 from coop.matching.models import Proposal
 from coop.people.models import Absence, WeeklySlot
+from coop.requests import place
 from coop.requests import service as requests_service
 from coop.requests.models import HelpRequest
 
@@ -30,7 +38,8 @@ def _match_page(req: HelpRequest, form=None, pin_form=None, status: int = 200):
     return render_template(
         "matching/match.html", req=req, ranking=ranking, form=form or ProposeForm(formdata=None),
         pin_form=pin_form or PinForm(formdata=None), proposals=service.for_request(req),
-        map=mapping.request_map(req, ranking), when=requests_service.when_text(req)), status
+        map=mapping.request_map(req, ranking), when=requests_service.when_text(req),
+        at_home=place.at_home(req)), status
 
 
 @bp.get("/hulpvragen/<int:request_id>/koppelen")
@@ -186,8 +195,13 @@ def _helper_panel(user) -> dict:
     return {"proposals": service.open_for_helper(user), "view": service.proposal_view}
 
 
+def _not_on_map_panel(user) -> dict:
+    return queries.not_on_map(user.village_id)
+
+
 registry.nav_link("Kaart", "matching.village_map", *STAFF, order=30)
 registry.nav_link("Voorstellen", "matching.my_proposals", R.VOLUNTEER, R.PROFESSIONAL, order=30)
 registry.nav_link("Beschikbaarheid", "matching.my_availability", R.VOLUNTEER, R.PROFESSIONAL, order=35)
+registry.home_panel("matching/panels/not_on_map.html", R.COORDINATOR, order=45, context=_not_on_map_panel)
 registry.home_panel("matching/panels/proposals.html", R.VOLUNTEER, R.PROFESSIONAL, order=10,
                     context=_helper_panel)

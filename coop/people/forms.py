@@ -49,8 +49,10 @@ class VolunteerPapersForm(Form):
     """What the coordinator records about a volunteer: the VOG, the signed agreement and the age
     band that sets the hourly maximum of the volunteer allowance."""
     vog_date = DateField("Datum van de VOG", validators=[optional()],
-                         description="De datum die op de Verklaring Omtrent het Gedrag staat.")
-    agreement_date = DateField("Vrijwilligersovereenkomst getekend op", validators=[optional()])
+                         description="De datum die op de Verklaring Omtrent het Gedrag staat. "
+                                     "Maak het veld leeg om de datum te verwijderen.")
+    agreement_date = DateField("Vrijwilligersovereenkomst getekend op", validators=[optional()],
+                               description="Maak het veld leeg als er (nog) geen getekende overeenkomst is.")
     under_21 = BooleanField("Jonger dan 21 jaar",
                             description="Voor een uurvergoeding: onder 21 jaar geldt een lager maximum per uur.")
 
@@ -61,3 +63,21 @@ class CompetenceForm(Form):
     backstop = SelectField("Professionele achterwacht", coerce=int, validators=[chosen("een achterwacht")],
                            description="De zorgprofessional die de vrijwilliger kan bellen bij twijfel.")
     note = StringField("Hoe bekwaam? (bijvoorbeeld: training gevolgd op …)", validators=[optional(), max_length(200)])
+
+
+class AddressForm(Form):
+    """A person's new address; the geocoder puts it on the map when it knows it."""
+    street = StringField("Straat", validators=[required("de straat"), max_length(120)],
+                         render_kw={"autocomplete": "address-line1"})
+    house_number = StringField("Huisnummer", validators=[required("het huisnummer"), max_length(12)])
+    postcode = StringField("Postcode", validators=[optional(), postcode_format],
+                           render_kw={"autocomplete": "postal-code"})
+    place = StringField("Woonplaats", validators=[optional(), max_length(80)],
+                        render_kw={"autocomplete": "address-level2"})
+
+
+class CompetenceChangeForm(Form):
+    """Another backstop (or none) or note for a competence already recorded."""
+    backstop = SelectField("Professionele achterwacht", coerce=int, validators=[chosen("een achterwacht")],
+                           description="Zonder achterwacht mag de vrijwilliger deze taak niet doen.")
+    note = StringField("Hoe bekwaam?", validators=[optional(), max_length(200)])

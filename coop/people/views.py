@@ -1,7 +1,7 @@
 """The coordinator's people pages, and everyone's own data page."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -13,8 +13,18 @@ from coop.core.models import TaskCategory, User
 from coop.core.transaction import write_after_view
 from coop.core.web import client_ip, run
 from coop.extensions import db
+from coop.geo import maps
+from coop.geo.forms import PinForm
 from coop.people import service
-from coop.people.forms import CompetenceForm, PersonForm, VolunteerPapersForm, VolunteerProfileForm
+from coop.people.forms import (
+    AddressForm,
+    CompetenceChangeForm,
+    CompetenceForm,
+    PersonForm,
+    VolunteerPapersForm,
+    VolunteerProfileForm,
+)
+from coop.people.models import Competence
 
 bp = Blueprint("people", __name__)
 
@@ -50,6 +60,10 @@ def new():
 def show(person_id: int):
     person = get_in_village_or_404(User, person_id)
     write_after_view(lambda: audit.record("person.viewed", actor=current_user, subject=person, ip=client_ip()))
+    return _show_page(person)
+
+
+def _show_page(person: User, pin_form: PinForm | None = None, status: int = 200):
     categories = db.session.scalars(select(TaskCategory).where(
         TaskCategory.village_id == person.village_id, TaskCategory.active)).all()
     eligibility = {}
@@ -58,7 +72,83 @@ def show(person_id: int):
                        if c.rule != TaskCategory.MUNICIPAL}
     return render_template("people/show.html", person=person, form=Form(), eligibility=eligibility,
                            vog_until=service.vog_valid_until(person.volunteer_profile)
-                           if person.volunteer_profile else None)
+                           if person.volunteer_profile else None,
+                           map=_place_map(person), pin_form=pin_form or _pin_form(person),
+                           history=service.history(person), history_labels=service.HISTORY_LABELS), status
+
+
+def _located(person: User) -> bool:
+    return person.lat is not None and person.lon is not None
+
+
+def _pin_form(person: User) -> PinForm:
+    data = {"lat": f"{person.lat:.6f}", "lon": f"{person.lon:.6f}"} if _located(person) else {}
+    return PinForm(formdata=None, data=data)
+
+
+def _place_map(person: User) -> maps.MapParts:
+    """A small map of where the person lives; a click on it fills the pin form (map.js)."""
+    cfg = current_app.config
+    village = person.village
+    centre = (person.lat, person.lon) if _located(person) else (village.centre_lat, village.centre_lon)
+    fmap = maps.make_map(centre, 17 if _located(person) else 14, cfg["TILE_URL"], cfg["TILE_ATTRIBUTION"])
+    if _located(person):
+        maps.PointLayer("focus", [[person.lat, person.lon, person.full_name, person.address_line]],
+                        "Woonplek", cluster=False).add_to(fmap)
+    return maps.render(fmap)
+
+
+def _to_place(person: User):
+    return redirect(url_for("people.show", person_id=person.id, _anchor="plek"))
+
+
+@bp.post("/mensen/<int:person_id>/plek")
+@roles_required(R.COORDINATOR, R.ADMIN)
+def place_pin(person_id: int):
+    """Set or correct where a person lives: a click on the map, or the numbers typed."""
+    person = get_in_village_or_404(User, person_id)
+    form = PinForm()
+    if form.validate_on_submit() and run(form, lambda: service.place_person(
+            person, form.lat.data, form.lon.data, by=current_user), f"{person.first_name} staat op de kaart."):
+        return _to_place(person)
+    return _show_page(person, pin_form=form, status=422)
+
+
+@bp.post("/mensen/<int:person_id>/adres-zoeken")
+@roles_required(R.COORDINATOR, R.ADMIN)
+def locate(person_id: int):
+    """Ask the geocoder again (the network was down, or the gazetteer was imported since)."""
+    person = get_in_village_or_404(User, person_id)
+    if Form().validate_on_submit():
+        found: dict[str, bool] = {}
+        # Commits either way: a miss changes nothing but the geocoder's cache.
+        run(None, lambda: found.update(ok=service.locate_person(person, by=current_user)))
+        if found.get("ok"):
+            flash("Het adres is gevonden en staat op de kaart.", "success")
+        else:
+            flash("Dit adres kennen we niet. Klik op de kaart om de plek aan te wijzen.", "error")
+    return _to_place(person)
+
+
+@bp.route("/mensen/<int:person_id>/adres", methods=["GET", "POST"])
+@roles_required(R.COORDINATOR, R.ADMIN)
+def address(person_id: int):
+    person = get_in_village_or_404(User, person_id)
+    form = AddressForm(obj=person)
+    if form.validate_on_submit():
+        found = {}
+
+        def action():
+            found["ok"] = service.change_address(person, street=form.street.data, house_number=form.house_number.data,
+                                                 postcode=form.postcode.data, place=form.place.data, by=current_user)
+        if run(form, action):
+            if found["ok"]:
+                flash("Het nieuwe adres is opgeslagen en staat op de kaart.", "success")
+            else:
+                flash("Het nieuwe adres is opgeslagen, maar we kennen het niet. Klik op de kaart om de plek "
+                      "aan te wijzen.", "info")
+            return _to_place(person)
+    return render_template("people/address.html", person=person, form=form), 422 if form.errors else 200
 
 
 @bp.post("/mensen/<int:person_id>/goedkeuren")
@@ -72,15 +162,38 @@ def approve(person_id: int):
     return redirect(url_for("people.show", person_id=person.id))
 
 
-def _competence_form(person: User) -> CompetenceForm:
+def _backstop_choices(person: User) -> list:
+    professionals = service.search_people(person.village_id, role=R.PROFESSIONAL)
+    return [(p.id, f"{p.full_name} ({p.professional_profile.discipline})")
+            for p in professionals if p.professional_profile]
+
+
+def _competence_form(person: User, backstops: list) -> CompetenceForm:
     form = CompetenceForm(prefix="bevoegd")
     trained = db.session.scalars(select(TaskCategory).where(
         TaskCategory.village_id == person.village_id, TaskCategory.rule == TaskCategory.TRAINED)).all()
-    professionals = service.search_people(person.village_id, role=R.PROFESSIONAL)
     form.category.choices = choices((c.id, c.name) for c in trained)
-    form.backstop.choices = choices((p.id, f"{p.full_name} ({p.professional_profile.discipline})")
-                                    for p in professionals if p.professional_profile)
+    form.backstop.choices = choices(backstops)
     return form
+
+
+def _change_forms(person: User, backstops: list, posted: CompetenceChangeForm | None = None) -> dict:
+    """One change form per recorded competence (the posted one keeps what was typed)."""
+    forms = {}
+    for competence in person.volunteer_profile.competences:
+        if posted is not None and posted._prefix == f"bevoegdheid-{competence.id}-":
+            forms[competence.id] = posted
+            continue
+        form = CompetenceChangeForm(prefix=f"bevoegdheid-{competence.id}", formdata=None,
+                                    data={"backstop": competence.backstop_id or 0, "note": competence.note})
+        form.backstop.choices = choices([(0, "geen achterwacht")] + backstops)
+        forms[competence.id] = form
+    return forms
+
+
+def _papers_page(person: User, papers, competence, changes, status: int = 200):
+    return render_template("people/volunteer_papers.html", person=person, papers=papers, competence=competence,
+                           changes=changes, form=Form()), status
 
 
 @bp.route("/mensen/<int:person_id>/vrijwilliger", methods=["GET", "POST"])
@@ -94,7 +207,8 @@ def volunteer_papers(person_id: int):
         "vog_date": person.volunteer_profile.vog_date,
         "agreement_date": person.volunteer_profile.volunteer_agreement_signed_on,
         "under_21": person.volunteer_profile.under_21})
-    competence = _competence_form(person)
+    backstops = _backstop_choices(person)
+    competence = _competence_form(person, backstops)
     if request.method == "POST" and "papieren-submit" in request.form and papers.validate():
         if run(papers, lambda: service.record_papers(
                 person, vog_date=papers.vog_date.data, agreement_date=papers.agreement_date.data,
@@ -108,8 +222,45 @@ def volunteer_papers(person_id: int):
                "De bevoegdheid is vastgelegd."):
             return redirect(url_for("people.show", person_id=person.id))
     failed = papers.errors or competence.errors
-    return render_template("people/volunteer_papers.html", person=person, papers=papers,
-                           competence=competence), 422 if failed else 200
+    return _papers_page(person, papers, competence, _change_forms(person, backstops), 422 if failed else 200)
+
+
+def _own_competence(person: User, competence_id: int) -> Competence:
+    competence = db.session.get(Competence, competence_id)
+    if person.volunteer_profile is None or competence is None or competence.volunteer_id != person.id:
+        abort(404)
+    return competence
+
+
+@bp.post("/mensen/<int:person_id>/bevoegdheden/<int:competence_id>")
+@roles_required(R.COORDINATOR, R.ADMIN)
+def change_competence(person_id: int, competence_id: int):
+    """Another backstop (or none) or note for one competence."""
+    person = get_in_village_or_404(User, person_id)
+    competence = _own_competence(person, competence_id)
+    backstops = _backstop_choices(person)
+    form = CompetenceChangeForm(prefix=f"bevoegdheid-{competence.id}")
+    form.backstop.choices = choices([(0, "geen achterwacht")] + backstops)
+    if form.validate_on_submit():
+        backstop = db.session.get(User, form.backstop.data) if form.backstop.data else None
+        if run(form, lambda: service.change_competence(competence, backstop=backstop, note=form.note.data,
+                                                       by=current_user), "De bevoegdheid is gewijzigd."):
+            return redirect(url_for("people.volunteer_papers", person_id=person.id))
+    papers = VolunteerPapersForm(prefix="papieren", formdata=None, data={
+        "vog_date": person.volunteer_profile.vog_date,
+        "agreement_date": person.volunteer_profile.volunteer_agreement_signed_on})
+    return _papers_page(person, papers, _competence_form(person, backstops),
+                        _change_forms(person, backstops, posted=form), 422)
+
+
+@bp.post("/mensen/<int:person_id>/bevoegdheden/<int:competence_id>/verwijderen")
+@roles_required(R.COORDINATOR, R.ADMIN)
+def remove_competence(person_id: int, competence_id: int):
+    person = get_in_village_or_404(User, person_id)
+    competence = _own_competence(person, competence_id)
+    if Form().validate_on_submit():
+        run(None, lambda: service.remove_competence(competence, by=current_user), "De bevoegdheid is verwijderd.")
+    return redirect(url_for("people.volunteer_papers", person_id=person.id))
 
 
 @bp.post("/mensen/<int:person_id>/pauze")
@@ -137,10 +288,7 @@ def volunteer_profile():
     profile = current_user.volunteer_profile
     if profile is None:
         abort(404)
-    categories = db.session.scalars(select(TaskCategory).where(
-        TaskCategory.village_id == current_user.village_id, TaskCategory.active,
-        TaskCategory.rule.in_((TaskCategory.OPEN, TaskCategory.TRAINED)))
-        .order_by(TaskCategory.sort_order)).all()
+    categories = service.offered_categories(current_user.village_id)
     form = VolunteerProfileForm(obj=profile)
     form.categories.choices = choices((c.id, c.name) for c in categories)
     if request.method == "GET":

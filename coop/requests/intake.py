@@ -18,6 +18,8 @@ from coop.core.errors import DomainError
 from coop.core.models import TaskCategory, User
 from coop.core.validation import normalise_postcode
 from coop.extensions import db
+from coop.people import service as people
+from coop.requests import place as where
 from coop.requests.models import (
     CANCELLED,
     CHANNEL_LABELS,
@@ -111,10 +113,12 @@ def _when(data: RequestInput) -> dict:
             "window_start": start, "window_end": end}
 
 
-def _where(data: RequestInput, resident: User) -> dict:
+def _where(data: RequestInput, resident: User, by: User) -> dict:
     if data.own_address:
         if not resident.street:
             raise DomainError("Er staat nog geen adres bij ons bekend. Vul hieronder het adres in.", "street")
+        if resident.lat is None or resident.lon is None:
+            people.locate_person(resident, by=by)  # not on the map yet: perhaps a geocoder knows it now
         return {"street": resident.street, "house_number": resident.house_number, "postcode": resident.postcode,
                 "place": resident.place, "lat": resident.lat, "lon": resident.lon}
     street, number = (data.street or "").strip(), (data.house_number or "").strip()
@@ -130,9 +134,10 @@ def _where(data: RequestInput, resident: User) -> dict:
     if len(place) > 80:
         raise DomainError("Gebruik hier hoogstens 80 tekens.", "place")
     postcode = normalise_postcode(data.postcode) if data.postcode and data.postcode.strip() else None
-    # Another address has no coordinates yet; the map feature geocodes or the coordinator pins it.
+    # Another address is geocoded on its own; when no geocoder knows it the coordinator pins it.
+    lat, lon = where.other_address_point(street, number, postcode, place, resident.village_id)
     return {"street": street, "house_number": number, "postcode": postcode, "place": place,
-            "lat": None, "lon": None}
+            "lat": lat, "lon": lon}
 
 
 def _by_token(token: str) -> HelpRequest | None:
@@ -178,7 +183,7 @@ def post_request(resident: User, data: RequestInput, *, by: User, form_token: st
         village_id=resident.village_id, resident=resident, category=category, description=description,
         urgency=data.urgency, recurrence=data.recurrence, consent_contact=bool(data.consent_contact),
         entered_by_id=by.id, channel=data.channel, form_token=form_token.strip(),
-        **_when(data), **_where(data, resident))
+        **_when(data), **_where(data, resident, by))
     try:
         with db.session.begin_nested():
             db.session.add(request)

@@ -106,13 +106,14 @@ def test_coordinator_proposes_on_the_map_and_the_volunteer_accepts(live_server, 
     page.locator(".coop-pin--focus").first.click()
     assert DESCRIPTION in page.locator(".coop-popup").inner_text()
 
-    # The ranked list shows its reasons in words; the best is chosen.
+    # The ranked list shows its reasons in words; nobody is preselected: the best is chosen.
     candidates = page.get_by_test_id("candidates")
     first = candidates.locator(".govuk-radios__item").first
     assert re.search(r"\d+,\d km", first.locator(".coop-candidate-reasons").inner_text())
     helper_id = int(first.locator("input[name=helper_id]").get_attribute("value"))
     helper_name = first.locator("label strong").first.inner_text()
-    assert first.locator("input[name=helper_id]").is_checked()
+    assert not first.locator("input[name=helper_id]").is_checked()  # the coordinator chooses
+    first.locator("input[name=helper_id]").check()
     assert axe_check(page) == []
 
     page.get_by_label("Notitie voor de helper (mag leeg)").fill("Zou u dit willen doen?")

@@ -99,4 +99,6 @@ def test_rank_keeps_radius_sorts_and_separates_ineligible():
     good, ineligible = rules.rank([near, far, bad, best], {1: 0.5, 2: 1.5, 3: 0.2, 4: 0.9}, {},
                                   rules.When(ON), OPEN, "Bep", ON, 3)
     assert [c.helper.id for c in good] == [4, 1]  # far (1.5 km) lives outside its 1 km radius
-    assert [(c.helper.id, c.ineligible) for c in ineligible] == [(3, ["staat op pauze"])]
+    # far is not dropped: near the request, listed apart with both distances.
+    assert [(c.helper.id, c.ineligible) for c in ineligible] == [(3, ["staat op pauze"]),
+                                                                 (2, ["1,5 km; gaat tot 1 km"])]

@@ -1,0 +1,13 @@
+"""The pin form: a click on the map fills it (static/js/map.js); without JavaScript it is typed."""
+from __future__ import annotations
+
+from wtforms import StringField
+
+from coop.core.forms import Form, required
+
+
+class PinForm(Form):
+    lat = StringField("Breedtegraad", validators=[required("de breedtegraad")],
+                      render_kw={"inputmode": "decimal", "autocomplete": "off"})
+    lon = StringField("Lengtegraad", validators=[required("de lengtegraad")],
+                      render_kw={"inputmode": "decimal", "autocomplete": "off"})

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from coop.core import calls
 from coop.core import roles as R
 from coop.core.clock import now
+from coop.core.lifecycle import Lifecycle, Step
 from coop.core.models import User, UserRole
 from coop.core.types import UTCDateTime
 from coop.extensions import Model, db
@@ -26,6 +27,25 @@ MAIL, INAPP = "mail", "inapp"
 
 PENDING, SENDING, SENT, FAILED, DEAD, CANCELLED = (
     "pending", "sending", "sent", "failed", "dead", "cancelled")
+STATUS_LABELS = {PENDING: "wacht", SENDING: "wordt verstuurd", SENT: "verstuurd",
+                 FAILED: "mislukt, volgt opnieuw", DEAD: "niet bezorgd", CANCELLED: "vervallen"}
+NOT_DEAD = "Dit bericht staat niet (meer) bij de niet bezorgde berichten."
+
+# The life of a row. The dispatcher claims and marks rows in bulk with guarded UPDATEs (that
+# must stay one statement each); it takes the states for them from this table. Single rows
+# (a coordinator's retry) go through OUTBOX.apply.
+OUTBOX = Lifecycle("bericht", {
+    "claim": Step({PENDING, FAILED}, SENDING, "opgepakt om te versturen"),
+    "reclaim": Step({SENDING}, SENDING, "opnieuw opgepakt: de vorige claim is verlopen"),
+    "deliver": Step({SENDING}, SENT, "verstuurd"),
+    "fail": Step({SENDING}, FAILED, "mislukt; wordt later opnieuw geprobeerd"),
+    "give_up": Step({SENDING}, DEAD, "niet bezorgd na de laatste poging"),
+    "obsolete": Step({SENDING}, CANCELLED, "vervallen: de reden is er niet meer"),
+    "hand_back": Step({SENDING}, PENDING, "teruggegeven voor de volgende ronde"),
+    "cancel": Step({PENDING, FAILED}, CANCELLED, "ingetrokken"),
+    "retry": Step({DEAD}, PENDING, "opnieuw versturen", refusal=NOT_DEAD),
+    "dismiss": Step({DEAD}, CANCELLED, "afgehandeld door de dorpsondersteuner", refusal=NOT_DEAD),
+}, labels=STATUS_LABELS)
 
 
 class FollowUp(Model):
@@ -96,7 +116,7 @@ def queue(kind: str, recipient: User | None, *, payload: dict | None = None,
                 subject_type=type(subject).__name__ if subject is not None else None,
                 subject_id=subject.id if subject is not None else None))
     row = FollowUp(
-        kind=kind, recipient=recipient, payload=payload or {}, due_at=due_at or now(),
+        kind=kind, recipient=recipient, payload=payload or {}, due_at=due_at or now(), status=PENDING,
         channel=channel, dedupe_key=dedupe_key, village_id=village_id,
         subject_type=type(subject).__name__ if subject is not None else None,
         subject_id=subject.id if subject is not None else None,
@@ -126,8 +146,8 @@ def cancel_for(subject: Subject, kinds: tuple[str, ...] | None = None) -> int:
     stmt = (update(FollowUp)
             .where(FollowUp.subject_type == type(subject).__name__,
                    FollowUp.subject_id == subject.id,
-                   FollowUp.status.in_((PENDING, FAILED)))
-            .values(status=CANCELLED))
+                   FollowUp.status.in_(OUTBOX.sources("cancel")))
+            .values(status=OUTBOX.target("cancel")))
     if kinds:
         stmt = stmt.where(FollowUp.kind.in_(kinds))
     # An UPDATE gives a CursorResult (with rowcount); Session.execute is typed for any statement.

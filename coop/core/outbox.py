@@ -169,12 +169,17 @@ class Message:
 
 Builder = Callable[[FollowUp], Message]
 _builders: dict[str, Builder] = {}
+_about: dict[str, str] = {}
 
 
-def message_builder(kind: str) -> Callable[[Builder], Builder]:
-    """Register how a kind of follow-up is written (subject, text, html)."""
+def message_builder(kind: str, *, about: str | None = None) -> Callable[[Builder], Builder]:
+    """Register how a kind of follow-up is written (subject, text, html). `about` says in a
+    few Dutch words what it is about ("de respijtdienst van morgen"), for the coordinator who
+    phones someone without an e-mail address instead."""
     def register(fn: Builder) -> Builder:
         _builders[kind] = fn
+        if about is not None:
+            _about[kind] = about
         return fn
     return register
 
@@ -184,6 +189,8 @@ def recipient_of(row: FollowUp) -> User:
     if row.recipient is None:
         raise Obsolete("de ontvanger bestaat niet meer")
     return row.recipient
+def about(kind: str | None) -> str | None:
+    return _about.get(kind)
 
 
 def build_message(row: FollowUp) -> Message:

@@ -24,7 +24,6 @@ from coop.core.models import User
 from coop.extensions import db
 from coop.matching.models import ACCEPTED, Proposal
 from coop.people.models import HoursEntry
-from coop.requests import service as requests
 from coop.requests.models import DONE
 from coop.respite import allowance
 from coop.respite.models import ExpenseSettings, RespiteRequest, RespiteShift
@@ -154,10 +153,9 @@ def _accepted_helper(request) -> User | None:
         Proposal.request_id == request.id, Proposal.status == ACCEPTED).order_by(Proposal.answered_at.desc()))
 
 
-@requests.LIFECYCLE.after("complete")
 def hours_for_completed_request(step) -> None:
     """A completed request with an accepted proposal becomes a draft hours entry of its helper.
-    (A hook on the request's lifecycle.)"""
+    (A hook on the request's lifecycle, registered in coop/respite/rules.py.)"""
     request = step.subject
     helper = _accepted_helper(request)
     if helper is not None:
@@ -165,10 +163,9 @@ def hours_for_completed_request(step) -> None:
         record_request_hours(request, helper, amount, worked_on=on)
 
 
-@requests.LIFECYCLE.after("reopen")
 def drop_draft_request_hours(step) -> None:
     """"Nee, niet geholpen": a draft nobody confirmed yet no longer counts; confirmed hours stay.
-    (A hook on the request's lifecycle.)"""
+    (A hook on the request's lifecycle, registered in coop/respite/rules.py.)"""
     if step.source == DONE:
         for entry in db.session.scalars(select(HoursEntry).where(
                 HoursEntry.source_type == REQUEST, HoursEntry.source_id == step.subject.id,

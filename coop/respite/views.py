@@ -21,13 +21,7 @@ from coop.core.models import User, UserRole
 from coop.core.transaction import write_after_view
 from coop.core.web import client_ip, run
 from coop.extensions import db
-from coop.respite import (  # noqa: F401 (messages registers builders)
-    carerqol,
-    digest,  # noqa: F401 (registers the weekly digest's respite section)
-    messages,
-    queries,
-    service,
-)
+from coop.respite import carerqol, queries, service
 from coop.respite.clashes import week_start
 from coop.respite.forms import CarerProfileForm, PickVolunteerForm
 from coop.respite.models import SOFA, RespiteRequest, RespiteShift

@@ -1,7 +1,7 @@
 """The rules of an agreement: who may change what, when, and how versions move.
 
 The status of a version moves only through `apply_transition` and the one table TRANSITIONS
-(taken by the shared state machine, coop/core/lifecycle.py).
+(taken by the shared state machine, coop/core/states.py).
 Only a draft can be edited; an agreed version is never changed in place: `start_revision`
 copies it into a new draft. Every step writes a line on the agreement's history.
 """
@@ -36,8 +36,8 @@ from coop.core import roles as R
 from coop.core.clock import now
 from coop.core.errors import DomainError
 from coop.core.guard import may_see_gemeente_matters
-from coop.core.lifecycle import Lifecycle, Step, Transition
 from coop.core.models import User, Village
+from coop.core.states import Lifecycle, Step, Transition
 from coop.extensions import db
 
 # The domains a new agreement starts with (editable afterwards).

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from coop.core import calls
 from coop.core import roles as R
 from coop.core.clock import now
-from coop.core.lifecycle import Lifecycle, Step
 from coop.core.models import User, UserRole
+from coop.core.states import Lifecycle, Step
 from coop.core.types import UTCDateTime
 from coop.extensions import Model, db
 

@@ -1,6 +1,6 @@
 """Proposals: the coordinator proposes, the helper accepts or declines, the coordinator may
 withdraw and propose again. The proposal's lifecycle is one table (TRANSITIONS, taken by
-coop/core/lifecycle.py); the request's status only moves through coop.requests.service
+coop/core/states.py); the request's status only moves through coop.requests.service
 (mark_matched, reopen).
 """
 from __future__ import annotations
@@ -12,8 +12,8 @@ from sqlalchemy.orm import selectinload
 
 from coop.core import audit, dutch, outbox
 from coop.core.errors import DomainError
-from coop.core.lifecycle import Lifecycle, Step, Transition
 from coop.core.models import User
+from coop.core.states import Lifecycle, Step, Transition
 from coop.extensions import db
 from coop.geo.distance import distance_km
 from coop.matching import candidates, rules

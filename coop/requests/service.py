@@ -1,8 +1,8 @@
 """The lifecycle of a hulpvraag. Every status change goes through `apply_transition`.
 
 The allowed transitions are one table (TRANSITIONS), taken by the shared state machine
-(coop/core/lifecycle.py): each step checks its rules, writes a line on the request's timeline
-and runs the hooks other features register (`LIFECYCLE.after`), all in the caller's
+(coop/core/states.py): each step checks its rules, writes a line on the request's timeline
+and runs the hooks other features register (`after_transition`), all in the caller's
 transaction. Views never set `status` themselves.
 """
 from __future__ import annotations
@@ -11,8 +11,8 @@ from coop.core import dutch
 from coop.core import roles as R
 from coop.core.clock import now
 from coop.core.errors import DomainError
-from coop.core.lifecycle import Lifecycle, Step, Transition
 from coop.core.models import TaskCategory, User
+from coop.core.states import Lifecycle, Step, Transition
 from coop.extensions import db
 from coop.requests.models import (
     CANCELLED,
@@ -61,11 +61,16 @@ def _record(step: Transition) -> RequestEvent:
     return add_event(request, step.by, step.action, step.note, from_status=step.source, to_status=step.target)
 
 
-# Features above this one react to a step without this module importing them (imports run
-# downward): they register with `LIFECYCLE.after(action)`, run inside apply_transition.
 LIFECYCLE = Lifecycle("hulpvraag", TRANSITIONS, labels=STATUS_LABELS,
                       refusal="Dit kan niet: de hulpvraag is nu '{label}'.",
                       record=_record, stamp="status_changed_at")
+
+
+def after_transition(*actions: str):
+    """Decorator: run `fn(transition)` after every successful step of `actions` (e.g.
+    "complete"), inside apply_transition and its transaction. Features above this one react to
+    a step this way without this module importing them (imports run downward)."""
+    return LIFECYCLE.after(*actions)
 
 
 @LIFECYCLE.guard(*HELPER_STEPS)

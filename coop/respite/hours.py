@@ -19,8 +19,8 @@ from sqlalchemy.orm import selectinload
 from coop.core import audit, dutch
 from coop.core.clock import LOCAL, local_now, now
 from coop.core.errors import DomainError
-from coop.core.lifecycle import Lifecycle, Step
 from coop.core.models import User
+from coop.core.states import Lifecycle, Step
 from coop.extensions import db
 from coop.matching.models import ACCEPTED, Proposal
 from coop.people.models import HoursEntry
@@ -33,7 +33,7 @@ CENT = Decimal("0.01")
 
 STATUS_LABELS = {HoursEntry.DRAFT: "nog bevestigen", HoursEntry.CONFIRMED: "wacht op goedkeuring",
                  HoursEntry.APPROVED: "goedgekeurd", HoursEntry.REJECTED: "afgekeurd"}
-# Status of an entry, as data (taken by coop/core/lifecycle.py).
+# Status of an entry, as data (taken by coop/core/states.py).
 TRANSITIONS = {
     "confirm": Step({HoursEntry.DRAFT, HoursEntry.CONFIRMED, HoursEntry.REJECTED}, HoursEntry.CONFIRMED, "bevestigd"),
     "approve": Step({HoursEntry.CONFIRMED}, HoursEntry.APPROVED, "goedgekeurd"),

@@ -5,7 +5,7 @@
 - A completed help request becomes its helper's draft hours; "nee, niet geholpen" takes an
   unconfirmed draft back (coop/respite/hours.py).
 
-Registered when create_app imports this module (coop.core.registry, requests.LIFECYCLE).
+Registered when create_app imports this module (coop.core.registry, requests.after_transition).
 """
 from __future__ import annotations
 
@@ -72,5 +72,5 @@ def respite_shift_hours(at: datetime) -> int:
 
 # --- hours of help requests -----------------------------------------------------------------
 
-requests.LIFECYCLE.after("complete")(hours.hours_for_completed_request)
-requests.LIFECYCLE.after("reopen")(hours.drop_draft_request_hours)
+requests.after_transition("complete")(hours.hours_for_completed_request)
+requests.after_transition("reopen")(hours.drop_draft_request_hours)

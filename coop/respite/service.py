@@ -13,8 +13,8 @@ from coop.core import audit
 from coop.core import roles as R
 from coop.core.clock import local_now, now
 from coop.core.errors import DomainError
-from coop.core.lifecycle import Lifecycle, Step
 from coop.core.models import TaskCategory, User
+from coop.core.states import Lifecycle, Step
 from coop.extensions import db
 from coop.people.service import ineligibility_reasons
 from coop.respite import notify, recurrence
@@ -24,7 +24,7 @@ from coop.respite.models import SOFA, CarerProfile, RespiteRequest, RespiteShift
 # Respite for company only is open to any approved volunteer; with personal care it is trained.
 CATEGORY_COMPANY, CATEGORY_CARE = "respijt", "respijt_zorg"
 
-# The life of one shift, as data (taken by coop/core/lifecycle.py).
+# The life of one shift, as data (taken by coop/core/states.py).
 TRANSITIONS = {
     "book": Step({RespiteShift.OPEN}, RespiteShift.BOOKED, "geboekt"),
     "swap": Step({RespiteShift.BOOKED}, RespiteShift.BOOKED, "andere vrijwilliger"),

@@ -12,17 +12,18 @@ one in its own layer or above:
 
 0. `config`, `extensions` — settings and the Flask extensions; they import nothing of coop.
 1. `core` — villages, people and roles, the guard, the outbox table, the registry, the state
-   machine (`lifecycle`). Imports no feature.
-2. `followups`, `geo` — generic machinery: the dispatcher, the scheduler, the answer links, the
-   follow-up durations; maps, distances and geocoding. They import core only; features
-   register their rules and messages with core and use this machinery.
-3. `people`, `admin` — profiles, competences, hours entries; the administrator's pages.
-4. `auth`, `requests` — logging in (uses people); the hulpvraag (uses people).
-5. `matching`, `agreements` — proposals and ranking (requests, people, geo); the gemeente
+   machine (`states`). Imports no feature.
+2. `ops` — running in production (health, logs, backups), where present: core only.
+3. `followups`, `geo` — generic machinery: the dispatcher, the scheduler, the answer links, the
+   follow-up durations; maps, distances and geocoding. They import core (and ops) only;
+   features register their rules and messages with core and use this machinery.
+4. `people`, `admin` — profiles, competences, hours entries; the administrator's pages.
+5. `auth`, `requests` — logging in (uses people); the hulpvraag (uses people).
+6. `matching`, `agreements` — proposals and ranking (requests, people, geo); the gemeente
    agreements (their parties are the request's role-split parties).
-6. `respite` — shifts (booked through matching's candidates), hours of requests and shifts.
-7. `reports` — the gemeente's figures over requests, respite and people.
-8. the application: `coop/__init__.py` (create_app), `coop/cli.py`, `coop/demo/`.
+7. `respite` — shifts (booked through matching's candidates), hours of requests and shifts.
+8. `reports` — the gemeente's figures over requests, respite and people.
+9. the application: `coop/__init__.py` (create_app), `coop/cli.py`, `coop/wsgi.py`, `coop/demo/`.
 """
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ import coop
 LAYERS = (
     ("config", "extensions"),
     ("core",),
+    ("ops",),
     ("followups", "geo"),
     ("people", "admin"),
     ("auth", "requests"),
@@ -45,7 +47,7 @@ LAYERS = (
     ("app",),
 )
 LAYER_OF = {package: n for n, packages in enumerate(LAYERS) for package in packages}
-APP = {"coop", "coop.cli", "coop.demo"}
+APP = {"coop", "coop.cli", "coop.wsgi", "coop.demo"}
 ROOT = Path(coop.__file__).resolve().parent
 
 
@@ -188,7 +190,9 @@ def test_no_import_cycle_between_files(graph):
 
 
 def test_every_package_has_a_layer(graph):
-    assert {package_of(m) for m in graph} == set(LAYER_OF)
+    found = {package_of(m) for m in graph}
+    assert found - set(LAYER_OF) == set(), "add the new package to LAYERS"
+    assert {"core", "followups", "requests", "respite", "app"} <= found
 
 
 def test_imports_run_downward(graph):
@@ -198,7 +202,7 @@ def test_imports_run_downward(graph):
 
 @pytest.mark.parametrize("package,may_import", [
     ("core", {"core", "config", "extensions"}),
-    ("followups", {"followups", "core", "config", "extensions"}),
+    ("followups", {"followups", "core", "ops", "config", "extensions"}),
 ])
 def test_core_and_followups_import_no_feature(graph, package, may_import):
     wrong = sorted(f"{m} imports {t}" for m, targets in graph.items() if package_of(m) == package
@@ -276,7 +280,7 @@ def test_the_checker_sees_a_circle_closed_by_a_function_local_import(tmp_path):
     assert cycles(graph) == [["coop.followups.rules", "coop.respite.hours", "coop.respite.digest",
                               "coop.followups.rules"]]
     assert upward_imports(graph) == [
-        "coop.followups.rules (followups, layer 2) imports coop.respite.hours (respite, layer 6)"]
+        "coop.followups.rules (followups, layer 3) imports coop.respite.hours (respite, layer 7)"]
 
 
 def test_the_checker_passes_a_package_whose_imports_run_downward(tmp_path):

@@ -113,4 +113,4 @@ def test_done_via_the_request_page_shows_in_mijn_uren_and_matching_load(client_a
 
 def test_unknown_transition_cannot_be_hooked():
     with pytest.raises(ValueError):
-        requests.LIFECYCLE.after("finish")
+        requests.after_transition("finish")

@@ -1,4 +1,4 @@
-"""The shared state machine (coop/core/lifecycle.py) on a plain object: allowed steps move and
+"""The shared state machine (coop/core/states.py) on a plain object: allowed steps move and
 are recorded, refused ones change nothing and say why in Dutch, guards and hooks run in order."""
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 from coop.core import clock
 from coop.core.errors import DomainError
-from coop.core.lifecycle import Lifecycle, Step
+from coop.core.states import Lifecycle, Step
 
 OPEN, ACTIVE, CLOSED = "open", "active", "closed"
 LABELS = {OPEN: "open", ACTIVE: "bezig", CLOSED: "gesloten"}

@@ -19,8 +19,9 @@ one in its own layer or above:
    features register their rules and messages with core and use this machinery.
 4. `people`, `admin` — profiles, competences, hours entries; the administrator's pages.
 5. `auth`, `requests` — logging in (uses people); the hulpvraag (uses people).
-6. `matching`, `agreements` — proposals and ranking (requests, people, geo); the gemeente
-   agreements (their parties are the request's role-split parties).
+6. `matching`, `agreements`, `villages` — proposals and ranking (requests, people, geo); the
+   gemeente agreements (their parties are the request's role-split parties); the platform's
+   new villages and their first coordinator (auth, people), where present.
 7. `respite` — shifts (booked through matching's candidates), hours of requests and shifts.
 8. `reports` — the gemeente's figures over requests, respite and people.
 9. the application: `coop/__init__.py` (create_app), `coop/cli.py`, `coop/wsgi.py`, `coop/demo/`.
@@ -41,7 +42,7 @@ LAYERS = (
     ("followups", "geo"),
     ("people", "admin"),
     ("auth", "requests"),
-    ("matching", "agreements"),
+    ("matching", "agreements", "villages"),
     ("respite",),
     ("reports",),
     ("app",),

@@ -59,9 +59,13 @@ DEFAULT_DOMAINS = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class SideStep(Step):
-    side: str | None = None  # who may take the step; None: the system, after both sign-offs
+    side: str | None  # who may take the step; None: the system, after both sign-offs
+
+    def __init__(self, sources: set[str], target: str, label: str, *, side: str | None = None) -> None:
+        super().__init__(sources, target, label)
+        object.__setattr__(self, "side", side)
 
 
 TRANSITIONS: dict[str, SideStep] = {
@@ -114,14 +118,14 @@ def record(agreement: Agreement, version: AgreementVersion, actor: User | None, 
     return event
 
 
-def _record(step: Transition) -> AgreementEvent:
+def _record(step: Transition[AgreementVersion]) -> AgreementEvent:
     version = step.subject
     if step.target == AGREED:
         version.agreed_at = step.at
     return record(version.agreement, version, step.by, step.action, step.step.label, step.note)
 
 
-LIFECYCLE = Lifecycle("afspraak", TRANSITIONS, labels=STATUS_LABELS,
+LIFECYCLE: Lifecycle[AgreementVersion] = Lifecycle("afspraak", TRANSITIONS, labels=STATUS_LABELS,
                       refusal="Dit kan niet: deze versie is nu '{label}'.", record=_record)
 
 
@@ -135,7 +139,7 @@ def _taken_by_its_side(version: AgreementVersion, action: str, by: User | None) 
 
 
 @LIFECYCLE.after("withdraw", "request_changes")
-def _drop_sign_offs(step: Transition) -> None:
+def _drop_sign_offs(step: Transition[AgreementVersion]) -> None:
     """Back to the drawing board: earlier signatures no longer cover what will be changed."""
     for sign_off in list(step.subject.sign_offs):
         step.subject.sign_offs.remove(sign_off)  # delete-orphan removes the row

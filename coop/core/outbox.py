@@ -34,7 +34,7 @@ NOT_DEAD = "Dit bericht staat niet (meer) bij de niet bezorgde berichten."
 # The life of a row. The dispatcher claims and marks rows in bulk with guarded UPDATEs (that
 # must stay one statement each); it takes the states for them from this table. Single rows
 # (a coordinator's retry) go through OUTBOX.apply.
-OUTBOX = Lifecycle("bericht", {
+OUTBOX: Lifecycle[FollowUp] = Lifecycle("bericht", {
     "claim": Step({PENDING, FAILED}, SENDING, "opgepakt om te versturen"),
     "reclaim": Step({SENDING}, SENDING, "opnieuw opgepakt: de vorige claim is verlopen"),
     "deliver": Step({SENDING}, SENT, "verstuurd"),
@@ -190,7 +190,7 @@ def recipient_of(row: FollowUp) -> User:
         raise Obsolete("de ontvanger bestaat niet meer")
     return row.recipient
 def about(kind: str | None) -> str | None:
-    return _about.get(kind)
+    return _about.get(kind) if kind is not None else None
 
 
 def build_message(row: FollowUp) -> Message:

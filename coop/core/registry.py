@@ -15,13 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from coop.core.models import User
+    from coop.core.models import User, Village
 
 PanelContext = Callable[["User"], dict[str, Any]]
-from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -98,19 +98,19 @@ class DigestSection:
     empty: str | None = None  # shown when there are no lines; None: the heading alone
 
 
-Section = Callable[[object], DigestSection | None]  # fn(village); None: leave the section out
+Section = Callable[["Village"], DigestSection | None]  # None: leave the section out
 _sections: dict[Section, int] = {}
 
 
-def digest_section(fn: Section | None = None, *, order: int = 50):
-    """Decorator (bare, or with `order=`): a section of the weekly digest, lowest order first."""
+def digest_section(order: int = 50) -> Callable[[Section], Section]:
+    """Decorator: `fn(village)` is a section of the weekly digest; lowest order first."""
     def register(fn: Section) -> Section:
         _sections[fn] = order
         return fn
-    return register(fn) if fn is not None else register
+    return register
 
 
-def digest_sections(village) -> list[DigestSection]:
+def digest_sections(village: Village) -> list[DigestSection]:
     """The sections for `village`, in order, without the ones that have nothing to say."""
     ordered = sorted(_sections.items(), key=lambda item: item[1])  # stable: registration order
     return [s for s in (fn(village) for fn, _ in ordered) if s is not None]

@@ -31,6 +31,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Generic, TypeVar
 
 from coop.core.clock import now
 from coop.core.errors import DomainError
@@ -38,58 +39,63 @@ from coop.core.errors import DomainError
 UNKNOWN_STEP = "Deze stap bestaat niet."
 DEFAULT_REFUSAL = "Dit kan niet: de status is nu '{label}'."
 
+S = TypeVar("S")  # what the lifecycle moves: a HelpRequest, a Proposal, a FollowUp …
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, init=False)
 class Step:
     """One allowed step: from any of `sources` to `target`; `label` says it in Dutch."""
 
     sources: frozenset[str]
     target: str
-    label: str = ""
-    refusal: str | None = None  # this step's own refusal, instead of the lifecycle's
+    label: str
+    refusal: str | None  # this step's own refusal, instead of the lifecycle's
 
-    def __post_init__(self):
-        sources = (self.sources,) if isinstance(self.sources, str) else self.sources
-        object.__setattr__(self, "sources", frozenset(sources))
+    def __init__(self, sources: Iterable[str] | str, target: str, label: str = "",
+                 refusal: str | None = None) -> None:
+        object.__setattr__(self, "sources", frozenset((sources,) if isinstance(sources, str) else sources))
+        object.__setattr__(self, "target", target)
+        object.__setattr__(self, "label", label)
+        object.__setattr__(self, "refusal", refusal)
 
 
 @dataclass
-class Transition:
+class Transition(Generic[S]):
     """A step that was taken: on what, from where to where, by whom and when."""
 
-    subject: object
+    subject: S
     action: str
     step: Step
     source: str
-    by: object | None
+    by: Any  # the User who took the step; None for the system (the scheduler, a mail answer)
     at: datetime
     note: str = ""
-    record: object = None  # what the lifecycle's `record` returned (e.g. the timeline line)
+    record: Any = None  # what the lifecycle's `record` returned (e.g. the timeline line)
 
     @property
     def target(self) -> str:
         return self.step.target
 
 
-Guard = Callable[[object, str, object], None]  # (subject, action, by); raises DomainError
-Hook = Callable[[Transition], None]
+Guard = Callable[[S, str, Any], None]  # (subject, action, by); raises DomainError to refuse
+Hook = Callable[[Transition[S]], None]
 
 
 @dataclass(frozen=True)
 class _Registered:
     actions: frozenset[str] | None  # None: every step
-    fn: Callable
+    fn: Callable[..., Any]
 
     def applies(self, action: str) -> bool:
         return self.actions is None or action in self.actions
 
 
-class Lifecycle:
+class Lifecycle(Generic[S]):
     """The allowed steps of one kind of row (a status column), and how to take them."""
 
     def __init__(self, name: str, steps: Mapping[str, Step], *, labels: Mapping[str, str],
-                 field: str = "status", refusal: str | Callable[[object], str] = DEFAULT_REFUSAL,
-                 record: Callable[[Transition], object] | None = None, stamp: str | None = None):
+                 field: str = "status", refusal: str | Callable[[S], str] = DEFAULT_REFUSAL,
+                 record: Callable[[Transition[S]], Any] | None = None, stamp: str | None = None) -> None:
         """`labels`: every state and its Dutch name. `refusal`: the message when the status does
         not allow a step, with `{label}` for the current state's name, or a function of the
         row. `record(transition)`: writes who and when. `stamp`: an attribute set to the
@@ -143,24 +149,24 @@ class Lifecycle:
             raise ValueError(f"{self.name}: unknown steps {sorted(unknown)}")
         return actions or None
 
-    def guard(self, *actions: str) -> Callable[[Guard], Guard]:
+    def guard(self, *actions: str) -> Callable[[Guard[S]], Guard[S]]:
         """Decorator: `fn(subject, action, by)` may refuse these steps (none named: every
         step) by raising DomainError. Guards run after the status check, before any change."""
         chosen = self._actions(actions)
 
-        def register(fn: Guard) -> Guard:
+        def register(fn: Guard[S]) -> Guard[S]:
             entry = _Registered(chosen, fn)
             if entry not in self._guards:
                 self._guards.append(entry)
             return fn
         return register
 
-    def after(self, *actions: str) -> Callable[[Hook], Hook]:
+    def after(self, *actions: str) -> Callable[[Hook[S]], Hook[S]]:
         """Decorator: run `fn(transition)` after every successful step of these actions (none
         named: every step), in the caller's transaction, in the order of registration."""
         chosen = self._actions(actions)
 
-        def register(fn: Hook) -> Hook:
+        def register(fn: Hook[S]) -> Hook[S]:
             entry = _Registered(chosen, fn)
             if entry not in self._hooks:
                 self._hooks.append(entry)
@@ -169,14 +175,14 @@ class Lifecycle:
 
     # --- taking a step ---------------------------------------------------------------------
 
-    def _refusal(self, subject, step: Step, state: str) -> str:
+    def _refusal(self, subject: S, step: Step, state: str) -> str:
         if step.refusal is not None:
             return step.refusal
         if callable(self.refusal):
             return self.refusal(subject)
         return self.refusal.format(label=self.labels.get(state, state), state=state)
 
-    def check(self, subject, action: str, by=None) -> Step:
+    def check(self, subject: S, action: str, by: Any = None) -> Step:
         """The step `action` would take now, or DomainError saying (in Dutch) why not."""
         step = self.step(action)
         state = getattr(subject, self.field)
@@ -187,7 +193,7 @@ class Lifecycle:
                 guard.fn(subject, action, by)
         return step
 
-    def allowed(self, subject, by=None) -> list[str]:
+    def allowed(self, subject: S, by: Any = None) -> list[str]:
         """The steps open to `subject` now (table order), guards included."""
         open_ = []
         for action in self.steps:
@@ -198,10 +204,10 @@ class Lifecycle:
             open_.append(action)
         return open_
 
-    def apply(self, subject, action: str, *, by=None, note: str = "") -> Transition:
+    def apply(self, subject: S, action: str, *, by: Any = None, note: str = "") -> Transition[S]:
         """Take the step `action` on `subject`, or raise DomainError and change nothing."""
         step = self.check(subject, action, by)
-        transition = Transition(subject=subject, action=action, step=step,
+        transition: Transition[S] = Transition(subject=subject, action=action, step=step,
                                 source=getattr(subject, self.field), by=by, at=now(), note=note)
         setattr(subject, self.field, step.target)
         if self.stamp is not None:

@@ -10,8 +10,8 @@ used link changes nothing.
 from __future__ import annotations
 
 import secrets
-from typing import Any, cast
 from collections.abc import Callable
+from typing import Any, cast
 
 from flask import current_app, url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer

@@ -29,7 +29,7 @@ TRANSITIONS = {
 }
 
 
-def _stamp(step: Transition) -> None:
+def _stamp(step: Transition[Proposal]) -> None:
     if step.action == "withdraw":
         step.subject.withdrawn_at = step.at
     else:
@@ -37,17 +37,17 @@ def _stamp(step: Transition) -> None:
 
 
 # A stale click (already answered) is refused and changes nothing.
-LIFECYCLE = Lifecycle("voorstel", TRANSITIONS, labels=STATUS_LABELS,
+LIFECYCLE: Lifecycle[Proposal] = Lifecycle("voorstel", TRANSITIONS, labels=STATUS_LABELS,
                       refusal="Dit voorstel is al {label}; er is niets veranderd.", record=_stamp)
 
 
 @LIFECYCLE.after("withdraw")
-def _cancel_its_messages(step: Transition) -> None:
+def _cancel_its_messages(step: Transition[Proposal]) -> None:
     outbox.cancel_for(step.subject)
 
 
 @LIFECYCLE.after("decline")
-def _cancel_the_invitation(step: Transition) -> None:
+def _cancel_the_invitation(step: Transition[Proposal]) -> None:
     outbox.cancel_for(step.subject, kinds=("proposal.new",))
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from coop.core import dutch
 from coop.core import outbox as O
 from coop.core.mail import render_message
+from coop.core.models import Village
 from coop.core.registry import DigestSection, digest_section
 from coop.extensions import db
 from coop.followups.answers import answer_url
@@ -63,14 +64,12 @@ def not_helped(row: O.FollowUp) -> O.Message:
 
 
 @digest_section(order=10)
-def waiting_requests(village) -> DigestSection:
+def waiting_requests(village: Village) -> DigestSection:
     """Always there, also when nothing waits (the coordinator then reads that it is so)."""
     waiting = list(db.session.scalars(
         select(HelpRequest).where(HelpRequest.village_id == village.id,
                                   HelpRequest.status.in_((NEW, INTAKE, SEARCHING)))
         .order_by(HelpRequest.created_at)))
-    return DigestSection(
-        f"Hulpvragen die wachten: {len(waiting)}",
-        [f"{req.id}: {req.category.name} ({req.urgency_label}, {req.status_label}), wacht {dutch.waited(req.created_at)}"
-         for req in waiting],
-        empty="Geen. Mooi!")
+    lines = [f"{req.id}: {req.category.name} ({req.urgency_label}, {req.status_label}), "
+             f"wacht {dutch.waited(req.created_at)}" for req in waiting]
+    return DigestSection(f"Hulpvragen die wachten: {len(waiting)}", lines, empty="Geen. Mooi!")

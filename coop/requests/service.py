@@ -7,12 +7,14 @@ transaction. Views never set `status` themselves.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from coop.core import dutch
 from coop.core import roles as R
 from coop.core.clock import now
 from coop.core.errors import DomainError
 from coop.core.models import TaskCategory, User
-from coop.core.states import Lifecycle, Step, Transition
+from coop.core.states import Hook, Lifecycle, Step, Transition
 from coop.extensions import db
 from coop.requests.models import (
     CANCELLED,
@@ -49,7 +51,7 @@ def add_event(request: HelpRequest, actor: User | None, action: str, note: str =
     return event
 
 
-def _record(step: Transition) -> RequestEvent:
+def _record(step: Transition[HelpRequest]) -> RequestEvent:
     """The dates the inbox and the reports count from, and the line on the timeline."""
     request = step.subject
     if step.target == MATCHED:
@@ -61,12 +63,12 @@ def _record(step: Transition) -> RequestEvent:
     return add_event(request, step.by, step.action, step.note, from_status=step.source, to_status=step.target)
 
 
-LIFECYCLE = Lifecycle("hulpvraag", TRANSITIONS, labels=STATUS_LABELS,
+LIFECYCLE: Lifecycle[HelpRequest] = Lifecycle("hulpvraag", TRANSITIONS, labels=STATUS_LABELS,
                       refusal="Dit kan niet: de hulpvraag is nu '{label}'.",
                       record=_record, stamp="status_changed_at")
 
 
-def after_transition(*actions: str):
+def after_transition(*actions: str) -> Callable[[Hook[HelpRequest]], Hook[HelpRequest]]:
     """Decorator: run `fn(transition)` after every successful step of `actions` (e.g.
     "complete"), inside apply_transition and its transaction. Features above this one react to
     a step this way without this module importing them (imports run downward)."""
@@ -74,7 +76,7 @@ def after_transition(*actions: str):
 
 
 @LIFECYCLE.guard(*HELPER_STEPS)
-def _municipal_tasks_are_referred(request: HelpRequest, action: str, by) -> None:
+def _municipal_tasks_are_referred(request: HelpRequest, action: str, by: User | None) -> None:
     if request.category.rule == TaskCategory.MUNICIPAL:
         raise DomainError("Deze hulpvraag hoort bij de gemeente: verwijs hem door in plaats van een helper te zoeken.")
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from coop.core import dutch
 from coop.core.clock import now
+from coop.core.models import Village
 from coop.core.registry import DigestSection
 from coop.extensions import db
 from coop.respite.models import RespiteRequest, RespiteShift
@@ -27,7 +28,7 @@ def open_shifts_next_week(village_id: int) -> list[RespiteShift]:
         .order_by(RespiteShift.starts_at)))
 
 
-def open_shifts(village) -> DigestSection | None:
+def open_shifts(village: Village) -> DigestSection | None:
     shifts = open_shifts_next_week(village.id)
     if not shifts:
         return None

@@ -20,11 +20,11 @@ from coop.core import audit, dutch
 from coop.core.clock import LOCAL, local_now, now
 from coop.core.errors import DomainError
 from coop.core.models import User
-from coop.core.states import Lifecycle, Step
+from coop.core.states import Lifecycle, Step, Transition
 from coop.extensions import db
 from coop.matching.models import ACCEPTED, Proposal
 from coop.people.models import HoursEntry
-from coop.requests.models import DONE
+from coop.requests.models import DONE, HelpRequest
 from coop.respite import allowance
 from coop.respite.models import ExpenseSettings, RespiteRequest, RespiteShift
 
@@ -39,7 +39,7 @@ TRANSITIONS = {
     "approve": Step({HoursEntry.CONFIRMED}, HoursEntry.APPROVED, "goedgekeurd"),
     "reject": Step({HoursEntry.CONFIRMED, HoursEntry.DRAFT}, HoursEntry.REJECTED, "afgekeurd"),
 }
-LIFECYCLE = Lifecycle("uren", TRANSITIONS, labels=STATUS_LABELS, refusal=lambda entry: (
+LIFECYCLE: Lifecycle[HoursEntry] = Lifecycle("uren", TRANSITIONS, labels=STATUS_LABELS, refusal=lambda entry: (
     "Deze uren zijn al goedgekeurd en kunnen niet meer veranderen."
     if entry.status == HoursEntry.APPROVED else "Dat kan niet bij uren met deze status."))
 
@@ -153,7 +153,7 @@ def _accepted_helper(request) -> User | None:
         Proposal.request_id == request.id, Proposal.status == ACCEPTED).order_by(Proposal.answered_at.desc()))
 
 
-def hours_for_completed_request(step) -> None:
+def hours_for_completed_request(step: Transition[HelpRequest]) -> None:
     """A completed request with an accepted proposal becomes a draft hours entry of its helper.
     (A hook on the request's lifecycle, registered in coop/respite/rules.py.)"""
     request = step.subject
@@ -163,7 +163,7 @@ def hours_for_completed_request(step) -> None:
         record_request_hours(request, helper, amount, worked_on=on)
 
 
-def drop_draft_request_hours(step) -> None:
+def drop_draft_request_hours(step: Transition[HelpRequest]) -> None:
     """"Nee, niet geholpen": a draft nobody confirmed yet no longer counts; confirmed hours stay.
     (A hook on the request's lifecycle, registered in coop/respite/rules.py.)"""
     if step.source == DONE:

@@ -53,4 +53,4 @@ def carer_checkin(row: FollowUp) -> Message:
                           url=url_for("respite.checkin", _external=True))
 
 
-digest_section(digest.open_shifts)
+digest_section()(digest.open_shifts)

@@ -35,12 +35,12 @@ REFUSALS = {
     RespiteShift.BOOKED: "Deze keer is al geregeld; kies 'andere vrijwilliger' om te wisselen.",
     RespiteShift.OPEN: "Voor deze keer is nog geen vrijwilliger ingeroosterd.",
 }
-LIFECYCLE = Lifecycle("respijtdienst", TRANSITIONS, labels=RespiteShift.LABELS,
+LIFECYCLE: Lifecycle[RespiteShift] = Lifecycle("respijtdienst", TRANSITIONS, labels=RespiteShift.LABELS,
                       refusal=lambda shift: REFUSALS[shift.status], stamp="changed_at")
 
 
 @LIFECYCLE.guard()
-def _not_past(shift: RespiteShift, action: str, by) -> None:
+def _not_past(shift: RespiteShift, action: str, by: User | None) -> None:
     if shift.is_past:
         raise DomainError("Deze keer is al voorbij; die kan niet meer veranderen.")
 

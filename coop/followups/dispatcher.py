@@ -38,7 +38,7 @@ from sqlalchemy import Table, and_, bindparam, inspect, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from coop.core import outbox as O
-from coop.core.calls import CallTask
+from coop.core.calls import OPEN, CallTask
 from coop.core.clock import now
 from coop.extensions import db
 from coop.followups.sending import Senders
@@ -247,7 +247,7 @@ def _phone_needed(row: O.FollowUp) -> list[O.FollowUp | CallTask]:
     rows: list[O.FollowUp | CallTask] = []
     if row.recipient is not None:
         rows.append(CallTask(village_id=row.village_id or row.recipient.village_id, person_id=row.recipient.id,
-                             kind=row.kind, followup_id=row.id))
+                             kind=row.kind, followup_id=row.id, status=OPEN))
     rows += [O.FollowUp(kind=O.PHONE_NEEDED, recipient_id=coordinator.id, channel=O.INAPP,
                         village_id=row.village_id, due_at=now(),
                         payload={"person_id": row.recipient_id, "about": row.kind})

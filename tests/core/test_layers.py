@@ -11,13 +11,14 @@ The layers, lowest first. A package may import itself and any package in a lower
 one in its own layer or above:
 
 0. `config`, `extensions` — settings and the Flask extensions; they import nothing of coop.
-1. `core` — villages, people and roles, the guard, the outbox table, the registry, the state
-   machine (`states`). Imports no feature.
+1. `core` — villages, people and roles, the guard, the outbox table and the calls it leaves,
+   the registry, the state machine (`states`). Imports no feature.
 2. `ops` — running in production (health, logs, backups), where present: core only.
 3. `followups`, `geo` — generic machinery: the dispatcher, the scheduler, the answer links, the
    follow-up durations; maps, distances and geocoding. They import core (and ops) only;
    features register their rules and messages with core and use this machinery.
-4. `people`, `admin` — profiles, competences, hours entries; the administrator's pages.
+4. `people`, `admin`, `calllist` — profiles, competences, hours entries; the administrator's
+   pages; the coordinator's bellijst (its tasks are written by the outbox in core).
 5. `auth`, `requests` — logging in (uses people); the hulpvraag (uses people).
 6. `matching`, `agreements`, `villages` — proposals and ranking (requests, people, geo); the
    gemeente agreements (their parties are the request's role-split parties); the platform's
@@ -40,7 +41,7 @@ LAYERS = (
     ("core",),
     ("ops",),
     ("followups", "geo"),
-    ("people", "admin"),
+    ("people", "admin", "calllist"),
     ("auth", "requests"),
     ("matching", "agreements", "villages"),
     ("respite",),

@@ -158,15 +158,15 @@ def test_the_table_declares_its_states():
 
 
 def test_the_tables_of_the_features_use_the_one_helper():
-    """Help requests, agreements, proposals, respite shifts, hours and the outbox: each a table."""
+    """Requests, agreements, proposals, respite shifts, hours, the outbox, calls: each a table."""
     from coop.agreements import service as agreements
-    from coop.core import outbox
+    from coop.core import calls, outbox
     from coop.matching import service as matching
     from coop.requests import service as requests
     from coop.respite import hours
     from coop.respite import service as respite
     for module, name in ((requests, "LIFECYCLE"), (agreements, "LIFECYCLE"), (matching, "LIFECYCLE"),
-                         (respite, "LIFECYCLE"), (hours, "LIFECYCLE"), (outbox, "OUTBOX")):
+                         (respite, "LIFECYCLE"), (hours, "LIFECYCLE"), (outbox, "OUTBOX"), (calls, "CALLS")):
         assert isinstance(getattr(module, name), Lifecycle), module.__name__
     assert outbox.OUTBOX.sources("claim") == (outbox.PENDING, outbox.FAILED)
     assert outbox.OUTBOX.next_states(outbox.SENDING) == {

@@ -53,6 +53,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     templating.init_app(app)
     error_pages.init_app(app)
     _load_models()
+    _load_feature_parts()
     _register_blueprints(app)
 
     from coop.ops import logs, static
@@ -77,6 +78,19 @@ def feature_modules(name: str):
 def _load_models() -> None:
     list(feature_modules("models"))
     importlib.import_module("coop.core.outbox")
+
+
+# What each feature registers for the scheduler and the outbox lives in its own `rules.py`
+# (periodic rules, daily jobs, hooks on another feature's lifecycle, answer handlers) and
+# `messages.py` (how its follow-ups are written, its part of the weekly digest). They are
+# imported here, for every feature that has them, so the registrations exist in every
+# process, the scheduler included, and never depend on which views were imported.
+FEATURE_PARTS = ("rules", "messages")
+
+
+def _load_feature_parts() -> None:
+    for name in FEATURE_PARTS:
+        list(feature_modules(name))
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -1,6 +1,7 @@
 """The rules of an agreement: who may change what, when, and how versions move.
 
-The status of a version moves only through `apply_transition` and the one table TRANSITIONS.
+The status of a version moves only through `apply_transition` and the one table TRANSITIONS
+(taken by the shared state machine, coop/core/states.py).
 Only a draft can be edited; an agreed version is never changed in place: `start_revision`
 copies it into a new draft. Every step writes a line on the agreement's history.
 """
@@ -36,6 +37,7 @@ from coop.core.clock import now
 from coop.core.errors import DomainError
 from coop.core.guard import may_see_gemeente_matters
 from coop.core.models import User, Village
+from coop.core.states import Lifecycle, Step, Transition
 from coop.extensions import db
 
 # The domains a new agreement starts with (editable afterwards).
@@ -57,20 +59,21 @@ DEFAULT_DOMAINS = (
 )
 
 
-@dataclass(frozen=True)
-class Transition:
-    sources: frozenset[str]
-    target: str
+@dataclass(frozen=True, init=False)
+class SideStep(Step):
     side: str | None  # who may take the step; None: the system, after both sign-offs
-    label: str
+
+    def __init__(self, sources: set[str], target: str, label: str, *, side: str | None = None) -> None:
+        super().__init__(sources, target, label)
+        object.__setattr__(self, "side", side)
 
 
-TRANSITIONS: dict[str, Transition] = {
-    "propose": Transition(frozenset({DRAFT}), PROPOSED, COOPERATIVE, "voorgesteld aan de gemeente"),
-    "withdraw": Transition(frozenset({PROPOSED}), DRAFT, COOPERATIVE, "teruggenomen om aan te passen"),
-    "request_changes": Transition(frozenset({PROPOSED}), DRAFT, MUNICIPALITY, "wijzigingen gevraagd"),
-    "agree": Transition(frozenset({PROPOSED}), AGREED, None, "afgesproken: beide kanten hebben getekend"),
-    "supersede": Transition(frozenset({AGREED}), SUPERSEDED, None, "vervangen door een nieuwere versie"),
+TRANSITIONS: dict[str, SideStep] = {
+    "propose": SideStep({DRAFT}, PROPOSED, "voorgesteld aan de gemeente", side=COOPERATIVE),
+    "withdraw": SideStep({PROPOSED}, DRAFT, "teruggenomen om aan te passen", side=COOPERATIVE),
+    "request_changes": SideStep({PROPOSED}, DRAFT, "wijzigingen gevraagd", side=MUNICIPALITY),
+    "agree": SideStep({PROPOSED}, AGREED, "afgesproken: beide kanten hebben getekend"),
+    "supersede": SideStep({AGREED}, SUPERSEDED, "vervangen door een nieuwere versie"),
 }
 
 
@@ -115,26 +118,37 @@ def record(agreement: Agreement, version: AgreementVersion, actor: User | None, 
     return event
 
 
+def _record(step: Transition[AgreementVersion]) -> AgreementEvent:
+    version = step.subject
+    if step.target == AGREED:
+        version.agreed_at = step.at
+    return record(version.agreement, version, step.by, step.action, step.step.label, step.note)
+
+
+LIFECYCLE: Lifecycle[AgreementVersion] = Lifecycle("afspraak", TRANSITIONS, labels=STATUS_LABELS,
+                      refusal="Dit kan niet: deze versie is nu '{label}'.", record=_record)
+
+
+@LIFECYCLE.guard()
+def _taken_by_its_side(version: AgreementVersion, action: str, by: User | None) -> None:
+    step = TRANSITIONS[action]
+    if step.side is not None:
+        if by is None:
+            raise DomainError("Deze stap vraagt om iemand die hem zet.")
+        _require_side(by, step.side, step.label)
+
+
+@LIFECYCLE.after("withdraw", "request_changes")
+def _drop_sign_offs(step: Transition[AgreementVersion]) -> None:
+    """Back to the drawing board: earlier signatures no longer cover what will be changed."""
+    for sign_off in list(step.subject.sign_offs):
+        step.subject.sign_offs.remove(sign_off)  # delete-orphan removes the row
+
+
 def apply_transition(version: AgreementVersion, action: str, *, by: User | None,
                      note: str = "") -> AgreementEvent:
     """Move `version` along `action` from the table, or raise DomainError saying why not."""
-    transition = TRANSITIONS.get(action)
-    if transition is None:
-        raise DomainError("Deze stap bestaat niet.")
-    if version.status not in transition.sources:
-        raise DomainError(f"Dit kan niet: deze versie is nu '{STATUS_LABELS[version.status]}'.")
-    if transition.side is not None:
-        if by is None:
-            raise DomainError("Deze stap vraagt om iemand die hem zet.")
-        _require_side(by, transition.side, transition.label)
-    if transition.target == DRAFT and version.sign_offs:
-        # Back to the drawing board: earlier signatures no longer cover what will be changed.
-        for sign_off in list(version.sign_offs):
-            version.sign_offs.remove(sign_off)  # delete-orphan removes the row
-    version.status = transition.target
-    if transition.target == AGREED:
-        version.agreed_at = now()
-    return record(version.agreement, version, by, action, transition.label, note)
+    return LIFECYCLE.apply(version, action, by=by, note=note).record
 
 
 # --- making and editing -------------------------------------------------------------------

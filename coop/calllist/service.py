@@ -10,8 +10,8 @@ from sqlalchemy.orm import selectinload
 
 from coop.core import audit
 from coop.core import outbox as O
-from coop.core.calls import CALLED, OPEN, TAKEN_OVER, CallTask
-from coop.core.clock import local_now, now
+from coop.core.calls import ALREADY_HANDLED, CALLED, CALLS, OPEN, TAKEN_OVER, CallTask
+from coop.core.clock import local_now
 from coop.core.errors import DomainError
 from coop.core.models import User
 from coop.extensions import db
@@ -73,8 +73,8 @@ def recently_handled(village_id: int, limit: int = 20) -> list[CallTask]:
 
 def record_outcome(task: CallTask, outcome: str, *, by: User, note: str = "", taken_over_by: str = "") -> None:
     """Gebeld → done; niet bereikt → on the list again tomorrow; overgenomen → done, with who."""
-    if task.status != OPEN:
-        raise DomainError("Deze oproep is al afgehandeld.")
+    if not CALLS.allowed(task):
+        raise DomainError(ALREADY_HANDLED)
     if outcome not in OUTCOMES:
         raise DomainError("Kies wat er uit het gesprek kwam.", "outcome")
     note, taken_over_by = (note or "").strip(), (taken_over_by or "").strip()
@@ -82,12 +82,9 @@ def record_outcome(task: CallTask, outcome: str, *, by: User, note: str = "", ta
         raise DomainError(f"Houd de notitie korter dan {MAX_NOTE} tekens.", "note")
     if outcome == TAKEN_OVER and not taken_over_by:
         raise DomainError("Vul in wie het bellen heeft overgenomen.", "taken_over_by")
-    task.attempts += 1
-    task.handled_by_id, task.handled_at = by.id, now()
-    task.outcome_note = note
+    CALLS.apply(task, outcome, by=by, note=note)  # the step records who, when and the note
     if outcome == NOT_REACHED:
         task.due_on = local_now().date() + timedelta(days=1)
     else:
-        task.status = outcome
         task.taken_over_by = taken_over_by if outcome == TAKEN_OVER else None
     audit.record(f"call.{outcome}", actor=by, subject=task.person, detail=f"oproep {task.id} ({task.kind})")

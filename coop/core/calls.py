@@ -13,10 +13,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coop.core.clock import local_now, now
 from coop.core.models import User
+from coop.core.states import Lifecycle, Step, Transition
 from coop.core.types import UTCDateTime
 from coop.extensions import Model, db
 
 OPEN, CALLED, TAKEN_OVER, CANCELLED = "open", "called", "taken_over", "cancelled"
+STATUS_LABELS = {OPEN: "te bellen", CALLED: "gebeld", TAKEN_OVER: "overgenomen", CANCELLED: "vervallen"}
+ALREADY_HANDLED = "Deze oproep is al afgehandeld."
 
 
 class CallTask(Model):
@@ -45,6 +48,24 @@ class CallTask(Model):
 def add_call(person: User, kind: str, *, followup: object | None = None,
              village_id: int | None = None) -> CallTask:
     """A call to make to `person` about a message of `kind` (the outbox row holds its text)."""
-    task = CallTask(village_id=village_id or person.village_id, person=person, kind=kind, followup=followup)
+    task = CallTask(village_id=village_id or person.village_id, person=person, kind=kind, followup=followup,
+                    status=OPEN)
     db.session.add(task)
     return task
+
+
+def _record(step: Transition[CallTask]) -> None:
+    """Who called and when, and what they noted; every outcome counts as an attempt."""
+    task = step.subject
+    task.attempts += 1
+    task.handled_by_id = step.by.id if step.by is not None else None
+    task.handled_at = step.at
+    task.outcome_note = step.note
+
+
+# The outcomes of a call, as steps: "niet bereikt" keeps it open (for tomorrow).
+CALLS: Lifecycle[CallTask] = Lifecycle("oproep", {
+    CALLED: Step({OPEN}, CALLED, "gebeld en doorgegeven"),
+    "not_reached": Step({OPEN}, OPEN, "niet bereikt: morgen opnieuw"),
+    TAKEN_OVER: Step({OPEN}, TAKEN_OVER, "overgenomen door iemand anders"),
+}, labels=STATUS_LABELS, refusal=ALREADY_HANDLED, record=_record)

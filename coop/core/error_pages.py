@@ -14,7 +14,7 @@ from flask import Flask, g, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from coop.core.transaction import rollback_quietly
+from coop.core.rollback import rollback_quietly
 
 log = logging.getLogger(__name__)
 

@@ -19,6 +19,7 @@ from coop.core import calls
 from coop.core import roles as R
 from coop.core.clock import now
 from coop.core.models import User, UserRole
+from coop.core.states import Lifecycle, Step
 from coop.core.types import UTCDateTime
 from coop.extensions import Model, db
 
@@ -26,6 +27,25 @@ MAIL, INAPP = "mail", "inapp"
 
 PENDING, SENDING, SENT, FAILED, DEAD, CANCELLED = (
     "pending", "sending", "sent", "failed", "dead", "cancelled")
+STATUS_LABELS = {PENDING: "wacht", SENDING: "wordt verstuurd", SENT: "verstuurd",
+                 FAILED: "mislukt, volgt opnieuw", DEAD: "niet bezorgd", CANCELLED: "vervallen"}
+NOT_DEAD = "Dit bericht staat niet (meer) bij de niet bezorgde berichten."
+
+# The life of a row. The dispatcher claims and marks rows in bulk with guarded UPDATEs (that
+# must stay one statement each); it takes the states for them from this table. Single rows
+# (a coordinator's retry) go through OUTBOX.apply.
+OUTBOX: Lifecycle[FollowUp] = Lifecycle("bericht", {
+    "claim": Step({PENDING, FAILED}, SENDING, "opgepakt om te versturen"),
+    "reclaim": Step({SENDING}, SENDING, "opnieuw opgepakt: de vorige claim is verlopen"),
+    "deliver": Step({SENDING}, SENT, "verstuurd"),
+    "fail": Step({SENDING}, FAILED, "mislukt; wordt later opnieuw geprobeerd"),
+    "give_up": Step({SENDING}, DEAD, "niet bezorgd na de laatste poging"),
+    "obsolete": Step({SENDING}, CANCELLED, "vervallen: de reden is er niet meer"),
+    "hand_back": Step({SENDING}, PENDING, "teruggegeven voor de volgende ronde"),
+    "cancel": Step({PENDING, FAILED}, CANCELLED, "ingetrokken"),
+    "retry": Step({DEAD}, PENDING, "opnieuw versturen", refusal=NOT_DEAD),
+    "dismiss": Step({DEAD}, CANCELLED, "afgehandeld door de dorpsondersteuner", refusal=NOT_DEAD),
+}, labels=STATUS_LABELS)
 
 
 class FollowUp(Model):
@@ -96,7 +116,7 @@ def queue(kind: str, recipient: User | None, *, payload: dict | None = None,
                 subject_type=type(subject).__name__ if subject is not None else None,
                 subject_id=subject.id if subject is not None else None))
     row = FollowUp(
-        kind=kind, recipient=recipient, payload=payload or {}, due_at=due_at or now(),
+        kind=kind, recipient=recipient, payload=payload or {}, due_at=due_at or now(), status=PENDING,
         channel=channel, dedupe_key=dedupe_key, village_id=village_id,
         subject_type=type(subject).__name__ if subject is not None else None,
         subject_id=subject.id if subject is not None else None,
@@ -126,8 +146,8 @@ def cancel_for(subject: Subject, kinds: tuple[str, ...] | None = None) -> int:
     stmt = (update(FollowUp)
             .where(FollowUp.subject_type == type(subject).__name__,
                    FollowUp.subject_id == subject.id,
-                   FollowUp.status.in_((PENDING, FAILED)))
-            .values(status=CANCELLED))
+                   FollowUp.status.in_(OUTBOX.sources("cancel")))
+            .values(status=OUTBOX.target("cancel")))
     if kinds:
         stmt = stmt.where(FollowUp.kind.in_(kinds))
     # An UPDATE gives a CursorResult (with rowcount); Session.execute is typed for any statement.
@@ -149,12 +169,17 @@ class Message:
 
 Builder = Callable[[FollowUp], Message]
 _builders: dict[str, Builder] = {}
+_about: dict[str, str] = {}
 
 
-def message_builder(kind: str) -> Callable[[Builder], Builder]:
-    """Register how a kind of follow-up is written (subject, text, html)."""
+def message_builder(kind: str, *, about: str | None = None) -> Callable[[Builder], Builder]:
+    """Register how a kind of follow-up is written (subject, text, html). `about` says in a
+    few Dutch words what it is about ("de respijtdienst van morgen"), for the coordinator who
+    phones someone without an e-mail address instead."""
     def register(fn: Builder) -> Builder:
         _builders[kind] = fn
+        if about is not None:
+            _about[kind] = about
         return fn
     return register
 
@@ -164,6 +189,8 @@ def recipient_of(row: FollowUp) -> User:
     if row.recipient is None:
         raise Obsolete("de ontvanger bestaat niet meer")
     return row.recipient
+def about(kind: str | None) -> str | None:
+    return _about.get(kind) if kind is not None else None
 
 
 def build_message(row: FollowUp) -> Message:

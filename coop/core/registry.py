@@ -1,16 +1,25 @@
-"""What features add to the shared layout: navigation links and panels on the home page.
+"""What features add to the shared parts: the layout, the scheduler and the weekly digest.
 
-Features register at import time of their views module, so the layout needs no list of
-features and a new feature touches no shared file.
+- Navigation links and home-page panels: registered by each feature's views module (it is
+  imported when its blueprint is wired in).
+- Periodic rules (`periodic_rule`), daily jobs (`daily_job`) and sections of the coordinator's
+  weekly digest (`digest_section`): registered by each feature's `rules.py` and `messages.py`,
+  next to how its follow-ups are written (`coop.core.outbox.message_builder`). `create_app`
+  imports those modules of every feature (`coop.feature_modules`), whether or not any page
+  is ever opened: the scheduler process shows none.
+
+So the shared parts need no list of features, a new feature touches no shared file, and no
+import runs upward (coop/followups, which runs the rules, imports no feature).
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from coop.core.models import User
+    from coop.core.models import User, Village
 
 PanelContext = Callable[["User"], dict[str, Any]]
 
@@ -49,3 +58,59 @@ def nav_for(user_roles: set[str]) -> list[NavLink]:
 
 def panels_for(user_roles: set[str]) -> list[HomePanel]:
     return sorted((p for p in _panels.values() if p.roles & user_roles), key=lambda p: p.order)
+
+
+# --- the scheduler -------------------------------------------------------------------------
+
+Rule = Callable[[datetime], int]  # rule(at) -> how many follow-ups it queued
+_rules: list[Rule] = []
+_daily: list[Rule] = []
+
+
+def periodic_rule(fn: Rule) -> Rule:
+    """Decorator: the scheduler runs `fn(at)` every minute, each rule in its own transaction."""
+    if fn not in _rules:
+        _rules.append(fn)
+    return fn
+
+
+def periodic_rules() -> list[Rule]:
+    return list(_rules)
+
+
+def daily_job(fn: Rule) -> Rule:
+    """Decorator: the scheduler runs `fn(at)` once a night (retention), then commits."""
+    if fn not in _daily:
+        _daily.append(fn)
+    return fn
+
+
+def daily_jobs() -> list[Rule]:
+    return list(_daily)
+
+
+# --- the coordinator's weekly digest ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class DigestSection:
+    heading: str
+    lines: list[str]
+    empty: str | None = None  # shown when there are no lines; None: the heading alone
+
+
+Section = Callable[["Village"], DigestSection | None]  # None: leave the section out
+_sections: dict[Section, int] = {}
+
+
+def digest_section(order: int = 50) -> Callable[[Section], Section]:
+    """Decorator: `fn(village)` is a section of the weekly digest; lowest order first."""
+    def register(fn: Section) -> Section:
+        _sections[fn] = order
+        return fn
+    return register
+
+
+def digest_sections(village: Village) -> list[DigestSection]:
+    """The sections for `village`, in order, without the ones that have nothing to say."""
+    ordered = sorted(_sections.items(), key=lambda item: item[1])  # stable: registration order
+    return [s for s in (fn(village) for fn, _ in ordered) if s is not None]

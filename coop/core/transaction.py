@@ -29,6 +29,8 @@ from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, SessionTransaction
 
+from coop.core.error_pages import error_response
+from coop.core.rollback import rollback_quietly
 from coop.extensions import db
 
 log = logging.getLogger(__name__)
@@ -107,18 +109,6 @@ def begin(immediate: bool) -> None:
         if has_request_context():
             g.began_immediately = True
         db.session.connection(execution_options={"sqlite_begin": "BEGIN IMMEDIATE"})
-
-
-def rollback_quietly() -> None:
-    """Roll back, whatever state the session or its connection is in; never raises."""
-    try:
-        db.session.rollback()
-    except Exception:
-        log.exception("rollback failed; dropping the session")
-        try:
-            db.session.close()
-        except Exception:
-            log.exception("closing the session failed")
 
 
 def _wrote() -> bool:
@@ -240,7 +230,6 @@ def _save_failed(view: Callable[[], Any], saved: dict) -> Any:
     coop.core.forms.Form), and is rolled back. A view that would redirect, or a GET, gets the
     503 page instead.
     """
-    from coop.core.error_pages import error_response
     _restore(saved)
     if request.method in SAFE_METHODS:
         return error_response(503)

@@ -1,14 +1,16 @@
-"""One-click answers without logging in: "Bent u geholpen? ja / nee".
+"""One-click answers without logging in: "ja / nee" links in a mail ("Bent u geholpen?").
 
 The link carries a signed token with only two numbers in it (an AnswerToken id and its random
 nonce): no name, no request text. It expires (AnswerToken.expires_at, on our clock) and works
 once: the first answer sets used_at with a guarded UPDATE, so two clicks at the same moment
-cannot both count. *ja* completes a matched request; *nee* reopens it and alerts the
-coordinators. A bad, expired or used link changes nothing.
+cannot both count. What an answer does belongs to the feature that asked: it registers a
+handler for its token's purpose (`on_answer`; e.g. coop/requests/rules.py). A bad, expired or
+used link changes nothing.
 """
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from typing import Any, cast
 
 from flask import current_app, url_for
@@ -20,11 +22,20 @@ from coop.core.errors import DomainError
 from coop.core.models import Village
 from coop.extensions import db
 from coop.followups.models import ANSWER_LINK_VALID, AnswerToken
-from coop.requests import service as requests_service
-from coop.requests.models import DONE, MATCHED, HelpRequest
 
 ANSWERS = ("ja", "nee")
 INVALID, EXPIRED, USED = "invalid", "expired", "used"
+
+Handler = Callable[[AnswerToken, str], object]  # (token, "ja" | "nee") -> what was answered about
+_handlers: dict[str, Handler] = {}
+
+
+def on_answer(purpose: str) -> Callable[[Handler], Handler]:
+    """Decorator: what an answer to a token of `purpose` does, in the caller's transaction."""
+    def register(fn: Handler) -> Handler:
+        _handlers[purpose] = fn
+        return fn
+    return register
 
 
 class AnswerProblem(DomainError):
@@ -73,36 +84,19 @@ def load(token_string_: str) -> AnswerToken:
     return token
 
 
-def answer_helped(token_string_: str, answer: str) -> tuple[AnswerToken, HelpRequest]:
-    """Record the answer once and act on it, in the caller's transaction."""
-    from coop.followups.rules import NOT_HELPED, alert_coordinators
+def record(token_string_: str, answer: str) -> tuple[AnswerToken, object]:
+    """Record the answer once and let the feature that asked act on it, in the caller's
+    transaction. Returns the token and what the handler returned (e.g. the request)."""
     if answer not in ANSWERS:
         raise AnswerProblem(INVALID, "Deze link klopt niet.")
     token = load(token_string_)
+    handler = _handlers.get(token.purpose)
+    if handler is None:
+        raise AnswerProblem(INVALID, "Deze link klopt niet.")
     result = db.session.execute(
         update(AnswerToken).where(AnswerToken.id == token.id, AnswerToken.used_at.is_(None))
         .values(used_at=now(), answer=answer).execution_options(synchronize_session=False))
     if cast(CursorResult[Any], result).rowcount != 1:  # an UPDATE's result carries the row count
         raise AnswerProblem(USED, "U heeft deze vraag al beantwoord. Dank u wel!",
                             db.session.get(Village, token.village_id))
-    req = db.session.get(HelpRequest, token.subject_id)
-    if req is None:
-        raise AnswerProblem(INVALID, "Deze hulpvraag bestaat niet meer.",
-                            db.session.get(Village, token.village_id))
-    if answer == "ja":
-        if req.status == MATCHED:
-            requests_service.complete(req, by=None, note="De inwoner antwoordde via de mail: ja, geholpen.")
-        else:
-            requests_service.add_event(req, None, "answer", "De inwoner antwoordde via de mail: ja, geholpen.")
-        return token, req
-    note = "De inwoner antwoordde via de mail: nee, niet geholpen."
-    if req.status in (MATCHED, DONE):
-        requests_service.reopen(req, by=None, note=note)
-    else:
-        requests_service.add_event(req, None, "answer", note)
-    alert_coordinators(NOT_HELPED, req.village_id, subject=req, payload={"request_id": req.id},
-                       dedupe_key=f"nothelped:{token.id}")
-    return token, req
-
-
-requests_service.register_event_labels(answer="antwoord van de inwoner")
+    return token, handler(token, answer)

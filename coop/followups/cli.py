@@ -1,10 +1,10 @@
 """`flask --app coop scheduler`: the follow-up scheduler, as its own process.
 
-Jobs: dispatch every SCHEDULER_TICK_SECONDS, the periodic rules every minute, retention
-daily at 03:30 (Amsterdam). Each job runs in its own app context with its own session; no
-job keeps anything in memory between runs (everything is in the outbox), so several
-scheduler processes (by mistake or for throughput) still send each follow-up once.
-SIGTERM/SIGINT finish the running job, then stop.
+Jobs: dispatch every SCHEDULER_TICK_SECONDS, the periodic rules every minute, the daily jobs
+(retention) at 03:30 (Amsterdam); features register rules and jobs in coop.core.registry.
+Each job runs in its own app context with its own session; no job keeps anything in memory
+between runs (everything is in the outbox), so several scheduler processes (by mistake or for
+throughput) still send each follow-up once. SIGTERM/SIGINT finish the running job, then stop.
 """
 from __future__ import annotations
 
@@ -63,9 +63,9 @@ def rules() -> dict:
 
 
 def retention() -> int:
-    from coop.followups.retention import anonymise_closed_requests
-    with unit_of_work():
-        return anonymise_closed_requests()
+    """The daily jobs the features registered (coop.core.registry.daily_job): retention."""
+    from coop.followups.rules import run_daily_jobs
+    return run_daily_jobs()
 
 
 def build_scheduler(app: Flask, tick: int | None = None):

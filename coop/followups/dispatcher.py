@@ -38,13 +38,23 @@ from sqlalchemy import Table, and_, bindparam, inspect, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from coop.core import outbox as O
-from coop.core.calls import CallTask
+from coop.core.calls import OPEN, CallTask
 from coop.core.clock import now
 from coop.extensions import db
 from coop.followups.sending import Senders
 
 log = logging.getLogger(__name__)
 T = cast(Table, O.FollowUp.__table__)  # typed as a FromClause; a declarative model's is a Table
+
+# The states of a round, from the outbox's table: the SQL below stays bulk and guarded, and
+# says nothing the table does not allow.
+_step = O.OUTBOX.step
+CLAIMABLE, CLAIMED = O.OUTBOX.sources("claim"), _step("claim").target
+if _step("reclaim").sources != {CLAIMED} or _step("reclaim").target != CLAIMED or any(
+        _step(a).sources != {CLAIMED} for a in ("deliver", "fail", "give_up", "obsolete", "hand_back")):
+    raise RuntimeError("the dispatcher's round no longer matches the outbox's table of steps")
+SENT, RETRY, DEAD, OBSOLETE = (_step(a).target for a in ("deliver", "fail", "give_up", "obsolete"))
+HANDED_BACK = _step("hand_back").target
 IMMEDIATE = {"sqlite_begin": "BEGIN IMMEDIATE"}
 MARK_WAIT = 0.05  # seconds an outcome may wait for others to share its commit
 
@@ -81,11 +91,11 @@ def retry_delay(attempts: int, base: timedelta) -> timedelta:
 
 
 def _expired(at):
-    return and_(T.c.status == O.SENDING, T.c.claimed_until < at)
+    return and_(T.c.status == CLAIMED, T.c.claimed_until < at)
 
 
 def _ready(at):
-    return and_(T.c.status.in_((O.PENDING, O.FAILED)), T.c.due_at <= at)
+    return and_(T.c.status.in_(CLAIMABLE), T.c.due_at <= at)
 
 
 def _due(at):
@@ -120,7 +130,7 @@ def claim(limit: int, lease: timedelta) -> tuple[str, list[int]]:
     if ids:
         # The guard repeats the due condition: only rows nobody holds change hands.
         session.execute(update(T).where(T.c.id.in_(ids), _due(at))
-                        .values(status=O.SENDING, claimed_until=at + lease, claim_token=token))
+                        .values(status=CLAIMED, claimed_until=at + lease, claim_token=token))
     session.commit()
     return token, sorted(ids)
 
@@ -148,17 +158,17 @@ class Round:
     handled: int = 0
 
     def sent(self, item: Outbound) -> None:
-        self._add(item, status=O.SENT, sent_at=now(), last_error=None, due_at=None)
+        self._add(item, status=SENT, sent_at=now(), last_error=None, due_at=None)
 
     def failed(self, item: Outbound, error: str) -> None:
         attempts = item.attempts + 1
         dead = attempts >= self.policy.max_attempts
-        self._add(item, status=O.DEAD if dead else O.FAILED, sent_at=None, last_error=error[:2000],
+        self._add(item, status=DEAD if dead else RETRY, sent_at=None, last_error=error[:2000],
                   due_at=None if dead else now() + retry_delay(attempts, self.policy.retry_base),
                   attempts=attempts)
 
     def obsolete(self, item: Outbound, reason: str) -> None:
-        self._add(item, status=O.CANCELLED, sent_at=None, last_error=reason[:2000], due_at=None,
+        self._add(item, status=OBSOLETE, sent_at=None, last_error=reason[:2000], due_at=None,
                   attempts=item.attempts)
 
     def _add(self, item: Outbound, *, status, sent_at, last_error, due_at, attempts=None) -> None:
@@ -237,7 +247,7 @@ def _phone_needed(row: O.FollowUp) -> list[O.FollowUp | CallTask]:
     rows: list[O.FollowUp | CallTask] = []
     if row.recipient is not None:
         rows.append(CallTask(village_id=row.village_id or row.recipient.village_id, person_id=row.recipient.id,
-                             kind=row.kind, followup_id=row.id))
+                             kind=row.kind, followup_id=row.id, status=OPEN))
     rows += [O.FollowUp(kind=O.PHONE_NEEDED, recipient_id=coordinator.id, channel=O.INAPP,
                         village_id=row.village_id, due_at=now(),
                         payload={"person_id": row.recipient_id, "about": row.kind})
@@ -328,7 +338,7 @@ def _hand_back(items: list[Outbound], token: str) -> None:
     session = db.session
     _write_begin(session)
     session.execute(update(T).where(T.c.id.in_([i.id for i in items]), T.c.claim_token == token)
-                    .values(status=O.PENDING, claimed_until=None, claim_token=None))
+                    .values(status=HANDED_BACK, claimed_until=None, claim_token=None))
     session.commit()
 
 

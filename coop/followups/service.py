@@ -8,7 +8,6 @@ from sqlalchemy.orm import selectinload
 
 from coop.core import outbox as O
 from coop.core.clock import now
-from coop.core.errors import DomainError
 from coop.core.models import User
 from coop.extensions import db
 
@@ -44,14 +43,11 @@ def dead_for_village(village_id: int, limit: int = 20) -> list[O.FollowUp]:
 
 def retry_dead(row: O.FollowUp) -> None:
     """Send a dead follow-up again (e.g. after the address was corrected): a fresh set of tries."""
-    if row.status != O.DEAD:
-        raise DomainError("Dit bericht staat niet (meer) bij de niet bezorgde berichten.")
-    row.status, row.attempts, row.due_at, row.claimed_until = O.PENDING, 0, now(), None
+    step = O.OUTBOX.apply(row, "retry")
+    row.attempts, row.due_at, row.claimed_until = 0, step.at, None
 
 
 def dismiss_dead(row: O.FollowUp) -> None:
     """The coordinator handled it another way (phoned): take it off the list."""
-    if row.status != O.DEAD:
-        raise DomainError("Dit bericht staat niet (meer) bij de niet bezorgde berichten.")
-    row.status = O.CANCELLED
+    O.OUTBOX.apply(row, "dismiss")
     row.last_error = f"{row.last_error or ''} (afgehandeld door de dorpsondersteuner)".strip()

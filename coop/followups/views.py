@@ -12,11 +12,7 @@ from coop.core.models import Village
 from coop.core.transaction import writes
 from coop.core.web import run
 from coop.extensions import db
-from coop.followups import (
-    answers,
-    messages,  # noqa: F401  (registers the message builders)
-    service,
-)
+from coop.followups import answers, service
 
 bp = Blueprint("followups", __name__)
 
@@ -63,7 +59,7 @@ def answer_post(token, answer):
         abort(404)
     try:
         with db.session.begin_nested():  # a refused answer leaves nothing behind
-            row, req = answers.answer_helped(token, answer)
+            row, _subject = answers.record(token, answer)
     except answers.AnswerProblem as problem:
         return _problem(problem)
     village = db.session.get(Village, row.village_id)

@@ -39,7 +39,7 @@ def _day(proposal: Proposal) -> str:
     return " op " + dutch.date(day, "EEEE d MMMM")
 
 
-@message_builder("proposal.new")
+@message_builder("proposal.new", about="een nieuwe hulpvraag")
 def proposal_new(row: FollowUp) -> Message:
     ctx = _context(row)
     return Message(subject=f"Wilt u helpen? {ctx['view']['category']}{_day(ctx['proposal'])}",
@@ -47,7 +47,7 @@ def proposal_new(row: FollowUp) -> Message:
                    html=render_template("mail/matching_proposal_new.html", **ctx))
 
 
-@message_builder("request.matched")
+@message_builder("request.matched", about="de helper die gevonden is")
 def request_matched(row: FollowUp) -> Message:
     ctx = _context(row)
     ctx["to_resident"] = row.payload.get("to") == "resident"

@@ -1,10 +1,9 @@
 """Proposals: the coordinator proposes, the helper accepts or declines, the coordinator may
-withdraw and propose again. The proposal's lifecycle is one table (TRANSITIONS); the request's
-status only moves through coop.requests.service (mark_matched, reopen).
+withdraw and propose again. The proposal's lifecycle is one table (TRANSITIONS, taken by
+coop/core/states.py); the request's status only moves through coop.requests.service
+(mark_matched, reopen).
 """
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import select
@@ -12,9 +11,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from coop.core import audit, outbox
-from coop.core.clock import now
 from coop.core.errors import DomainError
 from coop.core.models import User
+from coop.core.states import Lifecycle, Step, Transition
 from coop.extensions import db
 from coop.geo.distance import distance_km
 from coop.matching import candidates, rules
@@ -23,32 +22,38 @@ from coop.requests import service as requests
 from coop.requests.models import MATCHED, SEARCHING, HelpRequest
 from coop.requests.models import STATUS_LABELS as REQUEST_LABELS
 
-
-@dataclass(frozen=True)
-class Step:
-    sources: frozenset[str]
-    target: str
-
-
 TRANSITIONS = {
-    "accept": Step(frozenset({PROPOSED}), ACCEPTED),
-    "decline": Step(frozenset({PROPOSED}), DECLINED),
-    "withdraw": Step(frozenset({PROPOSED, ACCEPTED}), WITHDRAWN),
+    "accept": Step({PROPOSED}, ACCEPTED, "geaccepteerd"),
+    "decline": Step({PROPOSED}, DECLINED, "afgewezen"),
+    "withdraw": Step({PROPOSED, ACCEPTED}, WITHDRAWN, "ingetrokken"),
 }
 
 
-def _apply(proposal: Proposal, action: str) -> str:
-    """Move the proposal along `action`; a stale click (already answered) changes nothing."""
-    step = TRANSITIONS[action]
-    if proposal.status not in step.sources:
-        raise DomainError(f"Dit voorstel is al {STATUS_LABELS[proposal.status]}; er is niets veranderd.")
-    source = proposal.status
-    proposal.status = step.target
-    if action == "withdraw":
-        proposal.withdrawn_at = now()
+def _stamp(step: Transition[Proposal]) -> None:
+    if step.action == "withdraw":
+        step.subject.withdrawn_at = step.at
     else:
-        proposal.answered_at = now()
-    return source
+        step.subject.answered_at = step.at
+
+
+# A stale click (already answered) is refused and changes nothing.
+LIFECYCLE: Lifecycle[Proposal] = Lifecycle("voorstel", TRANSITIONS, labels=STATUS_LABELS,
+                      refusal="Dit voorstel is al {label}; er is niets veranderd.", record=_stamp)
+
+
+@LIFECYCLE.after("withdraw")
+def _cancel_its_messages(step: Transition[Proposal]) -> None:
+    outbox.cancel_for(step.subject)
+
+
+@LIFECYCLE.after("decline")
+def _cancel_the_invitation(step: Transition[Proposal]) -> None:
+    outbox.cancel_for(step.subject, kinds=("proposal.new",))
+
+
+def _apply(proposal: Proposal, action: str) -> str:
+    """Move the proposal along `action`; returns the status it came from."""
+    return LIFECYCLE.apply(proposal, action).source
 
 
 def helper_problems(req: HelpRequest, helper: User) -> list[str]:
@@ -120,7 +125,6 @@ def _accept(proposal: Proposal, *, by: User) -> None:
     for other in db.session.scalars(select(Proposal).where(
             Proposal.request_id == req.id, Proposal.id != proposal.id, Proposal.status == PROPOSED)):
         _apply(other, "withdraw")
-        outbox.cancel_for(other)
     # Without an e-mail address this becomes a call on the bellijst: the resident hears it too.
     outbox.queue("request.matched", req.resident, subject=proposal,
                  payload={"proposal_id": proposal.id, "to": "resident"})
@@ -147,14 +151,12 @@ def decline(proposal: Proposal, *, by: User, reason: str) -> None:
         raise DomainError("Gebruik hier hoogstens 500 tekens.", "reason")
     _apply(proposal, "decline")
     proposal.reason = reason
-    outbox.cancel_for(proposal, kinds=("proposal.new",))
     requests.add_event(proposal.request, by, "proposal_declined", f"{by.first_name} kan niet: {reason}")
 
 
 def withdraw(proposal: Proposal, *, by: User, note: str = "") -> None:
     """The coordinator takes a proposal back; an accepted one puts the request back to searching."""
     source = _apply(proposal, "withdraw")
-    outbox.cancel_for(proposal)
     req = proposal.request
     requests.add_event(req, by, "proposal_withdrawn", f"voorstel aan {proposal.helper.first_name} ingetrokken")
     if source == ACCEPTED and req.status == MATCHED:

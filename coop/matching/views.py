@@ -14,14 +14,7 @@ from coop.core.guard import get_in_village_or_404, roles_required
 from coop.core.models import User
 from coop.core.web import run
 from coop.extensions import db
-from coop.matching import (  # noqa: F401 (messages registers its builders)
-    availability,
-    candidates,
-    mapping,
-    messages,
-    queries,
-    service,
-)
+from coop.matching import availability, candidates, mapping, queries, service
 from coop.matching.forms import AbsenceForm, DeclineForm, PinForm, ProposeForm, SlotForm
 from coop.matching.models import Proposal
 from coop.people.models import Absence, WeeklySlot

@@ -1,19 +1,20 @@
 """The lifecycle of a hulpvraag. Every status change goes through `apply_transition`.
 
-The allowed transitions are one table (TRANSITIONS); each named step checks its own extra
-rule, writes a line on the request's timeline and may queue follow-ups, all in the
-caller's transaction. Views never set `status` themselves.
+The allowed transitions are one table (TRANSITIONS), taken by the shared state machine
+(coop/core/states.py): each step checks its rules, writes a line on the request's timeline
+and runs the hooks other features register (`after_transition`), all in the caller's
+transaction. Views never set `status` themselves.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from coop.core import dutch
 from coop.core import roles as R
 from coop.core.clock import now
 from coop.core.errors import DomainError
 from coop.core.models import TaskCategory, User
+from coop.core.states import Hook, Lifecycle, Step, Transition
 from coop.extensions import db
 from coop.requests.models import (
     CANCELLED,
@@ -28,52 +29,17 @@ from coop.requests.models import (
     RequestEvent,
 )
 
-
-@dataclass(frozen=True)
-class Transition:
-    sources: frozenset[str]
-    target: str
-    label: str  # what the timeline says, in Dutch
-
-
-TRANSITIONS: dict[str, Transition] = {
-    "start_intake": Transition(frozenset({NEW}), INTAKE, "gesprek gestart"),
-    "start_search": Transition(frozenset({NEW, INTAKE}), SEARCHING, "zoekt een helper"),
-    "match": Transition(frozenset({SEARCHING}), MATCHED, "gekoppeld"),
-    "complete": Transition(frozenset({MATCHED}), DONE, "afgerond"),
-    "reopen": Transition(frozenset({MATCHED, DONE}), SEARCHING, "opnieuw gezocht"),
-    "cancel": Transition(frozenset({NEW, INTAKE, SEARCHING, MATCHED}), CANCELLED, "geannuleerd"),
-    "refer": Transition(frozenset({NEW, INTAKE, SEARCHING}), REFERRED, "doorverwezen"),
+TRANSITIONS: dict[str, Step] = {
+    "start_intake": Step({NEW}, INTAKE, "gesprek gestart"),
+    "start_search": Step({NEW, INTAKE}, SEARCHING, "zoekt een helper"),
+    "match": Step({SEARCHING}, MATCHED, "gekoppeld"),
+    "complete": Step({MATCHED}, DONE, "afgerond"),
+    "reopen": Step({MATCHED, DONE}, SEARCHING, "opnieuw gezocht"),
+    "cancel": Step({NEW, INTAKE, SEARCHING, MATCHED}, CANCELLED, "geannuleerd"),
+    "refer": Step({NEW, INTAKE, SEARCHING}, REFERRED, "doorverwezen"),
 }
 CLOSING = {DONE, CANCELLED, REFERRED}
-
-# Features above this one react to a step without this module importing them (imports run
-# downward): each registers fn(request, event), run inside apply_transition, in its transaction.
-_AFTER: dict[str, list[Callable[[HelpRequest, RequestEvent], None]]] = {}
-
-
-Hook = Callable[[HelpRequest, RequestEvent], None]
-
-
-def after_transition(action: str) -> Callable[[Hook], Hook]:
-    """Decorator: run the function after every successful `action` step (e.g. "complete")."""
-    if action not in TRANSITIONS:
-        raise ValueError(f"unknown transition {action!r}")
-
-    def register(fn: Hook) -> Hook:
-        hooks = _AFTER.setdefault(action, [])
-        if fn not in hooks:
-            hooks.append(fn)
-        return fn
-    return register
-
-
-def allowed_actions(request: HelpRequest) -> list[str]:
-    """The transitions open to this request now (for the buttons on its page)."""
-    actions = [name for name, t in TRANSITIONS.items() if request.status in t.sources]
-    if request.category.rule == TaskCategory.MUNICIPAL:
-        actions = [a for a in actions if a not in ("start_search", "match", "reopen")]
-    return actions
+HELPER_STEPS = ("start_search", "match", "reopen")  # not for a municipal task
 
 
 def add_event(request: HelpRequest, actor: User | None, action: str, note: str = "",
@@ -85,28 +51,44 @@ def add_event(request: HelpRequest, actor: User | None, action: str, note: str =
     return event
 
 
+def _record(step: Transition[HelpRequest]) -> RequestEvent:
+    """The dates the inbox and the reports count from, and the line on the timeline."""
+    request = step.subject
+    if step.target == MATCHED:
+        request.matched_at = step.at
+    if step.target in CLOSING:
+        request.closed_at = step.at
+    elif step.source in CLOSING:
+        request.closed_at = None
+    return add_event(request, step.by, step.action, step.note, from_status=step.source, to_status=step.target)
+
+
+LIFECYCLE: Lifecycle[HelpRequest] = Lifecycle("hulpvraag", TRANSITIONS, labels=STATUS_LABELS,
+                      refusal="Dit kan niet: de hulpvraag is nu '{label}'.",
+                      record=_record, stamp="status_changed_at")
+
+
+def after_transition(*actions: str) -> Callable[[Hook[HelpRequest]], Hook[HelpRequest]]:
+    """Decorator: run `fn(transition)` after every successful step of `actions` (e.g.
+    "complete"), inside apply_transition and its transaction. Features above this one react to
+    a step this way without this module importing them (imports run downward)."""
+    return LIFECYCLE.after(*actions)
+
+
+@LIFECYCLE.guard(*HELPER_STEPS)
+def _municipal_tasks_are_referred(request: HelpRequest, action: str, by: User | None) -> None:
+    if request.category.rule == TaskCategory.MUNICIPAL:
+        raise DomainError("Deze hulpvraag hoort bij de gemeente: verwijs hem door in plaats van een helper te zoeken.")
+
+
+def allowed_actions(request: HelpRequest) -> list[str]:
+    """The transitions open to this request now (for the buttons on its page)."""
+    return LIFECYCLE.allowed(request)
+
+
 def apply_transition(request: HelpRequest, action: str, *, by: User | None, note: str = "") -> RequestEvent:
     """Move `request` along `action`, or raise DomainError saying why not."""
-    transition = TRANSITIONS.get(action)
-    if transition is None:
-        raise DomainError("Deze stap bestaat niet.")
-    if request.status not in transition.sources:
-        raise DomainError(f"Dit kan niet: de hulpvraag is nu '{STATUS_LABELS[request.status]}'.")
-    if request.category.rule == TaskCategory.MUNICIPAL and action in ("start_search", "match", "reopen"):
-        raise DomainError("Deze hulpvraag hoort bij de gemeente: verwijs hem door in plaats van een helper te zoeken.")
-    source = request.status
-    request.status = transition.target
-    request.status_changed_at = now()
-    if transition.target == MATCHED:
-        request.matched_at = request.status_changed_at
-    if transition.target in CLOSING:
-        request.closed_at = request.status_changed_at
-    elif source in CLOSING:
-        request.closed_at = None
-    event = add_event(request, by, action, note, from_status=source, to_status=transition.target)
-    for hook in _AFTER.get(action, ()):
-        hook(request, event)
-    return event
+    return LIFECYCLE.apply(request, action, by=by, note=note).record
 
 
 def start_intake(request: HelpRequest, *, by: User, note: str = "") -> RequestEvent:
@@ -231,7 +213,7 @@ def helper_view(request: HelpRequest, helper: User, *, accepted: bool = False) -
 
 
 EVENT_LABELS = {"posted": "hulpvraag geplaatst", "info_added": "informatie toegevoegd",
-                "role_split": "Schijf van Vijf"}
+                "role_split": "Schijf van Vijf", "answer": "antwoord van de inwoner"}
 
 
 def register_event_labels(**labels: str) -> None:

@@ -1,16 +1,18 @@
 """The demo's respite: carer profiles, a weekly series with a volunteer (one week clashes with
 her holiday), a one-off afternoon with personal care, CarerQol check-ins over three months
-(one carer flagged) and hours with kilometres for the volunteer."""
+(one carer flagged), hours with kilometres for the volunteer, and a check-in mail that went
+out and one that bounced (it shows under "Niet bezorgd")."""
 from __future__ import annotations
 
 from datetime import time, timedelta
 from decimal import Decimal
 
+from coop.core import outbox as O
 from coop.core.clock import local_now, now
 from coop.extensions import db
 from coop.people.models import Absence, HoursEntry, WeeklySlot
 from coop.people.service import ineligibility_reasons
-from coop.respite import carerqol, service
+from coop.respite import carerqol, rules, service
 from coop.respite.models import CarerQolCheckin
 
 NOTES = [
@@ -111,8 +113,27 @@ def _hours(ctx):
                                   approved_at=now() if status == HoursEntry.APPROVED else None))
 
 
+def _check_in_mail(ctx) -> None:
+    carer = ctx.carers[0] if ctx.carers else ctx.coordinator
+    at = now()
+    title = "Hoe gaat het met u als mantelzorger?"
+    sent = O.queue(rules.CARER_CHECKIN, carer, payload={"round": 1})
+    dead = O.queue(rules.CARER_CHECKIN, carer, payload={"round": 2})
+    assert sent is not None and dead is not None  # queued without a dedupe key: never skipped
+    for action in ("claim", "deliver"):
+        O.OUTBOX.apply(sent, action)
+    sent.attempts, sent.title = 1, title
+    sent.sent_at = sent.due_at = at - timedelta(days=3)
+    for action in ("claim", "give_up"):
+        O.OUTBOX.apply(dead, action)
+    dead.attempts, dead.title = 6, title
+    dead.last_error = "550 5.1.1 Mailbox bestaat niet"
+    dead.due_at = at - timedelta(days=1)
+
+
 def seed(ctx) -> None:
     _profiles(ctx)
     _hours(ctx)
     _shifts(ctx)
     _checkins(ctx)
+    _check_in_mail(ctx)

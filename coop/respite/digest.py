@@ -1,5 +1,5 @@
 """The respite part of the coordinator's weekly digest: shifts in the coming week that still
-have no volunteer (registered with the follow-ups' `digest_section`)."""
+have no volunteer (registered in coop/respite/messages.py)."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -9,8 +9,9 @@ from sqlalchemy.orm import joinedload
 
 from coop.core import dutch
 from coop.core.clock import now
+from coop.core.models import Village
+from coop.core.registry import DigestSection
 from coop.extensions import db
-from coop.followups.messages import digest_section
 from coop.respite.models import RespiteRequest, RespiteShift
 
 HEADING = "Respijtdiensten zonder vrijwilliger (komende 7 dagen)"
@@ -27,10 +28,9 @@ def open_shifts_next_week(village_id: int) -> list[RespiteShift]:
         .order_by(RespiteShift.starts_at)))
 
 
-@digest_section
-def open_shifts(village) -> tuple[str, list[str]] | None:
+def open_shifts(village: Village) -> DigestSection | None:
     shifts = open_shifts_next_week(village.id)
     if not shifts:
         return None
-    return HEADING, [
-        f"{dutch.span(s.starts_at, s.ends_at, 'EEEE d MMMM')}, bij {s.request.carer.full_name}" for s in shifts]
+    return DigestSection(HEADING, [
+        f"{dutch.span(s.starts_at, s.ends_at, 'EEEE d MMMM')}, bij {s.request.carer.full_name}" for s in shifts])

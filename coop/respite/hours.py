@@ -20,36 +20,32 @@ from coop.core import audit, dutch
 from coop.core.clock import LOCAL, local_now, now
 from coop.core.errors import DomainError
 from coop.core.models import User
+from coop.core.states import Lifecycle, Step, Transition
 from coop.extensions import db
 from coop.matching.models import ACCEPTED, Proposal
 from coop.people.models import HoursEntry
-from coop.requests import service as requests
-from coop.requests.models import DONE
+from coop.requests.models import DONE, HelpRequest
 from coop.respite import allowance
 from coop.respite.models import ExpenseSettings, RespiteRequest, RespiteShift
 
 SHIFT, REQUEST, MANUAL = "shift", "request", "manual"
 CENT = Decimal("0.01")
 
-# Status of an entry, as data: (status, action) -> new status.
-TRANSITIONS = {
-    (HoursEntry.DRAFT, "confirm"): HoursEntry.CONFIRMED,
-    (HoursEntry.CONFIRMED, "confirm"): HoursEntry.CONFIRMED,
-    (HoursEntry.REJECTED, "confirm"): HoursEntry.CONFIRMED,
-    (HoursEntry.CONFIRMED, "approve"): HoursEntry.APPROVED,
-    (HoursEntry.CONFIRMED, "reject"): HoursEntry.REJECTED,
-    (HoursEntry.DRAFT, "reject"): HoursEntry.REJECTED,
-}
 STATUS_LABELS = {HoursEntry.DRAFT: "nog bevestigen", HoursEntry.CONFIRMED: "wacht op goedkeuring",
                  HoursEntry.APPROVED: "goedgekeurd", HoursEntry.REJECTED: "afgekeurd"}
+# Status of an entry, as data (taken by coop/core/states.py).
+TRANSITIONS = {
+    "confirm": Step({HoursEntry.DRAFT, HoursEntry.CONFIRMED, HoursEntry.REJECTED}, HoursEntry.CONFIRMED, "bevestigd"),
+    "approve": Step({HoursEntry.CONFIRMED}, HoursEntry.APPROVED, "goedgekeurd"),
+    "reject": Step({HoursEntry.CONFIRMED, HoursEntry.DRAFT}, HoursEntry.REJECTED, "afgekeurd"),
+}
+LIFECYCLE: Lifecycle[HoursEntry] = Lifecycle("uren", TRANSITIONS, labels=STATUS_LABELS, refusal=lambda entry: (
+    "Deze uren zijn al goedgekeurd en kunnen niet meer veranderen."
+    if entry.status == HoursEntry.APPROVED else "Dat kan niet bij uren met deze status."))
 
 
-def _transition(entry: HoursEntry, action: str) -> None:
-    target = TRANSITIONS.get((entry.status, action))
-    if target is None:
-        raise DomainError("Deze uren zijn al goedgekeurd en kunnen niet meer veranderen."
-                          if entry.status == HoursEntry.APPROVED else "Dat kan niet bij uren met deze status.")
-    entry.status = target
+def _transition(entry: HoursEntry, action: str, by: User | None = None) -> None:
+    LIFECYCLE.apply(entry, action, by=by)
 
 
 def settings_for(village_id: int) -> ExpenseSettings:
@@ -157,21 +153,22 @@ def _accepted_helper(request) -> User | None:
         Proposal.request_id == request.id, Proposal.status == ACCEPTED).order_by(Proposal.answered_at.desc()))
 
 
-@requests.after_transition("complete")
-def _hours_for_completed_request(request, event) -> None:
-    """A completed request with an accepted proposal becomes a draft hours entry of its helper."""
+def hours_for_completed_request(step: Transition[HelpRequest]) -> None:
+    """A completed request with an accepted proposal becomes a draft hours entry of its helper.
+    (A hook on the request's lifecycle, registered in coop/respite/rules.py.)"""
+    request = step.subject
     helper = _accepted_helper(request)
     if helper is not None:
         amount, on = request_hours(request)
         record_request_hours(request, helper, amount, worked_on=on)
 
 
-@requests.after_transition("reopen")
-def _drop_draft_request_hours(request, event) -> None:
-    """"Nee, niet geholpen": a draft nobody confirmed yet no longer counts; confirmed hours stay."""
-    if event.from_status == DONE:
+def drop_draft_request_hours(step: Transition[HelpRequest]) -> None:
+    """"Nee, niet geholpen": a draft nobody confirmed yet no longer counts; confirmed hours stay.
+    (A hook on the request's lifecycle, registered in coop/respite/rules.py.)"""
+    if step.source == DONE:
         for entry in db.session.scalars(select(HoursEntry).where(
-                HoursEntry.source_type == REQUEST, HoursEntry.source_id == request.id,
+                HoursEntry.source_type == REQUEST, HoursEntry.source_id == step.subject.id,
                 HoursEntry.status == HoursEntry.DRAFT)):
             db.session.delete(entry)
 
@@ -194,7 +191,7 @@ def confirm_entry(entry: HoursEntry, *, by: User, hours: Decimal, km: Decimal, c
     if entry.helper_id != by.id:
         raise DomainError("Dit zijn niet uw uren.")
     _amounts(hours, km, costs)
-    _transition(entry, "confirm")
+    _transition(entry, "confirm", by)
     entry.hours, entry.km, entry.costs = hours, km, costs
     if description is not None and description.strip():
         entry.description = description.strip()[:200]
@@ -218,7 +215,7 @@ def add_manual_entry(volunteer: User, *, worked_on: date, hours: Decimal, km: De
 
 
 def review_entry(entry: HoursEntry, *, by: User, approve: bool) -> None:
-    _transition(entry, "approve" if approve else "reject")
+    _transition(entry, "approve" if approve else "reject", by)
     entry.approved_by_id, entry.approved_at = by.id, now()
     audit.record("hours.approved" if approve else "hours.rejected", actor=by, subject=entry.helper,
                  detail=f"entry {entry.id}")

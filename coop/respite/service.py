@@ -14,6 +14,7 @@ from coop.core import roles as R
 from coop.core.clock import local_now, now
 from coop.core.errors import DomainError
 from coop.core.models import TaskCategory, User
+from coop.core.states import Lifecycle, Step
 from coop.extensions import db
 from coop.people.service import ineligibility_reasons
 from coop.respite import notify, recurrence
@@ -23,27 +24,29 @@ from coop.respite.models import SOFA, CarerProfile, RespiteRequest, RespiteShift
 # Respite for company only is open to any approved volunteer; with personal care it is trained.
 CATEGORY_COMPANY, CATEGORY_CARE = "respijt", "respijt_zorg"
 
-# The life of one shift, as data: (status, action) -> new status.
+# The life of one shift, as data (taken by coop/core/states.py).
 TRANSITIONS = {
-    (RespiteShift.OPEN, "book"): RespiteShift.BOOKED,
-    (RespiteShift.BOOKED, "swap"): RespiteShift.BOOKED,
-    (RespiteShift.OPEN, "cancel"): RespiteShift.CANCELLED,
-    (RespiteShift.BOOKED, "cancel"): RespiteShift.CANCELLED,
+    "book": Step({RespiteShift.OPEN}, RespiteShift.BOOKED, "geboekt"),
+    "swap": Step({RespiteShift.BOOKED}, RespiteShift.BOOKED, "andere vrijwilliger"),
+    "cancel": Step({RespiteShift.OPEN, RespiteShift.BOOKED}, RespiteShift.CANCELLED, "afgezegd"),
 }
 REFUSALS = {
     RespiteShift.CANCELLED: "Deze keer is al afgezegd.",
     RespiteShift.BOOKED: "Deze keer is al geregeld; kies 'andere vrijwilliger' om te wisselen.",
     RespiteShift.OPEN: "Voor deze keer is nog geen vrijwilliger ingeroosterd.",
 }
+LIFECYCLE: Lifecycle[RespiteShift] = Lifecycle("respijtdienst", TRANSITIONS, labels=RespiteShift.LABELS,
+                      refusal=lambda shift: REFUSALS[shift.status], stamp="changed_at")
 
 
-def _transition(shift: RespiteShift, action: str) -> None:
-    target = TRANSITIONS.get((shift.status, action))
-    if target is None:
-        raise DomainError(REFUSALS[shift.status])
+@LIFECYCLE.guard()
+def _not_past(shift: RespiteShift, action: str, by: User | None) -> None:
     if shift.is_past:
         raise DomainError("Deze keer is al voorbij; die kan niet meer veranderen.")
-    shift.status, shift.changed_at = target, now()
+
+
+def _transition(shift: RespiteShift, action: str, by: User | None = None) -> None:
+    LIFECYCLE.apply(shift, action, by=by)
 
 
 # --- carers -----------------------------------------------------------------------------
@@ -202,7 +205,7 @@ def book_volunteer(request: RespiteRequest, volunteer: User, *, by: User) -> Boo
         if reasons:
             result.clashes.append((shift, reasons))
             continue
-        _transition(shift, "book")
+        _transition(shift, "book", by)
         shift.volunteer = volunteer
         db.session.flush()  # the next occurrence's hours rule counts this one
         result.booked.append(shift)
@@ -225,7 +228,7 @@ def assign_shift(shift: RespiteShift, volunteer: User, *, by: User) -> None:
     if reasons:
         raise DomainError(" ".join(reasons), "volunteer")
     old = shift.volunteer
-    _transition(shift, "swap" if shift.status == RespiteShift.BOOKED else "book")
+    _transition(shift, "swap" if shift.status == RespiteShift.BOOKED else "book", by)
     shift.volunteer = volunteer
     db.session.flush()
     if old is None:
@@ -236,7 +239,7 @@ def assign_shift(shift: RespiteShift, volunteer: User, *, by: User) -> None:
 
 
 def cancel_shift(shift: RespiteShift, *, by: User) -> list[RespiteShift]:
-    _transition(shift, "cancel")
+    _transition(shift, "cancel", by)
     notify.cancelled([shift])
     audit.record("respite.cancelled", actor=by, subject=shift.request.carer, detail=f"shift {shift.id}")
     return [shift]
@@ -249,7 +252,7 @@ def cancel_rest(shift: RespiteShift, *, by: User) -> list[RespiteShift]:
     if not rest:
         raise DomainError("Er is niets meer om af te zeggen.")
     for s in rest:
-        _transition(s, "cancel")
+        _transition(s, "cancel", by)
     notify.cancelled(rest)
     audit.record("respite.cancelled_rest", actor=by, subject=shift.request.carer,
                  detail=f"request {shift.request_id} from shift {shift.id}: {len(rest)}")

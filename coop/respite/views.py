@@ -1,13 +1,14 @@
 """Respite for the coordinator: week roster, carers, requests and booking volunteers.
 
 The volunteer's and carer's own pages live in views_own.py, hours in views_hours.py; they add
-their routes to the same blueprint.
+their routes to the same blueprint (coop/respite/blueprint.py), and this module, which
+create_app wires in, imports them.
 """
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select, true
 
@@ -21,19 +22,11 @@ from coop.core.models import User, UserRole
 from coop.core.transaction import write_after_view
 from coop.core.web import client_ip, run
 from coop.extensions import db
-from coop.respite import (  # noqa: F401 (messages registers builders)
-    carerqol,
-    digest,  # noqa: F401 (registers the weekly digest's respite section)
-    messages,
-    queries,
-    service,
-)
+from coop.respite import carerqol, queries, service, views_hours, views_own  # noqa: F401 (their routes)
+from coop.respite.blueprint import STAFF, bp
 from coop.respite.clashes import week_start
 from coop.respite.forms import CarerProfileForm, PickVolunteerForm
 from coop.respite.models import SOFA, RespiteRequest, RespiteShift
-
-bp = Blueprint("respite", __name__)
-STAFF = (R.COORDINATOR, R.ADMIN)
 
 
 def monday_from_args() -> date:
@@ -226,5 +219,3 @@ def _coordinator_panel(user):
 
 registry.nav_link("Respijt", "respite.week", *STAFF, order=40)
 registry.home_panel("respite/panels/coordinator.html", *STAFF, order=20, context=_coordinator_panel)
-
-from coop.respite import views_hours, views_own  # noqa: E402,F401  (routes on the same blueprint)

@@ -17,8 +17,8 @@ from coop.core.guard import get_in_village_or_404, roles_required
 from coop.core.web import run
 from coop.people.models import HoursEntry
 from coop.respite import allowance, hours
+from coop.respite.blueprint import STAFF, bp
 from coop.respite.forms import AllowanceLimitsForm, HoursForm, ManualHoursForm, SettingsForm
-from coop.respite.views import STAFF, bp
 
 
 def month_from_args() -> tuple[int, int]:

@@ -15,9 +15,9 @@ from coop.core.guard import get_in_village_or_404, public, roles_required
 from coop.core.models import User
 from coop.core.web import run
 from coop.respite import calendar, carerqol, notify, queries, recurrence, service
+from coop.respite.blueprint import STAFF, bp
 from coop.respite.carerqol import DIMENSIONS
 from coop.respite.forms import CarerNotesForm, CarerQolForm, RespiteRequestForm
-from coop.respite.views import STAFF, bp
 
 
 def _month() -> date:

@@ -11,10 +11,7 @@ from coop.core.guard import roles_required
 from coop.core.models import Municipality
 from coop.core.web import run
 from coop.extensions import db
-from coop.villages import (
-    messages,  # noqa: F401 — registers the welcome mail
-    service,
-)
+from coop.villages import service
 from coop.villages.forms import VillageForm
 
 bp = Blueprint("villages", __name__, url_prefix="/platform")

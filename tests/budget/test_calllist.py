@@ -5,7 +5,7 @@ import pytest
 
 from coop.core import outbox as O
 from coop.core import roles as R
-from coop.followups import rules
+from coop.respite import rules as respite_rules
 from tests.support.factories import UserFactory
 
 
@@ -14,7 +14,7 @@ def test_calls_to_make(same_queries, client_as, coordinator, village, session):
     def grow(n):
         people = UserFactory.create_batch(n, village=village, email=None, roles=(R.RESIDENT, R.CARER))
         for i, person in enumerate(people):
-            row = O.queue(rules.CARER_CHECKIN, person, payload={"round": 1})
+            row = O.queue(respite_rules.CARER_CHECKIN, person, payload={"round": 1})
             if i % 2 and row is not None:
                 # Sent already: the page shows the in-app copy the dispatcher stored.
                 row.status, row.title, row.body = O.SENT, f"Bericht voor {person.first_name}", "Hoe gaat het?"

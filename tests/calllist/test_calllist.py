@@ -9,9 +9,10 @@ from coop.core import outbox as O
 from coop.core import roles as R
 from coop.core.calls import CALLED, OPEN, TAKEN_OVER, CallTask
 from coop.core.clock import local_now
-from coop.followups import dispatcher, rules
+from coop.followups import dispatcher
 from coop.matching import service as matching
 from coop.requests.models import HelpRequest
+from coop.respite import rules as respite_rules
 
 
 def _matched_request(session, make, village, coordinator, resident):
@@ -55,7 +56,7 @@ def test_the_dispatcher_puts_a_message_whose_address_went_away_on_the_list(sessi
 def test_outcomes_called_not_reached_and_taken_over(session, make, village, coordinator, client_as):
     people = [make.user(village, R.RESIDENT, email=False, first_name=name) for name in ("Cor", "Dirk", "Els")]
     for person in people:
-        O.queue(rules.CARER_CHECKIN, person, payload={"round": 1})
+        O.queue(respite_rules.CARER_CHECKIN, person, payload={"round": 1})
     session.flush()
     tasks = {t.person.first_name: t for t in session.scalars(select(CallTask))}
     browser = client_as(coordinator)
@@ -86,7 +87,7 @@ def test_outcomes_called_not_reached_and_taken_over(session, make, village, coor
 def test_another_villages_call_is_not_found(session, make, village, coordinator, client_as):
     other = make.village("Elders")
     stranger = make.user(other, R.RESIDENT, email=False)
-    O.queue(rules.CARER_CHECKIN, stranger, payload={"round": 1})
+    O.queue(respite_rules.CARER_CHECKIN, stranger, payload={"round": 1})
     session.flush()
     task = session.scalar(select(CallTask).where(CallTask.person_id == stranger.id))
     browser = client_as(coordinator)

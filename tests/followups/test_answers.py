@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from coop.core import clock
 from coop.core import outbox as O
-from coop.followups import rules
 from coop.followups.answers import new_token, token_string
+from coop.requests import rules as request_rules
 from coop.requests.models import DONE, MATCHED, SEARCHING, RequestEvent
 
 
@@ -43,7 +43,7 @@ def test_nee_reopens_and_alerts_the_coordinator(client, session, matched, coordi
     session.refresh(req)
     assert req.status == SEARCHING
     assert req.events[-1].action == "reopen" and "nee" in req.events[-1].note
-    alerts = list(session.scalars(select(O.FollowUp).where(O.FollowUp.kind == rules.NOT_HELPED)))
+    alerts = list(session.scalars(select(O.FollowUp).where(O.FollowUp.kind == request_rules.NOT_HELPED)))
     assert {(a.recipient_id, a.channel) for a in alerts} == {(coordinator.id, O.MAIL), (coordinator.id, O.INAPP)}
 
 

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from coop.core import clock
 from coop.core import outbox as O
 from coop.followups import rules
+from coop.respite import rules as respite_rules
 
 
 def note(session, user, title="Bel mevrouw Jansen", status=O.SENT):
@@ -37,7 +38,7 @@ def test_bell_needs_login(client):
 
 
 def dead_row(session, recipient):
-    row = O.queue(rules.CARER_CHECKIN, recipient)
+    row = O.queue(respite_rules.CARER_CHECKIN, recipient)
     row.status, row.attempts, row.last_error, row.title = O.DEAD, 6, "550 mailbox unknown", "Hoe gaat het?"
     session.flush()
     return row

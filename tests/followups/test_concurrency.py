@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from coop.core import outbox as O
 from coop.core import roles as R
 from coop.extensions import db
-from coop.followups import rules
+from coop.respite import rules as respite_rules
 from tests.followups.workers import dispatch_worker
 
 ROWS = 400
@@ -20,7 +20,7 @@ def test_two_dispatcher_processes_send_every_row_exactly_once(live, live_make, s
     village = live_make.village()
     people = [live_make.user(village, R.CARER) for _ in range(20)]
     for n in range(ROWS):
-        O.queue(rules.CARER_CHECKIN, people[n % len(people)], payload={"round": n})
+        O.queue(respite_rules.CARER_CHECKIN, people[n % len(people)], payload={"round": n})
     db.session.commit()
 
     ctx = multiprocessing.get_context("spawn")

@@ -7,13 +7,16 @@ from types import SimpleNamespace
 
 from sqlalchemy import select
 
+from coop.agreements import rules as agreement_rules
 from coop.core import clock
 from coop.core import outbox as O
 from coop.core import roles as R
 from coop.core.models import TaskCategory
 from coop.followups import answers, dispatcher, rules
 from coop.matching import service as matching
+from coop.requests import rules as request_rules
 from coop.requests.models import HelpRequest
+from coop.respite import rules as respite_rules
 from coop.respite import service as respite
 from tests.respite.conftest import available
 
@@ -80,8 +83,8 @@ def _everything_queued(session, make, at):
     respite.assign_shift(series.shifts[0], other, by=coordinator)
     respite.cancel_shift(series.shifts[1], by=coordinator)
     # Agreement review (the title is the coordinator's words), password reset, the periodic rules.
-    rules.queue_agreement_reviews(clock.now(), [SimpleNamespace(id=1, village_id=village.id, title=TYPED["title"],
-                                                                review_on=date(2026, 4, 1))])
+    agreement_rules.queue_agreement_reviews(clock.now(), [SimpleNamespace(
+        id=1, village_id=village.id, title=TYPED["title"], review_on=date(2026, 4, 1))])
     from coop.auth.service import request_reset
     request_reset(resident.email, "127.0.0.1")
     # A new village's first coordinator gets a welcome with a link to choose a password.
@@ -92,9 +95,9 @@ def _everything_queued(session, make, at):
         new_municipality="", category_set="eenvoudig", coordinator_first_name=TYPED["other_helper"][0],
         coordinator_last_name=TYPED["other_helper"][1], coordinator_email=f"nieuw{village.id}@example.nl",
         coordinator_is_admin=True), by=coordinator)
-    rules.carerqol_checkins(clock.now())
+    respite_rules.carerqol_checkins(clock.now())
     rules.weekly_digest(clock.now())
-    rules.escalate_unmatched(clock.now())
+    request_rules.escalate_unmatched(clock.now())
     session.commit()
     return SimpleNamespace(start=start, matched=matched)
 
@@ -104,11 +107,11 @@ def test_no_header_of_any_mail_carries_what_people_typed(app, session, make, smt
     dispatcher.run_until_idle()
     # The day after: "Bent u geholpen?" to the resident; "nee" alerts the coordinator.
     at(2026, 3, 18, 12, 0)
-    rules.ask_if_helped(clock.now())
+    request_rules.ask_if_helped(clock.now())
     session.commit()
     dispatcher.run_until_idle()
     token = session.scalar(select(answers.AnswerToken).where(answers.AnswerToken.subject_id == world.matched.id))
-    answers.answer_helped(answers.token_string(token), "nee")
+    answers.record(answers.token_string(token), "nee")
     session.commit()
     dispatcher.run_until_idle()
 
@@ -131,8 +134,8 @@ def test_subjects_are_written_from_the_category_and_the_date(app, session, make,
     dispatcher.run_until_idle()
     subjects = {m["X-Coop-Followup"].split()[1]: m["Subject"] for m in smtp.messages}
     assert subjects["proposal.new"] == "Wilt u helpen? Boodschappen op dinsdag 17 maart"
-    assert subjects[rules.AGREEMENT_REVIEW] == "Afspraken met de gemeente herzien voor 01-04-2026"
-    assert subjects[rules.ESCALATION].startswith("Nog geen helper: hulpvraag ")
+    assert subjects[agreement_rules.AGREEMENT_REVIEW] == "Afspraken met de gemeente herzien voor 01-04-2026"
+    assert subjects[request_rules.ESCALATION].startswith("Nog geen helper: hulpvraag ")
 
 
 def test_a_flexible_request_says_so_in_the_subject(app, session, make, village, resident, coordinator, smtp, at):

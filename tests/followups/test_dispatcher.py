@@ -12,7 +12,9 @@ from coop.core import outbox as O
 from coop.core import roles as R
 from coop.extensions import db
 from coop.followups import dispatcher, rules
+from coop.requests import rules as request_rules
 from coop.requests.models import DONE, MATCHED
+from coop.respite import rules as respite_rules
 from tests.followups.conftest import new_request
 from tests.support.smtp import body_text, free_port
 
@@ -47,10 +49,10 @@ def test_ask_helped_mail_reaches_the_resident_with_working_links(live, people, s
     req = new_request(db.session, village, resident, status=MATCHED, flexible=True,
                       matched_at=clock.now() - timedelta(days=8))
     db.session.commit()
-    assert rules.run_rules(rules=[rules.ask_if_helped]) == {"ask_if_helped": 1}
+    assert rules.run_rules(rules=[request_rules.ask_if_helped]) == {"ask_if_helped": 1}
     assert dispatcher.run_until_idle() == 1
 
-    row = rows(kind=rules.ASK_HELPED)[0]
+    row = rows(kind=request_rules.ASK_HELPED)[0]
     assert (row.status, row.last_error) == (O.SENT, None), row.last_error
     [mail] = smtp_server.to(resident.email)
     assert row.status == O.SENT and row.attempts == 1 and row.claim_token is None
@@ -73,7 +75,7 @@ def test_ask_helped_mail_reaches_the_resident_with_working_links(live, people, s
 def test_refused_mail_is_retried_with_growing_delays_then_dead(live, people, smtp_server, frozen):
     village, coordinator, resident = people
     smtp_server.handler.refuse_with = "451 4.3.0 Probeer het later"
-    O.queue(rules.CARER_CHECKIN, resident, payload={"round": 1})
+    O.queue(respite_rules.CARER_CHECKIN, resident, payload={"round": 1})
     db.session.commit()
 
     delays = []
@@ -108,7 +110,7 @@ def test_smtp_server_down_loses_nothing(live, people, frozen):
     village, coordinator, resident = people
     live.config["MAIL_PORT"] = free_port()  # nobody listens
     for n in range(3):
-        O.queue(rules.CARER_CHECKIN, resident, payload={"round": n})
+        O.queue(respite_rules.CARER_CHECKIN, resident, payload={"round": n})
     db.session.commit()
     assert dispatcher.dispatch_due() == 3
     assert {(r.status, r.attempts) for r in rows()} == {(O.FAILED, 1)}
@@ -117,7 +119,7 @@ def test_smtp_server_down_loses_nothing(live, people, frozen):
 
 def test_a_crashed_claim_is_taken_again_after_the_lease(live, people, smtp_server, frozen):
     village, coordinator, resident = people
-    row = O.queue(rules.CARER_CHECKIN, resident, payload={"round": 1})
+    row = O.queue(respite_rules.CARER_CHECKIN, resident, payload={"round": 1})
     db.session.commit()
     lease = timedelta(seconds=300)
     old_token, ids = dispatcher.claim(10, lease)  # this "process" dies here
@@ -138,7 +140,7 @@ def test_a_crashed_claim_is_taken_again_after_the_lease(live, people, smtp_serve
 def test_recipient_without_email_gets_in_app_and_coordinator_is_told_to_phone(live, live_make, people, frozen):
     village, coordinator, resident = people
     offline = live_make.user(village, R.RESIDENT, email=None, first_name="Gerrit", phone="+31612000111")
-    O.queue(rules.CARER_CHECKIN, offline, payload={"round": 1})
+    O.queue(respite_rules.CARER_CHECKIN, offline, payload={"round": 1})
     db.session.commit()
     dispatcher.run_until_idle()
     [own] = rows(recipient_id=offline.id)
@@ -151,7 +153,7 @@ def test_recipient_without_email_gets_in_app_and_coordinator_is_told_to_phone(li
 
 def test_address_removed_after_queueing_still_goes_in_app(live, people, frozen):
     village, coordinator, resident = people
-    O.queue(rules.CARER_CHECKIN, resident, payload={"round": 1})
+    O.queue(respite_rules.CARER_CHECKIN, resident, payload={"round": 1})
     resident.email = None
     db.session.commit()
     dispatcher.run_until_idle()
@@ -165,18 +167,18 @@ def test_a_follow_up_whose_reason_is_gone_is_cancelled_not_sent(live, people, sm
     req = new_request(db.session, village, resident, status=MATCHED, flexible=True,
                       matched_at=clock.now() - timedelta(days=8))
     db.session.commit()
-    rules.run_rules(rules=[rules.ask_if_helped])
+    rules.run_rules(rules=[request_rules.ask_if_helped])
     req.status = DONE  # the coordinator closed it before the mail went out
     db.session.commit()
     dispatcher.run_until_idle()
-    [row] = rows(kind=rules.ASK_HELPED)
+    [row] = rows(kind=request_rules.ASK_HELPED)
     assert row.status == O.CANCELLED and "afgerond" in row.last_error
     assert smtp_server.messages == []
 
 
 def test_cancel_for_stops_pending_follow_ups(live, people, smtp_server, frozen):
     village, coordinator, resident = people
-    O.queue(rules.CARER_CHECKIN, resident, subject=resident, due_at=clock.now() + timedelta(hours=1))
+    O.queue(respite_rules.CARER_CHECKIN, resident, subject=resident, due_at=clock.now() + timedelta(hours=1))
     db.session.commit()
     assert O.cancel_for(resident) == 1
     db.session.commit()
@@ -188,7 +190,7 @@ def test_cancel_for_stops_pending_follow_ups(live, people, smtp_server, frozen):
 def test_one_connection_for_a_batch(live, people, smtp_server, frozen):
     village, coordinator, resident = people
     for n in range(25):
-        O.queue(rules.CARER_CHECKIN, resident, payload={"round": n})
+        O.queue(respite_rules.CARER_CHECKIN, resident, payload={"round": n})
     db.session.commit()
     assert dispatcher.run_until_idle() == 25
     ids = {m["Message-ID"] for m in smtp_server.messages}
@@ -204,7 +206,7 @@ def test_at_most_mark_every_messages_are_accepted_but_unmarked(live, people, smt
     monkeypatch.setitem(live.config, "FOLLOWUP_MARK_EVERY", 3)
     monkeypatch.setitem(live.config, "FOLLOWUP_SMTP_CONNECTIONS", 3)
     for n in range(30):
-        O.queue(rules.CARER_CHECKIN, resident, payload={"round": n})
+        O.queue(respite_rules.CARER_CHECKIN, resident, payload={"round": n})
     db.session.commit()
     observer = create_engine(live.config["TEST_DATABASE_URL"])
     accepted, unmarked = [], []

@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 
 from coop.core import outbox as O
-from coop.followups import rules
 from coop.followups.models import FollowUpSettings
-from coop.followups.retention import anonymise_closed_requests
+from coop.requests import rules as request_rules
 from coop.requests.models import HelpRequest
+from coop.requests.retention import anonymise_closed_requests
 from coop.requests.service import add_event
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
@@ -19,7 +19,7 @@ def test_closed_requests_past_the_period_are_anonymised(session, village, reside
     old = make_request(village, resident, status="done", closed_at=NOW - timedelta(days=25 * 31),
                        description="Mevrouw Jansen, sleutel onder de mat")
     add_event(old, None, "note", "Belde haar dochter Ria")
-    O.queue(rules.ASK_HELPED, resident, subject=old, payload={"request_id": old.id})
+    O.queue(request_rules.ASK_HELPED, resident, subject=old, payload={"request_id": old.id})
     recent = make_request(village, resident, status="done", closed_at=NOW - timedelta(days=23 * 31))
     still_open = make_request(village, resident, status="searching", created_at=NOW - timedelta(days=1000))
     session.flush()

@@ -11,7 +11,7 @@ from pathlib import Path
 from coop.core import outbox as O
 from coop.core import roles as R
 from coop.extensions import db
-from coop.followups import rules
+from coop.respite import rules as respite_rules
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,7 +25,7 @@ def env_for(live, smtp_server):
 def test_scheduler_process_sends_and_stops_on_sigterm(live, live_make, smtp_server):
     village = live_make.village()
     carer = live_make.user(village, R.CARER)
-    O.queue(rules.CARER_CHECKIN, carer, payload={"round": 1})
+    O.queue(respite_rules.CARER_CHECKIN, carer, payload={"round": 1})
     db.session.commit()
 
     proc = subprocess.Popen([sys.executable, "-m", "flask", "--app", "coop", "scheduler", "--tick", "1"],
@@ -46,7 +46,7 @@ def test_scheduler_process_sends_and_stops_on_sigterm(live, live_make, smtp_serv
 def test_scheduler_once_runs_rules_and_dispatch(live, live_make, smtp_server):
     village = live_make.village()
     carer = live_make.user(village, R.CARER)
-    O.queue(rules.CARER_CHECKIN, carer, payload={"round": 1})
+    O.queue(respite_rules.CARER_CHECKIN, carer, payload={"round": 1})
     db.session.commit()
     result = subprocess.run([sys.executable, "-m", "flask", "--app", "coop", "scheduler", "--once"],
                             cwd=ROOT, env=env_for(live, smtp_server), capture_output=True, text=True,

@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
+from coop.agreements import rules as agreement_rules
 from coop.core import clock
 from coop.core import outbox as O
 from coop.core.clock import LOCAL
@@ -13,8 +14,10 @@ from coop.core.models import TaskCategory
 from coop.extensions import db
 from coop.followups import dispatcher, rules
 from coop.people.models import HoursEntry
+from coop.requests import rules as request_rules
 from coop.requests.models import SEARCHING
 from coop.respite import carerqol
+from coop.respite import rules as respite_rules
 from coop.respite.digest import HEADING
 from coop.respite.models import RespiteRequest, RespiteShift
 from tests.conftest import login_client
@@ -38,11 +41,11 @@ def test_agreement_review_fires_once_thirty_days_before_with_a_link(app, session
     agree(agreement.latest, coordinator, municipality_user)
     session.flush()
     at(2026, 5, 31, 23, 59)
-    assert rules.agreement_reviews(clock.now()) == 0  # 31 days ahead
+    assert agreement_rules.agreement_reviews(clock.now()) == 0  # 31 days ahead
     at(2026, 6, 1, 0, 0)
-    assert rules.agreement_reviews(clock.now()) == 3  # coordinator by mail and bell, gemeente by mail
-    assert rules.agreement_reviews(clock.now()) == 0
-    rows = queued(session, rules.AGREEMENT_REVIEW)
+    assert agreement_rules.agreement_reviews(clock.now()) == 3  # coordinator by mail and bell, gemeente by mail
+    assert agreement_rules.agreement_reviews(clock.now()) == 0
+    rows = queued(session, agreement_rules.AGREEMENT_REVIEW)
     assert {(r.recipient_id, r.channel) for r in rows} == {
         (coordinator.id, O.MAIL), (coordinator.id, O.INAPP), (municipality_user.id, O.MAIL)}
     message = built(app, next(r for r in rows if r.channel == O.MAIL))
@@ -56,7 +59,7 @@ def test_agreement_without_an_agreed_version_is_not_reminded(session, village, c
                              ends_on=date(2026, 12, 31), review_on=date(2026, 2, 1))
     session.flush()
     at(2026, 1, 20, 9, 0)
-    assert rules.agreement_reviews(clock.now()) == 0
+    assert agreement_rules.agreement_reviews(clock.now()) == 0
 
 
 def test_carerqol_counts_from_the_last_check_in(app, session, village, carer, at):
@@ -65,13 +68,13 @@ def test_carerqol_counts_from_the_last_check_in(app, session, village, carer, at
     carerqol.submit(carer, by=carer, answers={name: 1 for name, _, _ in carerqol.DIMENSIONS}, vas=7)
     session.flush()
     at(2026, 4, 15, 12, 0)  # three months after joining, but six weeks after the check-in
-    assert rules.carerqol_checkins(clock.now()) == 0
+    assert respite_rules.carerqol_checkins(clock.now()) == 0
     at(2026, 5, 31, 23, 0)
-    assert rules.carerqol_checkins(clock.now()) == 0
+    assert respite_rules.carerqol_checkins(clock.now()) == 0
     at(2026, 6, 1, 10, 0)
-    assert rules.carerqol_checkins(clock.now()) == 1
-    assert rules.carerqol_checkins(clock.now()) == 0
-    [row] = queued(session, rules.CARER_CHECKIN)
+    assert respite_rules.carerqol_checkins(clock.now()) == 1
+    assert respite_rules.carerqol_checkins(clock.now()) == 0
+    [row] = queued(session, respite_rules.CARER_CHECKIN)
     assert row.recipient_id == carer.id and row.payload["round"] == 1
     assert "/hoe-gaat-het" in built(app, row).text
 
@@ -119,10 +122,10 @@ def test_finished_shifts_become_hours_without_anyone_opening_a_page(session, vil
                                                                    volunteer, at):
     start = at(2026, 3, 2, 14, 0)
     shift = respite_shift(session, village, carer, resident, start, status=RespiteShift.BOOKED, volunteer=volunteer)
-    assert rules.run_rules(rules=[rules.respite_shift_hours]) == {"respite_shift_hours": 0}  # not over yet
+    assert rules.run_rules(rules=[respite_rules.respite_shift_hours]) == {"respite_shift_hours": 0}  # not over yet
     at(2026, 3, 2, 17, 0)
-    assert rules.run_rules(rules=[rules.respite_shift_hours]) == {"respite_shift_hours": 1}
-    assert rules.run_rules(rules=[rules.respite_shift_hours]) == {"respite_shift_hours": 0}
+    assert rules.run_rules(rules=[respite_rules.respite_shift_hours]) == {"respite_shift_hours": 1}
+    assert rules.run_rules(rules=[respite_rules.respite_shift_hours]) == {"respite_shift_hours": 0}
     [entry] = session.scalars(select(HoursEntry).where(HoursEntry.source_id == shift.id))
     assert (entry.helper_id, entry.hours, entry.status) == (volunteer.id, 3, HoursEntry.DRAFT)
 
@@ -131,7 +134,7 @@ def test_escalation_mail_links_to_the_request_page(app, session, smtp, village, 
     req = make_request(village, resident, status=SEARCHING, urgency="today",
                        created_at=clock.now() - timedelta(hours=5))
     session.commit()
-    assert rules.run_rules(rules=[rules.escalate_unmatched]) == {"escalate_unmatched": 2}
+    assert rules.run_rules(rules=[request_rules.escalate_unmatched]) == {"escalate_unmatched": 2}
     assert dispatcher.run_until_idle() == 2
     [mail] = smtp.to(coordinator.email)
     link = re.search(r"https?://\S+/hulpvragen/\d+", body_text(mail)).group(0)
@@ -143,7 +146,7 @@ def test_escalation_mail_links_to_the_request_page(app, session, smtp, village, 
 def test_not_helped_mail_links_to_the_request_page(app, session, smtp, village, coordinator, resident,
                                                    make_request):
     req = make_request(village, resident, status=SEARCHING)
-    O.queue(rules.NOT_HELPED, coordinator, payload={"request_id": req.id}, subject=req)
+    O.queue(request_rules.NOT_HELPED, coordinator, payload={"request_id": req.id}, subject=req)
     session.commit()
     assert dispatcher.run_until_idle() == 1
     [mail] = smtp.to(coordinator.email)
@@ -154,11 +157,11 @@ def test_not_helped_mail_links_to_the_request_page(app, session, smtp, village, 
 
 def test_a_link_to_a_missing_page_fails_the_message_instead_of_pointing_home(app, session, smtp, village,
                                                                              coordinator):
-    O.queue(rules.AGREEMENT_REVIEW, coordinator,
+    O.queue(agreement_rules.AGREEMENT_REVIEW, coordinator,
             payload={"agreement_id": None, "title": "Zonder pagina", "review_on": "2026-07-01"})
     session.commit()
     dispatcher.run_until_idle()
-    [row] = queued(session, rules.AGREEMENT_REVIEW)
+    [row] = queued(session, agreement_rules.AGREEMENT_REVIEW)
     db.session.refresh(row)
     assert row.status == O.FAILED and "opmaak mislukt" in row.last_error
     assert smtp.to(coordinator.email) == []

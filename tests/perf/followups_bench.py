@@ -63,7 +63,7 @@ def seed(url: str, rows: int) -> None:
     from coop.core import roles as R
     from coop.core.clock import now
     from coop.extensions import db
-    from coop.followups import rules
+    from coop.respite import rules as respite_rules
     from tests.conftest import Factory
     app = make_app(url, 1)
     with app.app_context():
@@ -72,7 +72,7 @@ def seed(url: str, rows: int) -> None:
         people = [make.user(village, R.CARER, password="x" * 12) for _ in range(100)]
         at = now()
         db.session.execute(insert(O.FollowUp.__table__), [
-            {"kind": rules.CARER_CHECKIN, "recipient_id": people[n % 100].id, "village_id": village.id,
+            {"kind": respite_rules.CARER_CHECKIN, "recipient_id": people[n % 100].id, "village_id": village.id,
              "channel": O.MAIL, "payload": {"round": n}, "status": O.PENDING, "attempts": 0,
              "due_at": at, "created_at": at} for n in range(rows)])
         db.session.commit()

@@ -72,13 +72,14 @@ def test_runs_without_a_request(app, weekly, rvolunteer, rcoordinator, frozen, s
 def test_the_hours_pages_write_nothing_the_periodic_rule_records_finished_shifts(weekly, rvolunteer, rcoordinator,
                                                                                 frozen, session, client_as):
     from coop.followups import rules
+    from coop.respite import rules as respite_rules
     service.book_volunteer(weekly, rvolunteer, by=rcoordinator)
     clock.freeze(frozen + timedelta(days=2))  # the shift of 17 March is over
     volunteer, coordinator = client_as(rvolunteer), client_as(rcoordinator)
     assert volunteer.get("/mijn-uren?maand=2026-03").status_code == 200
     assert coordinator.get("/respijt/uren?maand=2026-03").status_code == 200
     assert shift_entries(session) == []  # looking at a page records no hours
-    assert rules.run_rules(rules=[rules.respite_shift_hours]) == {"respite_shift_hours": 1}
+    assert rules.run_rules(rules=[respite_rules.respite_shift_hours]) == {"respite_shift_hours": 1}
     page = volunteer.get("/mijn-uren?maand=2026-03").text
     assert "Bevestigen" in page and "17 maart" in page
     assert [e.worked_on.isoformat() for e in shift_entries(session)] == ["2026-03-17"]

@@ -3,6 +3,7 @@
 What stays is what the reports count: village, category, urgency, status, the dates and the
 timeline's steps (without notes). The follow-ups about such a request lose their payload and
 text. The request keeps its link to the resident's account, which has its own retention.
+The scheduler runs it nightly (registered in coop/requests/rules.py).
 """
 from __future__ import annotations
 

@@ -297,11 +297,15 @@ def _in_fresh_context(app, inner):
 
 
 def login_client(app, user):
-    """A test client with `user` logged in (the session as Flask-Login writes it)."""
+    """A test client with `user` logged in (the session as Flask-Login and coop/auth/sessions.py
+    write it: the user id in the cookie, a server-side session row)."""
+    from coop.auth import sessions
     client = app.test_client()
+    token = sessions.open_session(user, ip="127.0.0.1", agent="pytest")
     with client.session_transaction() as sess:
         sess["_user_id"] = user.get_id()
         sess["_fresh"] = True
+        sess[sessions.TOKEN_KEY] = token
     return client
 
 

@@ -1,18 +1,47 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
-from coop.auth import service
-from coop.auth.forms import ForgotForm, LoginForm, RegisterForm, ResetForm
+from coop.auth import devices, service, sessions
+from coop.auth.forms import (
+    ChangePasswordForm,
+    ContactForm,
+    ForgotForm,
+    LoginForm,
+    PasswordAgainForm,
+    RegisterForm,
+    ResetForm,
+)
+from coop.core import roles as R
 from coop.core.errors import DomainError
-from coop.core.guard import ANY_USER, public, roles_required
-from coop.core.models import Village
+from coop.core.forms import Form
+from coop.core.guard import ANY_USER, get_in_village_or_404, public, roles_required
+from coop.core.models import User, Village
 from coop.core.web import client_ip, run, safe_next
-from coop.extensions import db
+from coop.extensions import db, login_manager
 
 bp = Blueprint("auth", __name__)
+
+# Every request checks its session row (coop/auth/sessions.py).
+login_manager.user_loader(sessions.load_user)
+login_manager.unauthorized_handler(sessions.unauthorized)
+bp.after_app_request(sessions.touch)
+# "Mijn gegevens" lists where one is logged in.
+bp.add_app_template_global(sessions.open_sessions, "open_logins")
+bp.add_app_template_global(sessions.current, "current_login")
+
+
+def _log_in(user: User) -> None:
+    """A fresh cookie session (no fixation) with its server-side row."""
+    session.clear()
+    login_user(user)
+    sessions.begin(user)
 
 
 @bp.route("/inloggen", methods=["GET", "POST"])
@@ -22,22 +51,26 @@ def login():
         return redirect(url_for("core.home"))
     form = LoginForm()
     if form.validate_on_submit():
+        trusted = devices.trusted(form.email.data)
         try:
-            user = service.authenticate(form.email.data, form.password.data, client_ip())
+            user = service.authenticate(form.email.data, form.password.data, client_ip(), trusted)
         except DomainError as err:
             db.session.commit()  # keep the failed attempt: it counts towards throttling
             form.attach(err)
         else:
+            _log_in(user)
             db.session.commit()
-            session.clear()  # a fresh session at login (no fixation)
-            login_user(user)
-            return redirect(safe_next(request.args.get("next"), url_for("core.home")))
+            response = redirect(safe_next(request.args.get("next"), url_for("core.home")))
+            devices.remember(response, form.email.data)
+            return response
     return render_template("auth/login.html", form=form), 200 if not form.errors else 422
 
 
 @bp.post("/uitloggen")
 @roles_required(ANY_USER)
 def logout():
+    sessions.end_current()
+    db.session.commit()
     logout_user()
     session.clear()
     flash("U bent uitgelogd.", "success")
@@ -60,7 +93,9 @@ def register():
     village = villages[0]
     if len(villages) > 1 and request.values.get("dorp"):
         village = next((v for v in villages if v.slug == request.values.get("dorp")), None) or abort(404)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and run(form, lambda: service.limit_registration(form.email.data, client_ip())):
+        # The request is counted (and committed) whether or not the registration succeeds: a
+        # refused one (an e-mail address already in use) is just what a prober sends.
         holder = {}
 
         def action():
@@ -71,9 +106,8 @@ def register():
                 postcode=form.postcode.data, as_volunteer=form.kind.data == "volunteer",
                 motivation=form.motivation.data)
         if run(form, action):
-            user = holder["user"]
-            session.clear()
-            login_user(user)
+            _log_in(holder["user"])
+            db.session.commit()
             if form.kind.data == "volunteer":
                 flash("Dank u wel voor uw aanmelding als vrijwilliger! De dorpsondersteuner neemt "
                       "contact met u op. Daarna kunt u aan de slag.", "success")
@@ -91,7 +125,7 @@ def forgot_password():
     if form.validate_on_submit():
         service.request_reset(form.email.data, client_ip())
         db.session.commit()
-        # The same answer whether or not the address exists.
+        # The same answer whether or not the address exists, and when too many were asked.
         return render_template("auth/forgot_sent.html")
     return render_template("auth/forgot.html", form=form)
 
@@ -104,9 +138,93 @@ def reset_password(token: str):
     except DomainError as err:
         return render_template("auth/reset_invalid.html", message=err.message), 400
     form = ResetForm()
-    if form.validate_on_submit() and run(form, lambda: service.set_password(user, form.password.data)):
+    if form.validate_on_submit() and run(form, lambda: service.set_password(user, form.password.data,
+                                                                            ip=client_ip())):
         logout_user()
         session.clear()
         flash("Uw nieuwe wachtwoord is ingesteld. U kunt nu inloggen.", "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form, user=user), 422 if form.errors else 200
+
+
+# --- one's own account ---------------------------------------------------------------------------
+
+def password_again(view: Callable[..., Any]) -> Callable[..., Any]:
+    """The password must have been typed again in this session within REAUTH_MINUTES."""
+    @wraps(view)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        if not sessions.recently_confirmed():
+            return redirect(url_for("auth.confirm_password", next=request.path))
+        return view(*args, **kwargs)
+    return checked
+
+
+@bp.route("/mijn-gegevens/bevestigen", methods=["GET", "POST"])
+@roles_required(ANY_USER)
+def confirm_password():
+    form = PasswordAgainForm()
+    target = safe_next(request.args.get("next"), url_for("people.my_data"))
+    if form.validate_on_submit():
+        try:
+            service.confirm_password(current_user, form.password.data, client_ip(),
+                                     devices.trusted(current_user.email or ""), sessions.current())
+        except DomainError as err:
+            form.attach(err)
+        db.session.commit()  # a wrong password counts towards throttling, as at login
+        if not form.errors:
+            return redirect(target)
+    return render_template("auth/confirm.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/mijn-gegevens/wachtwoord", methods=["GET", "POST"])
+@roles_required(ANY_USER)
+@password_again
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit() and run(form, lambda: service.set_password(
+            current_user, form.password.data, keep=sessions.current(), ip=client_ip()),
+            "Uw nieuwe wachtwoord is opgeslagen. Op andere apparaten bent u uitgelogd."):
+        session["_user_id"] = current_user.get_id()  # this session goes on with the new version
+        return redirect(url_for("people.my_data"))
+    return render_template("auth/change_password.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/mijn-gegevens/contact", methods=["GET", "POST"])
+@roles_required(ANY_USER)
+@password_again
+def change_contact():
+    form = ContactForm(obj=current_user)
+    if form.validate_on_submit() and run(form, lambda: service.change_contact(
+            current_user, email=form.email.data, phone=form.phone.data, ip=client_ip()),
+            "Uw gegevens zijn opgeslagen."):
+        return redirect(url_for("people.my_data"))
+    return render_template("auth/change_contact.html", form=form), 422 if form.errors else 200
+
+
+@bp.post("/mijn-gegevens/overal-uitloggen")
+@roles_required(ANY_USER)
+def logout_everywhere():
+    form = Form()
+    if not form.validate_on_submit():
+        return redirect(url_for("people.my_data"))
+    user = current_user._get_current_object()
+    if not run(None, lambda: service.logout_everywhere(user)):
+        return redirect(url_for("people.my_data"))
+    logout_user()
+    session.clear()
+    flash("U bent overal uitgelogd, ook hier.", "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.post("/mensen/<int:person_id>/account")
+@roles_required(R.ADMIN)
+def set_account_active(person_id: int):
+    """The village's admin disables an account (every session ends) or enables it again."""
+    person = get_in_village_or_404(User, person_id)
+    form = Form()
+    if form.validate_on_submit():
+        active = request.form.get("active") == "1"
+        run(None, lambda: service.set_active(person, active, by=current_user),
+            f"Het account van {person.full_name} is weer aangezet." if active
+            else f"Het account van {person.full_name} is uitgezet; overal uitgelogd.")
+    return redirect(url_for("people.show", person_id=person.id))

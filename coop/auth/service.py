@@ -61,12 +61,10 @@ def _failures(*where: ColumnElement[bool]) -> tuple[int, datetime | None]:
     return count or 0, last
 
 
-def _last_success(email: str) -> datetime:
-    since = now() - timedelta(hours=current_app.config["LOGIN_WINDOW_HOURS"])
-    last = db.session.scalar(select(LoginAttempt.at).where(
-        LoginAttempt.email == email, LoginAttempt.success.is_(True), LoginAttempt.at >= since)
-        .order_by(LoginAttempt.at.desc()).limit(1))
-    return last or since
+def _last_success(email: str) -> int:
+    """The id of the account's last successful login (0: none): failures after it count."""
+    return db.session.scalar(select(func.max(LoginAttempt.id)).where(
+        LoginAttempt.email == email, LoginAttempt.success.is_(True))) or 0
 
 
 def _delay(count: int, last: datetime | None, free: int) -> int:
@@ -79,7 +77,7 @@ def _delay(count: int, last: datetime | None, free: int) -> int:
 
 def account_failures(email: str) -> int:
     """The account's failures since its last successful login (every kind of try)."""
-    return _failures(LoginAttempt.email == email, LoginAttempt.at > _last_success(email))[0]
+    return _failures(LoginAttempt.email == email, LoginAttempt.id > _last_success(email))[0]
 
 
 def wait_seconds(email: str, ip: str, trusted: bool = False) -> int:
@@ -87,7 +85,7 @@ def wait_seconds(email: str, ip: str, trusted: bool = False) -> int:
     c = current_app.config
     email = (email or "").strip().lower()
     after = _last_success(email)
-    own = _failures(LoginAttempt.email == email, LoginAttempt.at > after,
+    own = _failures(LoginAttempt.email == email, LoginAttempt.id > after,
                     LoginAttempt.trusted.is_(trusted))
     waits = [_delay(*own, c["LOGIN_FREE_FAILURES"])]
     if not trusted:  # the owner's browser is not slowed by what others did from its address

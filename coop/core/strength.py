@@ -48,19 +48,21 @@ def _parts(text: str | None, min_length: int = 3) -> list[str]:
     return [p for p in re.split(r"[^\wÀ-ɏ]+", (text or "").lower()) if len(p) >= min_length]
 
 
+def _variants(text: str | None) -> list[str]:
+    """'Den Dolder' -> dendolder, den dolder, den.dolder, den-dolder, den_dolder, den, dolder."""
+    parts = _parts(text, 1)
+    return [sep.join(parts) for sep in ("", " ", ".", "-", "_")] + parts
+
+
 def _groups(context: Context) -> dict[str, list[str]]:
     """The inputs by where they come from, so a match can say which one it hit."""
     email = (context.email or "").lower()
     local, _, domain = email.partition("@")
-    names = []
-    for name in context.names:
-        parts = _parts(name, 1)
-        names += [sep.join(parts) for sep in ("", " ", ".", "-", "_")] + parts
     return {
-        "name": [w for w in names if len(w) >= 3],
-        "email": [w for w in [email, re.sub(r"\W", "", email), local, re.sub(r"\W", "", local),
-                              *_parts(local), *_parts(domain.split(".")[0])] if len(w) >= 3],
-        "village": [w for w in [(context.village or "").lower(), *_parts(context.village)] if len(w) >= 3],
+        "name": [w for name in context.names for w in _variants(name) if len(w) >= 3],
+        "email": [w for w in [email, email.rsplit(".", 1)[0], local, *_variants(local),
+                              *_parts(domain.split(".")[0])] if len(w) >= 3],
+        "village": [w for w in _variants(context.village) if len(w) >= 3],
         "word": list(DUTCH_WORDS),
         "calendar": [*MONTHS, *DAYS],
     }

@@ -231,11 +231,13 @@ def register(*, village: Village, first_name: str, last_name: str, email: str, p
 def set_password(user: User, password: str, *, keep: UserSession | None = None, ip: str | None = None) -> None:
     """A new password: every session of the user ends but `keep` (the one that changed it)."""
     check_password(password, email=user.email, name=user.full_name, village=user.village.name)
+    had_password = bool(user.password_hash)
     user.password_hash = passwords.hash_password(password)
     user.session_version += 1  # old cookies no longer load, whatever their session row says
     sessions.end_all(user, sessions.PASSWORD, keep=keep)
     audit.record("password.changed", actor=user, subject=user, ip=ip)
-    queue(PASSWORD_CHANGED, user, payload={})
+    if had_password:  # a first password (the welcome link) is no change to warn about
+        queue(PASSWORD_CHANGED, user, payload={})
 
 
 def change_contact(user: User, *, email: str, phone: str | None, ip: str | None = None) -> None:

@@ -23,6 +23,7 @@ from coop.core.errors import DomainError
 from coop.core.forms import Form
 from coop.core.guard import ANY_USER, get_in_village_or_404, public, roles_required
 from coop.core.models import User, Village
+from coop.core.validation import display_phone
 from coop.core.web import client_ip, run, safe_next
 from coop.extensions import db, login_manager
 
@@ -194,6 +195,8 @@ def change_password():
 @password_again
 def change_contact():
     form = ContactForm(obj=current_user)
+    if request.method == "GET":
+        form.phone.data = display_phone(current_user.phone)  # 06 12345678, as people write it
     if form.validate_on_submit() and run(form, lambda: service.change_contact(
             current_user, email=form.email.data, phone=form.phone.data, ip=client_ip()),
             "Uw gegevens zijn opgeslagen."):

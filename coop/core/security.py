@@ -81,7 +81,7 @@ def _personal(response: Response) -> bool:
     calendar download. Read from the cookie only, never from the database."""
     if request.endpoint == "static":
         return False
-    kind, _, subtype = response.mimetype.partition("/")
+    kind, _, subtype = (response.mimetype or "").partition("/")
     if kind == "text" and subtype in DOWNLOADS:
         return True
     return bool(session.get("_user_id"))  # Flask-Login's key: set while someone is logged in

@@ -105,7 +105,8 @@ def test_a_weak_new_password_is_refused_with_the_reason(client_as, session, resi
     client = client_as(resident)
     client.post("/mijn-gegevens/bevestigen", data={"password": PASSWORD})
     old_hash = resident.password_hash
-    response = client.post("/mijn-gegevens/wachtwoord", data={"password": "BepJansen1950", "password2": "BepJansen1950"})
+    response = client.post("/mijn-gegevens/wachtwoord",
+                           data={"password": "BepJansen1950", "password2": "BepJansen1950"})
     assert response.status_code == 422
     assert "Dit wachtwoord is te makkelijk te raden: het lijkt op uw naam." in response.text
     session.expire_all()

@@ -34,6 +34,11 @@ TEST_CONFIG = {
     "MAIL_PORT": 1,  # the smtp fixture sets the real port; port 1 refuses: no mail leaks
     "SECRET_KEY": "test-secret-key-not-for-production",
     "BASE_URL": "http://localhost",
+    # Many tests move the clock by days with a client logged in; sessions then stay valid. The
+    # session tests put the real timeouts back (tests/auth/test_sessions.py, `timeouts`).
+    "SESSION_IDLE_MINUTES_STAFF": 10 ** 7,
+    "SESSION_IDLE_MINUTES": 10 ** 7,
+    "SESSION_MAX_HOURS": 10 ** 6,
 }
 
 

@@ -37,6 +37,21 @@ def rows(session, user):
                            .order_by(UserSession.id)).all()
 
 
+@pytest.fixture(autouse=True)
+def timeouts(app, tmp_path):
+    """The real timeouts (the other tests run with them out of the way, see TEST_CONFIG)."""
+    from coop.config import from_env
+    names = ("SESSION_IDLE_MINUTES_STAFF", "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS", "REAUTH_MINUTES")
+    config = from_env(tmp_path)
+    defaults = {name: config[name] for name in names}
+    assert defaults == {"SESSION_IDLE_MINUTES_STAFF": 30, "SESSION_IDLE_MINUTES": 120, "SESSION_MAX_HOURS": 12,
+                        "REAUTH_MINUTES": 5}
+    saved = {name: app.config[name] for name in names}
+    app.config.update(defaults)
+    yield
+    app.config.update(saved)
+
+
 @pytest.fixture
 def frozen():
     start = clock.now().replace(microsecond=0)

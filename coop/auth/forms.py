@@ -14,10 +14,16 @@ class LoginForm(Form):
 
 
 def strong_password(form, field):
-    # What the form knows of the person; the service checks again with everything it knows.
-    name = " ".join(filter(None, (form.data.get("first_name"), form.data.get("last_name"))))
+    # The person whose password it is (`form.person`, set by the view), or what they typed in
+    # the form; the service checks again with everything it knows.
+    person = getattr(form, "person", None)
+    if person is not None:
+        name, email, village = person.full_name, person.email, person.village.name
+    else:
+        name = " ".join(filter(None, (form.data.get("first_name"), form.data.get("last_name"))))
+        email, village = form.data.get("email"), None
     try:
-        check_password(field.data, email=form.data.get("email"), name=name or None)
+        check_password(field.data, email=email, name=name or None, village=village)
     except DomainError as err:
         raise ValidationError(err.message) from None
 

@@ -139,6 +139,7 @@ def reset_password(token: str):
     except DomainError as err:
         return render_template("auth/reset_invalid.html", message=err.message), 400
     form = ResetForm()
+    form.person = user
     if form.validate_on_submit() and run(form, lambda: service.set_password(user, form.password.data,
                                                                             ip=client_ip())):
         logout_user()
@@ -182,6 +183,7 @@ def confirm_password():
 @password_again
 def change_password():
     form = ChangePasswordForm()
+    form.person = current_user
     if form.validate_on_submit() and run(form, lambda: service.set_password(
             current_user, form.password.data, keep=sessions.current(), ip=client_ip()),
             "Uw nieuwe wachtwoord is opgeslagen. Op andere apparaten bent u uitgelogd."):

@@ -6,10 +6,11 @@ import hashlib
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
 from flask import current_app, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, CursorResult, delete, func, select
 
 from coop.auth import passwords, sessions
 from coop.auth.models import AccountRequest, LoginAttempt, UserSession
@@ -186,6 +187,20 @@ def confirm_password(user: User, password: str, ip: str, trusted: bool, row: Use
     db.session.add(LoginAttempt(email=check.email, ip=ip, success=True, trusted=trusted))
     sessions.confirm(row)
     audit.record("password.confirmed", actor=user, subject=user, ip=ip)
+
+
+def forget_old_records(at: datetime | None = None, days: int = 30) -> int:
+    """Delete login tries, reset and registration requests and ended sessions older than
+    `days`: they hold addresses and typed e-mail addresses, needed only for throttling and a
+    look back at an incident (the audit log keeps what happened). Run daily by the scheduler."""
+    cutoff = (at or now()) - timedelta(days=days)
+    deleted = 0
+    for stmt in (delete(LoginAttempt).where(LoginAttempt.at < cutoff),
+                 delete(AccountRequest).where(AccountRequest.at < cutoff),
+                 delete(UserSession).where(UserSession.last_seen_at < cutoff)):
+        result = cast(CursorResult[Any], db.session.execute(stmt.execution_options(synchronize_session=False)))
+        deleted += result.rowcount
+    return deleted
 
 
 # --- requests that send mail or make accounts -----------------------------------------------

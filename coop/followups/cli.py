@@ -63,8 +63,9 @@ def rules() -> dict:
 
 
 def retention() -> int:
+    from coop.auth.service import forget_old_records
     from coop.followups.retention import anonymise_closed_requests
-    count = anonymise_closed_requests()
+    count = anonymise_closed_requests() + forget_old_records()
     db.session.commit()
     return count
 

@@ -192,3 +192,22 @@ def test_unknown_disabled_and_passwordless_accounts_take_as_long_as_real_ones(ap
             assert median(email) > 0.6 * baseline, email
     finally:
         app.config["ARGON2_TIME_COST"], app.config["ARGON2_MEMORY_COST"] = old
+
+
+def test_old_login_records_are_forgotten_by_the_daily_retention(session, resident):
+    from coop.auth import sessions
+    from coop.auth.models import UserSession
+    from coop.followups.cli import retention
+    old, recent = clock.now() - timedelta(days=31), clock.now() - timedelta(days=29)
+    for at in (old, recent):
+        session.add(LoginAttempt(email=resident.email, ip="192.0.2.1", success=False, at=at))
+        session.add(AccountRequest(kind="reset", email=resident.email, ip="192.0.2.1", at=at))
+        sessions.open_session(resident)
+    first, second = session.scalars(select(UserSession).order_by(UserSession.id)).all()
+    first.created_at = first.last_seen_at = old
+    second.created_at = second.last_seen_at = recent
+    session.flush()
+    assert retention() == 3
+    assert session.scalars(select(LoginAttempt.at)).all() == [recent]
+    assert session.scalars(select(AccountRequest.at)).all() == [recent]
+    assert session.scalars(select(UserSession.id)).all() == [second.id]

@@ -175,18 +175,18 @@ def authenticate(email: str, password: str, ip: str, trusted: bool = False) -> U
     return record_login(check_credentials(email, password, ip, trusted))
 
 
-def confirm_password(user: User, password: str, ip: str, trusted: bool, row: UserSession | None) -> None:
-    """The password typed again before a change to e-mail, phone or password. Throttled and
-    counted like a login: a stolen session cannot be used to guess the password."""
-    check = check_credentials(user.email or "", password, ip, trusted)
+def record_confirmation(user: User, check: Credentials, row: UserSession | None) -> None:
+    """The password typed again before a change to e-mail, phone or password (checked with
+    check_credentials for the user's own e-mail). Throttled and counted like a login: a stolen
+    session cannot be used to guess the password."""
     if check.wait:
         raise DomainError(THROTTLED.format(wait=say_wait(check.wait)), "password")
-    if not check.ok or row is None:
+    if not check.ok or check.user_id != user.id or row is None:
         _record_failure(check, user)
         raise DomainError(WRONG_CONFIRM, "password")
-    db.session.add(LoginAttempt(email=check.email, ip=ip, success=True, trusted=trusted))
+    db.session.add(LoginAttempt(email=check.email, ip=check.ip, success=True, trusted=check.trusted))
     sessions.confirm(row)
-    audit.record("password.confirmed", actor=user, subject=user, ip=ip)
+    audit.record("password.confirmed", actor=user, subject=user, ip=check.ip)
 
 
 def forget_old_records(at: datetime | None = None, days: int = 30) -> int:

@@ -167,9 +167,10 @@ def confirm_password():
     form = PasswordAgainForm()
     target = safe_next(request.args.get("next"), url_for("people.my_data"))
     if form.validate_on_submit():
+        check = service.check_credentials(current_user.email or "", form.password.data, client_ip(),
+                                          devices.trusted(current_user.email or ""))
         try:
-            service.confirm_password(current_user, form.password.data, client_ip(),
-                                     devices.trusted(current_user.email or ""), sessions.current())
+            service.record_confirmation(current_user, check, sessions.current())
         except DomainError as err:
             form.attach(err)
         db.session.commit()  # a wrong password counts towards throttling, as at login

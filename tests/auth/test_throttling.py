@@ -111,7 +111,10 @@ def test_the_owner_gets_one_mail_an_hour_about_failures(app, client, session, sm
 
 def test_the_real_client_address_is_used_behind_a_proxy(app, session, resident):
     from coop import create_app
-    behind = create_app({**app.config, "PROXY_HOPS": 1}).test_client()
+    from tests.conftest import RequestIsolatedClient
+    proxied = create_app({**app.config, "PROXY_HOPS": 1})
+    proxied.test_client_class = RequestIsolatedClient  # the test's data counts as committed
+    behind = proxied.test_client()
     behind.post("/inloggen", data={"email": resident.email, "password": "fout-fout-fout"},
                 headers={"X-Forwarded-For": "203.0.113.50"})
     assert session.scalar(select(LoginAttempt.ip)) == "203.0.113.50"

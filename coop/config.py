@@ -122,8 +122,22 @@ def from_env(instance: Path = INSTANCE) -> dict:
         ),
         # Rules
         "VOG_VALID_YEARS": _int("VOG_VALID_YEARS", 3),
-        "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 5),
-        "LOGIN_WINDOW_MINUTES": _int("LOGIN_WINDOW_MINUTES", 15),
+        # Login throttling (README, "Security"): failures allowed before each further try
+        # waits 2^(n - free) seconds, at most LOGIN_MAX_DELAY_SECONDS; failures older than the
+        # window are forgotten. Per account (not for its owner's own browser) and per address.
+        "LOGIN_FREE_FAILURES": _int("LOGIN_FREE_FAILURES", 5),
+        "LOGIN_FREE_FAILURES_PER_ADDRESS": _int("LOGIN_FREE_FAILURES_PER_ADDRESS", 10),
+        "LOGIN_MAX_DELAY_SECONDS": _int("LOGIN_MAX_DELAY_SECONDS", 15 * 60),
+        "LOGIN_WINDOW_HOURS": _int("LOGIN_WINDOW_HOURS", 24),
+        # Password-reset and registration requests per hour, per e-mail and per address.
+        "ACCOUNT_REQUESTS_PER_EMAIL": _int("ACCOUNT_REQUESTS_PER_EMAIL", 3),
+        "ACCOUNT_REQUESTS_PER_ADDRESS": _int("ACCOUNT_REQUESTS_PER_ADDRESS", 10),
+        # Server-side sessions: idle timeout for staff (coordinator, admin, platform) and for
+        # everyone else, the absolute lifetime, and how long a typed-again password holds.
+        "SESSION_IDLE_MINUTES_STAFF": _int("SESSION_IDLE_MINUTES_STAFF", 30),
+        "SESSION_IDLE_MINUTES": _int("SESSION_IDLE_MINUTES", 120),
+        "SESSION_MAX_HOURS": _int("SESSION_MAX_HOURS", 12),
+        "REAUTH_MINUTES": _int("REAUTH_MINUTES", 5),
         "PASSWORD_RESET_MAX_AGE": _int("PASSWORD_RESET_MAX_AGE", 60 * 60 * 2),
         # argon2id cost; tests lower it (hashing is deliberately slow).
         "ARGON2_TIME_COST": _int("ARGON2_TIME_COST", 3),

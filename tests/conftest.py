@@ -35,6 +35,11 @@ TEST_CONFIG = {
     "MAIL_PORT": 1,  # the smtp fixture sets the real port; port 1 refuses: no mail leaks
     "SECRET_KEY": "test-secret-key-not-for-production",
     "BASE_URL": "http://localhost",
+    # Many tests move the clock by days with a client logged in; sessions then stay valid. The
+    # session tests put the real timeouts back (tests/auth/test_sessions.py, `timeouts`).
+    "SESSION_IDLE_MINUTES_STAFF": 10 ** 7,
+    "SESSION_IDLE_MINUTES": 10 ** 7,
+    "SESSION_MAX_HOURS": 10 ** 6,
 }
 
 
@@ -298,11 +303,15 @@ def _in_fresh_context(app, inner):
 
 
 def login_client(app, user):
-    """A test client with `user` logged in (the session as Flask-Login writes it)."""
+    """A test client with `user` logged in (the session as Flask-Login and coop/auth/sessions.py
+    write it: the user id in the cookie, a server-side session row)."""
+    from coop.auth import sessions
     client = app.test_client()
+    token = sessions.open_session(user, ip="127.0.0.1", agent="pytest")
     with client.session_transaction() as sess:
         sess["_user_id"] = user.get_id()
         sess["_fresh"] = True
+        sess[sessions.TOKEN_KEY] = token
     return client
 
 

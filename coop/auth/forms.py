@@ -25,15 +25,24 @@ class LoginForm(Form):
 
 
 def strong_password(form, field):
+    # The person whose password it is (`form.person`, set by the view), or what they typed in
+    # the form; the service checks again with everything it knows.
+    person = getattr(form, "person", None)
+    if person is not None:
+        name, email, village = person.full_name, person.email, person.village.name
+    else:
+        name = " ".join(filter(None, (form.data.get("first_name"), form.data.get("last_name"))))
+        email, village = form.data.get("email"), None
     try:
-        check_password(field.data, email=form.data.get("email"), name=form.data.get("first_name"))
+        check_password(field.data, email=email, name=name or None, village=village)
     except DomainError as err:
         raise ValidationError(err.message) from None
 
 
 class NewPasswordMixin:
     password = PasswordField("Nieuw wachtwoord", validators=[required("een wachtwoord"), strong_password],
-                             description="Minstens 10 tekens. Een zin van een paar woorden is goed te onthouden.",
+                             description="Minstens 8 tekens, 15 of meer is beter. Een zin van een paar "
+                                         "gewone woorden is sterk en goed te onthouden.",
                              render_kw={"autocomplete": "new-password"})
     password2 = PasswordField("Herhaal het wachtwoord",
                               validators=[required("het wachtwoord nog een keer"),
@@ -76,6 +85,24 @@ class ForgotForm(Form):
 
 class ResetForm(NewPasswordMixin, Form):
     pass
+
+
+class ChangePasswordForm(NewPasswordMixin, Form):
+    pass
+
+
+class PasswordAgainForm(Form):
+    """The password typed again before a change to e-mail, phone or password."""
+    password = PasswordField("Uw wachtwoord", validators=[required("uw wachtwoord")],
+                             render_kw={"autocomplete": "current-password"})
+
+
+class ContactForm(Form):
+    email = StringField("E-mailadres (hiermee logt u in)",
+                        validators=[required("uw e-mailadres"), email_format, max_length(254)],
+                        render_kw={"autocomplete": "email", "type": "email", "spellcheck": "false"})
+    phone = StringField("Telefoonnummer", validators=[optional(), phone_format],
+                        render_kw={"autocomplete": "tel", "type": "tel"})
 
 
 class ConfirmForm(Form):

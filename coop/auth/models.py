@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, Index, String, false
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coop.core.clock import now
+from coop.core.models import User
 from coop.core.types import UTCDateTime
 from coop.extensions import Model
 
@@ -22,3 +23,43 @@ class LoginAttempt(Model):
     email: Mapped[str] = mapped_column(String(254))
     ip: Mapped[str] = mapped_column(String(45))
     success: Mapped[bool] = mapped_column(default=False)
+    # Made from a browser that logged in to this account before (its device cookie): such
+    # tries are counted apart, so a stranger's failures never slow the owner's own browser.
+    trusted: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+
+class UserSession(Model):
+    """A login, kept on the server so that it can be ended: the cookie only carries a random
+    token, whose SHA-256 is stored here (a copy of this table logs nobody in)."""
+
+    __tablename__ = "user_sessions"
+    __table_args__ = (Index("ix_user_sessions_user_ended", "user_id", "ended_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    ip: Mapped[str | None] = mapped_column(String(45))
+    user_agent: Mapped[str | None] = mapped_column(String(80))  # "Firefox op Windows"
+    # When the password was last typed again in this session (changing e-mail, phone, password).
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    end_reason: Mapped[str | None] = mapped_column(String(20))
+
+    user: Mapped[User] = relationship()
+
+
+class AccountRequest(Model):
+    """A password-reset or registration request, counted per address and per e-mail so that
+    neither can be used to flood someone's mailbox or to probe for accounts."""
+
+    __tablename__ = "account_requests"
+    __table_args__ = (Index("ix_account_requests_kind_email_at", "kind", "email", "at"),
+                      Index("ix_account_requests_kind_ip_at", "kind", "ip", "at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # "reset" | "register"
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    email: Mapped[str] = mapped_column(String(254))
+    ip: Mapped[str] = mapped_column(String(45))

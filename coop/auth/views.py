@@ -1,21 +1,50 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
-from coop.auth import service
-from coop.auth.forms import ForgotForm, LoginForm, RegisterForm, ResetForm
+from coop.auth import devices, service, sessions
+from coop.auth.forms import (
+    ChangePasswordForm,
+    ContactForm,
+    ForgotForm,
+    LoginForm,
+    PasswordAgainForm,
+    RegisterForm,
+    ResetForm,
+)
+from coop.core import roles as R
 from coop.core.errors import DomainError
-from coop.core.forms import choices
-from coop.core.guard import ANY_USER, public, roles_required
-from coop.core.models import Village
+from coop.core.forms import Form, choices
+from coop.core.guard import ANY_USER, get_in_village_or_404, public, roles_required
+from coop.core.models import User, Village
 from coop.core.transaction import reads_first, write_phase
+from coop.core.validation import display_phone
 from coop.core.web import client_ip, run, safe_next
-from coop.extensions import db
+from coop.extensions import db, login_manager
 from coop.people import service as people
 
 bp = Blueprint("auth", __name__)
+
+# Every request checks its session row (coop/auth/sessions.py).
+login_manager.user_loader(sessions.load_user)
+login_manager.unauthorized_handler(sessions.unauthorized)
+bp.after_app_request(sessions.touch)
+# "Mijn gegevens" lists where one is logged in.
+bp.add_app_template_global(sessions.open_sessions, "open_logins")
+bp.add_app_template_global(sessions.current, "current_login")
+
+
+def _log_in(user: User) -> None:
+    """A fresh cookie session (no fixation) with its server-side row."""
+    session.clear()
+    login_user(user)
+    sessions.begin(user)
 
 
 @bp.route("/inloggen", methods=["GET", "POST"])
@@ -26,7 +55,8 @@ def login():
         return redirect(url_for("core.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        check = service.check_credentials(form.email.data, form.password.data, client_ip())
+        check = service.check_credentials(form.email.data, form.password.data, client_ip(),
+                                          devices.trusted(form.email.data))
         write_phase()  # the password is checked: only now take SQLite's write lock
         try:
             user = service.record_login(check)
@@ -35,15 +65,17 @@ def login():
             # request's transaction commits it with the page.
             form.attach(err)
         else:
-            session.clear()  # a fresh session at login (no fixation)
-            login_user(user)
-            return redirect(safe_next(request.args.get("next"), url_for("core.home")))
+            _log_in(user)
+            response = redirect(safe_next(request.args.get("next"), url_for("core.home")))
+            devices.remember(response, form.email.data)
+            return response
     return render_template("auth/login.html", form=form), 200 if not form.errors else 422
 
 
 @bp.post("/uitloggen")
 @roles_required(ANY_USER)
 def logout():
+    sessions.end_current()
     logout_user()
     session.clear()
     flash("U bent uitgelogd.", "success")
@@ -68,7 +100,9 @@ def register():
         village = next((v for v in villages if v.slug == request.values.get("dorp")), None) or abort(404)
     offered = people.offered_categories(village.id)
     form.offers.choices = choices((c.id, c.name) for c in offered)
-    if form.validate_on_submit():
+    # The request is counted (in its own savepoint) whether or not the registration succeeds:
+    # a refused one (an e-mail address already in use) is just what a prober sends.
+    if form.validate_on_submit() and run(form, lambda: service.limit_registration(form.email.data, client_ip())):
         done = run(form, lambda: service.register(
             village=village, first_name=form.first_name.data, last_name=form.last_name.data,
             email=form.email.data, password=form.password.data, phone=form.phone.data,
@@ -77,8 +111,7 @@ def register():
             motivation=form.motivation.data, offers=[c for c in offered if c.id in set(form.offers.data or [])],
             radius_km=form.radius_km.data))
         if done:
-            session.clear()
-            login_user(done.value)
+            _log_in(done.value)
             if form.kind.data == "volunteer":
                 flash("Dank u wel voor uw aanmelding als vrijwilliger! De dorpsondersteuner neemt "
                       "contact met u op. Daarna kunt u aan de slag.", "success")
@@ -95,7 +128,7 @@ def forgot_password():
     form = ForgotForm()
     if form.validate_on_submit():
         service.request_reset(form.email.data, client_ip())
-        # The same answer whether or not the address exists.
+        # The same answer whether or not the address exists, and when too many were asked.
         return render_template("auth/forgot_sent.html")
     return render_template("auth/forgot.html", form=form)
 
@@ -108,9 +141,99 @@ def reset_password(token: str):
     except DomainError as err:
         return render_template("auth/reset_invalid.html", message=err.message), 400
     form = ResetForm()
-    if form.validate_on_submit() and run(form, lambda: service.set_password(user, form.password.data)):
+    form.person = user
+    if form.validate_on_submit() and run(form, lambda: service.set_password(user, form.password.data,
+                                                                            ip=client_ip())):
         logout_user()
         session.clear()
         flash("Uw nieuwe wachtwoord is ingesteld. U kunt nu inloggen.", "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form, user=user), 422 if form.errors else 200
+
+
+# --- one's own account ---------------------------------------------------------------------------
+
+def password_again(view: Callable[..., Any]) -> Callable[..., Any]:
+    """The password must have been typed again in this session within REAUTH_MINUTES."""
+    @wraps(view)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        if not sessions.recently_confirmed():
+            return redirect(url_for("auth.confirm_password", next=request.path))
+        return view(*args, **kwargs)
+    return checked
+
+
+@bp.route("/mijn-gegevens/bevestigen", methods=["GET", "POST"])
+@roles_required(ANY_USER)
+@reads_first
+def confirm_password():
+    form = PasswordAgainForm()
+    target = safe_next(request.args.get("next"), url_for("people.my_data"))
+    if form.validate_on_submit():
+        check = service.check_credentials(current_user.email or "", form.password.data, client_ip(),
+                                          devices.trusted(current_user.email or ""))
+        write_phase()  # the password is checked: only now take SQLite's write lock
+        try:
+            service.record_confirmation(current_user, check, sessions.current())
+        except DomainError as err:
+            form.attach(err)  # not run(): a wrong password counts towards throttling, as at login
+        if not form.errors:
+            return redirect(target)
+    return render_template("auth/confirm.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/mijn-gegevens/wachtwoord", methods=["GET", "POST"])
+@roles_required(ANY_USER)
+@password_again
+def change_password():
+    form = ChangePasswordForm()
+    form.person = current_user
+    if form.validate_on_submit() and run(form, lambda: service.set_password(
+            current_user, form.password.data, keep=sessions.current(), ip=client_ip()),
+            "Uw nieuwe wachtwoord is opgeslagen. Op andere apparaten bent u uitgelogd."):
+        session["_user_id"] = current_user.get_id()  # this session goes on with the new version
+        return redirect(url_for("people.my_data"))
+    return render_template("auth/change_password.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/mijn-gegevens/contact", methods=["GET", "POST"])
+@roles_required(ANY_USER)
+@password_again
+def change_contact():
+    form = ContactForm(obj=current_user)
+    if request.method == "GET":
+        form.phone.data = display_phone(current_user.phone)  # 06 12345678, as people write it
+    if form.validate_on_submit() and run(form, lambda: service.change_contact(
+            current_user, email=form.email.data, phone=form.phone.data, ip=client_ip()),
+            "Uw gegevens zijn opgeslagen."):
+        return redirect(url_for("people.my_data"))
+    return render_template("auth/change_contact.html", form=form), 422 if form.errors else 200
+
+
+@bp.post("/mijn-gegevens/overal-uitloggen")
+@roles_required(ANY_USER)
+def logout_everywhere():
+    form = Form()
+    if not form.validate_on_submit():
+        return redirect(url_for("people.my_data"))
+    user = current_user._get_current_object()
+    if not run(None, lambda: service.logout_everywhere(user)):
+        return redirect(url_for("people.my_data"))
+    logout_user()
+    session.clear()
+    flash("U bent overal uitgelogd, ook hier.", "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.post("/mensen/<int:person_id>/account")
+@roles_required(R.ADMIN)
+def set_account_active(person_id: int):
+    """The village's admin disables an account (every session ends) or enables it again."""
+    person = get_in_village_or_404(User, person_id)
+    form = Form()
+    if form.validate_on_submit():
+        active = request.form.get("active") == "1"
+        run(None, lambda: service.set_active(person, active, by=current_user),
+            f"Het account van {person.full_name} is weer aangezet." if active
+            else f"Het account van {person.full_name} is uitgezet; overal uitgelogd.")
+    return redirect(url_for("people.show", person_id=person.id))

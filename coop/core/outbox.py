@@ -165,6 +165,9 @@ class Message:
     subject: str
     text: str
     html: str | None = None
+    # Another address than the recipient's own: a notice that the e-mail address changed
+    # goes to the old one.
+    to: str | None = None
 
 
 Builder = Callable[[FollowUp], Message]

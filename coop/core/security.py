@@ -4,7 +4,7 @@ from __future__ import annotations
 import secrets
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, g, request, session
 from flask.sessions import SecureCookieSessionInterface
 
 
@@ -46,6 +46,8 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def headers(response: Response) -> Response:
+        # Runs for every response Flask makes, error pages included (a 404, a CSRF refusal, a
+        # 500 from deep inside a view): nothing here may touch the database or fail.
         nonce = g.get("csp_nonce")
         script = "script-src 'self'" + (f" 'nonce-{nonce}'" if nonce else "")
         style = "style-src 'self'" + (f" 'nonce-{nonce}'" if nonce else "")
@@ -59,8 +61,27 @@ def init_app(app: Flask) -> None:
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Referrer-Policy"] = "same-origin"
         response.headers["Permissions-Policy"] = "geolocation=(), camera=(), microphone=()"
-        if request.is_secure:
+        if request.is_secure:  # behind a proxy: X-Forwarded-Proto, trusted with PROXY_HOPS
             response.headers["Strict-Transport-Security"] = "max-age=31536000"
-        if response.mimetype == "text/html":
+        if _personal(response):
+            response.headers["Cache-Control"] = "no-store"
+        elif response.mimetype == "text/html" and request.endpoint != "static":
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+# Downloads that hold personal data whoever asks for them (a calendar feed opened by its token):
+# the subtypes of text/… for spreadsheets and calendars.
+DOWNLOADS = frozenset({"csv", "calendar"})
+
+
+def _personal(response: Response) -> bool:
+    """Whether no browser, proxy or shared computer may keep a copy: every response to a
+    logged-in user but the static files (which keep their own caching), and every CSV and
+    calendar download. Read from the cookie only, never from the database."""
+    if request.endpoint == "static":
+        return False
+    kind, _, subtype = (response.mimetype or "").partition("/")
+    if kind == "text" and subtype in DOWNLOADS:
+        return True
+    return bool(session.get("_user_id"))  # Flask-Login's key: set while someone is logged in

@@ -7,14 +7,11 @@ from functools import lru_cache
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
+from coop.core import strength
 from coop.core.errors import DomainError
 
 POSTCODE = re.compile(r"^\s*([1-9][0-9]{3})\s*([A-Za-z]{2})\s*$")
-COMMON_PASSWORDS = {
-    "wachtwoord", "wachtwoord1", "welkom01", "welkom123", "password", "password1",
-    "qwertyuiop", "1234567890", "0123456789", "abcdefghij", "zorgcooperatie",
-}
-MIN_PASSWORD = 10
+MIN_PASSWORD, SUGGESTED_PASSWORD, MAX_PASSWORD = 8, 15, 128
 
 
 def normalise_email(value: str) -> str:
@@ -57,14 +54,20 @@ def normalise_postcode(value: str) -> str:
     return f"{match.group(1)} {match.group(2).upper()}"
 
 
-def check_password(password: str, *, email: str | None = None, name: str | None = None) -> None:
-    """Refuse weak passwords with a Dutch explanation."""
+def check_password(password: str, *, email: str | None = None, name: str | None = None,
+                   village: str | None = None) -> None:
+    """Refuse a password that is too short, too long or too easy to guess, saying why in Dutch.
+
+    Strength is zxcvbn's estimate (coop/core/strength.py), told the person's name, e-mail and
+    village, and the Dutch words people pick."""
     password = password or ""
     if len(password) < MIN_PASSWORD:
-        raise DomainError(f"Kies een wachtwoord van minstens {MIN_PASSWORD} tekens.", "password")
-    lowered = password.lower()
-    if lowered in COMMON_PASSWORDS or len(set(lowered)) < 4:
-        raise DomainError("Dit wachtwoord is te makkelijk te raden. Kies een ander.", "password")
-    for part in filter(None, [(email or "").split("@")[0].lower(), (name or "").lower()]):
-        if len(part) >= 4 and part in lowered:
-            raise DomainError("Gebruik uw naam of e-mailadres niet in uw wachtwoord.", "password")
+        raise DomainError(f"Kies een wachtwoord van minstens {MIN_PASSWORD} tekens "
+                          f"({SUGGESTED_PASSWORD} of meer is beter).", "password")
+    if len(password) > MAX_PASSWORD:
+        raise DomainError(f"Een wachtwoord mag hoogstens {MAX_PASSWORD} tekens hebben.", "password")
+    why = strength.weakness(password, strength.Context(
+        names=tuple(n for n in (name,) if n), email=email, village=village))
+    if why:
+        raise DomainError(f"Dit wachtwoord is te makkelijk te raden: {why}. Kies een langer "
+                          "wachtwoord, bijvoorbeeld een zin van een paar gewone woorden.", "password")

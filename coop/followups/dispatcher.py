@@ -232,9 +232,9 @@ def _build(rows: list[O.FollowUp], rnd: Round) -> list[Outbound]:
             recipient = row.recipient
             assert recipient is not None  # a mail row without an address became in-app above
             village = recipient.village
-            item.to = recipient.email
+            item.to = message.to or recipient.email
             # Composed by the sender thread: that work then overlaps the network waits.
-            item.mail = dict(to=recipient.email, subject=message.subject, text=message.text,
+            item.mail = dict(to=item.to, subject=message.subject, text=message.text,
                              html=message.html, message_id=message_id(row.id), sender=sender,
                              sender_name=village.cooperative_name if village else None,
                              headers={"X-Coop-Followup": f"{row.id} {row.kind}"})

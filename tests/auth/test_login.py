@@ -48,8 +48,8 @@ def test_throttle_after_five_failures_then_lifts(client, session, coordinator):
         clock.freeze(None)
 
 
-def test_throttle_per_address_covers_other_accounts(client, session, coordinator, resident):
-    for i in range(5):
+def test_throttle_per_address_covers_other_accounts(app, client, session, coordinator, resident):
+    for i in range(app.config["LOGIN_FREE_FAILURES_PER_ADDRESS"]):
         login(client, f"geraden{i}@example.nl", "fout-fout-fout")
     blocked = login(client, resident.email)
     assert "te vaak een verkeerd wachtwoord" in blocked.text
@@ -62,6 +62,7 @@ def test_session_is_renewed_at_login(app, client, coordinator):
     with client.session_transaction() as sess:
         assert "planted" not in sess
         assert sess["_user_id"] == coordinator.get_id()
+        assert sess["_sid"]  # the token of the server-side session
 
 
 def test_open_redirect_after_login_is_refused(client, coordinator):

@@ -57,7 +57,7 @@ def test_bad_input_gives_dutch_messages_and_writes_nothing(client, session, vill
     before = count_users(session)
     cases = [
         (form(email="geen-adres"), "Vul een geldig e-mailadres in"),
-        (form(password="kort", password2="kort"), "minstens 10 tekens"),
+        (form(password="kort", password2="kort"), "minstens 8 tekens"),
         (form(password="wachtwoord1", password2="wachtwoord1"), "te makkelijk te raden"),
         (form(password2="iets anders dan dat"), "De twee wachtwoorden zijn niet gelijk."),
         (form(first_name=""), "Vul uw voornaam in."),

@@ -88,3 +88,73 @@ def test_staff_reading_a_person_is_written_to_the_audit_log(client_as, session, 
     client_as(coordinator).get(f"/mensen/{resident.id}")
     row = session.scalar(select(AuditLog).where(AuditLog.action == "person.viewed"))
     assert row.actor_id == coordinator.id and row.subject_user_id == resident.id
+
+
+# --- caching and headers on every response --------------------------------------------------
+
+SECURITY_HEADERS = ("Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy")
+
+
+def test_every_response_to_a_logged_in_user_is_no_store(client_as, coordinator):
+    client = client_as(coordinator)
+    for url in ("/", "/mensen", "/mijn-gegevens", "/respijt/uren/overzicht.csv?maand=2026-03"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.headers["Cache-Control"] == "no-store", url
+    csv = client.get("/respijt/uren/overzicht.csv?maand=2026-03")
+    assert csv.mimetype == "text/csv"
+
+
+def test_a_calendar_feed_is_no_store_without_a_login(client, session, volunteer):
+    from coop.respite import calendar
+    token = calendar.create_feed(volunteer)
+    response = client.get(f"/agenda/{token}.ics")
+    assert response.status_code == 200 and response.mimetype == "text/calendar"
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_static_files_keep_their_own_caching(client_as, coordinator):
+    response = client_as(coordinator).get("/static/js/coop.js")
+    assert response.status_code == 200
+    assert "no-store" not in response.headers.get("Cache-Control", "")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_error_pages_carry_the_security_headers(client, client_as, resident):
+    responses = [client.get("/bestaat-niet"), client.get("/uitloggen"),  # 404, 405
+                 client_as(resident).get("/mensen")]  # 403
+    assert [r.status_code for r in responses] == [404, 405, 403]
+    for response in responses:
+        for header in SECURITY_HEADERS:
+            assert header in response.headers, (response.status_code, header)
+    assert responses[2].headers["Cache-Control"] == "no-store"
+
+
+def test_a_500_raised_deep_in_a_view_carries_the_security_headers(app):
+    from coop import create_app
+    from coop.core.guard import public
+
+    def service_that_breaks():
+        return {}["a key that is not there"]
+
+    @public
+    def broken():
+        return service_that_breaks()
+    other = create_app({**app.config, "PROPAGATE_EXCEPTIONS": False})
+    other.add_url_rule("/kapot", "kapot", broken)
+    response = other.test_client().get("/kapot", base_url="https://localhost")
+    assert response.status_code == 500
+    assert "Er ging iets mis" in response.text
+    for header in SECURITY_HEADERS:
+        assert header in response.headers, header
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
+
+
+def test_hsts_behind_a_proxy_comes_from_x_forwarded_proto_only_with_proxy_hops(app):
+    from coop import create_app
+    direct = create_app(dict(app.config)).test_client()
+    assert "Strict-Transport-Security" not in direct.get("/inloggen", headers={"X-Forwarded-Proto": "https"}).headers
+    behind = create_app({**app.config, "PROXY_HOPS": 1}).test_client()
+    assert "Strict-Transport-Security" not in behind.get("/inloggen").headers
+    response = behind.get("/inloggen", headers={"X-Forwarded-Proto": "https"})
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000"

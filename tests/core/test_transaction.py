@@ -140,10 +140,18 @@ def probes(app, tag: str) -> int:
 
 
 def logged_in(app, user_id: str):
+    """A client logged in as the user with this Flask-Login id, with its server-side session row."""
+    from coop.auth import sessions
+    from coop.core.models import User
+    with app.app_context():
+        user = db.session.get(User, int(user_id.split(":")[0]))
+        token = sessions.open_session(user, ip="127.0.0.1", agent="pytest")
+        db.session.commit()
     client = app.test_client()
     with client.session_transaction() as sess:
         sess["_user_id"] = user_id
         sess["_fresh"] = True
+        sess[sessions.TOKEN_KEY] = token
     return client
 
 

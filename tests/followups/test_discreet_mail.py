@@ -2,6 +2,7 @@
 typed (names, descriptions, titles, notes). A subject shows on a locked phone's screen."""
 from __future__ import annotations
 
+import contextlib
 from datetime import date, time, timedelta
 from types import SimpleNamespace
 
@@ -41,7 +42,7 @@ def _words() -> list[str]:
     return words + ["toilet", "afluisteraar", "Afsprakengeheim", "thuiszorg", "Notitiegeheim", "valt vaak"]
 
 
-def _everything_queued(session, make, at):
+def _everything_queued(app, session, make, at):
     """Each kind of mail, queued by the code that queues it in real life."""
     start = at(2026, 3, 16, 9, 0)  # a Monday
     village = make.village()
@@ -87,6 +88,14 @@ def _everything_queued(session, make, at):
         id=1, village_id=village.id, title=TYPED["title"], review_on=date(2026, 4, 1))])
     from coop.auth.service import request_reset
     request_reset(resident.email, "127.0.0.1")
+    # Account notices: failed logins, a changed password, a changed e-mail address (to the old one).
+    from coop.auth import service as auth
+    from coop.core.errors import DomainError
+    for _ in range(app.config["LOGIN_FREE_FAILURES"]):
+        with contextlib.suppress(DomainError):
+            auth.authenticate(resident.email, "verkeerd-wachtwoord", "192.0.2.1")
+    auth.set_password(helper, "een heel ander lang wachtwoord")
+    auth.change_contact(other, email=f"nieuw-adres-{village.id}@example.nl", phone=None)
     # A new village's first coordinator gets a welcome with a link to choose a password.
     from coop.villages import service as villages
     villages.create_village(villages.NewVillage(
@@ -103,7 +112,7 @@ def _everything_queued(session, make, at):
 
 
 def test_no_header_of_any_mail_carries_what_people_typed(app, session, make, smtp, at):
-    world = _everything_queued(session, make, at)
+    world = _everything_queued(app, session, make, at)
     dispatcher.run_until_idle()
     # The day after: "Bent u geholpen?" to the resident; "nee" alerts the coordinator.
     at(2026, 3, 18, 12, 0)
@@ -130,7 +139,7 @@ def test_no_header_of_any_mail_carries_what_people_typed(app, session, make, smt
 
 
 def test_subjects_are_written_from_the_category_and_the_date(app, session, make, smtp, at):
-    _everything_queued(session, make, at)
+    _everything_queued(app, session, make, at)
     dispatcher.run_until_idle()
     subjects = {m["X-Coop-Followup"].split()[1]: m["Subject"] for m in smtp.messages}
     assert subjects["proposal.new"] == "Wilt u helpen? Boodschappen op dinsdag 17 maart"

@@ -164,7 +164,8 @@ def gunicorn(url: str, workers: int, logdir: Path):
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "load-" + "x" * 40, "BASE_URL": f"http://127.0.0.1:{port}",
            "COOP_ENV": "production", "WEB_CONCURRENCY": str(workers), "BIND": f"127.0.0.1:{port}",
-           "MAIL_BACKEND": "console", "LOGIN_MAX_FAILURES": "1000"}
+           "MAIL_BACKEND": "console", "LOGIN_FREE_FAILURES": "1000",
+           "LOGIN_FREE_FAILURES_PER_ADDRESS": "1000"}
     bin_dir = Path(sys.executable).parent
     subprocess.run([str(bin_dir / "flask"), "--app", "coop", "collect-static"], cwd=ROOT, env=env, check=True,
                    capture_output=True)

@@ -1,0 +1,206 @@
+"""Server-side sessions: every login is a row in `user_sessions`, checked on every request.
+
+The signed cookie carries the user id (with its session version) and a random token; the
+row, found by the token's SHA-256, says whether the login still counts. Logout ends that
+row; a password change ends every other one; disabling an account and "Overal uitloggen"
+end them all. A login also ends after SESSION_IDLE_MINUTES without a request (staff:
+SESSION_IDLE_MINUTES_STAFF) and SESSION_MAX_HOURS after it began.
+
+`last_seen_at` is written at most once a minute per session, after the response is made, in
+a transaction of its own: most page views write nothing.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import secrets
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+from flask import current_app, flash, g, has_request_context, request, session
+from sqlalchemy import CursorResult, select, update
+
+from coop.auth.models import UserSession
+from coop.core import roles as R
+from coop.core.clock import now
+from coop.core.models import User
+from coop.extensions import db
+
+log = logging.getLogger(__name__)
+
+TOKEN_KEY = "_sid"  # the key of the token in Flask's session
+TOUCH_EVERY = timedelta(minutes=1)
+STAFF = (R.COORDINATOR, R.ADMIN, R.PLATFORM)
+
+LOGOUT, PASSWORD, DISABLED, EVERYWHERE = "logout", "password", "disabled", "everywhere"
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def describe_agent(agent: str | None) -> str:
+    """'Firefox op Windows': enough for a person to recognise their own device."""
+    agent = agent or ""
+    browser = next((name for pattern, name in (
+        (r"Edg/", "Edge"), (r"OPR/|Opera", "Opera"), (r"Firefox/", "Firefox"),
+        (r"Chrome/|Chromium/|CriOS/", "Chrome"), (r"Safari/", "Safari")) if re.search(pattern, agent)), "")
+    system = next((name for pattern, name in (
+        (r"iPhone|iPad", "iOS"), (r"Android", "Android"), (r"Windows", "Windows"),
+        (r"Mac OS X|Macintosh", "macOS"), (r"Linux|X11", "Linux")) if re.search(pattern, agent)), "")
+    if browser and system:
+        return f"{browser} op {system}"
+    return browser or system or agent[:80] or "onbekend"
+
+
+def idle_limit(user: User) -> timedelta:
+    minutes = current_app.config["SESSION_IDLE_MINUTES_STAFF" if user.has_role(*STAFF)
+                                  else "SESSION_IDLE_MINUTES"]
+    return timedelta(minutes=minutes)
+
+
+def expired(row: UserSession, user: User, at: datetime | None = None) -> str | None:
+    """Why the login no longer counts by time ("idle", "absolute"), or None."""
+    at = at or now()
+    if at - row.created_at >= timedelta(hours=current_app.config["SESSION_MAX_HOURS"]):
+        return "absolute"
+    if at - row.last_seen_at >= idle_limit(user):
+        return "idle"
+    return None
+
+
+def open_session(user: User, *, ip: str | None = None, agent: str | None = None) -> str:
+    """A new session row for `user`; returns the token for the cookie."""
+    token = secrets.token_urlsafe(32)
+    at = now()
+    db.session.add(UserSession(token_hash=token_hash(token), user_id=user.id, created_at=at,
+                               last_seen_at=at, ip=ip, user_agent=describe_agent(agent)))
+    db.session.flush()
+    return token
+
+
+def begin(user: User) -> None:
+    """After login_user(): the server-side row, its token in the cookie."""
+    from coop.core.web import client_ip
+    session[TOKEN_KEY] = open_session(user, ip=client_ip(), agent=request.headers.get("User-Agent"))
+    g.user_session = current(refresh=True)
+
+
+def current(refresh: bool = False) -> UserSession | None:
+    """The row of this request's login (None outside a request or when not logged in)."""
+    if not has_request_context():
+        return None
+    if "user_session" in g and not refresh:
+        return g.user_session
+    token = session.get(TOKEN_KEY)
+    row = db.session.scalar(select(UserSession).where(UserSession.token_hash == token_hash(token))) \
+        if token else None
+    g.user_session = row
+    return row
+
+
+def end_current(reason: str = LOGOUT) -> None:
+    row = current()
+    if row is not None and row.ended_at is None:
+        row.ended_at, row.end_reason = now(), reason
+    session.pop(TOKEN_KEY, None)
+
+
+def end_all(user: User, reason: str, *, keep: UserSession | None = None) -> int:
+    """End every open session of `user` (but `keep`); returns how many."""
+    stmt = (update(UserSession).where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+            .values(ended_at=now(), end_reason=reason))
+    if keep is not None:
+        stmt = stmt.where(UserSession.id != keep.id)
+    result = cast(CursorResult[Any], db.session.execute(stmt.execution_options(synchronize_session="fetch")))
+    return result.rowcount
+
+
+def open_sessions(user: User) -> list[UserSession]:
+    """The logins of `user` that still count, newest first (for "Mijn gegevens")."""
+    rows = db.session.scalars(select(UserSession).where(
+        UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+        .order_by(UserSession.last_seen_at.desc())).all()
+    at = now()
+    return [r for r in rows if expired(r, user, at) is None]
+
+
+# --- the password typed again -----------------------------------------------------------------
+
+def confirm(row: UserSession) -> None:
+    row.confirmed_at = now()
+
+
+def recently_confirmed() -> bool:
+    """Whether the password was typed again in this session within REAUTH_MINUTES."""
+    row = current()
+    return bool(row and row.confirmed_at
+                and now() - row.confirmed_at < timedelta(minutes=current_app.config["REAUTH_MINUTES"]))
+
+
+# --- every request ---------------------------------------------------------------------------
+
+def load_user(user_id: str) -> User | None:
+    """Flask-Login's user loader: the user only while their session row counts."""
+    try:
+        ident, version = (int(p) for p in user_id.split(":"))
+    except ValueError:
+        return None
+    row = current()
+    user = db.session.get(User, ident) if row is not None and row.user_id == ident else None
+    if row is None or user is None or row.ended_at is not None \
+            or user.session_version != version or not user.active:
+        _forget()
+        return None
+    at = now()
+    reason = expired(row, user, at)
+    if reason:
+        _forget()
+        g.session_expired = reason
+        return None
+    if at - row.last_seen_at >= TOUCH_EVERY:
+        g.touch_session = row.id
+    return user
+
+
+def _forget() -> None:
+    session.pop(TOKEN_KEY, None)
+    session.pop("_user_id", None)
+
+
+def unauthorized():
+    """Not logged in (any more): to the login page, saying why when the session timed out."""
+    from flask import redirect
+    from flask_login import login_url
+    reason = g.get("session_expired")
+    if reason == "idle":
+        flash("U was een tijd niet actief. Log opnieuw in om verder te gaan.", "info")
+    elif reason == "absolute":
+        flash("U was lang ingelogd. Log opnieuw in om verder te gaan.", "info")
+    else:
+        flash("Log in om deze pagina te zien.", "info")
+    return redirect(login_url("auth.login", next_url=request.full_path.rstrip("?")))
+
+
+def touch(response):
+    """After the response is made: note that the session was used, at most once a minute.
+
+    Whatever the request left uncommitted is discarded first, as the end of the request would
+    do; the UPDATE is its own short transaction (on SQLite it takes the write lock at BEGIN).
+    """
+    row_id = g.pop("touch_session", None)
+    if row_id is None:
+        return response
+    try:
+        db.session.rollback()
+        db.session.connection(execution_options={"sqlite_begin": "BEGIN IMMEDIATE"})
+        at = now()
+        db.session.execute(update(UserSession)
+                           .where(UserSession.id == row_id, UserSession.last_seen_at <= at - TOUCH_EVERY)
+                           .values(last_seen_at=at).execution_options(synchronize_session=False))
+        db.session.commit()
+    except Exception:  # a busy database must not cost the page; the next request tries again
+        log.exception("noting the session's last request failed")
+        db.session.rollback()
+    return response

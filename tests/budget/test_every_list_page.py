@@ -16,6 +16,7 @@ NOT_LISTS = {
     "requests.new": "a form", "people.new": "a form", "agreements.new": "a form",
     "people.volunteer_profile": "one person's form", "respite.ask": "a form", "respite.my_notes": "a form",
     "respite.add_hours": "a form", "respite.settings": "a form", "villages.new": "a form",
+    "auth.confirm_password": "a form", "auth.change_password": "a form", "auth.change_contact": "a form",
 }
 
 

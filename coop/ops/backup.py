@@ -27,6 +27,18 @@ def _sqlite_path(url: URL) -> Path:
     return Path(url.database)
 
 
+def _sqlite_copy(source_path: Path, dest_path: Path) -> None:
+    """Copy a whole SQLite database page by page with SQLite's online backup API: consistent
+    even while another process writes to the source."""
+    source, dest = sqlite3.connect(source_path), sqlite3.connect(dest_path)
+    try:
+        with dest:
+            source.backup(dest)
+    finally:
+        dest.close()
+        source.close()
+
+
 def pg_tool(name: str) -> str:
     """pg_dump / pg_restore: from PATH, else the newest Debian PostgreSQL bin directory."""
     found = shutil.which(name)
@@ -63,14 +75,7 @@ def backup(database_url: str, directory: Path, keep: int | None = None,
     stamp = (at or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S")
     if url.get_backend_name() == "sqlite":
         target = directory / f"coop-{stamp}.sqlite"
-        source = sqlite3.connect(_sqlite_path(url))
-        dest = sqlite3.connect(target)
-        try:
-            with dest:
-                source.backup(dest)
-        finally:
-            dest.close()
-            source.close()
+        _sqlite_copy(_sqlite_path(url), target)
     elif url.get_backend_name() == "postgresql":
         target = directory / f"coop-{stamp}.dump"
         conninfo, env = _libpq(url)
@@ -100,14 +105,7 @@ def restore(database_url: str, backup_file: Path) -> None:
     if url.get_backend_name() == "sqlite":
         if backup_file.suffix != ".sqlite":
             raise BackupError("A SQLite database restores from a .sqlite backup.")
-        source = sqlite3.connect(backup_file)
-        dest = sqlite3.connect(_sqlite_path(url))
-        try:
-            with dest:
-                source.backup(dest)
-        finally:
-            dest.close()
-            source.close()
+        _sqlite_copy(backup_file, _sqlite_path(url))
     elif url.get_backend_name() == "postgresql":
         if backup_file.suffix != ".dump":
             raise BackupError("A PostgreSQL database restores from a .dump backup (pg_dump).")

@@ -2,7 +2,17 @@ from wtforms import BooleanField, PasswordField, RadioField, StringField, TextAr
 from wtforms.validators import EqualTo, ValidationError
 
 from coop.core.errors import DomainError
-from coop.core.forms import Form, choices, email_format, max_length, optional, phone_format, postcode_format, required
+from coop.core.forms import (
+    CreateForm,
+    Form,
+    choices,
+    email_format,
+    max_length,
+    optional,
+    phone_format,
+    postcode_format,
+    required,
+)
 from coop.core.validation import check_password
 
 
@@ -30,7 +40,7 @@ class NewPasswordMixin:
                               render_kw={"autocomplete": "new-password"})
 
 
-class RegisterForm(NewPasswordMixin, Form):
+class RegisterForm(NewPasswordMixin, CreateForm):
     kind = RadioField("Ik meld mij aan als", choices=choices([
         ("resident", "inwoner: ik wil soms hulp vragen"),
         ("volunteer", "vrijwilliger: ik wil graag helpen"),

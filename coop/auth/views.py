@@ -9,6 +9,7 @@ from coop.auth.forms import ForgotForm, LoginForm, RegisterForm, ResetForm
 from coop.core.errors import DomainError
 from coop.core.guard import ANY_USER, public, roles_required
 from coop.core.models import Village
+from coop.core.once import run_once
 from coop.core.web import client_ip, run, safe_next
 from coop.extensions import db
 
@@ -61,17 +62,7 @@ def register():
     if len(villages) > 1 and request.values.get("dorp"):
         village = next((v for v in villages if v.slug == request.values.get("dorp")), None) or abort(404)
     if form.validate_on_submit():
-        holder = {}
-
-        def action():
-            holder["user"] = service.register(
-                village=village, first_name=form.first_name.data, last_name=form.last_name.data,
-                email=form.email.data, password=form.password.data, phone=form.phone.data,
-                street=form.street.data, house_number=form.house_number.data,
-                postcode=form.postcode.data, as_volunteer=form.kind.data == "volunteer",
-                motivation=form.motivation.data)
-        if run(form, action):
-            user = holder["user"]
+        def welcome(user):
             session.clear()
             login_user(user)
             if form.kind.data == "volunteer":
@@ -80,7 +71,15 @@ def register():
             else:
                 flash("Welkom! Uw account is gemaakt.", "success")
             return redirect(url_for("core.home"))
-    status = 422 if form.errors else 200
+        answer = run_once(form, lambda: service.register(
+            village=village, first_name=form.first_name.data, last_name=form.last_name.data,
+            email=form.email.data, password=form.password.data, phone=form.phone.data,
+            street=form.street.data, house_number=form.house_number.data,
+            postcode=form.postcode.data, as_volunteer=form.kind.data == "volunteer",
+            motivation=form.motivation.data), result_url=lambda _: url_for("core.home"), respond=welcome)
+        if answer:
+            return answer
+    status = 422 if form.errors or form.form_errors else 200
     return render_template("auth/register.html", form=form, village=village, villages=villages), status
 
 

@@ -161,3 +161,19 @@ class AuditLog(db.Model):
 
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
     subject: Mapped[User | None] = relationship(foreign_keys=[subject_user_id])
+
+
+class FormSubmission(db.Model):
+    """A create form's one-time token, claimed in the transaction that creates (core/once.py).
+
+    The token is the key, so two submits of one form cannot both claim it; `result_url` is where
+    the first one's result is, for the answer to every repeat.
+    """
+
+    __tablename__ = "form_submissions"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    endpoint: Mapped[str] = mapped_column(String(80))
+    result_url: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, index=True)

@@ -15,6 +15,13 @@ COMMON_PASSWORDS = {
     "qwertyuiop", "1234567890", "0123456789", "abcdefghij", "zorgcooperatie",
 }
 MIN_PASSWORD = 10
+# The Netherlands, generously (Zuid-Limburg to Rottumeroog, Cadzand to Bad Nieuweschans): a
+# village or a pin outside it is a typing or clicking error.
+NL_LAT, NL_LON = (50.7, 53.6), (3.3, 7.3)
+
+
+def in_netherlands(lat: float, lon: float) -> bool:
+    return NL_LAT[0] <= lat <= NL_LAT[1] and NL_LON[0] <= lon <= NL_LON[1]
 
 
 def normalise_email(value: str) -> str:

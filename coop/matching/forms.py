@@ -1,16 +1,33 @@
 """Forms of matching: propose, decline with a reason, set the pin, weekly slots and absences."""
 from __future__ import annotations
 
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Optional
 
-from coop.core.forms import Form, choices, max_length, required
+from coop.core.forms import (
+    CreateForm,
+    DateWindow,
+    DutchDateField,
+    DutchIntegerField,
+    DutchSelectField,
+    DutchTimeField,
+    Form,
+    choices,
+    max_length,
+    required,
+)
 
 DAY_NAMES = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 
 
-class ProposeForm(Form):
-    helper_id = IntegerField("Helper", validators=[InputRequired(message="Kies een helper.")])
+# An absence is planned ahead (two years at most) or written down afterwards (a year back).
+ABSENCE_WINDOW = DateWindow(past=365, future=730, too_early="Kies een datum in het afgelopen jaar of later.",
+                            too_late="Kies een datum binnen twee jaar vanaf vandaag.")
+
+
+class ProposeForm(CreateForm):
+    helper_id = DutchIntegerField("Helper", minimum=1, range_message="Kies een helper uit de lijst.",
+                                  validators=[InputRequired(message="Kies een helper.")])
     by_phone = BooleanField("Al telefonisch afgesproken (meteen gekoppeld)")
     note = TextAreaField("Notitie voor de helper (mag leeg)", validators=[Optional(), max_length(1000)])
 
@@ -20,18 +37,20 @@ class DeclineForm(Form):
 
 
 class PinForm(Form):
-    lat = StringField("Breedtegraad", validators=[required("de breedtegraad")])
-    lon = StringField("Lengtegraad", validators=[required("de lengtegraad")])
+    lat = StringField("Breedtegraad", validators=[required("de breedtegraad"), max_length(40)])
+    lon = StringField("Lengtegraad", validators=[required("de lengtegraad"), max_length(40)])
 
 
-class SlotForm(Form):
-    weekday = SelectField("Dag", choices=choices((str(i), name) for i, name in enumerate(DAY_NAMES)),
-                          validators=[InputRequired(message="Kies een dag.")])
-    start = TimeField("Van", validators=[InputRequired(message="Vul in vanaf hoe laat.")])
-    end = TimeField("Tot", validators=[InputRequired(message="Vul in tot hoe laat.")])
+class SlotForm(CreateForm):
+    weekday = DutchSelectField("Dag", choices=choices((str(i), name) for i, name in enumerate(DAY_NAMES)),
+                               what="een dag", validators=[InputRequired(message="Kies een dag.")])
+    start = DutchTimeField("Van", validators=[InputRequired(message="Vul in vanaf hoe laat.")])
+    end = DutchTimeField("Tot", validators=[InputRequired(message="Vul in tot hoe laat.")])
 
 
-class AbsenceForm(Form):
-    starts_on = DateField("Van", validators=[InputRequired(message="Vul de eerste dag in.")])
-    ends_on = DateField("Tot en met", validators=[InputRequired(message="Vul de laatste dag in.")])
+class AbsenceForm(CreateForm):
+    starts_on = DutchDateField("Van", validators=[InputRequired(message="Vul de eerste dag in.")],
+                               window=ABSENCE_WINDOW)
+    ends_on = DutchDateField("Tot en met", validators=[InputRequired(message="Vul de laatste dag in.")],
+                             window=ABSENCE_WINDOW)
     note = StringField("Waarom (mag leeg, bijvoorbeeld vakantie)", validators=[Optional(), max_length(200)])

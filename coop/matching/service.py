@@ -14,6 +14,7 @@ from coop.core import audit, outbox
 from coop.core.clock import now
 from coop.core.errors import DomainError
 from coop.core.models import User
+from coop.core.validation import in_netherlands
 from coop.extensions import db
 from coop.geo.distance import distance_km
 from coop.matching import candidates, rules
@@ -177,7 +178,11 @@ def for_request(req: HelpRequest) -> list[Proposal]:
 def place_pin(req: HelpRequest, lat, lon, *, by: User) -> None:
     """The coordinator sets where help is needed by clicking the map (no geocoder knew it)."""
     from coop.geo.distance import check_coordinates
-    req.lat, req.lon = check_coordinates(lat, lon)
+    lat, lon = check_coordinates(lat, lon)
+    if not in_netherlands(lat, lon):
+        raise DomainError("Deze plek ligt niet in Nederland. Klik op de kaart bij het dorp, of controleer "
+                          "de getallen (breedtegraad tussen 50,7 en 53,6, lengtegraad tussen 3,3 en 7,3).", "lat")
+    req.lat, req.lon = lat, lon
     requests.add_event(req, by, "located", "plek op de kaart gezet")
 
 

@@ -10,6 +10,7 @@ from coop.core import roles as R
 from coop.core.forms import Form, choices
 from coop.core.guard import ANY_USER, get_in_village_or_404, roles_required
 from coop.core.models import AuditLog, TaskCategory, User
+from coop.core.once import run_once
 from coop.core.web import client_ip, run
 from coop.extensions import db
 from coop.people import service
@@ -33,18 +34,18 @@ def index():
 def new():
     form = PersonForm()
     if form.validate_on_submit():
-        holder = {}
-
         def action():
             roles = (R.RESIDENT, R.CARER) if form.is_carer.data else (R.RESIDENT,)
-            holder["person"] = service.create_person(
+            return service.create_person(
                 village=current_user.village, first_name=form.first_name.data,
                 last_name=form.last_name.data, email=form.email.data, phone=form.phone.data,
                 street=form.street.data, house_number=form.house_number.data,
                 postcode=form.postcode.data, roles=roles, by=current_user)
-        if run(form, action, "De persoon is opgeslagen."):
-            return redirect(url_for("people.show", person_id=holder["person"].id))
-    return render_template("people/new.html", form=form), 422 if form.errors else 200
+        answer = run_once(form, action, "De persoon is opgeslagen.",
+                          result_url=lambda person: url_for("people.show", person_id=person.id))
+        if answer:
+            return answer
+    return render_template("people/new.html", form=form), 422 if form.errors or form.form_errors else 200
 
 
 @bp.get("/mensen/<int:person_id>")
@@ -105,11 +106,12 @@ def volunteer_papers(person_id: int):
     elif request.method == "POST" and "bevoegd-submit" in request.form and competence.validate():
         category = db.session.get(TaskCategory, competence.category.data)
         backstop = db.session.get(User, competence.backstop.data)
-        if run(competence, lambda: service.record_competence(
-                person, category=category, backstop=backstop, note=competence.note.data, by=current_user),
-               "De bevoegdheid is vastgelegd."):
-            return redirect(url_for("people.show", person_id=person.id))
-    failed = papers.errors or competence.errors
+        answer = run_once(competence, lambda: service.record_competence(
+            person, category=category, backstop=backstop, note=competence.note.data, by=current_user),
+            "De bevoegdheid is vastgelegd.", result_url=lambda _: url_for("people.show", person_id=person.id))
+        if answer:
+            return answer
+    failed = papers.errors or competence.errors or competence.form_errors
     return render_template("people/volunteer_papers.html", person=person, papers=papers,
                            competence=competence), 422 if failed else 200
 

@@ -11,14 +11,12 @@ from coop.core import roles as R
 from coop.core.errors import DomainError
 from coop.core.models import Municipality, User, UserRole, Village
 from coop.core.outbox import queue
-from coop.core.validation import normalise_phone
+from coop.core.validation import in_netherlands, normalise_phone
 from coop.extensions import db
 from coop.people.service import create_person
 from coop.villages.category_sets import SETS, categories_for
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-# The Netherlands, generously: a village centre outside it is a typing error.
-LAT_RANGE, LON_RANGE = (50.7, 53.6), (3.3, 7.3)
 WELCOME = "account_welcome"
 
 
@@ -64,7 +62,7 @@ def create_village(data: NewVillage, *, by: User) -> Village:
         raise DomainError("Gebruik voor de code alleen kleine letters, cijfers en streepjes.", "slug")
     if db.session.scalar(select(Village.id).where(Village.slug == slug)) is not None:
         raise DomainError("Er is al een dorp met deze code.", "slug")
-    if not (LAT_RANGE[0] <= data.centre_lat <= LAT_RANGE[1] and LON_RANGE[0] <= data.centre_lon <= LON_RANGE[1]):
+    if not in_netherlands(data.centre_lat, data.centre_lon):
         raise DomainError("Het midden van het dorp ligt niet in Nederland. Controleer de coördinaten.", "centre_lat")
     if data.category_set not in SETS:
         raise DomainError("Kies een set taakcategorieën.", "category_set")

@@ -163,6 +163,35 @@ class AuditLog(db.Model):
     subject: Mapped[User | None] = relationship(foreign_keys=[subject_user_id])
 
 
+class ReferralDestination(db.Model):
+    """Where the village refers a request it cannot take on (Wmo-loket, huisarts, wijkteam…).
+
+    A list per village, kept by the coordinator: only these names reach the gemeente's figures,
+    never what someone typed. A name no longer used is set inactive, so past referrals keep it.
+    """
+
+    __tablename__ = "referral_destinations"
+    __table_args__ = (UniqueConstraint("village_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("villages.id"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    active: Mapped[bool] = mapped_column(default=True)
+    sort_order: Mapped[int] = mapped_column(default=0)
+
+
+# Every new village starts with these; the coordinator adds, renames and hides its own.
+DEFAULT_REFERRAL_DESTINATIONS = (
+    "Wmo-loket", "Huisarts", "Wijkteam", "Thuiszorg", "Casemanager dementie",
+    "Maatschappelijk werk", "Mantelzorgsteunpunt", "Ouderenadviseur", "Andere organisatie",
+)
+
+
+def default_referral_destinations(village_id: int) -> list[ReferralDestination]:
+    return [ReferralDestination(village_id=village_id, name=name, sort_order=10 * (i + 1))
+            for i, name in enumerate(DEFAULT_REFERRAL_DESTINATIONS)]
+
+
 class FormSubmission(db.Model):
     """A create form's one-time token, claimed in the transaction that creates (core/once.py).
 

@@ -16,6 +16,7 @@ from coop.core.forms import (
     DutchTimeField,
     Form,
     choices,
+    id_or_none,
     max_length,
     optional,
     phone_format,
@@ -132,6 +133,9 @@ class InfoForm(CreateForm):
 
 
 class ReferForm(Form):
-    referred_to = StringField("Naar wie verwijst u door?", validators=[max_length(160)],
-                              description="Bijvoorbeeld: Wmo-loket gemeente Zeist, of Thuiszorg Heuvelrug")
-    referral_reason = TextAreaField("Waarom?", validators=[max_length(1000)], render_kw={"rows": 3})
+    # Named as before the list (the value is now a destination's id): the service's messages
+    # and links to the field keep working.
+    referred_to = DutchSelectField("Naar wie verwijst u door?", coerce=id_or_none, what="naar wie u doorverwijst",
+                                   validate_choice=False)
+    referral_reason = TextAreaField("Waarom? (voor het dossier, niet voor de gemeente)",
+                                    validators=[max_length(1000)], render_kw={"rows": 3})

@@ -171,11 +171,14 @@ def step(request_id: int, action: str):
 def refer(request_id: int):
     req = _load(request_id)
     form = ReferForm()
-    if form.validate_on_submit():
-        if run(form, lambda: service.refer(req, by=current_user, to=form.referred_to.data,
-                                           reason=form.referral_reason.data), "De hulpvraag is doorverwezen."):
-            return redirect(url_for("requests.show", request_id=req.id))
-    return render_template("requests/refer.html", req=req, form=form), 422 if form.errors or form.form_errors else 200
+    destinations = service.referral_destinations(req.village_id)
+    form.referred_to.choices = choices([("", "– kies –")] + [(d.id, d.name) for d in destinations])
+    if form.validate_on_submit() and run(form, lambda: service.refer(
+            req, by=current_user, to=service.chosen_destination(req.village_id, form.referred_to.data),
+            reason=form.referral_reason.data), "De hulpvraag is doorverwezen."):
+        return redirect(url_for("requests.show", request_id=req.id))
+    return render_template("requests/refer.html", req=req, form=form, destinations=destinations), \
+        422 if form.errors or form.form_errors else 200
 
 
 @bp.route("/hulpvragen/<int:request_id>/schijf-van-vijf", methods=["GET", "POST"])

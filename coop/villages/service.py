@@ -1,4 +1,5 @@
-"""Creating a village: the tenant, its categories from a set, its gemeente and first coordinator."""
+"""Creating a village: the tenant, its categories from a set, the list it refers requests to,
+its gemeente and first coordinator."""
 from __future__ import annotations
 
 import re
@@ -9,7 +10,7 @@ from sqlalchemy import func, select
 from coop.core import audit
 from coop.core import roles as R
 from coop.core.errors import DomainError
-from coop.core.models import Municipality, User, UserRole, Village
+from coop.core.models import Municipality, User, UserRole, Village, default_referral_destinations
 from coop.core.outbox import queue
 from coop.core.validation import in_netherlands, normalise_phone
 from coop.extensions import db
@@ -72,6 +73,7 @@ def create_village(data: NewVillage, *, by: User) -> Village:
     db.session.add(village)
     db.session.flush()
     db.session.add_all(categories_for(data.category_set, village.id))
+    db.session.add_all(default_referral_destinations(village.id))
     roles = (R.COORDINATOR, R.ADMIN) if data.coordinator_is_admin else (R.COORDINATOR,)
     coordinator = create_person(village=village, first_name=data.coordinator_first_name,
                                 last_name=data.coordinator_last_name, email=data.coordinator_email,

@@ -1,7 +1,7 @@
 """Forms of the agreement pages. Rules live in the service; these only parse."""
 from __future__ import annotations
 
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
 
@@ -49,7 +49,8 @@ def row_form_class():
         "note": TextAreaField("Toelichting", validators=[Optional(), max_length(2000)]),
     }
     for party, label in PARTIES.items():
-        attrs[f"role_{party}"] = SelectField(f"Rol van {label}", choices=ROLE_CHOICES, default="")
+        attrs[f"role_{party}"] = core.DutchSelectField(f"Rol van {label}", choices=ROLE_CHOICES, default="",
+                                                       what="een rol")
         attrs[f"note_{party}"] = StringField(f"Toelichting bij {label}", validators=[Optional(), max_length(300)])
     return type("RowForm", (Form,), attrs)
 

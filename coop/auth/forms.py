@@ -1,9 +1,10 @@
-from wtforms import BooleanField, PasswordField, RadioField, StringField, TextAreaField
+from wtforms import BooleanField, PasswordField, StringField, TextAreaField
 from wtforms.validators import EqualTo, ValidationError
 
 from coop.core.errors import DomainError
 from coop.core.forms import (
     CreateForm,
+    DutchRadioField,
     Form,
     choices,
     email_format,
@@ -41,7 +42,7 @@ class NewPasswordMixin:
 
 
 class RegisterForm(NewPasswordMixin, CreateForm):
-    kind = RadioField("Ik meld mij aan als", choices=choices([
+    kind = DutchRadioField("Ik meld mij aan als", what="hoe u zich aanmeldt", choices=choices([
         ("resident", "inwoner: ik wil soms hulp vragen"),
         ("volunteer", "vrijwilliger: ik wil graag helpen"),
     ]), default="resident", validators=[required("hoe u zich aanmeldt")])

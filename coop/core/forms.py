@@ -337,9 +337,11 @@ class _DutchChoice:
         if not self.validate_choice:
             return  # the service checks these values and names the field
         empty = self.data in (None, "")
-        if empty and any(isinstance(v, (InputRequired, DataRequired)) for v in self.validators):
-            return
-        if empty or not any(choice.selected for choice in self.iter_choices()):
+        typed = any(isinstance(v, str) and v.strip() for v in self.raw_data or [])
+        if empty and not typed and any(isinstance(v, (InputRequired, DataRequired)) for v in self.validators):
+            return  # nothing chosen: the required-validator says so
+        # An empty value is fine where the list offers one ("geen rol").
+        if not any(choice.selected for choice in self.iter_choices()):
             raise StopValidation(f"Kies {self.what} uit de lijst." if self.what
                                  else "Kies een van de mogelijkheden.")
 

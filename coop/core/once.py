@@ -16,17 +16,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import flash, redirect, request
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from coop.core.models import FormSubmission
 from coop.core.web import run
 from coop.extensions import db
 
+# A form is sent again within minutes (a double click, a retry); a month covers a tab left open.
+KEEP = timedelta(days=30)
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 EXPIRED = "Het formulier is verlopen. Laad de pagina opnieuw en probeer het nog eens."
 REPEATED = "Dit formulier was al verstuurd; hieronder ziet u wat het opleverde."
@@ -121,3 +124,8 @@ def run_once(form, action: Callable[[], Any], success: str | None = None, *,
             return None
         return _answer_repeat(winner, repeated)
     return respond(done["result"]) if respond else redirect(done["url"])
+
+
+def forget_old_tokens(at: datetime) -> int:
+    """Drop the tokens of forms sent more than KEEP ago: nobody sends those again."""
+    return db.session.execute(delete(FormSubmission).where(FormSubmission.created_at < at - KEEP)).rowcount or 0

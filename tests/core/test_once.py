@@ -136,3 +136,17 @@ def test_every_rendered_create_form_carries_its_token(app, session, world):
             assert page.status_code == 200, url
             assert 'form_token" type="hidden" value="' in page.get_data(as_text=True), url
     assert session.scalar(select(func.count(HelpRequest.id))) == 3  # looking wrote nothing
+
+
+def test_tokens_are_kept_a_month(app, session, world):
+    from datetime import timedelta
+
+    from coop.followups import rules
+    case = create_cases()[0]
+    data = {**case.data(world), "form_token": token()}
+    assert _client(app, world, "coordinator").post("/mensen/nieuw", data=data).status_code == 302
+    assert rules.run_rules(at=MONDAY + timedelta(days=29), rules=[rules.forget_form_tokens]) == \
+        {"forget_form_tokens": 0}
+    assert rules.run_rules(at=MONDAY + timedelta(days=31), rules=[rules.forget_form_tokens]) == \
+        {"forget_form_tokens": 1}
+    assert session.scalar(select(func.count(FormSubmission.token))) == 0

@@ -51,7 +51,7 @@ class FormCase:
 CASES = [
     # A failed login is written down: the throttle counts them (LOGIN_MAX_FAILURES).
     FormCase("auth.login", "anonymous", lambda w: "/inloggen", "coop.auth.forms:LoginForm",
-             may_write=frozenset({"audit_log"})),
+             may_write=frozenset({"audit_log", "login_attempts"})),
     FormCase("auth.register", "anonymous", lambda w: "/aanmelden", "coop.auth.forms:RegisterForm"),
     FormCase("auth.forgot_password", "anonymous", lambda w: "/wachtwoord-vergeten", "coop.auth.forms:ForgotForm"),
     FormCase("auth.reset_password", "anonymous", lambda w: f"/wachtwoord-instellen/{_reset(w)}",

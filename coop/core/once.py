@@ -19,7 +19,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import flash, redirect, request
+from flask import flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -80,7 +80,9 @@ def _claim(token: str) -> FormSubmission:
 
 def _answer_repeat(row: FormSubmission | None, message: str):
     flash(message, "info")
-    return redirect(row.result_url if row is not None and row.result_url else request.path)
+    # No address only when the first submit is not visible yet (an isolation level above read
+    # committed): the home page, since some forms have no page of their own to go back to.
+    return redirect(row.result_url if row is not None and row.result_url else url_for("core.home"))
 
 
 def run_once(form, action: Callable[[], Any], success: str | None = None, *,

@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -26,6 +27,7 @@ from wtforms import (
     TimeField,
 )
 from wtforms.fields.choices import SelectChoice
+from wtforms.form import BaseForm
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation, ValidationError
 
 from coop.core.clock import local_now
@@ -104,7 +106,7 @@ class Form(FlaskForm):
     """Base form: refuses control characters in text, shows a DomainError from a service on the
     right field."""
 
-    def validate(self, extra_validators=None) -> bool:
+    def validate(self, extra_validators: Any = None) -> bool:
         refused: dict[str, str] = {}
         for field in self:
             if not isinstance(field, StringField) or not isinstance(field.data, str):
@@ -173,7 +175,7 @@ class CreateForm(Form):
 
 # --- numbers --------------------------------------------------------------------------------
 
-def dutch_number(value) -> str:
+def dutch_number(value: int | Decimal) -> str:
     """1000.5 -> "1.000,5", for messages."""
     text = f"{value:,}" if isinstance(value, int) else f"{Decimal(value).normalize():,f}"
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
@@ -183,12 +185,18 @@ class _Bounded:
     """Bounds of a number field, checked before any other validator: a value outside them (NaN
     and infinity included) stops validation with one Dutch message."""
 
-    def _setup_bounds(self, minimum, maximum, range_message):
+    data: Any
+    minimum: Any
+    maximum: Any
+    range_message: str
+    not_a_number: str
+
+    def _setup_bounds(self, minimum: Any, maximum: Any, range_message: str | None) -> None:
         self.minimum, self.maximum = minimum, maximum
         self.range_message = range_message or (
             f"Vul een getal tussen {dutch_number(minimum)} en {dutch_number(maximum)} in.")
 
-    def pre_validate(self, form):
+    def pre_validate(self, form: BaseForm) -> None:
         if self.data is None:
             return
         # NaN and infinity lie in no range: they get the range's message.
@@ -197,7 +205,7 @@ class _Bounded:
             raise StopValidation(self.range_message)
 
 
-def _finite(value) -> bool:
+def _finite(value: object) -> bool:
     return not isinstance(value, Decimal) or value.is_finite()
 
 
@@ -210,12 +218,13 @@ class DutchDecimalField(_Bounded, DecimalField):
 
     not_a_number = "Vul een getal in, bijvoorbeeld 2,5."
 
-    def __init__(self, *args, minimum=0, maximum=1_000_000, range_message: str | None = None, **kwargs):
+    def __init__(self, *args: Any, minimum: int | float | str = 0, maximum: int | float | str = 1_000_000,
+                 range_message: str | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("render_kw", {"inputmode": "decimal", "autocomplete": "off"})
         super().__init__(*args, **kwargs)
         self._setup_bounds(Decimal(str(minimum)), Decimal(str(maximum)), range_message)
 
-    def process_formdata(self, valuelist):
+    def process_formdata(self, valuelist: list[Any]) -> None:
         if valuelist:
             valuelist = [valuelist[0].strip().replace(" ", "").replace(",", ".")]
         try:
@@ -224,12 +233,12 @@ class DutchDecimalField(_Bounded, DecimalField):
             self.data = None
             raise ValueError(self.not_a_number) from None
 
-    def _value(self):
+    def _value(self) -> str:
         # A value stored before the bounds existed (infinity) must not break the page showing it.
         if self.raw_data is None and isinstance(self.data, Decimal) and not self.data.is_finite():
             return ""
         try:
-            return super()._value()
+            return str(super()._value())  # type: ignore[misc]  # not in the WTForms stubs
         except (InvalidOperation, OverflowError, ValueError):
             return ""
 
@@ -239,11 +248,12 @@ class DutchIntegerField(_Bounded, IntegerField):
 
     not_a_number = "Vul een heel getal in."
 
-    def __init__(self, *args, minimum=0, maximum=2**31 - 1, range_message: str | None = None, **kwargs):
+    def __init__(self, *args: Any, minimum: int = 0, maximum: int = 2**31 - 1, range_message: str | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._setup_bounds(minimum, maximum, range_message)
 
-    def process_formdata(self, valuelist):
+    def process_formdata(self, valuelist: list[Any]) -> None:
         if valuelist:
             valuelist = [valuelist[0].strip()]
         try:
@@ -286,19 +296,19 @@ class DutchDateField(DateField):
 
     parse_message = "Vul een geldige datum in, zoals 14-03-2026."
 
-    def __init__(self, *args, window: DateWindow = ANY_SANE_DATE, **kwargs):
+    def __init__(self, *args: Any, window: DateWindow = ANY_SANE_DATE, **kwargs: Any) -> None:
         kwargs.setdefault("format", ["%Y-%m-%d", "%d-%m-%Y"])
         super().__init__(*args, **kwargs)
         self.window = window
 
-    def process_formdata(self, valuelist):
+    def process_formdata(self, valuelist: list[Any]) -> None:
         try:
             super().process_formdata(valuelist)
         except ValueError:
             self.data = None
             raise ValueError(self.parse_message) from None
 
-    def pre_validate(self, form):
+    def pre_validate(self, form: BaseForm) -> None:
         if self.data is not None:
             problem = self.window.check(self.data)
             if problem:
@@ -359,21 +369,21 @@ class DutchRadioField(_DutchChoice, RadioField):
 class DutchMultipleField(SelectMultipleField):
     """Several choices; values that are not in the list get a Dutch message."""
 
-    def process_formdata(self, valuelist):
+    def process_formdata(self, valuelist: list[Any]) -> None:
         try:
             super().process_formdata(valuelist)
         except ValueError:
             self.data = None
             raise ValueError("Kies alleen uit de lijst.") from None
 
-    def pre_validate(self, form):
+    def pre_validate(self, form: BaseForm) -> None:
         if self.data and self.validate_choice:
-            allowed = {choice.value for choice in self.iter_choices()}
+            allowed = {getattr(choice, "value", None) for choice in self.iter_choices()}
             if any(value not in allowed for value in self.data):
                 raise StopValidation("Kies alleen uit de lijst.")
 
 
-def id_or_none(value) -> int | None:
+def id_or_none(value: Any) -> int | None:
     """A choice field's coerce for ids with an empty "– kies –" choice."""
     return None if value in (None, "") else int(value)
 

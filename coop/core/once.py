@@ -23,6 +23,7 @@ from flask import flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError, OperationalError
+from werkzeug.wrappers import Response
 
 from coop.core.models import FormSubmission
 from coop.core.web import run
@@ -78,16 +79,16 @@ def _claim(token: str) -> FormSubmission:
         return _insert(token)
 
 
-def _answer_repeat(row: FormSubmission | None, message: str):
+def _answer_repeat(row: FormSubmission | None, message: str) -> Response:
     flash(message, "info")
     # No address only when the first submit is not visible yet (an isolation level above read
     # committed): the home page, since some forms have no page of their own to go back to.
     return redirect(row.result_url if row is not None and row.result_url else url_for("core.home"))
 
 
-def run_once(form, action: Callable[[], Any], success: str | None = None, *,
+def run_once(form: Any, action: Callable[[], Any], success: str | None = None, *,
              result_url: Callable[[Any], str], respond: Callable[[Any], Any] | None = None,
-             repeated: str = REPEATED):
+             repeated: str = REPEATED) -> Any:
     """Call `action` once for this rendered form, through `run()`.
 
     `result_url(result)` is where the result can be seen; the first submit redirects there
@@ -107,7 +108,7 @@ def run_once(form, action: Callable[[], Any], success: str | None = None, *,
             return _answer_repeat(earlier, repeated)
     done: dict[str, Any] = {}
 
-    def once():
+    def once() -> None:
         claim = _claim(token) if token else None
         result = action()
         db.session.flush()  # the result's id, for its address
@@ -130,4 +131,5 @@ def run_once(form, action: Callable[[], Any], success: str | None = None, *,
 
 def forget_old_tokens(at: datetime) -> int:
     """Drop the tokens of forms sent more than KEEP ago: nobody sends those again."""
-    return db.session.execute(delete(FormSubmission).where(FormSubmission.created_at < at - KEEP)).rowcount or 0
+    result = db.session.execute(delete(FormSubmission).where(FormSubmission.created_at < at - KEEP))
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -18,7 +18,8 @@ from coop.core.validation import check_password
 
 
 class LoginForm(Form):
-    email = StringField("E-mailadres", validators=[required("uw e-mailadres")],
+    # No address is longer than 254 characters; the attempt is written down with it.
+    email = StringField("E-mailadres", validators=[required("uw e-mailadres"), max_length(254)],
                         render_kw={"autocomplete": "username", "type": "email", "spellcheck": "false"})
     password = PasswordField("Wachtwoord", validators=[required("uw wachtwoord")],
                              render_kw={"autocomplete": "current-password"})
@@ -67,7 +68,7 @@ class RegisterForm(NewPasswordMixin, CreateForm):
 
 
 class ForgotForm(Form):
-    email = StringField("E-mailadres", validators=[required("uw e-mailadres")],
+    email = StringField("E-mailadres", validators=[required("uw e-mailadres"), max_length(254)],
                         render_kw={"autocomplete": "email", "type": "email"})
 
 

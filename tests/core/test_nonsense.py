@@ -161,3 +161,9 @@ def test_a_very_long_text_in_a_field_without_its_own_limit_is_refused(app, sessi
     answer = login_client(app, world.coordinator).post(f"/hulpvragen/{world.searching.id}/plek",
                                                        data={"lat": "5" * 600, "lon": "5,3"})
     assert answer.status_code == 422 and "hoogstens 40 tekens" in answer.get_data(as_text=True)
+
+
+def test_a_login_with_an_address_longer_than_any_is_refused_without_a_500(app, session, client):
+    """Found by the walk of every form: the attempt was written down with a 300-character address."""
+    answer = client.post("/inloggen", data={"email": "a" * 300 + "@example.nl", "password": "x"})
+    assert answer.status_code == 422 and "hoogstens 254 tekens" in answer.get_data(as_text=True)

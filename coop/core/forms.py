@@ -202,18 +202,23 @@ class _Bounded:
     minimum: Any
     maximum: Any
     range_message: str
+    not_finite_message: str
     not_a_number: str
 
     def _setup_bounds(self, minimum: Any, maximum: Any, range_message: str | None) -> None:
         self.minimum, self.maximum = minimum, maximum
         self.range_message = range_message or (
             f"Vul een getal tussen {dutch_number(minimum)} en {dutch_number(maximum)} in.")
+        self.not_finite_message = self.range_message
 
     def pre_validate(self, form: BaseForm) -> None:
         if self.data is None:
             return
-        # NaN and infinity lie in no range: they get the range's message.
-        if not _finite(self.data) or not (self.minimum <= self.data <= self.maximum):
+        # NaN and infinity lie in no range: they get the range's message, or their own.
+        if not _finite(self.data):
+            self.data = None
+            raise StopValidation(self.not_finite_message)
+        if not (self.minimum <= self.data <= self.maximum):
             self.data = None
             raise StopValidation(self.range_message)
 
@@ -226,16 +231,18 @@ class DutchDecimalField(_Bounded, DecimalField):
     """A number as Dutch people type it: "2,5" as well as "2.5"; phones show a number pad.
 
     `minimum` and `maximum` bound it (NaN and infinity are no numbers here); `range_message`
-    says so in the field's own words.
+    says so in the field's own words, `not_finite` for NaN and infinity when the field has its own.
     """
 
     not_a_number = "Vul een getal in, bijvoorbeeld 2,5."
 
     def __init__(self, *args: Any, minimum: int | float | str = 0, maximum: int | float | str = 1_000_000,
-                 range_message: str | None = None, **kwargs: Any) -> None:
+                 range_message: str | None = None, not_finite: str | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("render_kw", {"inputmode": "decimal", "autocomplete": "off"})
         super().__init__(*args, **kwargs)
         self._setup_bounds(Decimal(str(minimum)), Decimal(str(maximum)), range_message)
+        if not_finite:
+            self.not_finite_message = not_finite
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         if valuelist:

@@ -23,6 +23,7 @@ from coop.core.forms import (
     required,
 )
 from coop.people.forms import MultiCheckboxField
+from coop.respite import allowance
 from coop.respite.carerqol import ANSWERS, DIMENSIONS
 from coop.respite.models import SOFA
 
@@ -115,16 +116,23 @@ for _name, _question, _ in DIMENSIONS:
                                             validators=[chosen("een antwoord")]))
 
 
+# NaN or infinity typed as hours, km or costs: the service's own words, with the field's range.
+NOT_FINITE = "Vul een gewoon bedrag of aantal in, zoals 2,50"
+
+
 class HoursForm(Form):
     # The bounds (and their words) are the service's own (respite/hours.py).
     hours = DutchDecimalField("Uren", places=2, minimum=0, maximum=24,
                               range_message="Vul een aantal uren tussen 0 en 24 in.",
+                              not_finite=f"{NOT_FINITE}: een aantal uren tussen 0 en 24.",
                               validators=[InputRequired("Vul het aantal uren in.")])
     km = DutchDecimalField("Kilometers", places=1, default=0, minimum=0, maximum=1000,
                            range_message="Vul een aantal kilometers tussen 0 en 1000 in.",
+                           not_finite=f"{NOT_FINITE}: een aantal kilometers tussen 0 en 1000.",
                            validators=[InputRequired("Vul 0 in als u niet reed.")])
     costs = DutchDecimalField("Andere kosten (€)", places=2, default=0, minimum=0, maximum=1000,
                               range_message="Vul kosten tussen € 0 en € 1000 in.",
+                              not_finite=f"{NOT_FINITE}: kosten tussen € 0 en € 1000.",
                               validators=[InputRequired("Vul 0 in als er geen kosten waren.")])
     description = StringField("Wat deed u?", validators=[optional(), max_length(200)])
 
@@ -157,12 +165,18 @@ class SettingsForm(Form):
                                            description="Leeg: de grens van de Belastingdienst.")
 
 
+def _limit(name: str, label: str) -> DutchDecimalField:
+    """An amount of the limits form: the service checks its range (allowance.UPPER) in its own
+    words; the field refuses only what is no amount at all, in those same words."""
+    no_amount = f"Vul bij {allowance.LABELS[name]} een bedrag in, zoals 5,75."
+    return DutchDecimalField(label, places=2, minimum=-1_000_000, maximum=1_000_000, range_message=no_amount,
+                             not_finite=no_amount, validators=[InputRequired("Vul een bedrag in.")])
+
+
 class AllowanceLimitsForm(Form):
     """The Belastingdienst's limits of the volunteer allowance for one calendar year (the admin)."""
     year = DutchIntegerField("Jaar", validators=[InputRequired("Vul een jaar in.")])
-    month_max = DutchDecimalField("Maximum per maand (€)", places=2, validators=[InputRequired("Vul een bedrag in.")])
-    year_max = DutchDecimalField("Maximum per jaar (€)", places=2, validators=[InputRequired("Vul een bedrag in.")])
-    hourly_max = DutchDecimalField("Maximum per uur, vanaf 21 jaar (€)", places=2,
-                                   validators=[InputRequired("Vul een bedrag in.")])
-    hourly_max_young = DutchDecimalField("Maximum per uur, onder 21 jaar (€)", places=2,
-                                         validators=[InputRequired("Vul een bedrag in.")])
+    month_max = _limit("month_max", "Maximum per maand (€)")
+    year_max = _limit("year_max", "Maximum per jaar (€)")
+    hourly_max = _limit("hourly_max", "Maximum per uur, vanaf 21 jaar (€)")
+    hourly_max_young = _limit("hourly_max_young", "Maximum per uur, onder 21 jaar (€)")

@@ -86,6 +86,9 @@ def from_env(instance: Path = INSTANCE) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 12,
         "WTF_CSRF_TIME_LIMIT": 60 * 60 * 8,
+        # No form of ours comes near a megabyte; a bigger body is refused with 413 before it
+        # is read (a Dutch page, templates/errors/error.html).
+        "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 1024 * 1024),
         "PREFERRED_URL_SCHEME": os.environ.get("PREFERRED_URL_SCHEME", "http"),
         "SERVER_NAME": os.environ.get("SERVER_NAME") or None,
         # Proxy hops to trust for X-Forwarded-* (0 when served directly).

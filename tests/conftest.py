@@ -180,6 +180,19 @@ class Factory:
         self.session.flush()
         return village
 
+    def destination(self, village, name="Wmo-loket", active=True):
+        """A place on the village's referral list (found by name, or made)."""
+        from sqlalchemy import select
+
+        from coop.core.models import ReferralDestination
+        found = self.session.scalar(select(ReferralDestination).where(
+            ReferralDestination.village_id == village.id, ReferralDestination.name == name))
+        if found is None:
+            found = ReferralDestination(village_id=village.id, name=name, active=active, sort_order=self._next())
+            self.session.add(found)
+            self.session.flush()
+        return found
+
     def category(self, village, code):
         from sqlalchemy import select
 

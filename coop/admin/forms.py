@@ -1,12 +1,18 @@
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import StringField, TextAreaField
 
-from coop.core.forms import Form, choices, max_length, optional, required
+from coop.core.forms import CreateForm, DutchSelectField, choices, max_length, optional, required
 from coop.core.models import TaskCategory
 
 
-class CategoryForm(Form):
+class CategoryForm(CreateForm):
     name = StringField("Naam", validators=[required("een naam"), max_length(80)])
     code = StringField("Code (kleine letters, zonder spaties)", validators=[required("een code"), max_length(40)])
-    rule = SelectField("Wie mag dit doen?",
-                       choices=choices((r, TaskCategory.RULE_LABELS[r]) for r in TaskCategory.RULES))
+    rule = DutchSelectField("Wie mag dit doen?", what="wie dit mag doen",
+                            choices=choices((r, TaskCategory.RULE_LABELS[r]) for r in TaskCategory.RULES))
     description = TextAreaField("Uitleg", validators=[optional(), max_length(1000)])
+
+
+class DestinationForm(CreateForm):
+    """A place to refer requests to, added to the village's list."""
+    name = StringField("Naam (bijvoorbeeld: Wmo-loket, huisarts, Thuiszorg Heuvelrug)",
+                       validators=[required("een naam"), max_length(80)])

@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from coop.core import audit
 from coop.core.errors import DomainError
-from coop.core.models import AuditLog, TaskCategory, User
+from coop.core.models import AuditLog, ReferralDestination, TaskCategory, User
 from coop.extensions import db
 
 CODE = re.compile(r"^[a-z][a-z0-9_-]{1,39}$")
@@ -36,3 +36,32 @@ def audit_log(village_id: int, limit: int = 300) -> list[AuditLog]:
     return list(db.session.scalars(select(AuditLog).where(AuditLog.village_id == village_id)
                                    .order_by(AuditLog.at.desc(), AuditLog.id.desc()).limit(limit)
                                    .options(selectinload(AuditLog.actor), selectinload(AuditLog.subject))))
+def destinations(village_id: int) -> list[ReferralDestination]:
+    return list(db.session.scalars(select(ReferralDestination).where(ReferralDestination.village_id == village_id)
+                                   .order_by(ReferralDestination.sort_order, ReferralDestination.id)))
+
+
+def add_destination(*, village_id: int, name: str, by: User) -> ReferralDestination:
+    """A new name on the village's referral list; the gemeente's figures count per name."""
+    name = " ".join((name or "").split())
+    if len(name) < 2:
+        raise DomainError("Vul de naam in.", "name")
+    if len(name) > 80:
+        raise DomainError("Gebruik hier hoogstens 80 tekens.", "name")
+    taken = db.session.scalar(select(ReferralDestination.id).where(
+        ReferralDestination.village_id == village_id, func.lower(ReferralDestination.name) == name.lower()))
+    if taken is not None:
+        raise DomainError("Deze naam staat al in de lijst.", "name")
+    order = (db.session.scalar(select(func.max(ReferralDestination.sort_order))
+                               .where(ReferralDestination.village_id == village_id)) or 0) + 10
+    destination = ReferralDestination(village_id=village_id, name=name, sort_order=order)
+    db.session.add(destination)
+    audit.record("referral_destination.added", actor=by, village_id=village_id, detail=name)
+    return destination
+
+
+def set_destination_active(destination: ReferralDestination, active: bool, *, by: User) -> None:
+    """Hide a name from the choice (past referrals keep it), or show it again."""
+    destination.active = active
+    audit.record("referral_destination." + ("shown" if active else "hidden"), actor=by,
+                 village_id=destination.village_id, detail=destination.name)

@@ -1,15 +1,17 @@
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from coop.admin import service
-from coop.admin.forms import CategoryForm
+from coop.admin.forms import CategoryForm, DestinationForm
 from coop.core import registry
 from coop.core import roles as R
-from coop.core.guard import roles_required
-from coop.core.models import TaskCategory
+from coop.core.forms import Form
+from coop.core.guard import get_in_village_or_404, roles_required
+from coop.core.models import ReferralDestination, TaskCategory
+from coop.core.once import run_once
 from coop.core.web import run
 from coop.extensions import db
 
@@ -29,14 +31,53 @@ def index():
 @roles_required(R.ADMIN, R.COORDINATOR)
 def categories():
     form = CategoryForm()
-    if form.validate_on_submit() and run(form, lambda: service.add_category(
+    if form.validate_on_submit():
+        answer = run_once(form, lambda: service.add_category(
             village_id=current_user.village_id, name=form.name.data, code=form.code.data,
             rule=form.rule.data, description=form.description.data, by=current_user),
-            "De categorie is toegevoegd."):
-        return redirect(url_for("admin.categories"))
+            "De categorie is toegevoegd.", result_url=lambda _: url_for("admin.categories"))
+        if answer:
+            return answer
+    return _categories_page(form=form)
+
+
+def _categories_page(form=None, destination_form=None):
+    form = form or CategoryForm(formdata=None)
+    destination_form = destination_form or DestinationForm(formdata=None, prefix="bestemming")
     rows = db.session.scalars(select(TaskCategory).where(TaskCategory.village_id == current_user.village_id)
                               .order_by(TaskCategory.sort_order)).all()
-    return render_template("admin/categories.html", categories=rows, form=form), 422 if form.errors else 200
+    failed = request.method == "POST"
+    return render_template("admin/categories.html", categories=rows, form=form, destination_form=destination_form,
+                           destinations=service.destinations(current_user.village_id), toggle_form=Form()), \
+        422 if failed else 200
+
+
+@bp.post("/doorverwijzen")
+@roles_required(R.ADMIN, R.COORDINATOR)
+def add_destination():
+    """A name for the list the coordinator refers requests to (Categorieën page)."""
+    form = DestinationForm(prefix="bestemming")
+    if form.validate_on_submit():
+        answer = run_once(form, lambda: service.add_destination(
+            village_id=current_user.village_id, name=form.name.data, by=current_user),
+            f"'{(form.name.data or '').strip()}' staat nu in de lijst.",
+            result_url=lambda _: url_for("admin.categories", _anchor="doorverwijzen"))
+        if answer:
+            return answer
+    return _categories_page(destination_form=form)
+
+
+@bp.post("/doorverwijzen/<int:destination_id>/<change>")
+@roles_required(R.ADMIN, R.COORDINATOR)
+def toggle_destination(destination_id: int, change: str):
+    if change not in ("tonen", "verbergen"):
+        abort(404)
+    destination = get_in_village_or_404(ReferralDestination, destination_id)
+    if Form().validate_on_submit():
+        run(None, lambda: service.set_destination_active(destination, change == "tonen", by=current_user),
+            f"'{destination.name}' staat weer in de keuzelijst." if change == "tonen"
+            else f"'{destination.name}' staat niet meer in de keuzelijst; eerdere doorverwijzingen houden de naam.")
+    return redirect(url_for("admin.categories", _anchor="doorverwijzen"))
 
 
 @bp.get("/logboek")

@@ -1,27 +1,25 @@
 """Forms of the agreement pages. Rules live in the service; these only parse."""
 from __future__ import annotations
 
-from wtforms import DateField, Field, SelectField, StringField, TextAreaField
+from wtforms import Field, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3, after the stubs
 from wtforms.validators import InputRequired, Optional
 
 from coop.agreements.models import PARTIES, ROLES
-from coop.core.forms import Form, max_length, required
+from coop.core import forms as core
+from coop.core.forms import CreateForm, Form, max_length, required
 
 DATE_MESSAGE = "Vul een datum in als dd-mm-jjjj, bijvoorbeeld 01-01-2026."
+# An agreement runs for a few years; its dates lie within ten years of today.
+AGREEMENT_WINDOW = core.DateWindow(past=3653, future=3653, too_early="Kies een datum in de afgelopen tien jaar.",
+                                   too_late="Kies een datum binnen tien jaar vanaf vandaag.")
 
 
-class DutchDateField(DateField):
+class DutchDateField(core.DutchDateField):
+    parse_message = DATE_MESSAGE
+
     def __init__(self, label, **kw):
-        super().__init__(label, format=["%Y-%m-%d", "%d-%m-%Y"], **kw)
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(DATE_MESSAGE) from None
-        if self.data is None and valuelist and valuelist[0]:
-            raise ValueError(DATE_MESSAGE)
+        super().__init__(label, window=AGREEMENT_WINDOW, **kw)
 
 
 def filled(what: str):
@@ -51,7 +49,8 @@ def row_form_class():
         "note": TextAreaField("Toelichting", validators=[Optional(), max_length(2000)]),
     }
     for party, label in PARTIES.items():
-        attrs[f"role_{party}"] = SelectField(f"Rol van {label}", choices=ROLE_CHOICES, default="")
+        attrs[f"role_{party}"] = core.DutchSelectField(f"Rol van {label}", choices=ROLE_CHOICES, default="",
+                                                       what="een rol")
         attrs[f"note_{party}"] = StringField(f"Toelichting bij {label}", validators=[Optional(), max_length(300)])
     return type("RowForm", (Form,), attrs)
 
@@ -59,12 +58,16 @@ def row_form_class():
 RowForm = row_form_class()
 
 
-class NewRowForm(Form):
+class NewAgreementForm(DetailsForm, CreateForm):
+    """The details of a new agreement, sent once."""
+
+
+class NewRowForm(CreateForm):
     domain = StringField("Nieuw onderwerp", validators=[required("de naam van het onderwerp"), max_length(120)])
 
 
-class CommentForm(Form):
-    row_id = StringField("Onderwerp")
+class CommentForm(CreateForm):
+    row_id = StringField("Onderwerp", validators=[Optional(), max_length(40)])
     text = TextAreaField("Uw opmerking", validators=[required("uw opmerking"), max_length(2000)])
 
 

@@ -6,12 +6,13 @@ from flask_login import current_user
 
 from coop.agreements import service
 from coop.agreements.compare import compare
-from coop.agreements.forms import CommentForm, DetailsForm, NewRowForm, RowForm, SignForm, StepForm
+from coop.agreements.forms import CommentForm, DetailsForm, NewAgreementForm, NewRowForm, RowForm, SignForm, StepForm
 from coop.agreements.models import PARTIES, ROLES, Agreement
 from coop.core import registry
 from coop.core import roles as R
 from coop.core.clock import local_now
 from coop.core.guard import roles_required
+from coop.core.once import run_once
 from coop.core.web import run
 from coop.extensions import db
 
@@ -53,7 +54,7 @@ def index():
 @bp.route("/nieuw", methods=["GET", "POST"])
 @roles_required(R.COORDINATOR)
 def new():
-    form = DetailsForm()
+    form = NewAgreementForm()
     if request.method == "GET":
         year = local_now().year + 1
         form.title.data = f"Afspraken {current_user.village.cooperative_name} en {_gemeente_name()}"
@@ -61,11 +62,14 @@ def new():
             local_now().date().replace(year=year, month=12, day=31)
         form.review_on.data = local_now().date().replace(year=year, month=7, day=1)
     if form.validate_on_submit():
-        done = run(form, lambda: service.create_agreement(current_user.village, by=current_user, **_details(form)),
-                   "De afspraak is opgesteld als concept.")
-        if done:
-            return redirect(url_for("agreements.show", agreement_id=done.value.id))
-    return render_template("agreements/details.html", form=form, agreement=None), 422 if form.errors else 200
+        answer = run_once(form, lambda: service.create_agreement(current_user.village, by=current_user,
+                                                                 **_details(form)),
+                          "De afspraak is opgesteld als concept.",
+                          result_url=lambda agreement: url_for("agreements.show", agreement_id=agreement.id))
+        if answer:
+            return answer
+    return render_template("agreements/details.html", form=form, agreement=None), \
+        422 if form.errors or form.form_errors else 200
 
 
 def _gemeente_name() -> str:
@@ -139,14 +143,22 @@ def edit_row(agreement_id: int, row_id: int):
             422 if form.errors or form.form_errors else 200)
 
 
-def _post(agreement_id: int, action, success: str, form_cls=StepForm, form_name="step_form"):
-    """Run one service call for a POST on the agreement page; on refusal show the page again (422)."""
+def _post(agreement_id: int, action, success: str, form_cls=StepForm, form_name="step_form", once=False):
+    """Run one service call for a POST on the agreement page; on refusal show the page again (422).
+
+    `once`: the call adds something (a row, a comment), so the same form sent twice adds it once."""
     agreement = _load(agreement_id)
     if agreement is None:
         return refuse(NOT_YOURS)
     form = form_cls()
-    if form.validate_on_submit() and run(form, lambda: action(agreement, form), success):
-        return redirect(url_for("agreements.show", agreement_id=agreement.id))
+    if form.validate_on_submit():
+        target = url_for("agreements.show", agreement_id=agreement.id)
+        if once:
+            answer = run_once(form, lambda: action(agreement, form), success, result_url=lambda _: target)
+            if answer:
+                return answer
+        elif run(form, lambda: action(agreement, form), success):
+            return redirect(target)
     db.session.expire_all()
     return _show(agreement, agreement.latest, 422, **{form_name: form})
 
@@ -155,7 +167,7 @@ def _post(agreement_id: int, action, success: str, form_cls=StepForm, form_name=
 @roles_required(R.COORDINATOR)
 def add_row(agreement_id: int):
     return _post(agreement_id, lambda a, f: service.add_row(a.latest, by=current_user, domain=f.domain.data),
-                 "Het onderwerp is toegevoegd.", NewRowForm, "new_row_form")
+                 "Het onderwerp is toegevoegd.", NewRowForm, "new_row_form", once=True)
 
 
 @bp.post("/<int:agreement_id>/onderwerp/<int:row_id>/verwijderen")
@@ -170,7 +182,7 @@ def remove_row(agreement_id: int, row_id: int):
 def comment(agreement_id: int):
     return _post(agreement_id, lambda a, f: service.add_comment(a.latest, f.row_id.data, by=current_user,
                                                                 text=f.text.data),
-                 "Uw opmerking is geplaatst.", CommentForm, "comment_form")
+                 "Uw opmerking is geplaatst.", CommentForm, "comment_form", once=True)
 
 
 STEPS = {"voorstellen": (service.propose, "De afspraak is voorgesteld aan de gemeente."),

@@ -1,9 +1,11 @@
-from wtforms import BooleanField, PasswordField, RadioField, StringField, TextAreaField
+from wtforms import BooleanField, PasswordField, StringField, TextAreaField
 from wtforms.validators import EqualTo, NumberRange, ValidationError
 
 from coop.core.errors import DomainError
 from coop.core.forms import (
+    CreateForm,
     DutchDecimalField,
+    DutchRadioField,
     Form,
     choices,
     email_format,
@@ -18,7 +20,8 @@ from coop.people.forms import MultiCheckboxField
 
 
 class LoginForm(Form):
-    email = StringField("E-mailadres", validators=[required("uw e-mailadres")],
+    # No address is longer than 254 characters; the attempt is written down with it.
+    email = StringField("E-mailadres", validators=[required("uw e-mailadres"), max_length(254)],
                         render_kw={"autocomplete": "username", "type": "email", "spellcheck": "false"})
     password = PasswordField("Wachtwoord", validators=[required("uw wachtwoord")],
                              render_kw={"autocomplete": "current-password"})
@@ -50,8 +53,8 @@ class NewPasswordMixin:
                               render_kw={"autocomplete": "new-password"})
 
 
-class RegisterForm(NewPasswordMixin, Form):
-    kind = RadioField("Ik meld mij aan als", choices=choices([
+class RegisterForm(NewPasswordMixin, CreateForm):
+    kind = DutchRadioField("Ik meld mij aan als", what="hoe u zich aanmeldt", choices=choices([
         ("resident", "inwoner: ik wil soms hulp vragen"),
         ("volunteer", "vrijwilliger: ik wil graag helpen"),
     ]), default="resident", validators=[required("hoe u zich aanmeldt")])
@@ -72,6 +75,7 @@ class RegisterForm(NewPasswordMixin, Form):
     offers = MultiCheckboxField("Waarmee wilt u helpen? (voor vrijwilligers)", coerce=int,
                                 description="Kies wat u graag doet; u kunt het later aanpassen.")
     radius_km = DutchDecimalField("Hoe ver wilt u hiervoor gaan? (km, voor vrijwilligers)", places=1, default=3,
+                                  minimum="0.5", maximum=50, range_message="Kies een afstand tussen 0,5 en 50 km.",
                                   validators=[optional(), NumberRange(min=0.5, max=50,
                                                                       message="Kies een afstand tussen 0,5 en 50 km.")])
     motivation = TextAreaField("Wat wilt u ons nog vertellen? (voor vrijwilligers)",
@@ -79,7 +83,7 @@ class RegisterForm(NewPasswordMixin, Form):
 
 
 class ForgotForm(Form):
-    email = StringField("E-mailadres", validators=[required("uw e-mailadres")],
+    email = StringField("E-mailadres", validators=[required("uw e-mailadres"), max_length(254)],
                         render_kw={"autocomplete": "email", "type": "email"})
 
 

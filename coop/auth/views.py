@@ -23,6 +23,7 @@ from coop.core.errors import DomainError
 from coop.core.forms import Form, choices
 from coop.core.guard import ANY_USER, get_in_village_or_404, public, roles_required
 from coop.core.models import User, Village
+from coop.core.once import run_once
 from coop.core.transaction import reads_first, write_phase
 from coop.core.validation import display_phone
 from coop.core.web import client_ip, run, safe_next
@@ -103,22 +104,24 @@ def register():
     # The request is counted (in its own savepoint) whether or not the registration succeeds:
     # a refused one (an e-mail address already in use) is just what a prober sends.
     if form.validate_on_submit() and run(form, lambda: service.limit_registration(form.email.data, client_ip())):
-        done = run(form, lambda: service.register(
-            village=village, first_name=form.first_name.data, last_name=form.last_name.data,
-            email=form.email.data, password=form.password.data, phone=form.phone.data,
-            street=form.street.data, house_number=form.house_number.data,
-            postcode=form.postcode.data, as_volunteer=form.kind.data == "volunteer",
-            motivation=form.motivation.data, offers=[c for c in offered if c.id in set(form.offers.data or [])],
-            radius_km=form.radius_km.data))
-        if done:
-            _log_in(done.value)
+        def welcome(user):
+            _log_in(user)
             if form.kind.data == "volunteer":
                 flash("Dank u wel voor uw aanmelding als vrijwilliger! De dorpsondersteuner neemt "
                       "contact met u op. Daarna kunt u aan de slag.", "success")
             else:
                 flash("Welkom! Uw account is gemaakt.", "success")
             return redirect(url_for("core.home"))
-    status = 422 if form.errors else 200
+        answer = run_once(form, lambda: service.register(
+            village=village, first_name=form.first_name.data, last_name=form.last_name.data,
+            email=form.email.data, password=form.password.data, phone=form.phone.data,
+            street=form.street.data, house_number=form.house_number.data,
+            postcode=form.postcode.data, as_volunteer=form.kind.data == "volunteer",
+            motivation=form.motivation.data, offers=[c for c in offered if c.id in set(form.offers.data or [])],
+            radius_km=form.radius_km.data), result_url=lambda _: url_for("core.home"), respond=welcome)
+        if answer:
+            return answer
+    status = 422 if form.errors or form.form_errors else 200
     return render_template("auth/register.html", form=form, village=village, villages=villages), status
 
 

@@ -161,3 +161,48 @@ class AuditLog(Model):
 
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
     subject: Mapped[User | None] = relationship(foreign_keys=[subject_user_id])
+
+
+class ReferralDestination(Model):
+    """Where the village refers a request it cannot take on (Wmo-loket, huisarts, wijkteam…).
+
+    A list per village, kept by the coordinator: only these names reach the gemeente's figures,
+    never what someone typed. A name no longer used is set inactive, so past referrals keep it.
+    """
+
+    __tablename__ = "referral_destinations"
+    __table_args__ = (UniqueConstraint("village_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("villages.id"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    active: Mapped[bool] = mapped_column(default=True)
+    sort_order: Mapped[int] = mapped_column(default=0)
+
+
+# Every new village starts with these; the coordinator adds, renames and hides its own.
+DEFAULT_REFERRAL_DESTINATIONS = (
+    "Wmo-loket", "Huisarts", "Wijkteam", "Thuiszorg", "Casemanager dementie",
+    "Maatschappelijk werk", "Mantelzorgsteunpunt", "Ouderenadviseur", "Andere organisatie",
+)
+
+
+def default_referral_destinations(village_id: int) -> list[ReferralDestination]:
+    return [ReferralDestination(village_id=village_id, name=name, sort_order=10 * (i + 1))
+            for i, name in enumerate(DEFAULT_REFERRAL_DESTINATIONS)]
+
+
+class FormSubmission(Model):
+    """A create form's one-time token, claimed in the transaction that creates (core/once.py).
+
+    The token is the key, so two submits of one form cannot both claim it; `result_url` is where
+    the first one's result is, for the answer to every repeat.
+    """
+
+    __tablename__ = "form_submissions"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    endpoint: Mapped[str] = mapped_column(String(80))
+    result_url: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, index=True)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from coop.auth.passwords import hash_password
 from coop.core import roles as R
 from coop.core.clock import local_now, now
-from coop.core.models import Municipality, TaskCategory, Village
+from coop.core.models import Municipality, TaskCategory, Village, default_referral_destinations
 from coop.core.transaction import unit_of_work
 from coop.demo import second_village
 from coop.demo.base import CENTRE, FIRST, LAST, DemoContext, _person
@@ -56,6 +56,7 @@ def _build(echo) -> DemoContext | None:
     db.session.flush()
     categories = {c.code: c for c in categories_for("standaard", village.id)}
     db.session.add_all(categories.values())
+    db.session.add_all(default_referral_destinations(village.id))
     ctx = DemoContext(
         village=village, categories=categories, rng=rng,
         coordinator=_person(rng, village, "Marieke", "van Dam", roles=(R.COORDINATOR,),

@@ -104,3 +104,11 @@ def dead_mail_alert(at: datetime) -> int:
         queued += alert_coordinators(DEAD_ALERT, village_id, payload={"count": count},
                                      dedupe_key=f"dead:{village_id}:{newest}", channels=(O.INAPP,))
     return queued
+
+
+@periodic_rule
+def forget_form_tokens(at: datetime) -> int:
+    """Housekeeping: the one-time tokens of create forms are kept a month (core/once.py).
+    Counts the rows removed; it queues nothing."""
+    from coop.core.once import forget_old_tokens
+    return forget_old_tokens(at)

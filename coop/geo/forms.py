@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from wtforms import StringField
 
-from coop.core.forms import Form, required
+from coop.core.forms import Form, max_length, required
 
 
 class PinForm(Form):
-    lat = StringField("Breedtegraad", validators=[required("de breedtegraad")],
+    lat = StringField("Breedtegraad", validators=[required("de breedtegraad"), max_length(40)],
                       render_kw={"inputmode": "decimal", "autocomplete": "off"})
-    lon = StringField("Lengtegraad", validators=[required("de lengtegraad")],
+    lon = StringField("Lengtegraad", validators=[required("de lengtegraad"), max_length(40)],
                       render_kw={"inputmode": "decimal", "autocomplete": "off"})

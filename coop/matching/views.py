@@ -12,6 +12,7 @@ from coop.core import roles as R
 from coop.core.forms import Form
 from coop.core.guard import get_in_village_or_404, roles_required
 from coop.core.models import User
+from coop.core.once import run_once
 from coop.core.web import run
 from coop.extensions import db
 from coop.matching import availability, candidates, mapping, queries, service
@@ -50,11 +51,14 @@ def propose(request_id: int):
         helper = db.session.get(User, form.helper_id.data)
         if helper is None or helper.village_id != req.village_id:
             form.helper_id.errors = ["Deze helper bestaat niet in uw dorp."]
-        elif run(form, lambda: service.propose(req, helper, by=current_user, note=form.note.data,
-                                               by_phone=form.by_phone.data),
-                 f"{helper.first_name} is gekoppeld." if form.by_phone.data
-                 else f"Het voorstel is naar {helper.first_name} gestuurd."):
-            return redirect(url_for("matching.match", request_id=req.id))
+        else:
+            answer = run_once(form, lambda: service.propose(req, helper, by=current_user, note=form.note.data,
+                                                            by_phone=form.by_phone.data),
+                              f"{helper.first_name} is gekoppeld." if form.by_phone.data
+                              else f"Het voorstel is naar {helper.first_name} gestuurd.",
+                              result_url=lambda _: url_for("matching.match", request_id=req.id))
+            if answer:
+                return answer
     return _match_page(req, form=form, status=422)
 
 
@@ -149,16 +153,18 @@ def decline(proposal_id: int):
 def my_availability():
     slot_form, absence_form = SlotForm(prefix="slot"), AbsenceForm(prefix="absence")
     which = request.form.get("which")
+    here = url_for("matching.my_availability")
+    answer = None
     if which == "slot" and slot_form.validate_on_submit():
-        if run(slot_form, lambda: availability.add_slot(current_user, int(slot_form.weekday.data),
-                                                        slot_form.start.data, slot_form.end.data),
-               "De vaste tijd is toegevoegd."):
-            return redirect(url_for("matching.my_availability"))
-    elif which == "absence" and absence_form.validate_on_submit() and run(
-            absence_form, lambda: availability.add_absence(current_user, absence_form.starts_on.data,
-                                                           absence_form.ends_on.data, absence_form.note.data),
-            "Uw afwezigheid is opgeslagen."):
-        return redirect(url_for("matching.my_availability"))
+        answer = run_once(slot_form, lambda: availability.add_slot(current_user, int(slot_form.weekday.data),
+                                                                   slot_form.start.data, slot_form.end.data),
+                          "De vaste tijd is toegevoegd.", result_url=lambda _: here)
+    elif which == "absence" and absence_form.validate_on_submit():
+        answer = run_once(absence_form, lambda: availability.add_absence(
+            current_user, absence_form.starts_on.data, absence_form.ends_on.data, absence_form.note.data),
+            "Uw afwezigheid is opgeslagen.", result_url=lambda _: here)
+    if answer:
+        return answer
     failed = request.method == "POST"
     return render_template("matching/availability.html", slot_form=slot_form, absence_form=absence_form,
                            form=Form()), 422 if failed else 200

@@ -10,6 +10,7 @@ from coop.core import roles as R
 from coop.core.forms import Form, choices
 from coop.core.guard import ANY_USER, get_in_village_or_404, roles_required
 from coop.core.models import TaskCategory, User
+from coop.core.once import run_once
 from coop.core.transaction import write_after_view
 from coop.core.web import client_ip, run
 from coop.extensions import db
@@ -44,15 +45,18 @@ def index():
 def new():
     form = PersonForm()
     if form.validate_on_submit():
-        roles = (R.RESIDENT, R.CARER) if form.is_carer.data else (R.RESIDENT,)
-        done = run(form, lambda: service.create_person(
-            village=current_user.village, first_name=form.first_name.data,
-            last_name=form.last_name.data, email=form.email.data, phone=form.phone.data,
-            street=form.street.data, house_number=form.house_number.data,
-            postcode=form.postcode.data, roles=roles, by=current_user), "De persoon is opgeslagen.")
-        if done:
-            return redirect(url_for("people.show", person_id=done.value.id))
-    return render_template("people/new.html", form=form), 422 if form.errors else 200
+        def action():
+            roles = (R.RESIDENT, R.CARER) if form.is_carer.data else (R.RESIDENT,)
+            return service.create_person(
+                village=current_user.village, first_name=form.first_name.data,
+                last_name=form.last_name.data, email=form.email.data, phone=form.phone.data,
+                street=form.street.data, house_number=form.house_number.data,
+                postcode=form.postcode.data, roles=roles, by=current_user)
+        answer = run_once(form, action, "De persoon is opgeslagen.",
+                          result_url=lambda person: url_for("people.show", person_id=person.id))
+        if answer:
+            return answer
+    return render_template("people/new.html", form=form), 422 if form.errors or form.form_errors else 200
 
 
 @bp.get("/mensen/<int:person_id>")
@@ -217,11 +221,12 @@ def volunteer_papers(person_id: int):
     elif request.method == "POST" and "bevoegd-submit" in request.form and competence.validate():
         category = db.session.get(TaskCategory, competence.category.data)
         backstop = db.session.get(User, competence.backstop.data)
-        if run(competence, lambda: service.record_competence(
-                person, category=category, backstop=backstop, note=competence.note.data, by=current_user),
-               "De bevoegdheid is vastgelegd."):
-            return redirect(url_for("people.show", person_id=person.id))
-    failed = papers.errors or competence.errors
+        answer = run_once(competence, lambda: service.record_competence(
+            person, category=category, backstop=backstop, note=competence.note.data, by=current_user),
+            "De bevoegdheid is vastgelegd.", result_url=lambda _: url_for("people.show", person_id=person.id))
+        if answer:
+            return answer
+    failed = papers.errors or competence.errors or competence.form_errors
     return _papers_page(person, papers, competence, _change_forms(person, backstops), 422 if failed else 200)
 
 

@@ -10,7 +10,10 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+from sqlalchemy import select
+
 from coop.core.clock import now
+from coop.core.models import ReferralDestination
 from coop.extensions import db
 from coop.people.models import HoursEntry
 from coop.requests.models import CANCELLED, DONE, REFERRED, HelpRequest, RequestEvent, RoleSplitLine
@@ -29,12 +32,14 @@ def seed(ctx) -> None:
     codes = [code for code, weight in MIX for _ in range(weight)]
     helpers = [v for v in ctx.volunteers if v.volunteer_profile.approved_at is not None][:30]
     start = now() - timedelta(days=365)
+    wmo = db.session.scalar(select(ReferralDestination).where(ReferralDestination.village_id == ctx.village.id,
+                                                              ReferralDestination.name == "Wmo-loket"))
     for day in range(0, 360):
         for _ in range(rng.choice((0, 1, 1, 2))):
-            _closed_request(ctx, rng, codes, helpers, start + timedelta(days=day, hours=rng.randint(8, 18)))
+            _closed_request(ctx, rng, codes, helpers, start + timedelta(days=day, hours=rng.randint(8, 18)), wmo)
 
 
-def _closed_request(ctx, rng, codes, helpers, created) -> None:
+def _closed_request(ctx, rng, codes, helpers, created, wmo) -> None:
     category = ctx.categories[rng.choice(codes)]
     resident = rng.choice(ctx.residents)
     status = REFERRED if category.rule == "municipal" else rng.choices((DONE, CANCELLED), weights=(9, 1))[0]
@@ -58,7 +63,8 @@ def _closed_request(ctx, rng, codes, helpers, created) -> None:
             status=HoursEntry.APPROVED, source_type="manual", description=category.name,
             approved_by_id=ctx.coordinator.id, approved_at=closed))
     elif status == REFERRED:
-        req.referred_to, req.referral_reason = "Wmo-loket gemeente Zeist", "Valt onder de Wmo"
+        req.referral_destination = wmo
+        req.referred_to, req.referral_reason = wmo.name, "Valt onder de Wmo"
     req.closed_at = req.status_changed_at = closed
     req.events.append(RequestEvent(at=closed, actor_id=ctx.coordinator.id,
                                    action={DONE: "complete", CANCELLED: "cancel", REFERRED: "refer"}[status],

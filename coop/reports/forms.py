@@ -1,13 +1,11 @@
 from __future__ import annotations
 
-from wtforms import IntegerField
-from wtforms.validators import InputRequired, NumberRange
+from wtforms.validators import InputRequired
 
-from coop.core.forms import Form
+from coop.core.forms import DutchIntegerField, Form
 
 
 class ThresholdForm(Form):
-    threshold = IntegerField(
-        "Kleinste aantal dat getoond wordt",
-        validators=[InputRequired(message="Vul een getal in."),
-                    NumberRange(min=3, max=50, message="Kies een getal van 3 tot en met 50.")])
+    threshold = DutchIntegerField(
+        "Kleinste aantal dat getoond wordt", minimum=3, maximum=50,
+        range_message="Kies een getal van 3 tot en met 50.", validators=[InputRequired(message="Vul een getal in.")])

@@ -16,6 +16,7 @@ from sqlalchemy import Float, Integer, case, cast, func, literal, select, type_c
 from sqlalchemy.sql import ColumnElement
 
 from coop.core.clock import LOCAL
+from coop.core.models import ReferralDestination
 from coop.extensions import db
 from coop.people.models import HoursEntry
 from coop.requests.models import REFERRED, HelpRequest, RoleSplitLine
@@ -121,9 +122,14 @@ def median_days_to_match(village_id: int, year: int) -> dict[str, dict[int, floa
 
 
 def referral_counts(village_id: int, year: int) -> list[tuple[str, int]]:
-    """(referred to, number) for the year's referred requests."""
-    to = func.coalesce(HelpRequest.referred_to, "onbekend").label("to")
-    query = (select(to, func.count()).where(*_in_year(village_id, year), HelpRequest.status == REFERRED)
+    """(referred to, number) for the year's referred requests, by the name on the village's list.
+
+    What a coordinator typed never reaches the gemeente: a request referred before the list
+    existed, to a place not on it, counts as "onbekend"."""
+    to = func.coalesce(ReferralDestination.name, "onbekend").label("to")
+    query = (select(to, func.count()).select_from(HelpRequest)
+             .outerjoin(ReferralDestination, ReferralDestination.id == HelpRequest.referral_destination_id)
+             .where(*_in_year(village_id, year), HelpRequest.status == REFERRED)
              .group_by(to).order_by(func.count().desc(), to))
     return [(str(t), int(n)) for t, n in db.session.execute(query)]
 

@@ -10,7 +10,11 @@ from __future__ import annotations
 import secrets
 from datetime import time, timedelta
 
+from sqlalchemy import select
+
 from coop.core import clock
+from coop.core.models import ReferralDestination
+from coop.extensions import db
 from coop.requests import service
 from coop.requests.intake import DAY, FLEXIBLE, WINDOW, RequestInput, post_request, record_role_split
 from coop.requests.models import PHONE, VISIT, WEB
@@ -82,12 +86,17 @@ def _input(ctx, i, code, urgency, channel) -> RequestInput:
         consent_contact=i % 4 != 3, channel=channel)
 
 
+def _wmo(village_id: int) -> ReferralDestination | None:
+    return db.session.scalar(select(ReferralDestination).where(ReferralDestination.village_id == village_id,
+                                                               ReferralDestination.name == "Wmo-loket"))
+
+
 def _step(req, action, ctx, i):
     coordinator = ctx.coordinator
     if action == "match":
         service.mark_matched(req, by=coordinator, helper=ctx.volunteers[2 + i % 30])
     elif action == "refer":
-        service.refer(req, by=coordinator, to="Wmo-loket gemeente Zeist",
+        service.refer(req, by=coordinator, to=_wmo(req.village_id),
                       reason="Woningaanpassing en huishoudelijke hulp vragen een indicatie van de gemeente.")
     elif action == "cancel":
         service.cancel(req, by=coordinator, note="De buurvrouw helpt al.")

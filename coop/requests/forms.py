@@ -5,17 +5,18 @@ which names the field its message belongs to.
 """
 from __future__ import annotations
 
-import secrets
-
-from wtforms import BooleanField, Field, HiddenField, StringField, TextAreaField
+from wtforms import BooleanField, Field, StringField, TextAreaField
 
 from coop.core.forms import (
+    CreateForm,
+    DateWindow,
     DutchDateField,
     DutchRadioField,
     DutchSelectField,
     DutchTimeField,
     Form,
     choices,
+    id_or_none,
     max_length,
     optional,
     phone_format,
@@ -34,14 +35,16 @@ from coop.requests.models import (
     VISIT,
 )
 
+# Help is asked for today or later, and not for a day more than two years away.
+REQUEST_DATE_WINDOW = DateWindow(past=0, future=730,
+                                 too_early="Deze datum is al voorbij. Kies vandaag of een dag later.",
+                                 too_late="Kies een datum binnen twee jaar vanaf vandaag.")
 
-def new_token() -> str:
-    return secrets.token_urlsafe(24)
 
+class RequestForm(CreateForm):
+    """The resident's short form; the coordinator uses the same one for a phone intake.
 
-class RequestForm(Form):
-    """The resident's short form; the coordinator uses the same one for a phone intake."""
-    form_token = HiddenField()
+    Its one-time token (CreateForm) also goes to the service, which records it on the request."""
     category_id = DutchSelectField("Waarmee wilt u hulp?", coerce=int, what="een soort hulp")
     description = TextAreaField(
         "Wat is er nodig?", validators=[max_length(MAX_DESCRIPTION)],
@@ -50,8 +53,8 @@ class RequestForm(Form):
         (DAY, "Op een dag, in de ochtend, middag of avond"),
         (WINDOW, "Op een dag, tussen twee tijden"),
         (FLEXIBLE, "Het maakt niet uit wanneer (flexibel)")]))
-    on_date = DutchDateField("Datum", validators=[optional()], format=["%Y-%m-%d", "%d-%m-%Y"],
-                        description="Vandaag of later, bijvoorbeeld 14-03-2026.")
+    on_date = DutchDateField("Datum", validators=[optional()], window=REQUEST_DATE_WINDOW,
+                             description="Vandaag of later, bijvoorbeeld 14-03-2026.")
     part_of_day = DutchRadioField("Dagdeel", what="een dagdeel", choices=choices(PARTS_OF_DAY.items()),
                              validators=[optional()], validate_choice=False)
     start_time = DutchTimeField("Van", validators=[optional()], description="Bijvoorbeeld 10:00")
@@ -90,7 +93,7 @@ class OnBehalfForm(RequestForm):
         description="Vraag het hardop. Pas nadat de helper ja heeft gezegd.")
 
 
-class NewResidentForm(Form):
+class NewResidentForm(CreateForm):
     """A resident without an account, recorded during the call."""
     first_name = StringField("Voornaam", validators=[required("de voornaam"), max_length(80)])
     last_name = StringField("Achternaam", validators=[required("de achternaam"), max_length(120)])
@@ -125,11 +128,14 @@ class NoteForm(Form):
     note = TextAreaField("Toelichting (niet verplicht)", validators=[max_length(1000)], render_kw={"rows": 2})
 
 
-class InfoForm(Form):
+class InfoForm(CreateForm):
     text = TextAreaField("Wat wilt u toevoegen?", validators=[max_length(1000)], render_kw={"rows": 3})
 
 
 class ReferForm(Form):
-    referred_to = StringField("Naar wie verwijst u door?", validators=[max_length(160)],
-                              description="Bijvoorbeeld: Wmo-loket gemeente Zeist, of Thuiszorg Heuvelrug")
-    referral_reason = TextAreaField("Waarom?", validators=[max_length(1000)], render_kw={"rows": 3})
+    # Named as before the list (the value is now a destination's id): the service's messages
+    # and links to the field keep working.
+    referred_to = DutchSelectField("Naar wie verwijst u door?", coerce=id_or_none, what="naar wie u doorverwijst",
+                                   validate_choice=False)
+    referral_reason = TextAreaField("Waarom? (voor het dossier, niet voor de gemeente)",
+                                    validators=[max_length(1000)], render_kw={"rows": 3})

@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coop.core.clock import LOCAL, now
-from coop.core.models import TaskCategory, User
+from coop.core.models import ReferralDestination, TaskCategory, User
 from coop.core.types import UTCDateTime
 from coop.extensions import Model, db
 
@@ -119,6 +119,9 @@ class HelpRequest(Model):
     # the median time to match from an index in hour order instead of sorting computed values.
     hours_to_match: Mapped[int | None] = mapped_column(default=lambda ctx: _hours_to_match_default(ctx))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Where it was referred: one of the village's list. `referred_to` keeps that name as text
+    # too, for the timeline and the release before the list (docs/migrations.md).
+    referral_destination_id: Mapped[int | None] = mapped_column(ForeignKey("referral_destinations.id"))
     referred_to: Mapped[str | None] = mapped_column(String(160))
     referral_reason: Mapped[str | None] = mapped_column(Text)
     # Set when the retention job has removed the personal content.
@@ -127,6 +130,7 @@ class HelpRequest(Model):
     resident: Mapped[User] = relationship(foreign_keys=[resident_id])
     entered_by: Mapped[User | None] = relationship(foreign_keys=[entered_by_id])
     category: Mapped[TaskCategory] = relationship()
+    referral_destination: Mapped[ReferralDestination | None] = relationship()
     events: Mapped[list[RequestEvent]] = relationship(
         back_populates="request", cascade="all, delete-orphan", order_by="RequestEvent.at")
     role_split: Mapped[list[RoleSplitLine]] = relationship(

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from sqlalchemy import select
+
 from coop.core import dutch
 from coop.core import roles as R
 from coop.core.clock import now
 from coop.core.errors import DomainError
-from coop.core.models import TaskCategory, User
+from coop.core.models import ReferralDestination, TaskCategory, User
 from coop.core.states import Hook, Lifecycle, Step, Transition
 from coop.extensions import db
 from coop.requests.models import (
@@ -117,15 +119,38 @@ def cancel(request: HelpRequest, *, by: User, note: str = "") -> RequestEvent:
     return apply_transition(request, "cancel", by=by, note=note)
 
 
-def refer(request: HelpRequest, *, by: User, to: str, reason: str) -> RequestEvent:
-    """Doorverwijzen: to the gemeente's Wmo desk or a care provider, saying to whom and why."""
-    to, reason = (to or "").strip(), (reason or "").strip()
-    if not to:
+def refer(request: HelpRequest, *, by: User, to: ReferralDestination | None, reason: str) -> RequestEvent:
+    """Doorverwijzen: to one of the village's list (the Wmo desk, a care provider…), and why.
+
+    Only the list's name reaches the gemeente's figures; the reason stays in the file. The name
+    is kept as text too (`referred_to`), for the timeline and the code that reads only that.
+    """
+    reason = (reason or "").strip()
+    if to is None:
         raise DomainError("Vul in naar wie u doorverwijst.", "referred_to")
+    if to.village_id != request.village_id or not to.active:
+        raise DomainError("Kies uit de lijst naar wie u doorverwijst.", "referred_to")
     if not reason:
         raise DomainError("Vul in waarom u doorverwijst.", "referral_reason")
-    request.referred_to, request.referral_reason = to, reason
-    return apply_transition(request, "refer", by=by, note=f"naar {to}: {reason}")
+    request.referral_destination, request.referred_to, request.referral_reason = to, to.name, reason
+    return apply_transition(request, "refer", by=by, note=f"naar {to.name}: {reason}")
+
+
+def referral_destinations(village_id: int) -> list[ReferralDestination]:
+    """The names the coordinator chooses from when referring, in the village's order."""
+    return list(db.session.scalars(select(ReferralDestination).where(
+        ReferralDestination.village_id == village_id, ReferralDestination.active)
+        .order_by(ReferralDestination.sort_order, ReferralDestination.id)))
+
+
+def chosen_destination(village_id: int, destination_id: int | None) -> ReferralDestination | None:
+    """The list's entry a form chose: None when none was chosen, refused when it is not on the list."""
+    if destination_id is None:
+        return None
+    found = next((d for d in referral_destinations(village_id) if d.id == destination_id), None)
+    if found is None:
+        raise DomainError("Kies uit de lijst naar wie u doorverwijst.", "referred_to")
+    return found
 
 
 # --- what residents may do themselves ------------------------------------------------------

@@ -10,6 +10,7 @@ from coop.core import roles as R
 from coop.core.forms import choices
 from coop.core.guard import get_in_village_or_404, roles_required
 from coop.core.models import TaskCategory, User
+from coop.core.once import run_once
 from coop.core.transaction import write_after_view
 from coop.core.web import client_ip, run
 from coop.extensions import db
@@ -23,7 +24,6 @@ from coop.requests.forms import (
     ReferForm,
     RequestForm,
     RoleSplitForm,
-    new_token,
     role_split_answers,
 )
 from coop.requests.models import FIVE_QUESTIONS, PARTIES, STATUS_LABELS, HelpRequest
@@ -54,21 +54,25 @@ def _categories(village_id: int) -> list[TaskCategory]:
 
 def _prepare(form: RequestForm, village_id: int) -> RequestForm:
     form.category_id.choices = choices((c.id, c.name) for c in _categories(village_id))
-    if request.method == "GET":
-        form.form_token.data = new_token()
     return form
+
+
+ALREADY_SENT = "Deze hulpvraag was al verstuurd; hieronder staat hij."
 
 
 def _post(form: RequestForm, for_resident: User, channel: str, template: str):
     """Shared by the resident's form and the phone intake: validate, post once, confirm."""
     if form.validate_on_submit():
-        done = run(form, lambda: intake.post_request(for_resident, form.to_input(channel), by=current_user,
-                                                     form_token=form.form_token.data))
-        if done:
-            req, created = done.value
-            if not created:
-                flash("Deze hulpvraag was al verstuurd; hieronder staat hij.", "info")
-            return redirect(url_for("requests.confirmation", request_id=req.id))
+        def action():
+            req, created = intake.post_request(
+                for_resident, form.to_input(channel), by=current_user, form_token=form.form_token.data)
+            if not created:  # made with this token before the form tokens had their own table
+                flash(ALREADY_SENT, "info")
+            return req
+        answer = run_once(form, action, repeated=ALREADY_SENT,
+                          result_url=lambda req: url_for("requests.confirmation", request_id=req.id))
+        if answer:
+            return answer
     return render_template(template, form=form, resident=for_resident), 422 if form.errors or form.form_errors else 200
 
 
@@ -100,12 +104,13 @@ def on_behalf_pick():
     found = people.search_people(current_user.village_id, text, R.RESIDENT) if text else []
     form = NewResidentForm()
     if form.validate_on_submit():
-        done = run(form, lambda: people.create_person(
+        answer = run_once(form, lambda: people.create_person(
             village=current_user.village, first_name=form.first_name.data, last_name=form.last_name.data,
             phone=form.phone.data, street=form.street.data, house_number=form.house_number.data,
-            postcode=form.postcode.data, by=current_user), "De inwoner is vastgelegd. Vul nu de hulpvraag in.")
-        if done:
-            return redirect(url_for("requests.on_behalf", resident_id=done.value.id))
+            postcode=form.postcode.data, by=current_user), "De inwoner is vastgelegd. Vul nu de hulpvraag in.",
+            result_url=lambda person: url_for("requests.on_behalf", resident_id=person.id))
+        if answer:
+            return answer
     return (render_template("requests/on_behalf_pick.html", form=form, text=text, found=found),
             422 if form.errors or form.form_errors else 200)
 
@@ -166,11 +171,14 @@ def step(request_id: int, action: str):
 def refer(request_id: int):
     req = _load(request_id)
     form = ReferForm()
-    if form.validate_on_submit() and run(form, lambda: service.refer(req, by=current_user, to=form.referred_to.data,
-                                                                     reason=form.referral_reason.data),
-                                         "De hulpvraag is doorverwezen."):
+    destinations = service.referral_destinations(req.village_id)
+    form.referred_to.choices = choices([("", "– kies –")] + [(d.id, d.name) for d in destinations])
+    if form.validate_on_submit() and run(form, lambda: service.refer(
+            req, by=current_user, to=service.chosen_destination(req.village_id, form.referred_to.data),
+            reason=form.referral_reason.data), "De hulpvraag is doorverwezen."):
         return redirect(url_for("requests.show", request_id=req.id))
-    return render_template("requests/refer.html", req=req, form=form), 422 if form.errors or form.form_errors else 200
+    return render_template("requests/refer.html", req=req, form=form, destinations=destinations), \
+        422 if form.errors or form.form_errors else 200
 
 
 @bp.route("/hulpvragen/<int:request_id>/schijf-van-vijf", methods=["GET", "POST"])
@@ -206,10 +214,13 @@ def add_info(request_id: int):
     req = _load(request_id)
     form = InfoForm()
     if form.validate_on_submit():
-        run(None, lambda: service.add_information(req, by=current_user, text=form.text.data),
-            "Dank u wel, uw aanvulling is bewaard.")
-    else:
-        flash(" ".join(form.text.errors) or "Dat ging niet goed; probeer het opnieuw.", "error")
+        answer = run_once(form, lambda: service.add_information(req, by=current_user, text=form.text.data),
+                          "Dank u wel, uw aanvulling is bewaard.",
+                          result_url=lambda _: url_for("requests.show", request_id=req.id))
+        if answer:
+            return answer
+    # Refused by the form or the service: the message goes with the page it came from.
+    flash(" ".join(form.all_messages) or "Dat ging niet goed; probeer het opnieuw.", "error")
     return redirect(url_for("requests.show", request_id=req.id))
 
 

@@ -19,6 +19,7 @@ from coop.core.errors import DomainError
 from coop.core.forms import choices
 from coop.core.guard import get_in_village_or_404, roles_required
 from coop.core.models import User, UserRole
+from coop.core.once import run_once
 from coop.core.transaction import write_after_view
 from coop.core.web import client_ip, run
 from coop.extensions import db
@@ -114,7 +115,7 @@ def carer(carer_id: int):
 
 
 def _request_page(req: RespiteRequest, form=None, result=None, status=200):
-    form = form or PickVolunteerForm()
+    form = form or PickVolunteerForm(formdata=None)  # a fresh token: the page may book again
     has_open = any(s.status == RespiteShift.OPEN and not s.is_past for s in req.shifts)
     found = queries.candidates(req) if has_open else queries.Candidates([], [], True)
     form.volunteer.choices = _choices(found)
@@ -142,9 +143,12 @@ def book(request_id: int):
     form.volunteer.choices = choices((u.id, "") for u in _village_volunteers())
     if form.validate_on_submit():
         volunteer = get_in_village_or_404(User, form.volunteer.data)
-        done = run(form, lambda: service.book_volunteer(req, volunteer, by=current_user))
-        if done:
-            return _request_page(req, result=done.value)
+        # The first answer shows what was booked and what clashed; a repeat shows the request.
+        answer = run_once(form, lambda: service.book_volunteer(req, volunteer, by=current_user),
+                          result_url=lambda _: url_for("respite.request_detail", request_id=req.id),
+                          respond=lambda result: _request_page(req, result=result))
+        if answer:
+            return answer
     return _request_page(req, form=form, status=422)
 
 
@@ -162,15 +166,17 @@ def assign(shift_id: int):
     form.volunteer.choices = choices((u.id, "") for u in _village_volunteers())
     if form.validate_on_submit():
         volunteer = get_in_village_or_404(User, form.volunteer.data)
-        if run(form, lambda: service.assign_shift(shift, volunteer, by=current_user),
-               f"{volunteer.full_name} is ingeroosterd."):
-            return redirect(url_for("respite.request_detail", request_id=shift.request_id))
+        answer = run_once(form, lambda: service.assign_shift(shift, volunteer, by=current_user),
+                          f"{volunteer.full_name} is ingeroosterd.",
+                          result_url=lambda _: url_for("respite.request_detail", request_id=shift.request_id))
+        if answer:
+            return answer
     return _shift_page(shift, form, status=422)
 
 
 def _shift_page(shift: RespiteShift, form=None, status=200):
     sees_notes = current_user.has_role(*STAFF) or shift.volunteer_id == current_user.id
-    form = form or PickVolunteerForm()
+    form = form or PickVolunteerForm(formdata=None)
     found = None
     if current_user.has_role(*STAFF):
         found = queries.candidates(shift.request, shift=shift)

@@ -14,6 +14,7 @@ from coop.core import roles as R
 from coop.core.clock import local_now
 from coop.core.forms import Form
 from coop.core.guard import get_in_village_or_404, roles_required
+from coop.core.once import run_once
 from coop.core.web import run
 from coop.people.models import HoursEntry
 from coop.respite import allowance, hours
@@ -72,13 +73,18 @@ def add_hours():
     if request.method == "GET":
         form.worked_on.data = local_now().date()
     if form.validate_on_submit():
-        done = run(form, lambda: hours.add_manual_entry(
-            current_user, worked_on=form.worked_on.data, hours=form.hours.data, km=form.km.data,
-            costs=form.costs.data, description=form.description.data or ""), "Dank u wel, uw uren zijn doorgegeven.")
-        if done:
-            _warn(done.value[1])
-            return redirect(url_for("respite.my_hours", maand=f"{form.worked_on.data:%Y-%m}"))
-    return render_template("respite/hours_form.html", form=form, entry=None), 422 if form.errors else 200
+        def action():
+            entry, warnings = hours.add_manual_entry(
+                current_user, worked_on=form.worked_on.data, hours=form.hours.data, km=form.km.data,
+                costs=form.costs.data, description=form.description.data or "")
+            _warn(warnings)
+            return entry
+        answer = run_once(form, action, "Dank u wel, uw uren zijn doorgegeven.",
+                          result_url=lambda entry: url_for("respite.my_hours", maand=f"{entry.worked_on:%Y-%m}"))
+        if answer:
+            return answer
+    return render_template("respite/hours_form.html", form=form, entry=None), \
+        422 if form.errors or form.form_errors else 200
 
 
 @bp.get("/respijt/uren")

@@ -13,6 +13,7 @@ from coop.core.clock import local_now
 from coop.core.forms import Form
 from coop.core.guard import get_in_village_or_404, public, roles_required
 from coop.core.models import User
+from coop.core.once import run_once
 from coop.core.web import run
 from coop.respite import calendar, carerqol, notify, queries, recurrence, service
 from coop.respite.blueprint import STAFF, bp
@@ -110,16 +111,19 @@ def my_notes():
 def _ask(carer: User, done_endpoint: str, **done_args):
     form = RespiteRequestForm()
     if form.validate_on_submit():
-        done = run(form, lambda: service.request_respite(
-            carer, by=current_user, first_date=form.first_date.data, start_time=form.start_time.data,
-            end_time=form.end_time.data, freq=None if form.freq.data == "once" else form.freq.data,
-            until=form.until.data, exceptions=form.exception_dates, with_care=form.with_care.data == "1",
-            notes=form.notes.data or ""))
-        if done:
-            flash(_booked_message(done.value), "success")
-            return redirect(url_for(done_endpoint, **done_args))
+        def action():
+            result = service.request_respite(
+                carer, by=current_user, first_date=form.first_date.data, start_time=form.start_time.data,
+                end_time=form.end_time.data, freq=None if form.freq.data == "once" else form.freq.data,
+                until=form.until.data, exceptions=form.exception_dates, with_care=form.with_care.data == "1",
+                notes=form.notes.data or "")
+            flash(_booked_message(result), "success")
+            return result
+        answer = run_once(form, action, result_url=lambda _: url_for(done_endpoint, **done_args))
+        if answer:
+            return answer
     return render_template("respite/ask.html", form=form, carer=carer, cap=recurrence.MAX_OCCURRENCES), \
-        422 if form.errors else 200
+        422 if form.errors or form.form_errors else 200
 
 
 def _booked_message(result: service.RequestResult) -> str:
@@ -151,13 +155,15 @@ def _checkin(carer: User, done_url: str):
     form = CarerQolForm()
     if form.validate_on_submit():
         answers = {name: int(getattr(form, name).data) for name, _, _ in DIMENSIONS}
-        if run(form, lambda: carerqol.submit(carer, by=current_user, answers=answers, vas=int(form.vas.data)),
-               "Dank u wel. Uw antwoorden zijn bewaard."):
-            return redirect(done_url)
+        answer = run_once(form, lambda: carerqol.submit(carer, by=current_user, answers=answers,
+                                                        vas=int(form.vas.data)),
+                          "Dank u wel. Uw antwoorden zijn bewaard.", result_url=lambda _: done_url)
+        if answer:
+            return answer
     checkins = carerqol.history(carer)
     return render_template("respite/carerqol.html", form=form, carer=carer, dimensions=DIMENSIONS,
                            checkins=checkins, chart=carerqol.chart(checkins), answers=carerqol.ANSWERS), \
-        422 if form.errors else 200
+        422 if form.errors or form.form_errors else 200
 
 
 @bp.route("/hoe-gaat-het", methods=["GET", "POST"])

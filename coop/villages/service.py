@@ -1,4 +1,5 @@
-"""Creating a village: the tenant, its categories from a set, its gemeente and first coordinator."""
+"""Creating a village: the tenant, its categories from a set, the list it refers requests to,
+its gemeente and first coordinator."""
 from __future__ import annotations
 
 import re
@@ -9,16 +10,15 @@ from sqlalchemy import func, select
 from coop.core import audit
 from coop.core import roles as R
 from coop.core.errors import DomainError
-from coop.core.models import Municipality, User, UserRole, Village
+from coop.core.models import Municipality, User, UserRole, Village, default_referral_destinations
 from coop.core.outbox import queue
 from coop.core.validation import normalise_phone
 from coop.extensions import db
+from coop.geo.distance import in_netherlands
 from coop.people.service import create_person
 from coop.villages.category_sets import SETS, categories_for
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-# The Netherlands, generously: a village centre outside it is a typing error.
-LAT_RANGE, LON_RANGE = (50.7, 53.6), (3.3, 7.3)
 WELCOME = "account_welcome"
 
 
@@ -64,7 +64,7 @@ def create_village(data: NewVillage, *, by: User) -> Village:
         raise DomainError("Gebruik voor de code alleen kleine letters, cijfers en streepjes.", "slug")
     if db.session.scalar(select(Village.id).where(Village.slug == slug)) is not None:
         raise DomainError("Er is al een dorp met deze code.", "slug")
-    if not (LAT_RANGE[0] <= data.centre_lat <= LAT_RANGE[1] and LON_RANGE[0] <= data.centre_lon <= LON_RANGE[1]):
+    if not in_netherlands(data.centre_lat, data.centre_lon):
         raise DomainError("Het midden van het dorp ligt niet in Nederland. Controleer de coördinaten.", "centre_lat")
     if data.category_set not in SETS:
         raise DomainError("Kies een set taakcategorieën.", "category_set")
@@ -74,6 +74,7 @@ def create_village(data: NewVillage, *, by: User) -> Village:
     db.session.add(village)
     db.session.flush()
     db.session.add_all(categories_for(data.category_set, village.id))
+    db.session.add_all(default_referral_destinations(village.id))
     roles = (R.COORDINATOR, R.ADMIN) if data.coordinator_is_admin else (R.COORDINATOR,)
     coordinator = create_person(village=village, first_name=data.coordinator_first_name,
                                 last_name=data.coordinator_last_name, email=data.coordinator_email,

@@ -1,7 +1,7 @@
 """The platform role's pages: the villages (sizes only) and a new village with its coordinator."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -9,7 +9,7 @@ from coop.core import registry
 from coop.core import roles as R
 from coop.core.guard import roles_required
 from coop.core.models import Municipality
-from coop.core.web import run
+from coop.core.once import run_once
 from coop.extensions import db
 from coop.villages import service
 from coop.villages.forms import VillageForm
@@ -32,7 +32,7 @@ def new():
         (m.id, m.name) for m in municipalities]
     if not form.is_submitted():
         form.category_set.data = "standaard"
-    if form.validate_on_submit() and run(form, lambda: service.create_village(service.NewVillage(
+    answer = form.validate_on_submit() and run_once(form, lambda: service.create_village(service.NewVillage(
             name=form.name.data, slug=form.slug.data, cooperative_name=form.cooperative_name.data,
             centre_lat=float(form.centre_lat.data), centre_lon=float(form.centre_lon.data), phone=form.phone.data,
             municipality_id=form.municipality_id.data or None, new_municipality=form.new_municipality.data or "",
@@ -40,9 +40,10 @@ def new():
             coordinator_last_name=form.coordinator_last_name.data, coordinator_email=form.coordinator_email.data,
             coordinator_is_admin=form.coordinator_is_admin.data), by=current_user),
             f"Het dorp {form.name.data} is aangemaakt. De dorpsondersteuner krijgt een mail om een "
-            "wachtwoord te kiezen."):
-        return redirect(url_for("villages.index"))
-    return render_template("villages/new.html", form=form), 422 if form.errors else 200
+            "wachtwoord te kiezen.", result_url=lambda _: url_for("villages.index"))
+    if answer:
+        return answer
+    return render_template("villages/new.html", form=form), 422 if form.errors or form.form_errors else 200
 
 
 registry.nav_link("Dorpen", "villages.index", R.PLATFORM, order=80)

@@ -61,11 +61,13 @@ def test_no_feature_writes_csv_by_itself():
 
 
 def _hostile_village(session, make, village, coordinator):
-    """A volunteer, a category and a referral with hostile names, and hours and notes with it."""
+    """A volunteer, a category and a referral destination with hostile names, and hours and notes with it."""
     volunteer = make.volunteer(village, first_name=HOSTILE["first_name"], last_name=HOSTILE["last_name"])
     resident = make.user(village, first_name=HOSTILE["first_name"], last_name=HOSTILE["last_name"])
     category = TaskCategory(village_id=village.id, code="kwaad", name=HOSTILE["category"], rule=TaskCategory.OPEN)
     session.add(category)
+    # The referral list is the coordinator's own text too: a hostile name on it reaches the CSV.
+    destination = make.destination(village, HOSTILE["referred_to"])
     session.flush()
     today = local_now().date()
     session.add(HoursEntry(village_id=village.id, helper_id=volunteer.id, worked_on=today.replace(day=1),
@@ -78,7 +80,7 @@ def _hostile_village(session, make, village, coordinator):
         session.flush()
         record_role_split(req, {1: (HOSTILE["note"], "resident"), 2: (HOSTILE["note"], "family")}, by=coordinator)
         requests_service.apply_transition(req, "start_intake", by=coordinator)
-        requests_service.refer(req, by=coordinator, to=HOSTILE["referred_to"], reason=HOSTILE["note"])
+        requests_service.refer(req, by=coordinator, to=destination, reason=HOSTILE["note"])
     session.commit()
     return today
 

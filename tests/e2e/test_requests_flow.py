@@ -19,7 +19,7 @@ def people(live_server):
     from coop.auth.passwords import hash_password
     from coop.core import roles as R
     from coop.core.clock import now
-    from coop.core.models import TaskCategory, User, Village
+    from coop.core.models import ReferralDestination, TaskCategory, User, Village
     from coop.extensions import db
     from coop.requests.models import HelpRequest
 
@@ -33,6 +33,7 @@ def people(live_server):
                     ("boodschappen", "Boodschappen", "open"), ("vervoer", "Vervoer", "open"),
                     ("woningaanpassing", "Woningaanpassing (Wmo)", "municipal")])}
         db.session.add_all(cats.values())
+        db.session.add(ReferralDestination(village_id=village.id, name="Wmo-loket gemeente Zeist"))
         pw = hash_password(PASSWORD)
 
         def person(first, last, role, email):
@@ -111,7 +112,7 @@ def test_resident_posts_coordinator_triages_and_refers(live_server, browser_page
     assert "Dit hoort bij de gemeente" in page.content()
     assert page.get_by_role("button", name="Helper zoeken").count() == 0
     page.get_by_role("link", name="Doorverwijzen").click()
-    page.get_by_label("Naar wie verwijst u door?").fill("Wmo-loket gemeente Zeist")
+    page.get_by_label("Naar wie verwijst u door?").select_option(label="Wmo-loket gemeente Zeist")
     page.get_by_label("Waarom?").fill("Traplift vraagt een Wmo-indicatie")
     page.get_by_role("button", name="Doorverwijzen").click()
     assert "doorverwezen" in page.locator(".coop-status").first.inner_text()

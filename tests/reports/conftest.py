@@ -26,8 +26,9 @@ def figures(session, make, village, other_village, resident, coordinator):
                         description="Vraag", created_at=created, status="new")
         if days is not None:
             r.status, r.matched_at = "matched", created + timedelta(days=days)
-        if referred_to:
+        if referred_to:  # a place on the village's list
             r.status, r.referred_to = "referred", referred_to
+            r.referral_destination_id = make.destination(v, referred_to).id
         r.role_split = [RoleSplitLine(question=q, party=p) for q, p in split]
         session.add(r)
 

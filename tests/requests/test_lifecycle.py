@@ -4,8 +4,10 @@ from __future__ import annotations
 import pytest
 
 from coop.core.errors import DomainError
+from coop.extensions import db
 from coop.requests import service
 from coop.requests.models import CANCELLED, DONE, INTAKE, MATCHED, NEW, REFERRED, SEARCHING, STATUSES
+from tests.conftest import Factory
 
 ALLOWED = {
     ("start_intake", NEW): INTAKE,
@@ -20,11 +22,15 @@ ALLOWED = {
 EVERY = [(action, status) for action in service.TRANSITIONS for status in STATUSES]
 
 
+def _wmo(req, name="Wmo-loket"):
+    return Factory(db.session).destination(req.resident.village, name)
+
+
 def _do(req, action, by, helper):
     if action == "match":
         return service.mark_matched(req, by=by, helper=helper)
     if action == "refer":
-        return service.refer(req, by=by, to="Wmo-loket", reason="indicatie nodig")
+        return service.refer(req, by=by, to=_wmo(req), reason="indicatie nodig")
     return getattr(service, {"start_intake": "start_intake", "start_search": "start_search",
                              "complete": "complete", "reopen": "reopen", "cancel": "cancel"}[action])(req, by=by)
 
@@ -80,7 +86,7 @@ def test_municipal_category_is_never_matched(new_request, resident, coordinator,
 
 def test_refer_records_to_whom_and_why(new_request, resident, coordinator):
     req = new_request(resident, code="woningaanpassing")
-    event = service.refer(req, by=coordinator, to="Wmo-loket gemeente Zeist", reason="traplift")
+    event = service.refer(req, by=coordinator, to=_wmo(req, "Wmo-loket gemeente Zeist"), reason="traplift")
     assert (req.status, req.referred_to, req.referral_reason) == (REFERRED, "Wmo-loket gemeente Zeist", "traplift")
     assert event.note == "naar Wmo-loket gemeente Zeist: traplift"
 
@@ -89,7 +95,7 @@ def test_refer_records_to_whom_and_why(new_request, resident, coordinator):
 def test_refer_needs_whom_and_why(to, reason, field, new_request, resident, coordinator):
     req = new_request(resident)
     with pytest.raises(DomainError) as err:
-        service.refer(req, by=coordinator, to=to, reason=reason)
+        service.refer(req, by=coordinator, to=_wmo(req, to) if to else None, reason=reason)
     assert err.value.field == field
     assert req.status == NEW and req.referred_to is None
 

@@ -156,8 +156,9 @@ def test_municipal_request_offers_refer_not_search(client_as, coordinator, resid
     assert "Dit hoort bij de gemeente" in page and "Helper zoeken" not in page and "Doorverwijzen" in page
 
 
-def test_refer_form(client_as, coordinator, resident, new_request, session, counts):
+def test_refer_form(client_as, coordinator, resident, new_request, session, counts, make, village):
     req = new_request(resident, code="woningaanpassing")
+    wmo = make.destination(village, "Wmo-loket")
     session.commit()
     client = client_as(coordinator)
     before = counts()
@@ -165,7 +166,7 @@ def test_refer_form(client_as, coordinator, resident, new_request, session, coun
     assert bad.status_code == 422 and '<a href="#referred_to">Vul in naar wie u doorverwijst.</a>' in bad.text
     assert counts() == before
     ok = client.post(f"/hulpvragen/{req.id}/doorverwijzen",
-                     data={"referred_to": "Wmo-loket", "referral_reason": "traplift"})
+                     data={"referred_to": str(wmo.id), "referral_reason": "traplift"})
     assert ok.status_code == 302 and req.status == "referred"
     assert "Wmo-loket: traplift" in client.get(f"/hulpvragen/{req.id}").text
 

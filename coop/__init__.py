@@ -76,15 +76,18 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_errors(app: Flask) -> None:
+    from coop.core.views import contact_villages
+
     for code in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(
-            code, lambda err, code=code: (render_template("errors/error.html", code=code), code))
+            code, lambda err, code=code: (render_template("errors/error.html", code=code,
+                                                          villages=contact_villages()), code))
 
     from flask_wtf.csrf import CSRFError
 
     @app.errorhandler(CSRFError)
     def csrf_error(err):
-        return render_template("errors/error.html", code=400, csrf=True), 400
+        return render_template("errors/error.html", code=400, csrf=True, villages=contact_villages()), 400
 
 
 @event.listens_for(Engine, "connect")

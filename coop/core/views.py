@@ -38,12 +38,14 @@ def contact_villages() -> list[tuple[str, str]]:
     """
     if current_user.is_authenticated:
         return []
-    try:
-        db.session.rollback()  # the failed request may have left the transaction unusable
-        return [(name, phone) for name, phone in db.session.execute(
-            select(Village.name, Village.coordinator_phone).order_by(Village.name))]
-    except SQLAlchemyError:
-        return []
+    query = select(Village.name, Village.coordinator_phone).order_by(Village.name)
+    for _attempt in range(2):
+        try:
+            return [(name, phone) for name, phone in db.session.execute(query)]
+        except SQLAlchemyError:
+            # A failed flush leaves the session unusable until it is rolled back.
+            db.session.rollback()
+    return []
 
 
 registry.home_panel("core/panels/welcome.html", *R.ALL, order=0)

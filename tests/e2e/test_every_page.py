@@ -9,7 +9,7 @@ sizes without a second load (the window is resized):
 
 * nothing scrolls sideways: `document.documentElement.scrollWidth` ≤ the window's width;
 * axe-core finds no serious or critical violation, and no landmark shares its name;
-* a chart's text is 14 px or more and lies inside the chart;
+* body text is 18 px or more; a chart's text is 14 px or more and lies inside the chart;
 * on the phone the page's content starts in the top third of the screen.
 
 Then the Nu Html Checker (vnu.jar, installed by scripts/provision-test.sh) reads every page's
@@ -61,6 +61,7 @@ DESKTOP = {"width": 1280, "height": 800}
 DEPTH = 2
 WORKERS = 2
 MIN_CHART_PX = 14
+MIN_TEXT_PX = 18  # body text; charts have their own floor; a map and its pins' letters are not text
 SKIP_SUFFIXES = (".csv", ".ics")
 SKIP_PATHS = ("/uitloggen", "/static/")
 VNU = Path(__file__).resolve().parents[1] / "vendor" / "vnu" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -68,9 +69,20 @@ VNU = Path(__file__).resolve().parents[1] / "vendor" / "vnu" / "node_modules" / 
 # leave a screen reader's user guessing which is which.
 ALSO_FAIL = {"landmark-unique"}
 
-PAGE_FACTS = """(minPx) => {
+PAGE_FACTS = """([minPx, minText]) => {
   const main = document.querySelector("main");
   const charts = [];
+  const small = new Set();
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const el = walker.currentNode.parentElement;
+    const aside = "svg, .leaflet-container, .coop-pin, .govuk-visually-hidden";  // charts, maps, pin glyphs
+    if (!walker.currentNode.textContent.trim() || el.closest(aside)) continue;
+    const size = parseFloat(getComputedStyle(el).fontSize);
+    if (size < minText && el.getClientRects().length) {
+      small.add(`${size}px: ${JSON.stringify(walker.currentNode.textContent.trim().slice(0, 40))}`);
+    }
+  }
   for (const svg of document.querySelectorAll("main svg[role=img]")) {
     const box = svg.viewBox.baseVal;
     const shown = svg.getBoundingClientRect();
@@ -90,6 +102,7 @@ PAGE_FACTS = """(minPx) => {
     width: document.documentElement.scrollWidth,
     mainTop: main ? main.getBoundingClientRect().top + window.scrollY : null,
     charts,
+    small: [...small],
     links: [...document.querySelectorAll("a[href]")]
       .filter(a => !a.hasAttribute("download"))
       .map(a => a.href),
@@ -158,12 +171,14 @@ def _clean(url: str) -> str:
 
 
 def _check(page, visit: Visit, size: dict, axe_loaded: bool) -> dict:
-    facts = page.evaluate(PAGE_FACTS, MIN_CHART_PX)
+    facts = page.evaluate(PAGE_FACTS, [MIN_CHART_PX, MIN_TEXT_PX])
     where = f"{size['width']} px"
     if facts["width"] > size["width"]:
         visit.problems["sideways"].append(f"{where}: {facts['width']} px wide")
     for text in facts["charts"]:
         visit.problems["charts"].append(f"{where}: {text}")
+    for text in facts["small"]:
+        visit.problems["small text"].append(f"{where}: {text}")
     if not axe_loaded:
         page.evaluate(AXE.read_text(encoding="utf-8"))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
@@ -274,6 +289,11 @@ def test_page_content_starts_in_the_top_third_of_a_phone(crawl):
 def test_chart_text_is_readable_and_never_clipped(crawl):
     bad = _report(crawl, "charts")
     assert not bad, f"chart text under {MIN_CHART_PX} px or clipped:\n" + "\n".join(bad)
+
+
+def test_body_text_is_never_smaller_than_18_px(crawl):
+    small = _report(crawl, "small text")
+    assert not small, f"text under {MIN_TEXT_PX} px:\n" + "\n".join(small)
 
 
 def test_no_serious_accessibility_violation(crawl):

@@ -25,7 +25,7 @@ def png_size(path: Path) -> tuple[int, int]:
 def test_the_menu_is_a_disclosure_that_needs_no_script(client_as, coordinator):
     page = client_as(coordinator).get("/").text
     nav = page[page.index('<nav class="coop-header__nav" aria-label="Hoofdmenu">'):page.index("</nav>")]
-    assert '<details class="coop-menu" data-coop-menu>' in nav
+    assert '<details class="coop-menu coop-wide-open" data-coop-menu data-coop-wide-open>' in nav
     assert re.search(r'<summary class="coop-menu__button">Menu\b', nav)
     assert ">Hulpvragen</a>" in nav and ">Uitloggen</button>" in nav
     # The CSP forbids inline script: every script of the layout is a file.

@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run serve test lint bench load setup db demo provision clean-db
+.PHONY: run serve test lint bench load setup db demo provision clean-db screenshots
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ load: setup provision
 	@command -v wrk >/dev/null || { [ "$$(id -u)" -eq 0 ] && apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } \
 		|| { echo "load: install wrk (apt-get install wrk)" >&2; exit 1; }
 	$(BIN)/python -m tests.perf.load $(LOAD_ARGS)
+
+# Phone-view pictures (375 × 667) of a few pages into docs/screenshots/, from a fresh demo.
+screenshots: setup provision
+	$(BIN)/python scripts/screenshots.py
 
 clean-db:
 	rm -f instance/coop.sqlite instance/coop.sqlite-wal instance/coop.sqlite-shm

@@ -35,11 +35,15 @@ def bare_page() -> bool:
 
 def error_response(code: int, **context: object) -> tuple[str, int]:
     """The error page for `code` as a (body, status) pair; never raises."""
+    from coop.core.views import contact_villages
+
     rollback_quietly()
     for bare in (False, True):
         g.bare_page = bare
         try:
-            return render_template("errors/error.html", code=code, **context), code
+            # Logged out, the page names each village's coordinator phone (not when bare).
+            villages = [] if bare else contact_villages()
+            return render_template("errors/error.html", code=code, villages=villages, **context), code
         except Exception:
             log.exception("the %s page failed to render%s", code, " without the user" if bare else "")
             rollback_quietly()

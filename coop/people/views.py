@@ -1,12 +1,15 @@
 """The coordinator's people pages, and everyone's own data page."""
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from coop.core import audit, registry
 from coop.core import roles as R
+from coop.core.clock import local_now
 from coop.core.forms import Form, choices
 from coop.core.guard import ANY_USER, get_in_village_or_404, roles_required
 from coop.core.models import TaskCategory, User
@@ -16,7 +19,7 @@ from coop.core.web import client_ip, run
 from coop.extensions import db
 from coop.geo import maps
 from coop.geo.forms import PinForm
-from coop.people import service
+from coop.people import eligibility, service
 from coop.people.forms import (
     AddressForm,
     CompetenceChangeForm,
@@ -314,7 +317,24 @@ def _coordinator_panel(user):
     return {"pending_volunteers": service.pending_volunteers(user.village_id)}
 
 
+# A task anyone may do once they may help at all: what the rule still says against it is
+# what keeps every proposal away (not approved, paused, no or an expired VOG).
+_ANY_OPEN_TASK = SimpleNamespace(name="hulp", rule=eligibility.OPEN)
+
+
+def _volunteer_panel(user):
+    profile = user.volunteer_profile
+    if profile is None:
+        return {"blocking": []}
+    facts = eligibility.HelperFacts(kind=eligibility.VOLUNTEER, active=user.active, approved=profile.approved,
+                                    paused=profile.paused, vog_date=profile.vog_date, offers=True)
+    blocking = eligibility.ineligibility(facts, _ANY_OPEN_TASK, local_now().date(),
+                                         current_app.config["VOG_VALID_YEARS"])
+    return {"blocking": blocking, "vog_until": service.vog_valid_until(profile)}
+
+
 registry.nav_link("Mensen", "people.index", R.COORDINATOR, R.ADMIN, order=30)
 registry.nav_link("Mijn gegevens", "people.my_data", *R.ALL, order=90)
 registry.home_panel("people/panels/coordinator.html", R.COORDINATOR, order=40, context=_coordinator_panel)
+registry.home_panel("people/panels/volunteer_blocked.html", R.VOLUNTEER, order=5, context=_volunteer_panel)
 registry.home_panel("people/panels/volunteer.html", R.VOLUNTEER, order=40)

@@ -122,16 +122,24 @@ def next_booked_for(carer_ids) -> dict[int, RespiteShift]:
     return {carer_id: shift for carer_id, shift in rows}
 
 
-def chart(checkins: list[CarerQolCheckin], width: int = 480, height: int = 200) -> dict:
+# The chart is drawn at a phone's width with 14px text, so it is never scaled down; a date
+# under a point is left out where it would run into the one before.
+LABEL_SPACE = 48
+
+
+def chart(checkins: list[CarerQolCheckin], width: int = 340, height: int = 200) -> dict:
     """Points for a small server-made SVG line chart of the VAS (0–10) over the check-ins."""
-    pad_l, pad_r, pad_t, pad_b = 32, 12, 12, 28
+    pad_l, pad_r, pad_t, pad_b = 32, 26, 12, 28
     inner_w, inner_h = width - pad_l - pad_r, height - pad_t - pad_b
     n = len(checkins)
     points = []
+    labelled_x = None
     for i, c in enumerate(checkins):
         x = pad_l + (inner_w * i / (n - 1) if n > 1 else inner_w / 2)
         y = pad_t + inner_h * (10 - c.vas) / 10
-        points.append({"x": round(x, 1), "y": round(y, 1), "checkin": c})
+        show = labelled_x is None or x - labelled_x >= LABEL_SPACE
+        labelled_x = x if show else labelled_x
+        points.append({"x": round(x, 1), "y": round(y, 1), "checkin": c, "label": show})
     gridlines = [{"value": v, "y": round(pad_t + inner_h * (10 - v) / 10, 1)} for v in (0, 5, 10)]
     return {"width": width, "height": height, "points": points, "gridlines": gridlines,
             "polyline": " ".join(f"{p['x']},{p['y']}" for p in points),

@@ -6,6 +6,7 @@ from datetime import date
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
 from coop.core import dutch, registry
 from coop.core import roles as R
@@ -15,6 +16,8 @@ from coop.core.guard import get_in_village_or_404, public, roles_required
 from coop.core.models import User
 from coop.core.once import run_once
 from coop.core.web import run
+from coop.extensions import db
+from coop.people.models import HoursEntry
 from coop.respite import calendar, carerqol, notify, queries, recurrence, service
 from coop.respite.blueprint import STAFF, bp
 from coop.respite.carerqol import DIMENSIONS
@@ -179,10 +182,20 @@ def checkin_for(carer_id: int):
     return _checkin(carer, url_for("respite.carer", carer_id=carer.id))
 
 
+def _hours_panel(user: User) -> dict:
+    """The volunteer's hours still to confirm, oldest first (written when a shift or a helped
+    request is done), so the home page asks for them before the month's statement."""
+    waiting = db.session.scalars(select(HoursEntry).where(
+        HoursEntry.helper_id == user.id, HoursEntry.status == HoursEntry.DRAFT)
+        .order_by(HoursEntry.worked_on, HoursEntry.id)).all()
+    return {"waiting": waiting}
+
+
 registry.nav_link("Mijn rooster", "respite.my_roster", R.VOLUNTEER, order=20)
 registry.nav_link("Mijn respijt", "respite.my_respite", R.CARER, order=20)
 registry.nav_link("Hoe gaat het met u?", "respite.checkin", R.CARER, order=21)
 registry.home_panel("respite/panels/volunteer.html", R.VOLUNTEER, order=15,
                     context=lambda user: {"shifts": queries.volunteer_upcoming(user, days=14)})
+registry.home_panel("respite/panels/hours.html", R.VOLUNTEER, order=12, context=_hours_panel)
 registry.home_panel("respite/panels/carer.html", R.CARER, order=15,
                     context=lambda user: {"latest": carerqol.latest(user)})

@@ -23,7 +23,7 @@ from coop.core.errors import DomainError
 from coop.core.forms import Form, choices
 from coop.core.guard import ANY_USER, get_in_village_or_404, public, roles_required
 from coop.core.models import User, Village
-from coop.core.once import run_once
+from coop.core.once import repeat_of, run_once
 from coop.core.transaction import reads_first, write_phase
 from coop.core.validation import display_phone
 from coop.core.web import client_ip, run, safe_next
@@ -101,9 +101,12 @@ def register():
         village = next((v for v in villages if v.slug == request.values.get("dorp")), None) or abort(404)
     offered = people.offered_categories(village.id)
     form.offers.choices = choices((c.id, c.name) for c in offered)
+    sent = form.validate_on_submit()
+    if sent and (repeat := repeat_of(form)):
+        return repeat  # a double click: neither counted nor registered again
     # The request is counted (in its own savepoint) whether or not the registration succeeds:
     # a refused one (an e-mail address already in use) is just what a prober sends.
-    if form.validate_on_submit() and run(form, lambda: service.limit_registration(form.email.data, client_ip())):
+    if sent and run(form, lambda: service.limit_registration(form.email.data, client_ip())):
         def welcome(user):
             _log_in(user)
             if form.kind.data == "volunteer":

@@ -183,7 +183,7 @@ class CreateForm(Form):
     sent twice (a double click, a reload, a flaky connection) makes one row. The view sends
     it through `coop.core.once.run_once`; `hidden_tag()` renders the token."""
 
-    form_token = HiddenField(default=new_form_token)
+    form_token = HiddenField(default=new_form_token, render_kw={"id": False})  # several on a page
 
 
 # --- numbers --------------------------------------------------------------------------------

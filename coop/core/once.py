@@ -76,6 +76,16 @@ def _answer_repeat(row: FormSubmission | None, message: str) -> Response:
     return redirect(row.result_url if row is not None and row.result_url else url_for("core.home"))
 
 
+def repeat_of(form: Any, repeated: str = REPEATED) -> Response | None:
+    """The answer to a form that was sent before (by this person, from this form), or None.
+
+    For a view that does something else before `run_once` which a repeat must not do again
+    (count a registration towards its limit)."""
+    token = (form.form_token.data or "").strip()
+    earlier = _lookup(token) if TOKEN.match(token) else None
+    return _answer_repeat(earlier, repeated) if earlier is not None and _usable(earlier) else None
+
+
 def run_once(form: Any, action: Callable[[], Any], success: str | None = None, *,
              result_url: Callable[[Any], str], respond: Callable[[Any], Any] | None = None,
              repeated: str = REPEATED) -> Any:

@@ -21,6 +21,7 @@ from coop.core import outbox as O
 from coop.core import registry
 from coop.core.clock import LOCAL, now
 from coop.core.models import Village
+from coop.core.once import forget_old_tokens
 from coop.core.registry import Rule, periodic_rule
 from coop.core.transaction import unit_of_work
 from coop.extensions import db
@@ -106,9 +107,5 @@ def dead_mail_alert(at: datetime) -> int:
     return queued
 
 
-@periodic_rule
-def forget_form_tokens(at: datetime) -> int:
-    """Housekeeping: the one-time tokens of create forms are kept a month (core/once.py).
-    Counts the rows removed; it queues nothing."""
-    from coop.core.once import forget_old_tokens
-    return forget_old_tokens(at)
+# Housekeeping, once a day: the one-time tokens of create forms are kept a month.
+registry.daily_job(forget_old_tokens)

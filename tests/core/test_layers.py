@@ -242,7 +242,7 @@ def test_create_app_loads_the_rules_and_messages_without_any_views():
     found = json.loads(done.stdout.strip().splitlines()[-1])
     assert found["views"] == []
     assert set(found["rules"]) == FEATURE_RULES
-    assert set(found["daily"]) == {"anonymise_closed_requests", "forget_old_records"}
+    assert set(found["daily"]) == {"anonymise_closed_requests", "forget_old_records", "forget_old_tokens"}
     assert set(found["kinds"]) >= FEATURE_KINDS
     assert found["sections"] == 2  # waiting requests, open respite shifts
 

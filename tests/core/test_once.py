@@ -141,12 +141,12 @@ def test_every_rendered_create_form_carries_its_token(app, session, world):
 def test_tokens_are_kept_a_month(app, session, world):
     from datetime import timedelta
 
-    from coop.followups import rules
+    from coop.core import registry
+    from coop.core.once import forget_old_tokens
     case = create_cases()[0]
     data = {**case.data(world), "form_token": token()}
     assert _client(app, world, "coordinator").post("/mensen/nieuw", data=data).status_code == 302
-    assert rules.run_rules(at=MONDAY + timedelta(days=29), rules=[rules.forget_form_tokens]) == \
-        {"forget_form_tokens": 0}
-    assert rules.run_rules(at=MONDAY + timedelta(days=31), rules=[rules.forget_form_tokens]) == \
-        {"forget_form_tokens": 1}
+    assert forget_old_tokens in registry.daily_jobs()
+    assert forget_old_tokens(MONDAY + timedelta(days=29)) == 0
+    assert forget_old_tokens(MONDAY + timedelta(days=31)) == 1
     assert session.scalar(select(func.count(FormSubmission.token))) == 0

@@ -31,6 +31,7 @@ def served(backend, database_factory):
         world = build_world(db.session, Factory(db.session))
         cookies = {role: _session_cookie(app, getattr(world, role)) for role in ("resident", "volunteer")}
         forms = {case.name: (case.url(world), case.data(world)) for case in create_cases()}
+        db.session.commit()  # the session rows the cookies name
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -43,8 +44,11 @@ def served(backend, database_factory):
 
 
 def _session_cookie(app, user) -> str:
+    """A logged-in cookie as coop/auth/sessions.py makes it: the user id and a session row's token."""
+    from coop.auth import sessions
+    token = sessions.open_session(user, ip="127.0.0.1", agent="pytest")
     serializer = app.session_interface.get_signing_serializer(app)
-    return serializer.dumps({"_user_id": user.get_id(), "_fresh": True})
+    return serializer.dumps({"_user_id": user.get_id(), "_fresh": True, sessions.TOKEN_KEY: token})
 
 
 def _post(port: int, path: str, cookie: str, body: str) -> tuple[int, str]:
@@ -94,4 +98,5 @@ def test_simultaneous_submits_of_one_form_make_one_row(served, name, role, model
         assert len(answers) == CONNECTIONS
         assert {status for status, _ in answers} == {302}, answers
         assert len({location for _, location in answers}) == 1, answers  # all see the one result
+        assert "/inloggen" not in answers[0][1], answers  # logged in: the form was taken, not refused
         assert after == before + 1

@@ -109,12 +109,17 @@ def _head(connection: Connection, village_id: int | None) -> str:
     return state
 
 
-def record(action: str, *, actor: User | None, subject: User | None = None, subjects: Iterable[User] = (),
+def _ids(people: Iterable[User | int | None]) -> set[int]:
+    return {p.id if isinstance(p, User) else p for p in people if p is not None}
+
+
+def record(action: str, *, actor: User | None, subject: User | None = None,
+           subjects: Iterable[User | int | None] = (),
            on_behalf_of: User | None = None, village_id: int | None = None, detail: str = "",
            ip: str | None = None, role: str | None = None) -> int:
     """Write one event and return its id. `subject` is the person it is about; `subjects` are
     the others it showed (a search, a roster, an export); `on_behalf_of` the person the actor
-    acted for. The address is the request's unless given."""
+    acted for (people by object or id). The address is the request's unless given."""
     if village_id is None:
         person = subject or actor
         village_id = person.village_id if person else None
@@ -122,7 +127,7 @@ def record(action: str, *, actor: User | None, subject: User | None = None, subj
         from coop.core.web import client_ip
         ip = client_ip()
     subject_id = subject.id if subject else None
-    others = sorted({u.id for u in subjects if u is not None and u.id != subject_id})
+    others = sorted(_ids(subjects) - {subject_id})
     row = {"at": now(), "village_id": village_id, "actor_id": actor.id if actor else None,
            "actor_role": role or acting_role(actor), "action": action, "subject_user_id": subject_id,
            "on_behalf_of_id": on_behalf_of.id if on_behalf_of else None, "detail": detail or "", "ip": ip}
@@ -138,7 +143,7 @@ def record(action: str, *, actor: User | None, subject: User | None = None, subj
     return int(audit_id)
 
 
-def shown(action: str, *, subject: User | None = None, subjects: Iterable[User] = (),
+def shown(action: str, *, subject: User | None = None, subjects: Iterable[User | int | None] = (),
           on_behalf_of: User | None = None, detail: str = "") -> None:
     """A page, print view or export showed these people's data to the current user: write it
     down and commit at once (a read changes nothing else). A person's look at their own data
@@ -146,7 +151,7 @@ def shown(action: str, *, subject: User | None = None, subjects: Iterable[User] 
     me = current_user.id
     if subject is not None and subject.id == me:
         subject = None
-    people = [u for u in subjects if u is not None and u.id != me]
+    people = _ids(subjects) - {me}
     if subject is None and not people:
         return
     record(action, actor=current_user._get_current_object(), subject=subject, subjects=people,

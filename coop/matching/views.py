@@ -7,14 +7,14 @@ from typing import cast
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from coop.core import registry
+from coop.core import audit, registry
 from coop.core import roles as R
 from coop.core.forms import Form
 from coop.core.guard import get_in_village_or_404, roles_required
 from coop.core.models import User
 from coop.core.web import run
 from coop.extensions import db
-from coop.matching import availability, candidates, mapping, messages, service  # noqa: F401 (messages registers its builders)
+from coop.matching import availability, candidates, mapping, messages, queries, service  # noqa: F401 (messages registers its builders)
 from coop.matching.forms import AbsenceForm, DeclineForm, PinForm, ProposeForm, SlotForm
 from coop.matching.models import Proposal
 from coop.people.models import Absence, WeeklySlot
@@ -25,18 +25,23 @@ bp = Blueprint("matching", __name__)
 STAFF = (R.COORDINATOR, R.ADMIN)
 
 
-def _match_page(req: HelpRequest, form=None, pin_form=None, status: int = 200):
+def _match_page(req: HelpRequest, form=None, pin_form=None, status: int = 200, log: bool = False):
     ranking = candidates.rank_for(req)
-    return render_template(
+    proposals = service.for_request(req)
+    page = render_template(
         "matching/match.html", req=req, ranking=ranking, form=form or ProposeForm(formdata=None),
-        pin_form=pin_form or PinForm(formdata=None), proposals=service.for_request(req),
-        map=mapping.request_map(req, ranking), when=requests_service.when_text(req)), status
+        pin_form=pin_form or PinForm(formdata=None), proposals=proposals,
+        map=mapping.request_map(req, ranking), when=requests_service.when_text(req))
+    if log:
+        helpers = [c.helper.id for c in ranking.candidates + ranking.ineligible] + [p.helper_id for p in proposals]
+        audit.shown("matching.viewed", subject=req.resident, subjects=helpers, detail=f"hulpvraag {req.id}")
+    return page, status
 
 
 @bp.get("/hulpvragen/<int:request_id>/koppelen")
 @roles_required(*STAFF)
 def match(request_id: int):
-    return _match_page(get_in_village_or_404(HelpRequest, request_id))
+    return _match_page(get_in_village_or_404(HelpRequest, request_id), log=True)
 
 
 @bp.post("/hulpvragen/<int:request_id>/voorstellen")
@@ -94,8 +99,9 @@ def locate(request_id: int):
 @bp.get("/kaart")
 @roles_required(*STAFF)
 def village_map():
-    return render_template("matching/village_map.html",
-                           map=mapping.village_map(current_user.village))
+    page = render_template("matching/village_map.html", map=mapping.village_map(current_user.village))
+    audit.shown("map.viewed", subjects=queries.people_on_village_map(current_user.village_id))
+    return page
 
 
 # --- the helper's side -------------------------------------------------------------------
@@ -118,8 +124,11 @@ def my_proposals():
 @roles_required(R.VOLUNTEER, R.PROFESSIONAL)
 def proposal(proposal_id: int, form=None, status=200):
     item = _own_proposal(proposal_id)
-    return render_template("matching/proposal.html", proposal=item, view=service.proposal_view(item),
-                           form=form or DeclineForm(formdata=None)), status
+    page = render_template("matching/proposal.html", proposal=item, view=service.proposal_view(item),
+                           form=form or DeclineForm(formdata=None))
+    if request.method == "GET":
+        audit.shown("proposal.viewed", subject=item.resident, detail=f"voorstel {item.id}")
+    return page, status
 
 
 @bp.post("/voorstellen/<int:proposal_id>/accepteren")

@@ -4,18 +4,20 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
-from coop.core import audit, registry
+from coop.core import audit, audit_text, registry
 from coop.core import roles as R
 from coop.core.forms import Form, choices
 from coop.core.guard import ANY_USER, get_in_village_or_404, roles_required
 from coop.core.models import AuditLog, TaskCategory, User
-from coop.core.web import client_ip, run
+from coop.core.web import run
 from coop.extensions import db
 from coop.people import service
 from coop.people.forms import CompetenceForm, PersonForm, VolunteerPapersForm, VolunteerProfileForm
 
 bp = Blueprint("people", __name__)
+MY_LOG_ROWS = 100
 
 
 @bp.get("/mensen")
@@ -25,7 +27,10 @@ def index():
     role = request.args.get("rol")
     role = role if role in R.ALL else None
     people = service.search_people(current_user.village_id, text, role)
-    return render_template("people/index.html", people=people, text=text, role=role)
+    page = render_template("people/index.html", people=people, text=text, role=role)
+    audit.shown("people.searched", subjects=people,
+                detail=f"zoek '{text}'" + (f", rol {role}" if role else "") if text or role else "de lijst van mensen")
+    return page
 
 
 @bp.route("/mensen/nieuw", methods=["GET", "POST"])
@@ -51,8 +56,7 @@ def new():
 @roles_required(R.COORDINATOR, R.ADMIN)
 def show(person_id: int):
     person = get_in_village_or_404(User, person_id)
-    audit.record("person.viewed", actor=current_user, subject=person, ip=client_ip())
-    db.session.commit()
+    audit.shown("person.viewed", subject=person)
     categories = db.session.scalars(select(TaskCategory).where(
         TaskCategory.village_id == person.village_id, TaskCategory.active)).all()
     eligibility = {}
@@ -98,6 +102,8 @@ def volunteer_papers(person_id: int):
         "agreement_date": person.volunteer_profile.volunteer_agreement_signed_on,
         "under_21": person.volunteer_profile.under_21})
     competence = _competence_form(person)
+    if request.method == "GET":
+        audit.shown("volunteer.papers_viewed", subject=person)
     if request.method == "POST" and "papieren-submit" in request.form and papers.validate():
         if run(papers, lambda: service.record_papers(
                 person, vog_date=papers.vog_date.data, agreement_date=papers.agreement_date.data,
@@ -131,9 +137,11 @@ def pause(person_id: int):
 @roles_required(ANY_USER)
 def my_data():
     """What is stored about me (AVG: the right of access), in plain words."""
-    log = db.session.scalars(select(AuditLog).where(AuditLog.subject_user_id == current_user.id)
-                             .order_by(AuditLog.at.desc()).limit(50)).all()
-    return render_template("people/my_data.html", person=current_user, log=log)
+    log = db.session.scalars(select(AuditLog).where(audit.concerning(current_user.id))
+                             .options(selectinload(AuditLog.actor), selectinload(AuditLog.on_behalf_of))
+                             .order_by(AuditLog.id.desc()).limit(MY_LOG_ROWS)).all()
+    return render_template("people/my_data.html", person=current_user,
+                           log=[audit_text.sentence(row, current_user) for row in log])
 
 
 @bp.route("/mijn-vrijwilligerswerk", methods=["GET", "POST"])

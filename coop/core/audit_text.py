@@ -61,6 +61,8 @@ WORDINGS: dict[str, Wording] = {
     "proposal.created": Wording("voorstel aan helper gedaan", "stelde u voor als helper bij een hulpvraag"),
     "proposal.accepted": Wording("voorstel aangenomen", "nam uw hulpvraag aan als helper"),
     "proposal.viewed": Wording("voorstel bekeken", "bekeek uw hulpvraag als voorgestelde helper"),
+    "proposals.listed": Wording("voorstellen bekeken door de helper", "bekeek de voorstellen",
+                                "bekeek de voorstellen om te helpen, waaronder uw hulpvraag"),
     # respite and carers
     "carer.viewed": Wording("gegevens van een mantelzorger bekeken", "bekeek uw gegevens als mantelzorger",
                             "bekeek de gegevens van een mantelzorger die voor u zorgt"),

@@ -116,8 +116,10 @@ def _own_proposal(proposal_id: int) -> Proposal:
 @bp.get("/voorstellen")
 @roles_required(R.VOLUNTEER, R.PROFESSIONAL)
 def my_proposals():
-    return render_template("matching/my_proposals.html", proposals=service.open_for_helper(current_user),
-                           view=service.proposal_view)
+    proposals = service.open_for_helper(current_user)
+    page = render_template("matching/my_proposals.html", proposals=proposals, view=service.proposal_view)
+    audit.shown("proposals.listed", subjects=[p.resident_id for p in proposals])
+    return page
 
 
 @bp.get("/voorstellen/<int:proposal_id>")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -50,7 +51,7 @@ class LogFilter:
     problems: list[str] = field(default_factory=list)
 
     @classmethod
-    def from_args(cls, args) -> LogFilter:
+    def from_args(cls, args: Mapping[str, str]) -> LogFilter:
         found = cls(text=(args.get("persoon") or "").strip()[:80])
         for name, label in (("van", "Vanaf"), ("tot", "Tot en met")):
             raw = (args.get(name) or "").strip()
@@ -100,8 +101,8 @@ def people_in(rows: list[AuditLog]) -> set[int]:
 
 
 def csv_rows(rows: list[AuditLog]) -> list[list[object]]:
-    header = ["tijd", "wie", "rol", "wat", "code", "over wie", "namens", "ook getoond", "details", "adres",
-              "vorige hash", "hash"]
+    header: list[object] = ["tijd", "wie", "rol", "wat", "code", "over wie", "namens", "ook getoond", "details",
+                            "adres", "vorige hash", "hash"]
     out: list[list[object]] = [header]
     for r in rows:
         out.append([dutch.datetime(r.at, "yyyy-MM-dd HH:mm:ss"), r.actor.full_name if r.actor else audit_text.SYSTEM,

@@ -18,11 +18,11 @@ import hashlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from flask import g, has_request_context
 from flask_login import current_user
-from sqlalchemy import Connection, insert, select, text
+from sqlalchemy import ColumnElement, Connection, Table, insert, select, text
 
 from coop.core import roles as R
 from coop.core.clock import now
@@ -36,8 +36,9 @@ ROLE_ORDER = (R.COORDINATOR, R.ADMIN, R.PLATFORM, R.MUNICIPALITY, R.PROFESSIONAL
               R.RESIDENT)
 PUBLIC = "public"
 
-_log = AuditLog.__table__
-_subjects = AuditSubject.__table__
+_log = cast(Table, AuditLog.__table__)
+_subjects = cast(Table, AuditSubject.__table__)
+Row = Mapping[Any, Any]  # a row of audit_log as a mapping of column name to value
 
 
 def _digest(value: str | None) -> str:
@@ -48,7 +49,7 @@ def _id(value: int | None) -> str:
     return "" if value is None else str(value)
 
 
-def canonical(row: Mapping[str, Any], others: Sequence[int]) -> str:
+def canonical(row: Row, others: Sequence[int]) -> str:
     """The row's fields as one line, the same on every database. Changing this breaks every chain."""
     at: datetime = row["at"]
     return "\x1f".join([
@@ -57,7 +58,7 @@ def canonical(row: Mapping[str, Any], others: Sequence[int]) -> str:
         ",".join(str(i) for i in sorted(others)), _digest(row["detail"]), _digest(row["ip"])])
 
 
-def chain_hash(prev_hash: str, row: Mapping[str, Any], others: Sequence[int]) -> str:
+def chain_hash(prev_hash: str, row: Row, others: Sequence[int]) -> str:
     return hashlib.sha256(f"{prev_hash}\x1e{canonical(row, others)}".encode()).hexdigest()
 
 
@@ -74,7 +75,7 @@ def acting_role(actor: User | None) -> str | None:
     return next((role for role in ROLE_ORDER if role in held), None)
 
 
-def _chain(village_id: int | None):
+def _chain(village_id: int | None) -> ColumnElement[bool]:
     return _log.c.village_id.is_(None) if village_id is None else _log.c.village_id == village_id
 
 
@@ -137,7 +138,9 @@ def record(action: str, *, actor: User | None, subject: User | None = None,
         connection.execute(text("SELECT pg_advisory_xact_lock(:c, :v)"), {"c": LOCK_CLASS, "v": village_id or 0})
     prev = _head(connection, village_id)
     row["prev_hash"], row["row_hash"] = prev, chain_hash(prev, row, others)
-    audit_id = connection.execute(insert(_log).values(**row)).inserted_primary_key[0]
+    key = connection.execute(insert(_log).values(**row)).inserted_primary_key
+    assert key is not None  # a single-row INSERT always has one
+    audit_id = key[0]
     if others:
         connection.execute(insert(_subjects), [{"audit_id": audit_id, "user_id": u} for u in others])
     return int(audit_id)
@@ -159,7 +162,7 @@ def shown(action: str, *, subject: User | None = None, subjects: Iterable[User |
     db.session.commit()
 
 
-def concerning(user_id: int):
+def concerning(user_id: int) -> ColumnElement[bool]:
     """The condition for rows about a person: as subject, among the people shown, or acted for."""
     return (AuditLog.subject_user_id == user_id) | (AuditLog.on_behalf_of_id == user_id) | AuditLog.id.in_(
         select(AuditSubject.audit_id).where(AuditSubject.user_id == user_id))
@@ -182,7 +185,7 @@ class Verification:
     broken: Broken | None = None
 
 
-def _batches(connection: Connection, size: int) -> Iterator[list[Mapping[str, Any]]]:
+def _batches(connection: Connection, size: int) -> Iterator[list[Row]]:
     last = 0
     while True:
         rows = connection.execute(select(_log).where(_log.c.id > last).order_by(_log.c.id).limit(size)).mappings().all()

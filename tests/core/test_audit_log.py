@@ -27,7 +27,8 @@ def world(session, make, village, coordinator, admin):
     """A resident with a request in search, a carer with a booked weekly respite series, a
     volunteer's approved hours this month, a call to make and a helper with a proposal."""
     from coop.matching import service as matching
-    from coop.respite import calendar, service as respite
+    from coop.respite import calendar
+    from coop.respite import service as respite
 
     session.add_all([TaskCategory(village_id=village.id, code="respijt", name="Respijt: gezelschap",
                                   rule=TaskCategory.OPEN),
@@ -114,7 +115,8 @@ PAGES = [
     ("admin.audit_log", "/beheer/logboek?persoon=Jansen", "admin", "audit.searched", None, ("bep",), None),
     ("admin.audit_log_csv", "/beheer/logboek.csv?persoon=Jansen", "admin", "audit.exported", None, ("bep",), None),
 ]
-ROLE_OF = {"coordinator": R.COORDINATOR, "admin": R.ADMIN, "helper": R.VOLUNTEER, "kees": R.VOLUNTEER, None: R.VOLUNTEER}
+ROLE_OF = {"coordinator": R.COORDINATOR, "admin": R.ADMIN, "helper": R.VOLUNTEER, "kees": R.VOLUNTEER,
+           None: R.VOLUNTEER}
 
 # GET pages that show no one's data but the user's own, or no personal data at all.
 NOT_ABOUT_OTHERS = {

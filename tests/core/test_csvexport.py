@@ -107,7 +107,8 @@ def test_every_export_neutralises_hostile_names_categories_and_notes(app, sessio
     session.commit()
     client = client_as(coordinator)
     gemeente = client_as(make.user(village, R.MUNICIPALITY))
-    by_endpoint = {"reports.municipality_export": gemeente, "admin.audit_log_csv": client_as(make.user(village, R.ADMIN))}
+    by_endpoint = {"reports.municipality_export": gemeente,
+                   "admin.audit_log_csv": client_as(make.user(village, R.ADMIN))}
     cells = []
     for endpoint, urls in _csv_urls(app, village, today).items():
         for url in urls:

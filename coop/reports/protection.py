@@ -10,7 +10,7 @@ so the figures of all villages of a gemeente are protected as one network (suppr
                 → the village's year → T (its cell in the overview) → S (the overview's total)
     matched   S → the village's month → (month × category, not shown) → category → year → T → S
     referred  the same, and after the category (category × destination, not shown) the
-              destination and the year
+              destination and the year; destinations below the threshold share one row
 
 A village without a gemeente has the same networks without the overview's edges. Each village's
 own threshold protects its figures; the overview's sums take the strictest of the villages'.
@@ -23,13 +23,26 @@ enough: a figure that can change while the others stay is not pinned by them.
 """
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from coop.reports.suppression import Cell, Network, hide_small, protect_network, unpublished
+from coop.reports.suppression import (
+    Cell,
+    Move,
+    Network,
+    hide_for_another,
+    hide_small,
+    protect_network,
+    rise,
+    room_for,
+    unpublished,
+)
 
 MONTHS = tuple(range(1, 13))
 ALL = "all"
+OTHER = "Overige bestemmingen"
 TOTAL_WEIGHT, GRAND_WEIGHT = 2, 4  # rather hide a cell than its margin, a margin than a grand total
 
 
@@ -94,7 +107,11 @@ def protect(villages: Sequence[VillageFigures], overview_threshold: int | None) 
 
     for fig in villages:
         v, k = fig.village_id, fig.threshold
-        out.referrals[v] = list(fig.referrals)
+        # A destination with a row of its own would say it had at least one referral, and no rows
+        # at all that there were none: destinations below the threshold share one row, always there.
+        named = [(to, count) for to, count in fig.referrals if count >= k and to != OTHER]
+        rows = named + [(OTHER, sum(count for to, count in fig.referrals if (to, count) not in named))]
+        out.referrals[v] = rows
         n: dict[tuple[int | None, int | None], int] = {}
         m: dict[tuple[int, int], int] = {}
         r: dict[tuple[int, int], int] = {}
@@ -138,12 +155,12 @@ def protect(villages: Sequence[VillageFigures], overview_threshold: int | None) 
                 end = (kind, v, "cat-out", c) if kind == "r" else (kind, v, "K")
                 add(kind, (kind, v, "c", c), mine[(kind, v, "c", c)], (kind, v, "cat", c), end, TOTAL_WEIGHT)
             if kind == "r":
-                split = _split(by_cat, fig.referrals)
+                split = _split(by_cat, rows)
                 for c in cats:
-                    for to, _ in fig.referrals:
+                    for to, _ in rows:
                         add(kind, (kind, v, c, to), unpublished(split.get((c, to), 0)), (kind, v, "cat-out", c),
                             (kind, v, "to", to))
-                for to, count in fig.referrals:
+                for to, count in rows:
                     mine[(kind, v, "to", to)] = Cell(count)
                     add(kind, (kind, v, "to", to), mine[(kind, v, "to", to)], (kind, v, "to", to), (kind, v, "K"),
                         TOTAL_WEIGHT)
@@ -164,6 +181,64 @@ def protect(villages: Sequence[VillageFigures], overview_threshold: int | None) 
             add(kind, key, sums[key], (kind, "T"), (kind, "S"), GRAND_WEIGHT)
         hide_small(sums, overview_threshold)
 
-    for net in nets.values():
-        out.stuck += protect_network(out.cells, net)
+    _protect_all(out, nets, {f.village_id: list(f.categories) for f in villages})
     return out
+
+
+def _protect_all(out: Protected, nets: dict[str, Network[tuple]], cats: dict[int, list[int]]) -> None:
+    """Requests first; then matched and referred. A month × category's matches (or referrals),
+    as many as room among its requests allows, may still go up when the requests there can go
+    up with them (`lift`: a cycle of hidden requests figures); a figure that still cannot be
+    protected gets requests around it hidden too, and another try."""
+    cells = out.cells
+    protect_network(cells, nets["n"])
+    lifts: dict[tuple, list[Move] | None] = {}
+
+    def interior(key: Any) -> bool:
+        return isinstance(key, tuple) and len(key) == 4 and isinstance(key[2], int) and isinstance(key[3], int)
+
+    def lift(key: tuple) -> list[Move] | None:
+        if not interior(key):
+            return None  # only a month × category count rests on the requests
+        n_key = ("n", key[1], key[2], key[3])
+        if n_key not in lifts:
+            found = rise(cells, nets["n"], n_key)
+            lifts[n_key] = found[1] if found else None
+        return lifts[n_key]
+
+    def check(moves: list[Move], needed: list[Move]) -> bool:
+        """The requests lifted stay within their labels, and every month × category keeps at
+        least as many requests as its matched and referred ones."""
+        if not room_for(cells, needed):
+            return False
+        delta: Counter[Any] = Counter()
+        for key, way in [*moves, *needed]:
+            delta[key] += way
+        places = {key[1:] for key in delta if interior(key)}
+        for v, mo, c in places:
+            n, m, r = (float(cells[(kind, v, mo, c)].value or 0) + delta[(kind, v, mo, c)] for kind in "nmr")
+            if m + r > n:
+                return False
+        return True
+
+    def related(key: tuple) -> list[tuple]:
+        _kind, v, what, item = key
+        villages = list(cats) if v == ALL else [v]
+        return [("n", w, mo, c) for w in villages for mo in MONTHS for c in cats[w]
+                if (what == "m" and mo == item) or (what == "c" and c == item) or what not in ("m", "c")]
+
+    for kind in ("m", "r"):
+        for _ in range(4):
+            stuck = protect_network(cells, nets[kind], lift=lift, check=check)
+            if not stuck:
+                break
+            for key in stuck:
+                options = [found for found in (rise(cells, nets["n"], n_key, hideable=True) for n_key in related(key))
+                           if found is not None]
+                if options:
+                    for other, _way in min(options, key=lambda option: option[0])[1]:
+                        if cells[other].shown:
+                            hide_for_another(cells[other])
+            protect_network(cells, nets["n"])
+            lifts.clear()
+        out.stuck += protect_network(cells, nets[kind], lift=lift, check=check)

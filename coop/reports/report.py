@@ -89,9 +89,10 @@ class Fmt:
 
 
 def _categories(village_id: int, used: set[int]) -> list[TaskCategory]:
-    return [c for c in db.session.scalars(select(TaskCategory).where(TaskCategory.village_id == village_id)
-                                          .order_by(TaskCategory.sort_order, TaskCategory.id))
-            if c.active or c.id in used]
+    """Every category of the village, in use or not: a category shown only when it was used
+    would say that it was (at least one request, where the table may say "< 5")."""
+    return list(db.session.scalars(select(TaskCategory).where(TaskCategory.village_id == village_id)
+                                   .order_by(TaskCategory.sort_order, TaskCategory.id)))
 
 
 def build(village: Village, year: int) -> Report:

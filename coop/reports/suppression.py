@@ -30,9 +30,10 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 PRIMARY, SECONDARY, UNPUBLISHED = "primary", "secondary", "unpublished"
 COUNT_STEP = 1
@@ -163,10 +164,18 @@ def _bounds(cell: Cell) -> tuple[float, float | None]:
     return (cell.floor, None) if cell.shown else (cell.low, cell.high)
 
 
-def _arcs(cells: Mapping[K, Cell], net: Network[K], step: float, skip: K,
-          hideable: bool) -> dict[Node, list[tuple[Node, K, float]]]:
-    """The moves each figure allows, as arcs of the residual graph: (to, figure, cost to hide)."""
-    out: dict[Node, list[tuple[Node, K, float]]] = {}
+Move = tuple[Any, int]  # a figure's key and the way it goes: +1 up, -1 down
+Arc = tuple[Node, Any, float, int, tuple[Move, ...]]  # to, figure, cost to hide it, way, moves it needs elsewhere
+Lift = Callable[[K], "Sequence[Move] | None"]
+Check = Callable[[list[Move], list[Move]], bool]
+
+
+def _arcs(cells: Mapping[K, Cell], net: Network[K], step: float, skip: K, hideable: bool,
+          lift: Lift | None) -> dict[Node, list[Arc]]:
+    """The moves each figure allows, as arcs of the residual graph. A figure at its upper bound
+    may still go up when `lift` gives moves elsewhere that make room (a month × category's
+    matches, as many as its requests, go up when the requests there can)."""
+    out: dict[Node, list[Arc]] = {}
     for key, (tail, head) in net.edges.items():
         if key == skip:
             continue
@@ -176,76 +185,116 @@ def _arcs(cells: Mapping[K, Cell], net: Network[K], step: float, skip: K,
         (low, high), cost = _bounds(cell), _cost(cell) if cell.shown else 0.0
         value = float(cell.value or 0)
         if high is None or value + step <= high:
-            out.setdefault(tail, []).append((head, key, cost))
+            out.setdefault(tail, []).append((head, key, cost, 1, ()))
+        elif lift is not None:
+            needed = lift(key)
+            if needed is not None:
+                out.setdefault(tail, []).append((head, key, cost, 1, tuple(needed)))
         if value - step >= low:
-            out.setdefault(head, []).append((tail, key, cost))
+            out.setdefault(head, []).append((tail, key, cost, -1, ()))
     return out
 
 
-def _path(arcs: dict[Node, list[tuple[Node, K, float]]], start: Node, goal: Node) -> tuple[float, list[K]] | None:
-    """The cheapest path of moves from `start` to `goal` (Dijkstra): its cost and its figures."""
+def _path(arcs: dict[Node, list[Arc]], start: Node, goal: Node) -> tuple[float, list[Move], list[Move]] | None:
+    """The cheapest path of moves from `start` to `goal` (Dijkstra): its cost, its moves and
+    the moves it needs elsewhere."""
     best: dict[Node, float] = {start: 0.0}
-    back: dict[Node, tuple[Node, K]] = {}
+    back: dict[Node, tuple[Node, Any, int, tuple[Move, ...]]] = {}
     order = itertools.count()
     queue: list[tuple[float, int, Node]] = [(0.0, next(order), start)]
     while queue:
         cost, _, node = heapq.heappop(queue)
         if node == goal:
-            keys: list[K] = []
+            moves: list[Move] = []
+            needed: list[Move] = []
             while node != start:
-                node, key = back[node]
-                keys.append(key)
-            return cost, keys
+                node, key, way, elsewhere = back[node]
+                moves.append((key, way))
+                needed += elsewhere
+            return cost, moves, needed
         if cost > best.get(node, float("inf")):
             continue
-        for to, key, extra in arcs.get(node, []):
+        for to, key, extra, way, elsewhere in arcs.get(node, []):
             if cost + extra < best.get(to, float("inf")):
                 best[to] = cost + extra
-                back[to] = (node, key)
+                back[to] = (node, key, way, elsewhere)
                 heapq.heappush(queue, (cost + extra, next(order), to))
     return None
 
 
-def _cycles(cells: Mapping[K, Cell], net: Network[K], key: K, step: float,
-            hideable: bool) -> list[tuple[float, list[K]]]:
-    """Cycles through `key` that move it a step up or down: (cost, the other figures on it)."""
+def room_for(cells: Mapping, moves: Iterable[Move], step: float = COUNT_STEP) -> bool:
+    """Moves, added up per figure, that keep every figure within what its label allows (and
+    leave the shown ones alone)."""
+    total: Counter[Any] = Counter()
+    for key, way in moves:
+        total[key] += way
+    for key, delta in total.items():
+        if delta == 0:
+            continue
+        cell = cells[key]
+        low, high = (cell.low, cell.high) if not cell.shown else (cell.value, cell.value)
+        value = float(cell.value or 0) + delta * step
+        if value < float(low or 0) - 1e-9 or (high is not None and value > high + 1e-9):
+            return False
+    return True
+
+
+def _cycles(cells: Mapping[K, Cell], net: Network[K], key: K, step: float, hideable: bool,
+            lift: Lift | None = None, check: Check | None = None,
+            ways: tuple[int, ...] = (1, -1)) -> list[tuple[float, list[Move]]]:
+    """Cycles through `key` that move it a step up or down: (cost, every move on it)."""
     cell, (tail, head) = cells[key], net.edges[key]
-    arcs = _arcs(cells, net, step, key, hideable)
+    arcs = _arcs(cells, net, step, key, hideable, lift)
     value = float(cell.value or 0)
     low, high = _bounds(cell)
     found = []
-    if high is None or value + step <= high:  # up: back from head to tail
-        found.append(_path(arcs, head, tail))
-    if value - step >= low:  # down: from tail to head
-        found.append(_path(arcs, tail, head))
-    return [f for f in found if f is not None]
+    if 1 in ways and (high is None or value + step <= high):  # up: back from head to tail
+        up = _path(arcs, head, tail)
+        if up is not None:
+            found.append((up[0], up[1] + [(key, 1)], up[2]))
+    if -1 in ways and value - step >= low:  # down: from tail to head
+        down = _path(arcs, tail, head)
+        if down is not None:
+            found.append((down[0], down[1] + [(key, -1)], down[2]))
+    ok = check or (lambda _moves, needed: room_for(cells, needed, step))
+    return [(cost, moves) for cost, moves, needed in found if ok(moves, needed)]
 
 
-def movable(cells: Mapping[K, Cell], net: Network[K], key: K, step: float = COUNT_STEP) -> bool:
+def rise(cells: Mapping[K, Cell], net: Network[K], key: K, step: float = COUNT_STEP,
+         hideable: bool = False) -> tuple[float, list[Move]] | None:
+    """The cheapest cycle that takes `key` a step up (hiding shown figures on it if
+    `hideable`): its cost and its moves, or None."""
+    found = _cycles(cells, net, key, step, hideable, ways=(1,))
+    return min(found, key=lambda option: option[0]) if found else None
+
+
+def movable(cells: Mapping[K, Cell], net: Network[K], key: K, step: float = COUNT_STEP,
+            lift: Lift | None = None, check: Check | None = None) -> bool:
     """Whether a hidden figure can take another value, given everything shown."""
-    return bool(_cycles(cells, net, key, step, hideable=False))
+    return bool(_cycles(cells, net, key, step, False, lift, check))
 
 
 def hide_for_another(cell: Cell) -> None:
     cell.hidden, cell.low, cell.high = SECONDARY, cell.floor, None
 
 
-def protect_network(cells: Mapping[K, Cell], net: Network[K], step: float = COUNT_STEP) -> list[K]:
+def protect_network(cells: Mapping[K, Cell], net: Network[K], step: float = COUNT_STEP,
+                    lift: Lift | None = None, check: Check | None = None) -> list[K]:
     """Complementary suppression: afterwards every hidden published figure of `net` can take
     another value; a figure hidden here is SECONDARY ("afgeschermd", at least its floor).
     `step` is the smallest difference that counts (1 for counts). Returns the figures that
     could not be protected at all: none, unless what the labels alone say pins one."""
     stuck = []
-    for key in net.edges:
+    for key in list(net.edges):
         cell = cells[key]
-        if cell.shown or cell.hidden == UNPUBLISHED or _cycles(cells, net, key, step, hideable=False):
+        if cell.shown or cell.hidden == UNPUBLISHED or _cycles(cells, net, key, step, False, lift, check):
             continue
-        options = _cycles(cells, net, key, step, hideable=True)
+        options = _cycles(cells, net, key, step, True, lift, check)
         if not options:
             stuck.append(key)
             continue
         _, path = min(options, key=lambda option: option[0])
-        for other in path:
+        for other, _way in path:
             if cells[other].shown:
                 hide_for_another(cells[other])
     return stuck

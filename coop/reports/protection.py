@@ -29,12 +29,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from coop.reports.suppression import (
+    Arcs,
     Cell,
     Move,
     Network,
     hide_for_another,
     hide_small,
     protect_network,
+    residual,
     rise,
     room_for,
     unpublished,
@@ -181,11 +183,11 @@ def protect(villages: Sequence[VillageFigures], overview_threshold: int | None) 
             add(kind, key, sums[key], (kind, "T"), (kind, "S"), GRAND_WEIGHT)
         hide_small(sums, overview_threshold)
 
-    _protect_all(out, nets, {f.village_id: list(f.categories) for f in villages})
+    _protect_all(out, nets, {f.village_id: list(f.categories) for f in villages}, joint)
     return out
 
 
-def _protect_all(out: Protected, nets: dict[str, Network[tuple]], cats: dict[int, list[int]]) -> None:
+def _protect_all(out: Protected, nets: dict[str, Network[tuple]], cats: dict[int, list[int]], joint: bool) -> None:
     """Requests first; then matched and referred. A month × category's matches (or referrals),
     as many as room among its requests allows, may still go up when the requests there can go
     up with them (`lift`: a cycle of hidden requests figures); a figure that still cannot be
@@ -193,6 +195,7 @@ def _protect_all(out: Protected, nets: dict[str, Network[tuple]], cats: dict[int
     cells = out.cells
     protect_network(cells, nets["n"])
     lifts: dict[tuple, list[Move] | None] = {}
+    requests_arcs: list[Arcs] = []  # the requests' residual graph, while their figures stay as they are
 
     def interior(key: Any) -> bool:
         return isinstance(key, tuple) and len(key) == 4 and isinstance(key[2], int) and isinstance(key[3], int)
@@ -202,7 +205,15 @@ def _protect_all(out: Protected, nets: dict[str, Network[tuple]], cats: dict[int
             return None  # only a month × category count rests on the requests
         n_key = ("n", key[1], key[2], key[3])
         if n_key not in lifts:
-            found = rise(cells, nets["n"], n_key)
+            # Most often the month, the category, the year (and the gemeente's sums) are hidden
+            # with room: then they all go up with it, which can never break another count.
+            plain = [k for k in requests_cycle(key[1], key[2], key[3])]
+            if room_for(cells, [(k, 1) for k in plain]):
+                lifts[n_key] = [(k, 1) for k in plain]
+                return lifts[n_key]
+            if not requests_arcs:
+                requests_arcs.append(residual(cells, nets["n"]))
+            found = rise(cells, nets["n"], n_key, arcs=requests_arcs[0])
             lifts[n_key] = found[1] if found else None
         return lifts[n_key]
 
@@ -221,6 +232,12 @@ def _protect_all(out: Protected, nets: dict[str, Network[tuple]], cats: dict[int
                 return False
         return True
 
+    def requests_cycle(v: int, month: int, cat: int) -> list[tuple]:
+        """The requests that go up together with one month × category count: its month, its
+        category, the village's year and, in a gemeente, the sums over the villages."""
+        keys = [("n", v, month, None), ("n", v, month, cat), ("n", v, None, cat), ("n", v, None, None)]
+        return keys + ([("n", ALL, month, None), ("n", ALL, None, None)] if joint else [])
+
     def related(key: tuple) -> list[tuple]:
         _kind, v, what, item = key
         villages = list(cats) if v == ALL else [v]
@@ -233,12 +250,14 @@ def _protect_all(out: Protected, nets: dict[str, Network[tuple]], cats: dict[int
             if not stuck:
                 break
             for key in stuck:
-                options = [found for found in (rise(cells, nets["n"], n_key, hideable=True) for n_key in related(key))
-                           if found is not None]
+                hideable = residual(cells, nets["n"], hideable=True)
+                options = [found for found in (rise(cells, nets["n"], n_key, hideable=True, arcs=hideable)
+                                               for n_key in related(key)) if found is not None]
                 if options:
                     for other, _way in min(options, key=lambda option: option[0])[1]:
                         if cells[other].shown:
                             hide_for_another(cells[other])
             protect_network(cells, nets["n"])
             lifts.clear()
+            requests_arcs.clear()
         out.stuck += protect_network(cells, nets[kind], lift=lift, check=check)

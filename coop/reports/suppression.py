@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -170,15 +170,16 @@ Lift = Callable[[K], "Sequence[Move] | None"]
 Check = Callable[[list[Move], list[Move]], bool]
 
 
-def _arcs(cells: Mapping[K, Cell], net: Network[K], step: float, skip: K, hideable: bool,
-          lift: Lift | None) -> dict[Node, list[Arc]]:
+Arcs = dict[Node, list[Arc]]
+
+
+def residual(cells: Mapping[K, Cell], net: Network[K], step: float = COUNT_STEP, hideable: bool = False,
+             lift: Lift | None = None) -> Arcs:
     """The moves each figure allows, as arcs of the residual graph. A figure at its upper bound
     may still go up when `lift` gives moves elsewhere that make room (a month × category's
     matches, as many as its requests, go up when the requests there can)."""
-    out: dict[Node, list[Arc]] = {}
+    out: Arcs = {}
     for key, (tail, head) in net.edges.items():
-        if key == skip:
-            continue
         cell = cells[key]
         if cell.shown and not hideable:
             continue
@@ -195,9 +196,31 @@ def _arcs(cells: Mapping[K, Cell], net: Network[K], step: float, skip: K, hideab
     return out
 
 
-def _path(arcs: dict[Node, list[Arc]], start: Node, goal: Node) -> tuple[float, list[Move], list[Move]] | None:
-    """The cheapest path of moves from `start` to `goal` (Dijkstra): its cost, its moves and
-    the moves it needs elsewhere."""
+def _reach(arcs: Arcs, start: Node, goal: Node, skip: Any) -> tuple[float, list[Move], list[Move]] | None:
+    """A path of moves over hidden figures only (all free): breadth first, fewest moves."""
+    back: dict[Node, tuple[Node, Any, int, tuple[Move, ...]]] = {}
+    seen, todo = {start}, deque([start])
+    while todo:
+        node = todo.popleft()
+        if node == goal:
+            moves: list[Move] = []
+            needed: list[Move] = []
+            while node != start:
+                node, key, way, elsewhere = back[node]
+                moves.append((key, way))
+                needed += elsewhere
+            return 0.0, moves, needed
+        for to, key, _extra, way, elsewhere in arcs.get(node, []):
+            if key != skip and to not in seen:
+                seen.add(to)
+                back[to] = (node, key, way, elsewhere)
+                todo.append(to)
+    return None
+
+
+def _path(arcs: Arcs, start: Node, goal: Node, skip: Any) -> tuple[float, list[Move], list[Move]] | None:
+    """The cheapest path of moves from `start` to `goal` (Dijkstra) that leaves `skip` alone:
+    its cost, its moves and the moves it needs elsewhere."""
     best: dict[Node, float] = {start: 0.0}
     back: dict[Node, tuple[Node, Any, int, tuple[Move, ...]]] = {}
     order = itertools.count()
@@ -215,7 +238,7 @@ def _path(arcs: dict[Node, list[Arc]], start: Node, goal: Node) -> tuple[float, 
         if cost > best.get(node, float("inf")):
             continue
         for to, key, extra, way, elsewhere in arcs.get(node, []):
-            if cost + extra < best.get(to, float("inf")):
+            if key != skip and cost + extra < best.get(to, float("inf")):
                 best[to] = cost + extra
                 back[to] = (node, key, way, elsewhere)
                 heapq.heappush(queue, (cost + extra, next(order), to))
@@ -240,20 +263,23 @@ def room_for(cells: Mapping, moves: Iterable[Move], step: float = COUNT_STEP) ->
 
 
 def _cycles(cells: Mapping[K, Cell], net: Network[K], key: K, step: float, hideable: bool,
-            lift: Lift | None = None, check: Check | None = None,
-            ways: tuple[int, ...] = (1, -1)) -> list[tuple[float, list[Move]]]:
-    """Cycles through `key` that move it a step up or down: (cost, every move on it)."""
+            lift: Lift | None = None, check: Check | None = None, ways: tuple[int, ...] = (1, -1),
+            arcs: Arcs | None = None) -> list[tuple[float, list[Move]]]:
+    """Cycles through `key` that move it a step up or down: (cost, every move on it). `arcs`:
+    the residual graph already built for these cells (see `residual`)."""
     cell, (tail, head) = cells[key], net.edges[key]
-    arcs = _arcs(cells, net, step, key, hideable, lift)
+    if arcs is None:
+        arcs = residual(cells, net, step, hideable, lift)
+    search = _path if hideable else _reach
     value = float(cell.value or 0)
     low, high = _bounds(cell)
     found = []
     if 1 in ways and (high is None or value + step <= high):  # up: back from head to tail
-        up = _path(arcs, head, tail)
+        up = search(arcs, head, tail, key)
         if up is not None:
             found.append((up[0], up[1] + [(key, 1)], up[2]))
     if -1 in ways and value - step >= low:  # down: from tail to head
-        down = _path(arcs, tail, head)
+        down = search(arcs, tail, head, key)
         if down is not None:
             found.append((down[0], down[1] + [(key, -1)], down[2]))
     ok = check or (lambda _moves, needed: room_for(cells, needed, step))
@@ -261,10 +287,10 @@ def _cycles(cells: Mapping[K, Cell], net: Network[K], key: K, step: float, hidea
 
 
 def rise(cells: Mapping[K, Cell], net: Network[K], key: K, step: float = COUNT_STEP,
-         hideable: bool = False) -> tuple[float, list[Move]] | None:
+         hideable: bool = False, arcs: Arcs | None = None) -> tuple[float, list[Move]] | None:
     """The cheapest cycle that takes `key` a step up (hiding shown figures on it if
     `hideable`): its cost and its moves, or None."""
-    found = _cycles(cells, net, key, step, hideable, ways=(1,))
+    found = _cycles(cells, net, key, step, hideable, ways=(1,), arcs=arcs)
     return min(found, key=lambda option: option[0]) if found else None
 
 
@@ -285,11 +311,19 @@ def protect_network(cells: Mapping[K, Cell], net: Network[K], step: float = COUN
     `step` is the smallest difference that counts (1 for counts). Returns the figures that
     could not be protected at all: none, unless what the labels alone say pins one."""
     stuck = []
+    built: dict[bool, Arcs] = {}  # the residual graphs, until a figure is hidden
+
+    def arcs(hideable: bool) -> Arcs:
+        if hideable not in built:
+            built[hideable] = residual(cells, net, step, hideable, lift)
+        return built[hideable]
+
     for key in list(net.edges):
         cell = cells[key]
-        if cell.shown or cell.hidden == UNPUBLISHED or _cycles(cells, net, key, step, False, lift, check):
+        if cell.shown or cell.hidden == UNPUBLISHED or _cycles(cells, net, key, step, False, lift, check,
+                                                                arcs=arcs(False)):
             continue
-        options = _cycles(cells, net, key, step, True, lift, check)
+        options = _cycles(cells, net, key, step, True, lift, check, arcs=arcs(True))
         if not options:
             stuck.append(key)
             continue
@@ -297,6 +331,7 @@ def protect_network(cells: Mapping[K, Cell], net: Network[K], step: float = COUN
         for other, _way in path:
             if cells[other].shown:
                 hide_for_another(cells[other])
+                built.clear()
     return stuck
 
 

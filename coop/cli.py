@@ -22,6 +22,24 @@ def init_app(app: Flask) -> None:
         demo.build(echo=click.echo)
         print_logins()
 
+    @app.cli.command("audit-verify")
+    def audit_verify_command():
+        """Walk the audit log's hash chains; report the first row that does not fit (exit 1)."""
+        from coop.core import audit
+        with db.engine.connect() as connection:
+            result = audit.verify(connection)
+        if result.broken is not None:
+            bad = result.broken
+            raise click.ClickException(f"Logboek niet in orde bij rij {bad.id} (dorp {bad.village_id or '–'}): "
+                                       f"{bad.reason}. De {result.rows - 1} rijen ervoor kloppen.")
+        click.echo(f"Logboek in orde: {result.rows} rijen in {len(result.heads)} ketens.")
+        if result.unhashed:
+            click.echo(f"{result.unhashed} rijen zonder eigen hash (geschreven door de vorige versie tijdens "
+                       "een update); ze tellen mee in de hash van de rij erna.")
+        for village_id, (last_id, head) in sorted(result.heads.items(), key=lambda item: item[0] or 0):
+            # Written down elsewhere (with the backups), a head also shows when rows were cut off the end.
+            click.echo(f"  dorp {village_id or '–'}: laatste rij {last_id}, hash {head}")
+
     @app.cli.command("demo-logins")
     def demo_logins_command():
         """Print the demo logins."""

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from coop.admin import service
 from coop.admin.forms import CategoryForm, DestinationForm
-from coop.core import registry
+from coop.core import audit, audit_text, csvexport, registry
 from coop.core import roles as R
 from coop.core.forms import Form
 from coop.core.guard import get_in_village_or_404, roles_required
@@ -83,7 +83,31 @@ def toggle_destination(destination_id: int, change: str):
 @bp.get("/logboek")
 @roles_required(R.ADMIN)
 def audit_log():
-    return render_template("admin/audit_log.html", rows=service.audit_log(current_user.village_id))
+    """The village's audit log, searched by person and period (NEN 7513: readable by those who must)."""
+    f = service.LogFilter.from_args(request.args)
+    people = service.people_named(current_user.village_id, f.text)
+    rows = service.log_rows(current_user.village_id, f, people)
+    page = render_template("admin/audit_log.html", rows=rows, f=f, people=people, limit=service.PAGE_ROWS,
+                           label=audit_text.label, system=audit_text.SYSTEM)
+    audit.shown("audit.searched", subjects=service.people_in(rows) | {p.id for p in people},
+                detail=_search_text(f))
+    return page
+
+
+@bp.get("/logboek.csv")
+@roles_required(R.ADMIN)
+def audit_log_csv():
+    f = service.LogFilter.from_args(request.args)
+    people = service.people_named(current_user.village_id, f.text)
+    rows = service.log_rows(current_user.village_id, f, people, limit=None)
+    response = csvexport.response(f"logboek-{current_user.village.slug}.csv", service.csv_rows(rows))
+    audit.shown("audit.exported", subjects=service.people_in(rows) | {p.id for p in people},
+                detail=_search_text(f))
+    return response
+
+
+def _search_text(f: service.LogFilter) -> str:
+    return ", ".join(f"{k} {v}" for k, v in f.args().items()) or "alles"
 
 
 registry.nav_link("Beheer", "admin.index", R.ADMIN, order=80)

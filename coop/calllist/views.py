@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from coop.calllist import service
 from coop.calllist.forms import OutcomeForm
-from coop.core import registry
+from coop.core import audit, registry
 from coop.core import roles as R
 from coop.core.calls import CallTask
 from coop.core.guard import get_in_village_or_404, roles_required
@@ -19,18 +19,21 @@ def _form(task_id: int) -> OutcomeForm:
     return OutcomeForm(prefix=f"oproep-{task_id}")  # one form per call: ids stay unique on the page
 
 
-def _page(failed: OutcomeForm | None = None, failed_id: int | None = None, status: int = 200):
+def _page(failed: OutcomeForm | None = None, failed_id: int | None = None, status: int = 200, log: bool = False):
     calls = service.calls_due(current_user.village_id)
     forms = {c.task.id: failed if c.task.id == failed_id and failed else _form(c.task.id) for c in calls}
-    return render_template("calllist/index.html", calls=calls, forms=forms, failed=failed,
-                           handled=service.recently_handled(current_user.village_id),
-                           outcomes=service.OUTCOMES), status
+    handled = service.recently_handled(current_user.village_id)
+    page = render_template("calllist/index.html", calls=calls, forms=forms, failed=failed, handled=handled,
+                           outcomes=service.OUTCOMES)
+    if log:
+        audit.shown("calls.listed", subjects=[c.task.person_id for c in calls] + [t.person_id for t in handled])
+    return page, status
 
 
 @bp.get("/")
 @roles_required(R.COORDINATOR)
 def index():
-    return _page()
+    return _page(log=True)
 
 
 @bp.post("/<int:task_id>")

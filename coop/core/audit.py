@@ -1,17 +1,222 @@
-"""Writing the audit log. The row joins the caller's transaction."""
+"""Writing and checking the audit log (NEN 7513): who, in which role, did what, to whom, on
+whose behalf, when and from where. The row joins the caller's transaction.
+
+The log is append-only and each village's rows form a hash chain: a row's `row_hash` is the
+SHA-256 of the previous row's hash and the row's own fields (`canonical`), so a changed,
+removed, inserted or reordered row breaks the chain from there on (`verify`, the command
+`flask --app coop audit-verify`). The previous hash is read inside the writing transaction;
+on PostgreSQL a transaction-level advisory lock per village serialises the writers of one
+chain until they commit (SQLite has one writer at a time anyway).
+
+Free text (the detail, the address) goes into the hash as its own SHA-256, so that a later
+anonymisation could blank the text, keep that digest beside it and leave the chain valid.
+People appear in the hashed fields by id only, never by name.
+"""
 from __future__ import annotations
 
-from coop.core.models import AuditLog, User
+import hashlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, cast
+
+from flask import g, has_request_context
+from flask_login import current_user
+from sqlalchemy import ColumnElement, Connection, Table, insert, select, text
+
+from coop.core import roles as R
+from coop.core.clock import now
+from coop.core.models import AuditLog, AuditSubject, User
 from coop.extensions import db
+
+GENESIS = "0" * 64  # the "previous hash" of a chain's first row
+LOCK_CLASS = 7513  # first key of pg_advisory_xact_lock(LOCK_CLASS, village): the audit chains
+# When a user holds several of the roles a page admits, the one written down is the first here.
+ROLE_ORDER = (R.COORDINATOR, R.ADMIN, R.PLATFORM, R.MUNICIPALITY, R.PROFESSIONAL, R.VOLUNTEER, R.CARER,
+              R.RESIDENT)
+PUBLIC = "public"
+
+_log = cast(Table, AuditLog.__table__)
+_subjects = cast(Table, AuditSubject.__table__)
+Row = Mapping[Any, Any]  # a row of audit_log as a mapping of column name to value
+
+
+def _digest(value: str | None) -> str:
+    return hashlib.sha256((value or "").encode()).hexdigest()
+
+
+def _id(value: int | None) -> str:
+    return "" if value is None else str(value)
+
+
+def canonical(row: Row, others: Sequence[int]) -> str:
+    """The row's fields as one line, the same on every database. Changing this breaks every chain."""
+    at: datetime = row["at"]
+    return "\x1f".join([
+        at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"), _id(row["village_id"]), _id(row["actor_id"]),
+        row["actor_role"] or "", row["action"], _id(row["subject_user_id"]), _id(row["on_behalf_of_id"]),
+        ",".join(str(i) for i in sorted(others)), _digest(row["detail"]), _digest(row["ip"])])
+
+
+def chain_hash(prev_hash: str, row: Row, others: Sequence[int]) -> str:
+    return hashlib.sha256(f"{prev_hash}\x1e{canonical(row, others)}".encode()).hexdigest()
+
+
+def acting_role(actor: User | None) -> str | None:
+    """The role `actor` used: in a request by that user, the highest role they hold of those the
+    page admits; otherwise their highest role. None for the system."""
+    if actor is None:
+        return None
+    held = actor.roles
+    if has_request_context() and current_user.is_authenticated and current_user.id == actor.id:
+        admitted = g.get("admitted_roles")
+        if admitted and "*" not in admitted and PUBLIC not in admitted:
+            held = held & set(admitted)
+    return next((role for role in ROLE_ORDER if role in held), None)
+
+
+def _chain(village_id: int | None) -> ColumnElement[bool]:
+    return _log.c.village_id.is_(None) if village_id is None else _log.c.village_id == village_id
+
+
+def _others(connection: Connection, ids: Sequence[int]) -> dict[int, list[int]]:
+    found: dict[int, list[int]] = {}
+    for start in range(0, len(ids), 500):
+        for audit_id, user_id in connection.execute(select(_subjects.c.audit_id, _subjects.c.user_id)
+                                                    .where(_subjects.c.audit_id.in_(ids[start:start + 500]))):
+            found.setdefault(audit_id, []).append(user_id)
+    return found
+
+
+def _head(connection: Connection, village_id: int | None) -> str:
+    """The hash the next row of this village's chain builds on."""
+    last = connection.execute(select(_log.c.id, _log.c.row_hash).where(_chain(village_id))
+                              .order_by(_log.c.id.desc()).limit(1)).first()
+    if last is None:
+        return GENESIS
+    if last.row_hash is not None:
+        return last.row_hash
+    # Rows written by the release before the chain existed, during a rolling upgrade, have no
+    # hash: they are folded into the chain here, so the next row seals them.
+    sealed = connection.execute(select(_log.c.id, _log.c.row_hash).where(_chain(village_id),
+                                                                          _log.c.row_hash.is_not(None))
+                                .order_by(_log.c.id.desc()).limit(1)).first()
+    state = sealed.row_hash if sealed is not None else GENESIS
+    rows = connection.execute(select(_log).where(_chain(village_id), _log.c.id > (sealed.id if sealed else 0))
+                              .order_by(_log.c.id)).mappings().all()
+    others = _others(connection, [r["id"] for r in rows])
+    for row in rows:
+        state = chain_hash(state, row, others.get(row["id"], []))
+    return state
+
+
+def _ids(people: Iterable[User | int | None]) -> set[int]:
+    return {p.id if isinstance(p, User) else p for p in people if p is not None}
 
 
 def record(action: str, *, actor: User | None, subject: User | None = None,
-           village_id: int | None = None, detail: str = "", ip: str | None = None) -> AuditLog:
+           subjects: Iterable[User | int | None] = (),
+           on_behalf_of: User | None = None, village_id: int | None = None, detail: str = "",
+           ip: str | None = None, role: str | None = None) -> int:
+    """Write one event and return its id. `subject` is the person it is about; `subjects` are
+    the others it showed (a search, a roster, an export); `on_behalf_of` the person the actor
+    acted for (people by object or id). The address is the request's unless given."""
     if village_id is None:
         person = subject or actor
         village_id = person.village_id if person else None
-    row = AuditLog(action=action, actor_id=actor.id if actor else None,
-                   subject_user_id=subject.id if subject else None,
-                   village_id=village_id, detail=detail, ip=ip)
-    db.session.add(row)
-    return row
+    if ip is None and has_request_context():
+        from coop.core.web import client_ip
+        ip = client_ip()
+    subject_id = subject.id if subject else None
+    others = sorted(_ids(subjects) - {subject_id})
+    row = {"at": now(), "village_id": village_id, "actor_id": actor.id if actor else None,
+           "actor_role": role or acting_role(actor), "action": action, "subject_user_id": subject_id,
+           "on_behalf_of_id": on_behalf_of.id if on_behalf_of else None, "detail": detail or "", "ip": ip}
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        # Held until this transaction ends: the next writer of the chain reads this row's hash.
+        connection.execute(text("SELECT pg_advisory_xact_lock(:c, :v)"), {"c": LOCK_CLASS, "v": village_id or 0})
+    prev = _head(connection, village_id)
+    row["prev_hash"], row["row_hash"] = prev, chain_hash(prev, row, others)
+    key = connection.execute(insert(_log).values(**row)).inserted_primary_key
+    assert key is not None  # a single-row INSERT always has one
+    audit_id = key[0]
+    if others:
+        connection.execute(insert(_subjects), [{"audit_id": audit_id, "user_id": u} for u in others])
+    return int(audit_id)
+
+
+def shown(action: str, *, subject: User | None = None, subjects: Iterable[User | int | None] = (),
+          on_behalf_of: User | None = None, detail: str = "") -> None:
+    """A page, print view or export showed these people's data to the current user: write it
+    down when the view has returned, in the request's transaction (so a page that only reads
+    takes SQLite's write lock for the row, not while it is drawn). A person's look at their own
+    data is not written."""
+    from coop.core.transaction import write_after_view
+
+    me = current_user.id
+    if subject is not None and subject.id == me:
+        subject = None
+    people = _ids(subjects) - {me}
+    if subject is None and not people:
+        return
+    actor = current_user._get_current_object()
+    write_after_view(lambda: record(action, actor=actor, subject=subject, subjects=people,
+                                    on_behalf_of=on_behalf_of, detail=detail))
+
+
+def concerning(user_id: int) -> ColumnElement[bool]:
+    """The condition for rows about a person: as subject, among the people shown, or acted for."""
+    return (AuditLog.subject_user_id == user_id) | (AuditLog.on_behalf_of_id == user_id) | AuditLog.id.in_(
+        select(AuditSubject.audit_id).where(AuditSubject.user_id == user_id))
+
+
+# --- checking ---------------------------------------------------------------------------------
+
+@dataclass
+class Broken:
+    id: int
+    village_id: int | None
+    reason: str
+
+
+@dataclass
+class Verification:
+    rows: int = 0
+    unhashed: int = 0  # written by the release before the chain; sealed by the next hashed row
+    heads: dict[int | None, tuple[int, str]] = field(default_factory=dict)  # village → (last id, hash)
+    broken: Broken | None = None
+
+
+def _batches(connection: Connection, size: int) -> Iterator[list[Row]]:
+    last = 0
+    while True:
+        rows = connection.execute(select(_log).where(_log.c.id > last).order_by(_log.c.id).limit(size)).mappings().all()
+        if not rows:
+            return
+        yield list(rows)
+        last = rows[-1]["id"]
+
+
+def verify(connection: Connection, batch: int = 2000) -> Verification:
+    """Walk every chain in id order; stop at the first row that does not fit."""
+    result = Verification()
+    state: dict[int | None, str] = {}
+    for rows in _batches(connection, batch):
+        others = _others(connection, [r["id"] for r in rows])
+        for row in rows:
+            result.rows += 1
+            chain = row["village_id"]
+            expected = chain_hash(state.get(chain, GENESIS), row, others.get(row["id"], []))
+            if row["row_hash"] is None:
+                result.unhashed += 1
+            elif row["prev_hash"] != state.get(chain, GENESIS):
+                result.broken = Broken(row["id"], chain, "de vorige hash klopt niet: een rij ervoor is "
+                                                         "verwijderd, tussengevoegd of veranderd")
+                return result
+            elif row["row_hash"] != expected:
+                result.broken = Broken(row["id"], chain, "de velden passen niet bij de hash: deze rij is veranderd")
+                return result
+            state[chain] = expected
+            result.heads[chain] = (row["id"], expected)
+    return result

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
-from flask import abort
+from flask import abort, g
 from flask_login import current_user
 
 from coop.core import roles as R
@@ -52,6 +52,7 @@ def roles_required(*roles: str) -> Callable[[Callable[P, T]], Callable[P, T]]:
                 return login_manager.unauthorized()
             if ANY_USER not in roles and not current_user.has_role(*roles):
                 abort(403)
+            g.admitted_roles = roles  # the audit log writes down which of them the user acted in
             return view(*args, **kwargs)
         return _declare(guarded, roles)
     return decorate

@@ -146,21 +146,36 @@ class TaskCategory(Model):
 
 
 class AuditLog(Model):
-    """Who did what to whom. Staff reading a person's record is written here too (AVG)."""
+    """Who did what to whom, in which role, on whose behalf, from where (NEN 7513, AVG).
+
+    Staff reading a person's record is written here too. Append-only: the app has no path
+    that changes or deletes a row, the database refuses UPDATE and DELETE (triggers in
+    0017_audit_chain), and each row carries a hash over its fields and the previous row's
+    hash in its village's chain (coop/core/audit.py; `flask --app coop audit-verify`).
+    """
 
     __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_chain", "village_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, index=True)
     village_id: Mapped[int | None] = mapped_column(ForeignKey("villages.id"), index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # The role the actor used (the view's admitted role they hold); None: the system or a script.
+    actor_role: Mapped[str | None] = mapped_column(String(20))
     action: Mapped[str] = mapped_column(String(60))
     subject_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # The person the actor acted for, e.g. the resident whose request the coordinator typed in.
+    on_behalf_of_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     detail: Mapped[str] = mapped_column(Text, default="")
     ip: Mapped[str | None] = mapped_column(String(45))
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    row_hash: Mapped[str | None] = mapped_column(String(64))
 
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
     subject: Mapped[User | None] = relationship(foreign_keys=[subject_user_id])
+    on_behalf_of: Mapped[User | None] = relationship(foreign_keys=[on_behalf_of_id])
+    others: Mapped[list[AuditSubject]] = relationship(order_by="AuditSubject.user_id", viewonly=True)
 
 
 class ReferralDestination(Model):
@@ -206,3 +221,16 @@ class FormSubmission(Model):
     endpoint: Mapped[str] = mapped_column(String(80))
     result_url: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, index=True)
+
+
+class AuditSubject(Model):
+    """The other people an audit event concerns: everyone a search, list, roster or export showed.
+
+    Written with its event, hashed into the event's row, append-only like it."""
+
+    __tablename__ = "audit_log_subjects"
+
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audit_log.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
+
+    user: Mapped[User] = relationship()

@@ -7,7 +7,7 @@ from typing import cast
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from coop.core import registry
+from coop.core import audit, registry
 from coop.core import roles as R
 from coop.core.forms import Form
 from coop.core.guard import get_in_village_or_404, roles_required
@@ -27,19 +27,24 @@ bp = Blueprint("matching", __name__)
 STAFF = (R.COORDINATOR, R.ADMIN)
 
 
-def _match_page(req: HelpRequest, form=None, pin_form=None, status: int = 200):
+def _match_page(req: HelpRequest, form=None, pin_form=None, status: int = 200, log: bool = False):
     ranking = candidates.rank_for(req)
-    return render_template(
+    proposals = service.for_request(req)
+    page = render_template(
         "matching/match.html", req=req, ranking=ranking, form=form or ProposeForm(formdata=None),
-        pin_form=pin_form or PinForm(formdata=None), proposals=service.for_request(req),
+        pin_form=pin_form or PinForm(formdata=None), proposals=proposals,
         map=mapping.request_map(req, ranking), when=requests_service.when_text(req),
-        at_home=place.at_home(req)), status
+        at_home=place.at_home(req))
+    if log:
+        helpers = [c.helper.id for c in ranking.candidates + ranking.ineligible] + [p.helper_id for p in proposals]
+        audit.shown("matching.viewed", subject=req.resident, subjects=helpers, detail=f"hulpvraag {req.id}")
+    return page, status
 
 
 @bp.get("/hulpvragen/<int:request_id>/koppelen")
 @roles_required(*STAFF)
 def match(request_id: int):
-    return _match_page(get_in_village_or_404(HelpRequest, request_id))
+    return _match_page(get_in_village_or_404(HelpRequest, request_id), log=True)
 
 
 @bp.post("/hulpvragen/<int:request_id>/voorstellen")
@@ -99,8 +104,9 @@ def locate(request_id: int):
 @bp.get("/kaart")
 @roles_required(*STAFF)
 def village_map():
-    return render_template("matching/village_map.html",
-                           map=mapping.village_map(current_user.village))
+    page = render_template("matching/village_map.html", map=mapping.village_map(current_user.village))
+    audit.shown("map.viewed", subjects=queries.people_on_village_map(current_user.village_id))
+    return page
 
 
 # --- the helper's side -------------------------------------------------------------------
@@ -115,16 +121,21 @@ def _own_proposal(proposal_id: int) -> Proposal:
 @bp.get("/voorstellen")
 @roles_required(R.VOLUNTEER, R.PROFESSIONAL)
 def my_proposals():
-    return render_template("matching/my_proposals.html", proposals=service.open_for_helper(current_user),
-                           view=service.proposal_view)
+    proposals = service.open_for_helper(current_user)
+    page = render_template("matching/my_proposals.html", proposals=proposals, view=service.proposal_view)
+    audit.shown("proposals.listed", subjects=[p.resident_id for p in proposals])
+    return page
 
 
 @bp.get("/voorstellen/<int:proposal_id>")
 @roles_required(R.VOLUNTEER, R.PROFESSIONAL)
 def proposal(proposal_id: int, form=None, status=200):
     item = _own_proposal(proposal_id)
-    return render_template("matching/proposal.html", proposal=item, view=service.proposal_view(item),
-                           form=form or DeclineForm(formdata=None)), status
+    page = render_template("matching/proposal.html", proposal=item, view=service.proposal_view(item),
+                           form=form or DeclineForm(formdata=None))
+    if request.method == "GET":
+        audit.shown("proposal.viewed", subject=item.resident, detail=f"voorstel {item.id}")
+    return page, status
 
 
 @bp.post("/voorstellen/<int:proposal_id>/accepteren")

@@ -142,10 +142,12 @@ def search_people(village_id: int, text: str = "", role: str | None = None, limi
     return list(db.session.scalars(stmt.order_by(User.last_name, User.first_name).limit(limit)))
 
 
-def looked_at(person: User, limit: int = 50) -> list[AuditLog]:
-    """What the audit log holds about `person`, newest first, with who did it."""
-    return list(db.session.scalars(select(AuditLog).where(AuditLog.subject_user_id == person.id)
-                                   .order_by(AuditLog.at.desc()).limit(limit).options(selectinload(AuditLog.actor))))
+def looked_at(person: User, limit: int = 100) -> list[AuditLog]:
+    """What the audit log holds about `person` (as subject, among those shown, or acted for),
+    newest first, with who did it and for whom."""
+    return list(db.session.scalars(select(AuditLog).where(audit.concerning(person.id))
+                                   .options(selectinload(AuditLog.actor), selectinload(AuditLog.on_behalf_of))
+                                   .order_by(AuditLog.id.desc()).limit(limit)))
 
 
 def offered_categories(village_id: int) -> list[TaskCategory]:

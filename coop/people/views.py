@@ -7,15 +7,14 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from sqlalchemy import select
 
-from coop.core import audit, registry
+from coop.core import audit, audit_text, registry
 from coop.core import roles as R
 from coop.core.clock import local_now
 from coop.core.forms import Form, choices
 from coop.core.guard import ANY_USER, get_in_village_or_404, roles_required
 from coop.core.models import TaskCategory, User
 from coop.core.once import run_once
-from coop.core.transaction import write_after_view
-from coop.core.web import client_ip, run
+from coop.core.web import run
 from coop.extensions import db
 from coop.geo import maps
 from coop.geo.forms import PinForm
@@ -40,7 +39,10 @@ def index():
     role = request.args.get("rol")
     role = role if role in R.ALL else None
     people = service.search_people(current_user.village_id, text, role)
-    return render_template("people/index.html", people=people, text=text, role=role)
+    page = render_template("people/index.html", people=people, text=text, role=role)
+    audit.shown("people.searched", subjects=people,
+                detail=f"zoek '{text}'" + (f", rol {role}" if role else "") if text or role else "de lijst van mensen")
+    return page
 
 
 @bp.route("/mensen/nieuw", methods=["GET", "POST"])
@@ -66,7 +68,7 @@ def new():
 @roles_required(R.COORDINATOR, R.ADMIN)
 def show(person_id: int):
     person = get_in_village_or_404(User, person_id)
-    write_after_view(lambda: audit.record("person.viewed", actor=current_user, subject=person, ip=client_ip()))
+    audit.shown("person.viewed", subject=person)
     return _show_page(person)
 
 
@@ -216,6 +218,8 @@ def volunteer_papers(person_id: int):
         "under_21": person.volunteer_profile.under_21})
     backstops = _backstop_choices(person)
     competence = _competence_form(person, backstops)
+    if request.method == "GET":
+        audit.shown("volunteer.papers_viewed", subject=person)
     if request.method == "POST" and "papieren-submit" in request.form and papers.validate():
         if run(papers, lambda: service.record_papers(
                 person, vog_date=papers.vog_date.data, agreement_date=papers.agreement_date.data,
@@ -287,7 +291,8 @@ def pause(person_id: int):
 @roles_required(ANY_USER)
 def my_data():
     """What is stored about me (AVG: the right of access), in plain words."""
-    return render_template("people/my_data.html", person=current_user, log=service.looked_at(current_user))
+    return render_template("people/my_data.html", person=current_user,
+                           log=[audit_text.sentence(row, current_user) for row in service.looked_at(current_user)])
 
 
 @bp.route("/mijn-vrijwilligerswerk", methods=["GET", "POST"])

@@ -12,16 +12,27 @@ from sqlalchemy import select
 from coop.core import dutch
 from coop.core.models import TaskCategory, Village
 from coop.extensions import db
-from coop.reports import queries
+from coop.reports import protection, queries
 from coop.reports.charts import Chart, bar_chart
 from coop.reports.models import DEFAULT_THRESHOLD, ReportSettings
-from coop.reports.suppression import PRIMARY, Cell, grid_lines, hide_small, protect
+from coop.reports.suppression import (
+    PRIMARY,
+    Cell,
+    Network,
+    grid_network,
+    hide_small,
+    line_network,
+    protect_distinct,
+    protect_network,
+    protect_pairs,
+)
 from coop.requests.models import PARTIES
 
 MONTH_NAMES = tuple(dutch.month_name(m) for m in range(1, 13))
 MONTH_SHORT = tuple(dutch.month_name(m, "abbreviated") for m in range(1, 13))  # chart labels
 QUESTIONS = (1, 2, 3, 4, 5)
 HIDDEN_TEXT = "afgeschermd"
+HOURS_STEP = 0.5  # a hidden number of hours must be able to differ by at least half an hour
 NOT_NEEDED_ROW = "niet nodig (geen partij, niet in het totaal)"
 SHORT_PARTY = {"resident": "inwoner", "family": "familie", "volunteer": "vrijwilligers",
                "coordinator": "ondersteuner", "professional": "professional", "municipality": "gemeente",
@@ -67,6 +78,7 @@ class Fmt:
     """Turns cells into the text the reader sees: Dutch numbers, '< 5' for a small count."""
 
     def __init__(self, threshold: int):
+        self.threshold = threshold
         self.small = f"< {threshold}"
 
     def count(self, cell: Cell) -> str:
@@ -85,95 +97,99 @@ class Fmt:
 
 
 def _categories(village_id: int, used: set[int]) -> list[TaskCategory]:
-    return [c for c in db.session.scalars(select(TaskCategory).where(TaskCategory.village_id == village_id)
-                                          .order_by(TaskCategory.sort_order, TaskCategory.id))
-            if c.active or c.id in used]
+    """Every category of the village, in use or not: a category shown only when it was used
+    would say that it was (at least one request, where the table may say "< 5")."""
+    return list(db.session.scalars(select(TaskCategory).where(TaskCategory.village_id == village_id)
+                                   .order_by(TaskCategory.sort_order, TaskCategory.id)))
 
 
 def build(village: Village, year: int) -> Report:
     k = threshold_for(village.id)
     fmt = Fmt(k)
-    counts = queries.request_counts(village.id, year)
-    categories = _categories(village.id, {c for _, c, *_ in counts})
-    tables = request_tables(village.id, year, counts, categories, k, fmt)
+    protected, categories = protect_requests(villages_with(village), year)
+    tables = request_tables(village.id, year, protected, categories[village.id], k, fmt)
     tables.append(hours_table(village.id, year, k, fmt))
     tables.append(carers_table(village.id, year, k, fmt))
     tables.append(role_split_table(village.id, year, k, fmt))
     return Report(village=village, year=year, threshold=k, tables=tables)
 
 
-def _line_cells(values: dict, keys: list, total: int) -> dict:
-    cells = {key: Cell(values.get(key, 0)) for key in keys}
-    cells["T"] = Cell(total)
-    return cells
+def villages_of(municipality_id: int) -> list[Village]:
+    return list(db.session.scalars(select(Village).where(Village.municipality_id == municipality_id)
+                                   .order_by(Village.name, Village.id)))
 
 
-def request_tables(village_id, year, counts, categories, k, fmt) -> list[Table]:
+def villages_with(village: Village) -> list[Village]:
+    """The villages whose request figures are protected together with this one's: all of its
+    gemeente's (the gemeente's overview shows them side by side), or this one alone."""
+    return villages_of(village.municipality_id) if village.municipality_id is not None else [village]
+
+
+def protect_requests(villages: list[Village], year: int) -> tuple[protection.Protected, dict[int, list[TaskCategory]]]:
+    """The request figures of these villages, protected as one (protection.py), and each
+    village's categories in table order. The same for a village's report and its gemeente's."""
+    figures, categories = [], {}
+    for place in villages:
+        counts = queries.request_counts(place.id, year)
+        categories[place.id] = _categories(place.id, {c for _, c, *_ in counts})
+        figures.append(protection.VillageFigures(place.id, threshold_for(place.id), counts,
+                                                 queries.referral_counts(place.id, year),
+                                                 [c.id for c in categories[place.id]]))
+    joint = bool(villages) and villages[0].municipality_id is not None
+    overview = max(f.threshold for f in figures) if joint else None
+    return protection.protect(figures, overview), categories
+
+
+def request_tables(village_id: int, year: int, protected: protection.Protected, categories: list[TaskCategory],
+                   k: int, fmt: Fmt) -> list[Table]:
     months = list(range(1, 13))
     cat_ids = [c.id for c in categories]
-    req: dict[tuple[int | None, int | None], int] = {}
-    matched: dict[tuple[str, int] | str, int] = {}
-    referred: dict[tuple[str, int] | str, int] = {}
-    for month, cat, n, m, r in counts:
-        if month == 0:
-            continue
-        for key in ((month, cat), (month, None), (None, cat), (None, None)):
-            req[key] = req.get(key, 0) + n
-        for store, v in ((matched, m), (referred, r)):
-            store[("m", month)] = store.get(("m", month), 0) + v
-            store[("c", cat)] = store.get(("c", cat), 0) + v
-            store["T"] = store.get("T", 0) + v
-
-    # The month × category grid: its margins are the request columns of the other two tables.
-    grid = {(r, c): Cell(req.get((r, c), 0)) for r in months + [None] for c in cat_ids + [None]}
-    hide_small(grid, k)
-    protect(grid, grid_lines(months, cat_ids))
-
-    referrals = queries.referral_counts(village_id, year)
-    line_keys = [("m", m) for m in months] + [("c", c) for c in cat_ids]
-    m_cells = _line_cells(matched, line_keys, matched.get("T", 0))
-    r_cells = _line_cells(referred, line_keys, referred.get("T", 0))
-    for to, n in referrals:
-        r_cells[("to", to)] = Cell(n)
-    hide_small(m_cells, k)
-    hide_small(r_cells, k)
-    protect(m_cells, [([("m", m) for m in months], "T"), ([("c", c) for c in cat_ids], "T")])
-    protect(r_cells, [([("m", m) for m in months], "T"), ([("c", c) for c in cat_ids], "T"),
-                      ([("to", to) for to, _ in referrals], "T")])
-
+    v = village_id
     found = queries.median_days_to_match(village_id, year)
     medians = {"m": found["month"], "c": found["category"], "T": found["all"]}
 
-    def row(label, grid_key, line_key, median):
-        n_cell, m_cell, r_cell = grid[grid_key], m_cells[line_key], r_cells[line_key]
-        share = fmt.share(m_cell.value, n_cell.value) if n_cell.shown and m_cell.shown else HIDDEN_TEXT
+    def row(label: str, n_cell: Cell, m_cell: Cell, r_cell: Cell, median: float | None) -> list[str]:
+        share = fmt.share(m_cell.value or 0, n_cell.value or 0) if n_cell.shown and m_cell.shown else HIDDEN_TEXT
         # A median of fewer than k matches would describe single, recognisable cases.
         days = fmt.number(median) if median is not None and (m_cell.value or 0) >= k else HIDDEN_TEXT
         return [label, fmt.count(n_cell), fmt.count(m_cell), share, days, fmt.count(r_cell)]
 
+    def month_row(m: int) -> list[str]:
+        return row(MONTH_NAMES[m - 1], protected.requests(v, m), protected.matched(v, "m", m),
+                   protected.referred(v, "m", m), medians["m"].get(m))
+
+    def total_row() -> list[str]:
+        return row("Totaal", protected.requests(v, None), protected.matched(v), protected.referred(v),
+                   medians["T"].get(0))
+
     columns = ["", "Hulpvragen", "Gekoppeld", "Aandeel gekoppeld", "Mediane tijd tot koppeling (dagen)",
                "Doorverwezen"]
     by_month = Table("maand", f"Hulpvragen per maand in {year}", ["Maand"] + columns[1:])
-    by_month.rows = [row(MONTH_NAMES[m - 1], (m, None), ("m", m), medians["m"].get(m)) for m in months]
-    by_month.total = row("Totaal", (None, None), "T", medians["T"].get(0))
+    by_month.rows = [month_row(m) for m in months]
+    by_month.total = total_row()
+
+    def shown_value(cell: Cell) -> float | None:
+        return cell.value if cell.shown else None
+
     by_month.chart = bar_chart(
         "maand", "Hulpvragen en koppelingen per maand", ["Hulpvragen", "Gekoppeld"],
         list(MONTH_SHORT),
-        [[(grid[(m, None)].value if grid[(m, None)].shown else None, by_month.rows[m - 1][1]),
-          (m_cells[("m", m)].value if m_cells[("m", m)].shown else None, by_month.rows[m - 1][2])]
-         for m in months])
+        [[(shown_value(protected.requests(v, m)), by_month.rows[m - 1][1]),
+          (shown_value(protected.matched(v, "m", m)), by_month.rows[m - 1][2])] for m in months])
     by_cat = Table("categorie", f"Hulpvragen per soort hulp in {year}", ["Soort hulp"] + columns[1:])
-    by_cat.rows = [row(c.name, (None, c.id), ("c", c.id), medians["c"].get(c.id)) for c in categories]
-    by_cat.total = by_month.total
+    by_cat.rows = [row(c.name, protected.requests(v, None, c.id), protected.matched(v, "c", c.id),
+                       protected.referred(v, "c", c.id), medians["c"].get(c.id)) for c in categories]
+    by_cat.total = total_row()
 
     crossed = Table("maand_categorie", f"Hulpvragen per maand en soort hulp in {year}",
                     ["Maand"] + [c.name for c in categories] + ["Totaal"])
-    crossed.rows = [[MONTH_NAMES[m - 1]] + [fmt.count(grid[(m, c)]) for c in cat_ids + [None]] for m in months]
-    crossed.total = ["Totaal"] + [fmt.count(grid[(None, c)]) for c in cat_ids + [None]]
+    crossed.rows = [[MONTH_NAMES[m - 1]] + [fmt.count(protected.requests(v, m, c)) for c in cat_ids + [None]]
+                    for m in months]
+    crossed.total = ["Totaal"] + [fmt.count(protected.requests(v, None, c)) for c in cat_ids + [None]]
 
     to_table = Table("verwijzingen", f"Doorverwijzingen in {year}, naar wie", ["Doorverwezen naar", "Aantal"])
-    to_table.rows = [[to, fmt.count(r_cells[("to", to)])] for to, _ in referrals]
-    to_table.total = ["Totaal", fmt.count(r_cells["T"])]
+    to_table.rows = [[to, fmt.count(protected.referred(v, "to", to))] for to, _ in protected.referrals[v]]
+    to_table.total = ["Totaal", fmt.count(protected.referred(v))]
     return [by_month, by_cat, crossed, to_table]
 
 
@@ -184,19 +200,22 @@ def hours_table(village_id: int, year: int, k: int, fmt: Fmt) -> Table:
     per_month = queries.hours_by_month(village_id, year)
     year_row = queries.hours_for_year(village_id, year)
     cells: dict[tuple[str, int | str], Cell] = {}
+    net: Network[tuple[str, int | str]] = Network()
     for kind in ("help", "respite"):
         for m in months:
             data = per_month.get(m, {})
             cells[(kind, m)] = Cell(data.get(f"{kind}_hours", 0.0))
             if data.get(f"{kind}_helpers", 0) < k:
-                cells[(kind, m)].hidden = PRIMARY
-        cells[(kind, "T")] = Cell(year_row[f"{kind}_hours"])
+                cells[(kind, m)].hidden = PRIMARY  # hours: a reader knows only that they are 0 or more
+        cells[(kind, "T")] = Cell(year_row[f"{kind}_hours"], weight=2)
         if year_row[f"{kind}_helpers"] < k:
             cells[(kind, "T")].hidden = PRIMARY
-    protect(cells, [([(kind, m) for m in months], (kind, "T")) for kind in ("help", "respite")])
+        net.merge(line_network([(kind, m) for m in months], (kind, "T"), prefix=kind))
+    protect_network(cells, net, step=HOURS_STEP)
     active: dict[int | str, Cell] = {m: Cell(per_month.get(m, {}).get("active_helpers", 0)) for m in months}
     active["T"] = Cell(year_row["active_helpers"])
-    hide_small(active, k)  # distinct people: the year is not the sum of the months
+    hide_small(active, k)
+    protect_distinct(active, months, "T")  # distinct people: the year is not the sum of the months
 
     table = Table("inzet", f"Inzet van vrijwilligers in {year}",
                   ["Maand", "Uren hulp", "Uren respijtzorg", "Actieve vrijwilligers"],
@@ -221,16 +240,17 @@ def carers_table(village_id: int, year: int, k: int, fmt: Fmt) -> Table:
     supported = queries.carers_supported(village_id, year)
     vas = queries.carerqol_vas_average(village_id, year)
     carers = {m: Cell(supported.get(m, 0)) for m in months + [0]}
-    hide_small(carers, k)  # distinct people: the year is not the sum of the months
+    hide_small(carers, k)
+    protect_distinct(carers, months, 0)  # distinct people: the year is not the sum of the months
     checkins = {m: Cell(vas.get(m, (None, 0, 0))[1]) for m in months + [0]}
     hide_small(checkins, k)
-    protect(checkins, [(months, 0)])
+    protect_network(checkins, line_network(months, 0))
     averages = {m: Cell(vas.get(m, (None, 0, 0))[1]) for m in months + [0]}
     for m, cell in averages.items():
         _, n, people = vas.get(m, (None, 0, 0))
         if n < k or people < k:
             cell.hidden = PRIMARY
-    protect(averages, [(months, 0)])
+    protect_pairs(averages, months, 0)
 
     def row(label: str, m: int) -> list[str]:
         average = fmt.number(vas[m][0]) if averages[m].shown else HIDDEN_TEXT
@@ -250,9 +270,9 @@ def _not_needed_row(village_id: int, year: int, k: int, fmt: Fmt) -> list[str]:
     are in no party's count, total or share; a line of their own, protected on its own."""
     found = queries.role_split_not_needed(village_id, year)
     cells = {q: Cell(found.get(q, 0)) for q in QUESTIONS}
-    cells[0] = Cell(sum(found.values()))
+    cells[0] = Cell(sum(found.values()), weight=2)
     hide_small(cells, k)
-    protect(cells, [(list(QUESTIONS), 0)])
+    protect_network(cells, line_network(list(QUESTIONS), 0))
     return [NOT_NEEDED_ROW] + [fmt.count(cells[q]) for q in list(QUESTIONS) + [0]] + ["–"]
 
 
@@ -266,9 +286,10 @@ def role_split_table(village_id: int, year: int, k: int, fmt: Fmt) -> Table:
             continue
         for key in ((party, question), (party, None), (None, question), (None, None)):
             values[key] = values.get(key, 0) + n
-    grid = {(p, q): Cell(values.get((p, q), 0)) for p in parties + [None] for q in list(QUESTIONS) + [None]}
+    grid = {(p, q): Cell(values.get((p, q), 0), weight=_margin_weight(p, q))
+            for p in parties + [None] for q in list(QUESTIONS) + [None]}
     hide_small(grid, k)
-    protect(grid, grid_lines(parties, list(QUESTIONS)))
+    protect_network(grid, grid_network(parties, list(QUESTIONS)))
     total = grid[(None, None)]
 
     def share(cell: Cell) -> str:
@@ -292,3 +313,7 @@ def role_split_table(village_id: int, year: int, k: int, fmt: Fmt) -> Table:
                              for i, p in enumerate(parties)])
     return table
 
+
+def _margin_weight(row: object, col: object) -> float:
+    """Rather hide a cell than a margin, a margin than the grand total."""
+    return 1 + (row is None) + (col is None) + 2 * (row is None and col is None)

@@ -12,6 +12,7 @@ from datetime import date, datetime, time
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from coop.core import audit
 from coop.core import roles as R
 from coop.core.clock import LOCAL, local_now
 from coop.core.errors import DomainError
@@ -197,6 +198,8 @@ def post_request(resident: User, data: RequestInput, *, by: User, form_token: st
     note = "" if by.id == resident.id else \
         f"ingevoerd door {by.full_name} namens {resident.full_name} ({CHANNEL_LABELS[data.channel]})"
     add_event(request, by, "posted", note, to_status=request.status)
+    audit.record("request.posted", actor=by, subject=resident, detail=f"hulpvraag {request.id}",
+                 on_behalf_of=resident if by.id != resident.id else None)
     return request, True
 
 

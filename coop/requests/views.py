@@ -11,8 +11,7 @@ from coop.core.forms import choices
 from coop.core.guard import get_in_village_or_404, roles_required
 from coop.core.models import TaskCategory, User
 from coop.core.once import run_once
-from coop.core.transaction import write_after_view
-from coop.core.web import client_ip, run
+from coop.core.web import run
 from coop.extensions import db
 from coop.people import service as people
 from coop.requests import intake, queries, service
@@ -86,7 +85,10 @@ def new():
 @bp.get("/hulpvragen/<int:request_id>/verstuurd")
 @roles_required(R.RESIDENT, *STAFF)
 def confirmation(request_id: int):
-    return render_template("requests/confirmation.html", req=_load(request_id), when=service.when_text)
+    req = _load(request_id)
+    page = render_template("requests/confirmation.html", req=req, when=service.when_text)
+    audit.shown("request.viewed", subject=req.resident, detail=f"hulpvraag {req.id}, bevestiging")
+    return page
 
 
 @bp.get("/mijn-hulpvragen")
@@ -102,6 +104,8 @@ def on_behalf_pick():
     """Find the resident who called, or record them first (many have no e-mail)."""
     text = request.args.get("zoek", "").strip()[:80]
     found = people.search_people(current_user.village_id, text, R.RESIDENT) if text else []
+    if request.method == "GET" and text:
+        audit.shown("people.searched", subjects=found, detail=f"zoek '{text}' (inwoners, hulpvraag namens)")
     form = NewResidentForm()
     if form.validate_on_submit():
         answer = run_once(form, lambda: people.create_person(
@@ -122,6 +126,8 @@ def on_behalf(resident_id: int):
     if not resident.has_role(R.RESIDENT):
         abort(404)
     form = _prepare(OnBehalfForm(), resident.village_id)
+    if request.method == "GET":
+        audit.shown("request.form_opened", subject=resident, on_behalf_of=resident)
     return _post(form, resident, form.channel.data or "phone", "requests/on_behalf.html")
 
 
@@ -130,9 +136,12 @@ def on_behalf(resident_id: int):
 def inbox():
     f = queries.InboxFilter.from_args(request.args)
     village_id = current_user.village_id
-    return render_template("requests/inbox.html", requests=queries.inbox(village_id, f), f=f,
+    found = queries.inbox(village_id, f)
+    page = render_template("requests/inbox.html", requests=found, f=f,
                            counts=queries.counts_per_status(village_id), categories=_categories(village_id),
                            waited_choices=queries.WAITED_CHOICES, status_labels=STATUS_LABELS)
+    audit.shown("requests.listed", subjects=[r.resident_id for r in found])
+    return page
 
 
 @bp.get("/hulpvragen/<int:request_id>")
@@ -140,8 +149,7 @@ def inbox():
 def show(request_id: int):
     req = _load(request_id)
     if _is_staff():
-        write_after_view(lambda: audit.record("request.viewed", actor=current_user, subject=req.resident,
-                                              ip=client_ip(), detail=f"hulpvraag {req.id}"))
+        audit.shown("request.viewed", subject=req.resident, detail=f"hulpvraag {req.id}")
         actions = [a for a in service.allowed_actions(req) if a in STEP_BUTTONS]
         return render_template("requests/show.html", req=req, when=service.when_text, actions=actions,
                                buttons=STEP_BUTTONS, can_refer="refer" in service.allowed_actions(req),
@@ -172,6 +180,8 @@ def refer(request_id: int):
     req = _load(request_id)
     form = ReferForm()
     destinations = service.referral_destinations(req.village_id)
+    if request.method == "GET":
+        audit.shown("request.viewed", subject=req.resident, detail=f"hulpvraag {req.id}, doorverwijzen")
     form.referred_to.choices = choices([("", "– kies –")] + [(d.id, d.name) for d in destinations])
     if form.validate_on_submit() and run(form, lambda: service.refer(
             req, by=current_user, to=service.chosen_destination(req.village_id, form.referred_to.data),
@@ -187,6 +197,7 @@ def role_split(request_id: int):
     req = _load(request_id)
     form = RoleSplitForm()
     if request.method == "GET":
+        audit.shown("role_split.viewed", subject=req.resident, detail=f"hulpvraag {req.id}")
         for line in req.role_split:
             form[f"note_{line.question}"].data = line.note
             form[f"party_{line.question}"].data = line.party or ""
@@ -204,8 +215,10 @@ def role_split(request_id: int):
 def agreement(request_id: int):
     """The role split on one page, to print for the kitchen table."""
     req = _load(request_id)
-    return render_template("requests/agreement.html", req=req, when=service.when_text,
+    page = render_template("requests/agreement.html", req=req, when=service.when_text,
                            questions=FIVE_QUESTIONS, parties=PARTIES)
+    audit.shown("request.printed", subject=req.resident, detail=f"hulpvraag {req.id}")
+    return page
 
 
 @bp.post("/hulpvragen/<int:request_id>/aanvullen")

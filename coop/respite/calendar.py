@@ -18,8 +18,9 @@ from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStand
 from sqlalchemy import select
 
 from coop.core import audit
-from coop.core.clock import LOCAL, now
-from coop.core.models import User
+from coop.core import roles as R
+from coop.core.clock import LOCAL, local_now, now
+from coop.core.models import AuditLog, User
 from coop.core.validation import display_phone
 from coop.extensions import db
 from coop.respite.models import CalendarFeed, RespiteShift
@@ -99,6 +100,25 @@ def shifts_for(user: User) -> list[RespiteShift]:
     return list(db.session.scalars(select(RespiteShift).where(
         RespiteShift.volunteer_id == user.id, RespiteShift.status == RespiteShift.BOOKED,
         RespiteShift.ends_at > now() - HISTORY).order_by(RespiteShift.starts_at)))
+
+
+def log_fetch(user: User) -> None:
+    """The volunteer's calendar read the feed (the carers' and cared-for people's names, address
+    and phone left for another system): written to the audit log once a day, and again that day
+    when the shifts in it changed; a calendar asks every hour or more often."""
+    shifts = shifts_for(user)
+    if not shifts:
+        return
+    detail = "respijtkeren " + ",".join(str(s.id) for s in shifts)
+    midnight = local_now().replace(hour=0, minute=0, second=0, microsecond=0)
+    last = db.session.scalar(select(AuditLog.detail).where(
+        AuditLog.actor_id == user.id, AuditLog.action == "calendar.fetched", AuditLog.at >= midnight)
+        .order_by(AuditLog.id.desc()).limit(1))
+    if last == detail:
+        return
+    audit.record("calendar.fetched", actor=user, role=R.VOLUNTEER, detail=detail,
+                 subjects=[p for s in shifts for p in (s.request.carer_id, s.request.care_recipient_id)])
+    db.session.commit()
 
 
 def build_ics(user: User) -> bytes:

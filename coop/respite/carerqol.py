@@ -84,7 +84,7 @@ def submit(carer: User, *, by: User, answers: Mapping[str, int | None], vas: int
                               **{name: answers[name] for name, _, _ in DIMENSIONS})
     db.session.add(checkin)
     db.session.flush()
-    audit.record("carerqol.submitted", actor=by, subject=carer)
+    audit.record("carerqol.submitted", actor=by, subject=carer, on_behalf_of=carer if by.id != carer.id else None)
     return checkin
 
 

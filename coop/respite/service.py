@@ -172,7 +172,8 @@ def request_respite(carer: User, *, by: User, first_date: date, start_time: time
                                            ends_at=occ.ends_at, status=RespiteShift.OPEN))
     db.session.add(request)
     db.session.flush()
-    audit.record("respite.requested", actor=by, subject=carer, detail=f"request {request.id}")
+    audit.record("respite.requested", actor=by, subject=carer, detail=f"request {request.id}",
+                 on_behalf_of=carer if by.id != carer.id else None)
     return RequestResult(request, expansion)
 
 

@@ -20,8 +20,7 @@ from coop.core.forms import choices
 from coop.core.guard import get_in_village_or_404, roles_required
 from coop.core.models import User, UserRole
 from coop.core.once import run_once
-from coop.core.transaction import write_after_view
-from coop.core.web import client_ip, run
+from coop.core.web import run
 from coop.extensions import db
 from coop.respite import carerqol, queries, service, views_hours, views_own  # noqa: F401 (their routes)
 from coop.respite.blueprint import STAFF, bp
@@ -42,10 +41,18 @@ def monday_from_args() -> date:
 def week():
     monday = monday_from_args()
     shifts = queries.week_shifts(current_user.village_id, monday)
-    return render_template("respite/week.html", monday=monday, days=queries.by_day(shifts, monday),
+    open_requests = queries.open_requests(current_user.village_id)
+    page = render_template("respite/week.html", monday=monday, days=queries.by_day(shifts, monday),
                            clashes=queries.standing_clashes(shifts), prev=monday - timedelta(days=7),
-                           next=monday + timedelta(days=7),
-                           open_requests=queries.open_requests(current_user.village_id))
+                           next=monday + timedelta(days=7), open_requests=open_requests)
+    audit.shown("roster.viewed", subjects=_people_of(shifts) + [r.carer_id for r, _ in open_requests],
+                detail=f"week van {monday.isoformat()}")
+    return page
+
+
+def _people_of(shifts: list[RespiteShift]) -> list[int | None]:
+    """Everyone a roster names: the volunteers, the carers and the people cared for."""
+    return [person for s in shifts for person in (s.volunteer_id, s.request.carer_id, s.request.care_recipient_id)]
 
 
 @bp.get("/respijt/rooster-afdrukken")
@@ -59,8 +66,11 @@ def print_roster():
         per_volunteer.setdefault(shift.volunteer_id, []).append(shift)
     wanted = request.args.get("vrijwilliger", type=int)
     pages = [(items[0].volunteer, items) for vid, items in per_volunteer.items() if wanted in (None, vid)]
-    return render_template("respite/print_roster.html", monday=monday, pages=pages,
+    page = render_template("respite/print_roster.html", monday=monday, pages=pages,
                            profiles=service.profiles_for(s.request.carer_id for s in shifts))
+    audit.shown("roster.printed", subjects=_people_of([s for _, items in pages for s in items]),
+                detail=f"week van {monday.isoformat()}")
+    return page
 
 
 @bp.get("/respijt/mantelzorgers")
@@ -72,7 +82,10 @@ def carers():
         User.village_id == current_user.village_id, User.id.not_in(with_profile) if with_profile else true(),
         User.id.in_(select(UserRole.user_id).where(UserRole.role == R.CARER))).order_by(User.last_name)).all()
     latest = carerqol.latest_for(p.user_id for p in profiles)
-    return render_template("respite/carers.html", profiles=profiles, without=without, latest=latest)
+    page = render_template("respite/carers.html", profiles=profiles, without=without, latest=latest)
+    audit.shown("carers.listed", subjects=[p.user_id for p in profiles] + [p.care_recipient_id for p in profiles]
+                + list(without))
+    return page
 
 
 def _residents_choices(carer: User) -> list[tuple[int, str]]:
@@ -91,7 +104,7 @@ def carer(carer_id: int):
     form = CarerProfileForm(obj=profile)
     form.care_recipient.choices = _residents_choices(person)
     if request.method == "GET":
-        write_after_view(lambda: audit.record("carer.viewed", actor=current_user, subject=person, ip=client_ip()))
+        audit.shown("carer.viewed", subject=person, subjects=[profile.care_recipient_id] if profile else ())
         if profile:
             form.care_recipient.data = profile.care_recipient_id
     if form.validate_on_submit():
@@ -114,13 +127,18 @@ def carer(carer_id: int):
         422 if form.errors else 200
 
 
-def _request_page(req: RespiteRequest, form=None, result=None, status=200):
+def _request_page(req: RespiteRequest, form=None, result=None, status=200, log: bool = False):
     form = form or PickVolunteerForm(formdata=None)  # a fresh token: the page may book again
     has_open = any(s.status == RespiteShift.OPEN and not s.is_past for s in req.shifts)
     found = queries.candidates(req) if has_open else queries.Candidates([], [], True)
     form.volunteer.choices = _choices(found)
-    return render_template("respite/request.html", req=req, form=form, result=result, found=found,
-                           has_open=has_open), status
+    page = render_template("respite/request.html", req=req, form=form, result=result, found=found,
+                           has_open=has_open)
+    if log:
+        audit.shown("respite.viewed", subject=req.carer, detail=f"respijtvraag {req.id}",
+                    subjects=[req.care_recipient_id] + [s.volunteer_id for s in req.shifts]
+                    + [c.user.id for c in found.eligible])
+    return page, status
 
 
 def _choices(found: queries.Candidates):
@@ -132,7 +150,7 @@ def _choices(found: queries.Candidates):
 @bp.get("/respijt/aanvragen/<int:request_id>")
 @roles_required(*STAFF)
 def request_detail(request_id: int):
-    return _request_page(get_in_village_or_404(RespiteRequest, request_id))
+    return _request_page(get_in_village_or_404(RespiteRequest, request_id), log=True)
 
 
 @bp.post("/respijt/aanvragen/<int:request_id>/boeken")
@@ -174,16 +192,21 @@ def assign(shift_id: int):
     return _shift_page(shift, form, status=422)
 
 
-def _shift_page(shift: RespiteShift, form=None, status=200):
+def _shift_page(shift: RespiteShift, form=None, status=200, log: bool = False):
     sees_notes = current_user.has_role(*STAFF) or shift.volunteer_id == current_user.id
     form = form or PickVolunteerForm(formdata=None)
     found = None
     if current_user.has_role(*STAFF):
         found = queries.candidates(shift.request, shift=shift)
         form.volunteer.choices = _choices(found)
-    return render_template("respite/shift.html", shift=shift, form=form, sees_notes=sees_notes, found=found,
+    page = render_template("respite/shift.html", shift=shift, form=form, sees_notes=sees_notes, found=found,
                            profile=service.profile_for(shift.request.carer) if sees_notes else None,
-                           may_change=service.may_change(shift, current_user)), status
+                           may_change=service.may_change(shift, current_user))
+    if log:
+        audit.shown("shift.viewed", subject=shift.request.carer, detail=f"respijtkeer {shift.id}",
+                    subjects=[shift.request.care_recipient_id, shift.volunteer_id]
+                    + [c.user.id for c in (found.eligible if found else [])])
+    return page, status
 
 
 @bp.get("/respijt/keren/<int:shift_id>")
@@ -193,7 +216,7 @@ def shift_detail(shift_id: int):
     is_own_volunteer = shift.volunteer_id == current_user.id and shift.status == RespiteShift.BOOKED
     if not (current_user.has_role(*STAFF) or is_own_volunteer or shift.request.carer_id == current_user.id):
         abort(404)
-    return _shift_page(shift)
+    return _shift_page(shift, log=True)
 
 
 def _change(shift_id: int, fn, message: str):

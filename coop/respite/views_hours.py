@@ -9,7 +9,7 @@ from decimal import Decimal
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from coop.core import csvexport, dutch, registry
+from coop.core import audit, csvexport, dutch, registry
 from coop.core import roles as R
 from coop.core.clock import local_now
 from coop.core.forms import Form
@@ -91,9 +91,13 @@ def add_hours():
 @roles_required(*STAFF)
 def review():
     year, month = month_from_args()
-    return render_template("respite/review.html", pending=hours.pending_review(current_user.village_id),
-                           year=year, month=month, form=Form(),
-                           statements=hours.month_statements(current_user.village_id, year, month))
+    pending = hours.pending_review(current_user.village_id)
+    found = hours.month_statements(current_user.village_id, year, month)
+    page = render_template("respite/review.html", pending=pending, year=year, month=month, form=Form(),
+                           statements=found)
+    audit.shown("hours.listed", subjects=[e.helper_id for e in pending] + [st.volunteer for st in found],
+                detail=f"{year}-{month:02d}")
+    return page
 
 
 def _decide(entry_id: int, approve: bool):
@@ -121,9 +125,12 @@ def reject(entry_id: int):
 def statements():
     year, month = month_from_args()
     settings = hours.settings_for(current_user.village_id)
-    return render_template("respite/statements.html", year=year, month=month, first=date(year, month, 1),
+    found = hours.month_statements(current_user.village_id, year, month)
+    page = render_template("respite/statements.html", year=year, month=month, first=date(year, month, 1),
                            settings=settings, terms=allowance.terms(settings, allowance.limits_for(year)),
-                           statements=hours.month_statements(current_user.village_id, year, month))
+                           statements=found)
+    audit.shown("statements.viewed", subjects=[st.volunteer for st in found], detail=f"{year}-{month:02d}")
+    return page
 
 
 @bp.get("/respijt/uren/overzicht.csv")
@@ -137,12 +144,15 @@ def statements_csv():
              "uit te betalen", "boven maximum", "uurvergoeding", "maandmaximum", "jaarmaximum",
              "uitbetaald dit jaar"]]
     num = dutch.csv_decimal
-    for st in hours.month_statements(current_user.village_id, year, month):
+    found = hours.month_statements(current_user.village_id, year, month)
+    for st in found:
         rows.append([f"{year}-{month:02d}", st.volunteer.full_name, num(st.hours), num(st.km),
                      num(st.km_amount), num(st.costs), num(st.claim), num(st.payable),
                      num(st.claim - st.payable), num(st.hours_amount), num(st.month_max), num(st.year_max),
                      num(st.paid_this_year)])
-    return csvexport.response(f"vrijwilligersvergoeding-{year}-{month:02d}.csv", rows)
+    response = csvexport.response(f"vrijwilligersvergoeding-{year}-{month:02d}.csv", rows)
+    audit.shown("statements.exported", subjects=[st.volunteer for st in found], detail=f"{year}-{month:02d}")
+    return response
 
 
 @bp.route("/respijt/instellingen", methods=["GET", "POST"])

@@ -8,7 +8,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user
 from sqlalchemy import select
 
-from coop.core import dutch, registry
+from coop.core import audit, dutch, registry
 from coop.core import roles as R
 from coop.core.clock import local_now
 from coop.core.forms import Form
@@ -44,12 +44,16 @@ def _roster(form: Form, feed_url: str | None = None):
     after = queries.next_month(first)
     following = queries.volunteer_next_after(current_user, queries.local_midnight(after))
     profiles = service.profiles_for(s.request.carer_id for s in shifts)
-    return render_template("respite/my_roster.html", shifts=shifts, profiles=profiles, form=form,
+    page = render_template("respite/my_roster.html", shifts=shifts, profiles=profiles, form=form,
                            first=first, previous=queries.previous_month(first), after=after,
                            following=following, this_month=local_now().date().replace(day=1),
                            feed=calendar.active_feed(current_user), feed_url=feed_url,
                            webcal_url=calendar.webcal(feed_url) if feed_url else None,
                            inbox=notify.inbox(current_user))
+    shown = shifts + ([following] if following else [])
+    audit.shown("roster.viewed", subjects=[p for s in shown for p in (s.request.carer_id, s.request.care_recipient_id)],
+                detail=f"mijn rooster, {first:%Y-%m}")
+    return page
 
 
 @bp.get("/mijn-rooster")
@@ -83,7 +87,9 @@ def feed(token: str):
     user = calendar.user_for_token(token)
     if user is None:
         abort(404)
-    return Response(calendar.build_ics(user), mimetype="text/calendar",
+    body = calendar.build_ics(user)
+    calendar.log_fetch(user)
+    return Response(body, mimetype="text/calendar",
                     headers={"Cache-Control": "private, max-age=300", "X-Robots-Tag": "noindex"})
 
 
@@ -113,6 +119,8 @@ def my_notes():
 
 def _ask(carer: User, done_endpoint: str, **done_args):
     form = RespiteRequestForm()
+    if request.method == "GET":
+        audit.shown("respite.form_opened", subject=carer, on_behalf_of=carer)
     if form.validate_on_submit():
         def action():
             result = service.request_respite(
@@ -164,9 +172,11 @@ def _checkin(carer: User, done_url: str):
         if answer:
             return answer
     checkins = carerqol.history(carer)
-    return render_template("respite/carerqol.html", form=form, carer=carer, dimensions=DIMENSIONS,
-                           checkins=checkins, chart=carerqol.chart(checkins), answers=carerqol.ANSWERS), \
-        422 if form.errors or form.form_errors else 200
+    page = render_template("respite/carerqol.html", form=form, carer=carer, dimensions=DIMENSIONS,
+                           checkins=checkins, chart=carerqol.chart(checkins), answers=carerqol.ANSWERS)
+    if request.method == "GET":
+        audit.shown("carerqol.viewed", subject=carer, on_behalf_of=carer)
+    return page, 422 if form.errors or form.form_errors else 200
 
 
 @bp.route("/hoe-gaat-het", methods=["GET", "POST"])

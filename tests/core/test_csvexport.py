@@ -90,6 +90,7 @@ def _csv_urls(app, village, today) -> dict[str, list[str]]:
     from coop.reports import municipality, report
     year, month = today.year, today.month
     urls = {
+        "admin.audit_log_csv": ["/beheer/logboek.csv"],
         "respite.statements_csv": [f"/respijt/uren/overzicht.csv?maand={year}-{month:02d}"],
         "reports.export": [f"/cijfers/dorp/{village.id}/{t.key}.csv?jaar={year}"
                            for t in report.build(village, year).tables],
@@ -108,10 +109,12 @@ def test_every_export_neutralises_hostile_names_categories_and_notes(app, sessio
     session.commit()
     client = client_as(coordinator)
     gemeente = client_as(make.user(village, R.MUNICIPALITY))
+    by_endpoint = {"reports.municipality_export": gemeente,
+                   "admin.audit_log_csv": client_as(make.user(village, R.ADMIN))}
     cells = []
     for endpoint, urls in _csv_urls(app, village, today).items():
         for url in urls:
-            response = (gemeente if endpoint == "reports.municipality_export" else client).get(url)
+            response = by_endpoint.get(endpoint, client).get(url)
             assert response.status_code == 200 and response.mimetype == "text/csv", url
             rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
             assert rows, url

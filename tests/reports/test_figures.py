@@ -88,26 +88,31 @@ def test_the_report_tables_show_counts_and_hide_small_ones(session, village, fig
     month = built.table("maand")
     march, april, may = month.rows[2], month.rows[3], month.rows[4]
     assert march == ["maart", "12", "11", "92 %", "3,0", "< 5"]
-    assert april == ["april", "15", "6", "40 %", "2,0", "8"]
+    # April's 8 referrals beside the year's 8 would make every other month's "< 5" exactly 0.
+    assert april == ["april", "15", "6", "40 %", "2,0", "afgeschermd"]
     assert may == ["mei", "< 5", "< 5", "afgeschermd", "afgeschermd", "< 5"]
     assert month.total == ["Totaal", "29", "18", "62 %", "2,0", "8"]
     cats = {row[0]: row for row in built.table("categorie").rows}
     assert cats["Boodschappen"][1:5] == ["13", "11", "85 %", "2,0"]
     assert cats["Hulp bij medicijnen"][1] == "< 5"
-    # Referrals: 5 to the Wmo desk, 3 to home care; with the total shown, the 5 is hidden too,
-    # or the 3 would follow from 8 − 5.
+    # Referrals: 5 to the Wmo desk, 3 to home care. A destination below the threshold goes into
+    # one row with the others (a row of its own would say "at least one"); with the total shown,
+    # the 5 is hidden too, or the 3 would follow from 8 − 5.
     to = {row[0]: row[1] for row in built.table("verwijzingen").rows}
-    assert to == {"Wmo-loket Zeist": "afgeschermd", "Thuiszorg Heuvelrug": "< 5"}
+    assert to == {"Wmo-loket Zeist": "afgeschermd", "Overige bestemmingen": "< 5"}
     assert built.table("verwijzingen").total == ["Totaal", "8"]
     inzet = built.table("inzet")
-    assert inzet.rows[2][1:] == ["10", "afgeschermd", "5"]
+    # March's 10 help hours beside the year's 10 would make every hidden month exactly 0 hours.
+    assert inzet.rows[2][1:] == ["afgeschermd", "afgeschermd", "5"]
     assert inzet.rows[3][1:] == ["afgeschermd", "afgeschermd", "< 5"]
     assert inzet.rows[4][1:] == ["afgeschermd", "9", "6"]
     assert inzet.total == ["Totaal", "10", "15", "6"]
     split = {row[0]: row for row in built.table("rolverdeling").rows}
-    assert split["de inwoner zelf"][1] == "17" and split["de inwoner zelf"][7] == "50 %"
-    assert split["vrijwilligers van de coöperatie"][4] == "6"
-    assert split["de gemeente"][5:8] == ["5", "5", "15 %"]
+    # Question 1's 17 and the party totals would pin the empty questions' "< 5" at 0: hidden.
+    assert split["de inwoner zelf"][1] == "afgeschermd" and split["de inwoner zelf"][6:8] == ["17", "50 %"]
+    assert split["vrijwilligers van de coöperatie"][4] == "afgeschermd"
+    assert split["vrijwilligers van de coöperatie"][6:8] == ["6", "18 %"]
+    assert split["de gemeente"][5:8] == ["5", "afgeschermd", "afgeschermd"]
     assert built.table("rolverdeling").total[6] == "34"
 
 
@@ -132,7 +137,9 @@ def test_the_threshold_is_per_village(session, village, figures):
     session.flush()
     built = report.build(village, 2025)
     assert built.threshold == 3
-    assert built.table("verwijzingen").rows == [["Wmo-loket Zeist", "5"], ["Thuiszorg Heuvelrug", "3"]]
+    # Home care's 3 has a row of its own now; the empty "overige" row keeps the 5 hidden beside it.
+    assert built.table("verwijzingen").rows == [["Wmo-loket Zeist", "afgeschermd"], ["Thuiszorg Heuvelrug", "3"],
+                                                ["Overige bestemmingen", "< 3"]]
     assert built.table("maand").rows[4][1] == "< 3"
 
 

@@ -1,0 +1,158 @@
+"""The audit log in plain Dutch: one sentence per action code, never the code itself.
+
+A person reads on "Mijn gegevens" what was done with their data ("Marieke (dorpsondersteuner)
+bekeek uw hulpvraag, 3 december 10:12"); the administrator reads a short label per row. Each
+code has a label, a phrase for the person the event is about, and (for lists, searches and
+exports) a phrase for the others it showed. A code without a sentence here still reads as a
+sentence (FALLBACK); tests/core/test_audit_log.py checks that every code the app writes has one.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from coop.core import dutch
+from coop.core import roles as R
+from coop.core.clock import local_now
+from coop.core.models import AuditLog, User
+
+
+@dataclass(frozen=True)
+class Wording:
+    label: str  # for the administrator: what happened
+    about: str  # for the person it is about, after who did it (a capital: a sentence of its own)
+    shown: str = "bekeek een overzicht waarin u stond"  # for the others it showed
+
+
+FALLBACK = Wording("iets gedaan met gegevens", "deed iets met uw gegevens", "deed iets waarbij uw naam te zien was")
+SYSTEM = "Het systeem"
+
+WORDINGS: dict[str, Wording] = {
+    # logging in and accounts
+    "login": Wording("ingelogd", "logde in"),
+    "login.throttled": Wording("inloggen geblokkeerd na te veel pogingen",
+                               "Inloggen op uw account werd even geblokkeerd na te veel verkeerde wachtwoorden"),
+    "password.reset_requested": Wording("nieuw wachtwoord aangevraagd",
+                                        "Er werd een link aangevraagd om uw wachtwoord opnieuw in te stellen"),
+    # people
+    "person.created": Wording("persoon vastgelegd", "legde uw gegevens vast"),
+    "person.viewed": Wording("gegevens van een persoon bekeken", "bekeek uw gegevens"),
+    "people.searched": Wording("mensen gezocht of bekeken in de lijst", "zocht in de lijst van mensen",
+                               "zocht in de lijst van mensen; u stond in de uitkomst"),
+    "volunteer.approved": Wording("vrijwilliger goedgekeurd", "keurde uw aanmelding als vrijwilliger goed"),
+    "volunteer.paused": Wording("vrijwilliger op pauze gezet", "zette uw vrijwilligerswerk op pauze"),
+    "volunteer.resumed": Wording("vrijwilliger van pauze gehaald", "haalde uw vrijwilligerswerk van pauze"),
+    "volunteer.papers": Wording("VOG of vrijwilligersovereenkomst vastgelegd",
+                                "legde uw VOG of vrijwilligersovereenkomst vast"),
+    "volunteer.papers_viewed": Wording("VOG en overeenkomst bekeken", "bekeek uw VOG en vrijwilligersovereenkomst"),
+    "volunteer.competence": Wording("bevoegdheid vastgelegd", "legde een bevoegdheid van u vast"),
+    # requests
+    "request.posted": Wording("hulpvraag ingediend", "zette een hulpvraag in"),
+    "request.viewed": Wording("hulpvraag bekeken", "bekeek uw hulpvraag"),
+    "request.form_opened": Wording("hulpvraagformulier geopend", "opende het formulier voor een hulpvraag"),
+    "request.printed": Wording("afspraken uit de Schijf van Vijf geopend om te printen",
+                               "opende de afspraken bij uw hulpvraag om te printen"),
+    "role_split.viewed": Wording("Schijf van Vijf geopend", "opende de Schijf van Vijf bij uw hulpvraag"),
+    "requests.listed": Wording("lijst met hulpvragen bekeken", "bekeek de lijst met hulpvragen",
+                               "bekeek de lijst met hulpvragen, waarin uw hulpvraag stond"),
+    "matching.viewed": Wording("helper gezocht bij een hulpvraag", "zocht een helper bij uw hulpvraag",
+                               "zocht een helper bij een hulpvraag; u stond bij de mogelijke helpers"),
+    "map.viewed": Wording("dorpskaart bekeken", "bekeek de kaart van het dorp",
+                          "bekeek de kaart van het dorp, waarop u stond"),
+    "proposal.created": Wording("voorstel aan helper gedaan", "stelde u voor als helper bij een hulpvraag"),
+    "proposal.accepted": Wording("voorstel aangenomen", "nam uw hulpvraag aan als helper"),
+    "proposal.viewed": Wording("voorstel bekeken", "bekeek uw hulpvraag als voorgestelde helper"),
+    "proposals.listed": Wording("voorstellen bekeken door de helper", "bekeek de voorstellen",
+                                "bekeek de voorstellen om te helpen, waaronder uw hulpvraag"),
+    # respite and carers
+    "carer.viewed": Wording("gegevens van een mantelzorger bekeken", "bekeek uw gegevens als mantelzorger",
+                            "bekeek de gegevens van een mantelzorger die voor u zorgt"),
+    "carer.profile_saved": Wording("profiel mantelzorger opgeslagen", "sloeg uw gegevens als mantelzorger op"),
+    "carer.notes_saved": Wording("aandachtspunten voor de vrijwilliger opgeslagen",
+                                 "sloeg op wat de vrijwilliger moet weten"),
+    "carers.listed": Wording("lijst met mantelzorgers bekeken", "bekeek de lijst met mantelzorgers",
+                             "bekeek de lijst met mantelzorgers, waarin u stond"),
+    "carerqol.viewed": Wording("antwoorden 'Hoe gaat het?' bekeken", "bekeek uw antwoorden op 'Hoe gaat het?'"),
+    "carerqol.submitted": Wording("antwoorden 'Hoe gaat het?' bewaard", "bewaarde uw antwoorden op 'Hoe gaat het?'"),
+    "respite.form_opened": Wording("respijtformulier geopend", "opende het formulier om respijt aan te vragen"),
+    "respite.requested": Wording("respijt aangevraagd", "vroeg respijt aan"),
+    "respite.viewed": Wording("respijtvraag bekeken", "bekeek uw respijtvraag",
+                              "bekeek een respijtvraag waarbij u betrokken bent"),
+    "respite.booked": Wording("vrijwilliger ingeroosterd voor respijt", "roosterde u in voor respijt"),
+    "respite.assigned": Wording("vrijwilliger ingeroosterd voor één keer", "roosterde u in voor een keer respijt"),
+    "respite.cancelled": Wording("respijtkeer afgezegd", "zegde een keer respijt af"),
+    "respite.cancelled_rest": Wording("respijtkeren afgezegd", "zegde de volgende keren respijt af"),
+    "shift.viewed": Wording("respijtkeer bekeken", "bekeek een keer respijt voor u",
+                            "bekeek een keer respijt waarbij u betrokken bent"),
+    "roster.viewed": Wording("respijtrooster bekeken", "bekeek het respijtrooster",
+                             "bekeek een respijtrooster waarin u stond"),
+    "roster.printed": Wording("respijtrooster geopend om te printen", "opende het respijtrooster om te printen",
+                              "opende een respijtrooster om te printen, waarin u stond"),
+    "calendar.created": Wording("agenda-link gemaakt", "maakte een agenda-link voor uw rooster"),
+    "calendar.revoked": Wording("agenda-link ingetrokken", "trok de agenda-link van uw rooster in"),
+    "calendar.fetched": Wording("rooster door de agenda van de vrijwilliger opgehaald",
+                                "haalde het rooster op in de agenda",
+                                "haalde het rooster op in de eigen agenda, met uw naam erin"),
+    # hours and allowances
+    "hours.approved": Wording("uren goedgekeurd", "keurde uw uren goed"),
+    "hours.rejected": Wording("uren afgekeurd", "keurde uw uren af"),
+    "hours.listed": Wording("uren van vrijwilligers bekeken", "bekeek de uren van vrijwilligers",
+                            "bekeek de uren van vrijwilligers, ook die van u"),
+    "statements.viewed": Wording("overzicht vrijwilligersvergoeding bekeken", "bekeek het overzicht van de "
+                                 "vrijwilligersvergoeding", "bekeek het overzicht van de vrijwilligersvergoeding, "
+                                 "met uw uren en vergoeding"),
+    "statements.exported": Wording("overzicht vrijwilligersvergoeding gedownload", "downloadde het overzicht van "
+                                   "de vrijwilligersvergoeding", "downloadde het overzicht van de "
+                                   "vrijwilligersvergoeding, met uw uren en vergoeding"),
+    "expenses.settings_saved": Wording("vergoedingen van het dorp opgeslagen", "sloeg de vergoedingen op"),
+    "allowance.limits_saved": Wording("grenzen vrijwilligersvergoeding opgeslagen", "sloeg de grenzen van de "
+                                      "vrijwilligersvergoeding op"),
+    # calls
+    "calls.listed": Wording("bellijst bekeken", "bekeek de bellijst", "bekeek de bellijst, waarop u stond"),
+    "call.called": Wording("gebeld", "belde u en gaf het bericht door"),
+    "call.not_reached": Wording("niet bereikt", "probeerde u te bellen, maar bereikte u niet"),
+    "call.taken_over": Wording("gesprek overgenomen", "noteerde dat iemand anders u het bericht doorgaf"),
+    # the village and the log itself
+    "village.created": Wording("dorp aangemaakt", "maakte het dorp aan"),
+    "category.added": Wording("soort hulp toegevoegd", "voegde een soort hulp toe"),
+    "reports.threshold": Wording("drempel voor de cijfers ingesteld", "stelde de drempel voor de cijfers in"),
+    "audit.searched": Wording("logboek doorzocht", "zocht in het logboek naar wat er met uw gegevens gebeurde"),
+    "audit.exported": Wording("logboek gedownload", "downloadde uit het logboek wat er met uw gegevens gebeurde"),
+}
+
+
+def wording(action: str) -> Wording:
+    return WORDINGS.get(action, FALLBACK)
+
+
+def label(action: str) -> str:
+    return wording(action).label
+
+
+def when(row: AuditLog) -> str:
+    """'3 december 10:12'; with the year when it is not this year."""
+    this_year = dutch.local(row.at).year == local_now().year
+    return dutch.datetime(row.at, "d MMMM HH:mm" if this_year else "d MMMM yyyy HH:mm")
+
+
+def who(row: AuditLog, reader: User | None = None) -> str:
+    """'U', 'Marieke (dorpsondersteuner)', 'Marieke (dorpsondersteuner, namens u)', 'Het systeem'."""
+    if row.actor is None:
+        return SYSTEM
+    if reader is not None and row.actor_id == reader.id:
+        return "U"
+    name = row.actor.first_name if reader is not None else row.actor.full_name
+    extra = [R.LABELS[row.actor_role]] if row.actor_role in R.LABELS else []
+    if row.on_behalf_of is not None and row.on_behalf_of_id != row.actor_id:
+        is_reader = reader is not None and row.on_behalf_of_id == reader.id
+        extra.append("namens " + ("u" if is_reader else row.on_behalf_of.full_name))
+    return f"{name} ({', '.join(extra)})" if extra else name
+
+
+def sentence(row: AuditLog, reader: User) -> str:
+    """What `reader` reads about this row on "Mijn gegevens", with when it happened."""
+    words = wording(row.action)
+    about_reader = reader.id in (row.subject_user_id, row.on_behalf_of_id) or \
+        (row.subject_user_id is None and row.actor_id == reader.id)
+    phrase = words.about if about_reader else words.shown
+    text = phrase if phrase[:1].isupper() else f"{who(row, reader)} {phrase}"
+    return f"{text}, {when(row)}"

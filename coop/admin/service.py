@@ -64,7 +64,7 @@ def add_destination(*, village_id: int, name: str, by: User) -> ReferralDestinat
 def set_destination_active(destination: ReferralDestination, active: bool, *, by: User) -> None:
     """Hide a name from the choice (past referrals keep it), or show it again."""
     destination.active = active
-    audit.record("referral_destination." + ("shown" if active else "hidden"), actor=by,
+    audit.record("referral_destination.shown" if active else "referral_destination.hidden", actor=by,
                  village_id=destination.village_id, detail=destination.name)
 
 

@@ -33,6 +33,14 @@ WORDINGS: dict[str, Wording] = {
                                "Inloggen op uw account werd even geblokkeerd na te veel verkeerde wachtwoorden"),
     "password.reset_requested": Wording("nieuw wachtwoord aangevraagd",
                                         "Er werd een link aangevraagd om uw wachtwoord opnieuw in te stellen"),
+    "password.confirmed": Wording("wachtwoord opnieuw ingetypt", "typte uw wachtwoord opnieuw in om gegevens te "
+                                  "wijzigen"),
+    "password.changed": Wording("wachtwoord gewijzigd", "wijzigde uw wachtwoord"),
+    "account.contact_changed": Wording("e-mailadres of telefoonnummer gewijzigd",
+                                       "wijzigde uw e-mailadres of telefoonnummer"),
+    "account.disabled": Wording("account uitgezet", "zette uw account uit"),
+    "account.enabled": Wording("account weer aangezet", "zette uw account weer aan"),
+    "logout.everywhere": Wording("overal uitgelogd", "logde overal uit"),
     # people
     "person.created": Wording("persoon vastgelegd", "legde uw gegevens vast"),
     "person.viewed": Wording("gegevens van een persoon bekeken", "bekeek uw gegevens"),
@@ -45,6 +53,16 @@ WORDINGS: dict[str, Wording] = {
                                 "legde uw VOG of vrijwilligersovereenkomst vast"),
     "volunteer.papers_viewed": Wording("VOG en overeenkomst bekeken", "bekeek uw VOG en vrijwilligersovereenkomst"),
     "volunteer.competence": Wording("bevoegdheid vastgelegd", "legde een bevoegdheid van u vast"),
+    "volunteer.competence_changed": Wording("bevoegdheid gewijzigd", "wijzigde een bevoegdheid van u"),
+    "volunteer.competence_removed": Wording("bevoegdheid verwijderd", "verwijderde een bevoegdheid van u"),
+    "volunteer.vog": Wording("datum VOG vastgelegd", "legde de datum van uw VOG vast"),
+    "volunteer.contract": Wording("vrijwilligersovereenkomst vastgelegd",
+                                  "legde vast wanneer u de vrijwilligersovereenkomst tekende"),
+    "volunteer.age_band": Wording("leeftijdsgroep voor de vergoeding vastgelegd",
+                                  "legde vast of u jonger bent dan 21 (voor de vergoeding)"),
+    "person.address": Wording("adres gewijzigd", "wijzigde uw adres"),
+    "person.located": Wording("adres op de kaart gezet", "zette uw adres op de kaart"),
+    "person.pinned": Wording("plek op de kaart gezet", "zette uw plek op de kaart met de hand"),
     # requests
     "request.posted": Wording("hulpvraag ingediend", "zette een hulpvraag in"),
     "request.viewed": Wording("hulpvraag bekeken", "bekeek uw hulpvraag"),
@@ -114,6 +132,12 @@ WORDINGS: dict[str, Wording] = {
     # the village and the log itself
     "village.created": Wording("dorp aangemaakt", "maakte het dorp aan"),
     "category.added": Wording("soort hulp toegevoegd", "voegde een soort hulp toe"),
+    "referral_destination.added": Wording("doorverwijsadres toegevoegd", "voegde een adres toe om naar door te "
+                                          "verwijzen"),
+    "referral_destination.hidden": Wording("doorverwijsadres verborgen", "verborg een adres om naar door te "
+                                           "verwijzen"),
+    "referral_destination.shown": Wording("doorverwijsadres weer getoond", "toonde een adres om naar door te "
+                                          "verwijzen weer"),
     "reports.threshold": Wording("drempel voor de cijfers ingesteld", "stelde de drempel voor de cijfers in"),
     "audit.searched": Wording("logboek doorzocht", "zocht in het logboek naar wat er met uw gegevens gebeurde"),
     "audit.exported": Wording("logboek gedownload", "downloadde uit het logboek wat er met uw gegevens gebeurde"),

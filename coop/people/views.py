@@ -75,11 +75,11 @@ def show(person_id: int):
 def _show_page(person: User, pin_form: PinForm | None = None, status: int = 200):
     categories = db.session.scalars(select(TaskCategory).where(
         TaskCategory.village_id == person.village_id, TaskCategory.active)).all()
-    eligibility = {}
+    reasons = {}
     if person.has_role(R.VOLUNTEER, R.PROFESSIONAL):
-        eligibility = {c: service.ineligibility_reasons(person, c) for c in categories
-                       if c.rule != TaskCategory.MUNICIPAL}
-    return render_template("people/show.html", person=person, form=Form(), eligibility=eligibility,
+        reasons = {c: service.ineligibility_reasons(person, c) for c in categories
+                   if c.rule != TaskCategory.MUNICIPAL}
+    return render_template("people/show.html", person=person, form=Form(), eligibility=reasons,
                            vog_until=service.vog_valid_until(person.volunteer_profile)
                            if person.volunteer_profile else None,
                            map=_place_map(person), pin_form=pin_form or _pin_form(person),
@@ -129,10 +129,8 @@ def locate(person_id: int):
     """Ask the geocoder again (the network was down, or the gazetteer was imported since)."""
     person = get_in_village_or_404(User, person_id)
     if Form().validate_on_submit():
-        found: dict[str, bool] = {}
         # Commits either way: a miss changes nothing but the geocoder's cache.
-        run(None, lambda: found.update(ok=service.locate_person(person, by=current_user)))
-        if found.get("ok"):
+        if run(None, lambda: service.locate_person(person, by=current_user)).value:
             flash("Het adres is gevonden en staat op de kaart.", "success")
         else:
             flash("Dit adres kennen we niet. Klik op de kaart om de plek aan te wijzen.", "error")
@@ -144,19 +142,17 @@ def locate(person_id: int):
 def address(person_id: int):
     person = get_in_village_or_404(User, person_id)
     form = AddressForm(obj=person)
-    if form.validate_on_submit():
-        found = {}
-
-        def action():
-            found["ok"] = service.change_address(person, street=form.street.data, house_number=form.house_number.data,
-                                                 postcode=form.postcode.data, place=form.place.data, by=current_user)
-        if run(form, action):
-            if found["ok"]:
-                flash("Het nieuwe adres is opgeslagen en staat op de kaart.", "success")
-            else:
-                flash("Het nieuwe adres is opgeslagen, maar we kennen het niet. Klik op de kaart om de plek "
-                      "aan te wijzen.", "info")
-            return _to_place(person)
+    if request.method == "GET":
+        audit.shown("person.viewed", subject=person, detail="adres wijzigen")
+    if form.validate_on_submit() and (done := run(form, lambda: service.change_address(
+            person, street=form.street.data, house_number=form.house_number.data, postcode=form.postcode.data,
+            place=form.place.data, by=current_user))):
+        if done.value:
+            flash("Het nieuwe adres is opgeslagen en staat op de kaart.", "success")
+        else:
+            flash("Het nieuwe adres is opgeslagen, maar we kennen het niet. Klik op de kaart om de plek "
+                  "aan te wijzen.", "info")
+        return _to_place(person)
     return render_template("people/address.html", person=person, form=form), 422 if form.errors else 200
 
 

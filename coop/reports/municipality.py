@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from coop.core.models import Municipality, Village
 from coop.reports import protection
-from coop.reports.report import MONTH_SHORT, Fmt, Table, protect_requests, threshold_for
+from coop.reports.report import MONTH_SHORT, Fmt, Table, protect_requests, thresholds_for
 from coop.reports.report import villages_of as villages_of
 from coop.reports.suppression import Cell
 
@@ -34,7 +34,7 @@ class MunicipalityReport:
 
 def build(municipality: Municipality, year: int) -> MunicipalityReport:
     villages = villages_of(municipality.id)
-    fmts = {v.id: Fmt(threshold_for(v.id)) for v in villages}
+    fmts = {i: Fmt(k) for i, k in thresholds_for([v.id for v in villages]).items()}
     k = max((f.threshold for f in fmts.values()), default=5)
     months = list(range(1, 13))
     protected, _categories = protect_requests(villages, year)

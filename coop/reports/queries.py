@@ -134,6 +134,22 @@ def referral_counts(village_id: int, year: int) -> list[tuple[str, int]]:
     return [(str(t), int(n)) for t, n in db.session.execute(query)]
 
 
+def referral_counts_per_village(village_ids, year: int) -> dict[int, list[tuple[str, int]]]:
+    """referral_counts for several villages in one query: village id → its rows."""
+    out: dict[int, list[tuple[str, int]]] = {i: [] for i in village_ids}
+    if not out:
+        return out
+    to = func.coalesce(ReferralDestination.name, "onbekend").label("to")
+    query = (select(HelpRequest.village_id, to, func.count()).select_from(HelpRequest)
+             .outerjoin(ReferralDestination, ReferralDestination.id == HelpRequest.referral_destination_id)
+             .where(HelpRequest.village_id.in_(out), HelpRequest.created_month >= year * 100 + 1,
+                    HelpRequest.created_month <= year * 100 + 12, HelpRequest.status == REFERRED)
+             .group_by(HelpRequest.village_id, to).order_by(HelpRequest.village_id, func.count().desc(), to))
+    for village_id, name, n in db.session.execute(query):
+        out[village_id].append((str(name), int(n)))
+    return out
+
+
 def hours_by_month(village_id: int, year: int) -> dict[int, dict[str, float]]:
     """Per month: help hours and respite (shift) hours, and how many helpers gave each."""
     months = months_of(year)

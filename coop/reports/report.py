@@ -96,11 +96,14 @@ class Fmt:
         return HIDDEN_TEXT if cell.hidden or cell.value is None else dutch.number(cell.value, max_places=1)
 
 
-def _categories(village_id: int, used: set[int]) -> list[TaskCategory]:
-    """Every category of the village, in use or not: a category shown only when it was used
-    would say that it was (at least one request, where the table may say "< 5")."""
-    return list(db.session.scalars(select(TaskCategory).where(TaskCategory.village_id == village_id)
-                                   .order_by(TaskCategory.sort_order, TaskCategory.id)))
+def _categories(village_ids: list[int]) -> dict[int, list[TaskCategory]]:
+    """Every category of each village, in use or not, in one query: a category shown only when
+    it was used would say that it was (at least one request, where the table may say "< 5")."""
+    found: dict[int, list[TaskCategory]] = {i: [] for i in village_ids}
+    for category in db.session.scalars(select(TaskCategory).where(TaskCategory.village_id.in_(village_ids))
+                                       .order_by(TaskCategory.sort_order, TaskCategory.id)):
+        found[category.village_id].append(category)
+    return found
 
 
 def build(village: Village, year: int) -> Report:
@@ -128,13 +131,12 @@ def villages_with(village: Village) -> list[Village]:
 def protect_requests(villages: list[Village], year: int) -> tuple[protection.Protected, dict[int, list[TaskCategory]]]:
     """The request figures of these villages, protected as one (protection.py), and each
     village's categories in table order. The same for a village's report and its gemeente's."""
-    figures, categories = [], {}
-    for place in villages:
-        counts = queries.request_counts(place.id, year)
-        categories[place.id] = _categories(place.id, {c for _, c, *_ in counts})
-        figures.append(protection.VillageFigures(place.id, threshold_for(place.id), counts,
-                                                 queries.referral_counts(place.id, year),
-                                                 [c.id for c in categories[place.id]]))
+    ids = [v.id for v in villages]
+    # One query per kind for all the villages: a gemeente's overview has many.
+    counts, referrals = queries.request_counts_per_village(ids, year), queries.referral_counts_per_village(ids, year)
+    thresholds, categories = thresholds_for(ids), _categories(ids)
+    figures = [protection.VillageFigures(i, thresholds[i], counts[i], referrals[i], [c.id for c in categories[i]])
+               for i in ids]
     joint = bool(villages) and villages[0].municipality_id is not None
     overview = max(f.threshold for f in figures) if joint else None
     return protection.protect(figures, overview), categories

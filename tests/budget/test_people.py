@@ -27,6 +27,7 @@ def test_people_list(same_queries, client_as, coordinator, village, role):
 @pytest.mark.list_page("people.my_data")
 def test_my_data(same_queries, client_as, resident, village):
     def grow(n):
+        from coop.core import audit_text
         rows = AuditLogFactory.create_batch(n, village=village, subject=resident)
-        return [r.actor.full_name for r in rows]
+        return [audit_text.sentence(r, resident) for r in rows]  # "Marieke (dorpsondersteuner) bekeek…"
     same_queries(client_as(resident), "/mijn-gegevens", grow)

@@ -111,6 +111,7 @@ PAGES = [
      ("kees",), None),
     ("respite.statements_csv", "/respijt/uren/overzicht.csv?maand={month}", "coordinator", "statements.exported",
      None, ("kees",), None),
+    ("people.address", "/mensen/{bep.id}/adres", "coordinator", "person.viewed", "bep", (), None),
     ("calllist.index", "/bellijst/", "coordinator", "calls.listed", None, ("bep",), None),
     ("admin.audit_log", "/beheer/logboek?persoon=Jansen", "admin", "audit.searched", None, ("bep",), None),
     ("admin.audit_log_csv", "/beheer/logboek.csv?persoon=Jansen", "admin", "audit.exported", None, ("bep",), None),
@@ -123,6 +124,7 @@ NOT_ABOUT_OTHERS = {
     "admin.categories", "admin.index", "agreements.compare_versions", "agreements.edit_details",
     "agreements.edit_row", "agreements.index", "agreements.new", "agreements.print_view", "agreements.show",
     "auth.forgot_password", "auth.login", "auth.register", "auth.reset_password", "core.privacy",
+    "auth.change_password", "auth.change_contact", "auth.confirm_password",
     "followups.answer", "followups.notifications", "matching.my_availability", "ops.healthz", "ops.readyz",
     "people.my_data", "people.new", "people.volunteer_profile", "reports.export", "reports.index",
     "reports.municipality", "reports.municipality_export", "reports.village", "requests.mine", "requests.new",
@@ -175,7 +177,7 @@ def test_own_data_writes_nothing_and_a_second_feed_fetch_the_same_day_neither(se
 
 def test_on_behalf_writes_are_logged_for_the_resident(session, world, client_as):
     """The coordinator types a request in for Bep by phone: the row says so."""
-    from coop.requests.forms import new_token
+    from coop.core.forms import new_form_token as new_token
     bep = world["bep"]
     response = client_as(world["coordinator"]).post(f"/hulpvragen/namens/{bep.id}", data={
         "category_id": str(world["req"].category_id), "description": "Naar de huisarts", "when": "flexible",
@@ -207,7 +209,8 @@ def test_every_code_the_app_writes_has_a_sentence():
     source = "\n".join(p.read_text(encoding="utf-8") for p in root.rglob("*.py"))
     codes = set(re.findall(r"audit\.(?:record|shown)\(\s*\"([a-z_.]+)\"", source))
     codes |= {f"call.{outcome}" for outcome in ("called", "not_reached", "taken_over")}
-    codes |= {"hours.approved", "hours.rejected", "volunteer.paused", "volunteer.resumed"}
+    codes |= {"hours.approved", "hours.rejected", "volunteer.paused", "volunteer.resumed", "account.disabled",
+              "referral_destination.hidden"}
     assert len(codes) > 40
     assert codes - set(audit_text.WORDINGS) == set()
     from coop.calllist.service import OUTCOMES

@@ -41,8 +41,8 @@ LAYERS = (
     ("core",),
     ("ops",),
     ("followups", "geo"),
-    ("people", "admin", "calllist"),
-    ("auth", "requests"),
+    ("people", "calllist"),
+    ("auth", "requests", "admin"),  # the admin's audit search finds people by name
     ("matching", "agreements", "villages"),
     ("respite",),
     ("reports",),

@@ -125,8 +125,10 @@ def on_behalf(resident_id: int):
 def inbox():
     f = queries.InboxFilter.from_args(request.args)
     village_id = current_user.village_id
-    return render_template("requests/inbox.html", requests=queries.inbox(village_id, f), f=f,
-                           counts=queries.counts_per_status(village_id), categories=_categories(village_id),
+    counts = queries.counts_per_status(village_id)
+    found = queries.inbox(village_id, f, counts)
+    return render_template("requests/inbox.html", found=found, requests=found.requests, f=f,
+                           counts=counts, categories=_categories(village_id),
                            waited_choices=queries.WAITED_CHOICES, status_labels=STATUS_LABELS)
 
 

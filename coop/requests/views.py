@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from coop.core import audit, registry
 from coop.core import roles as R
@@ -35,13 +36,20 @@ STEP_BUTTONS = {"start_intake": "Gesprek starten", "start_search": "Helper zoeke
                 "reopen": "Opnieuw zoeken", "cancel": "Annuleren"}
 
 
+# What the request's page shows, in one query and two for its lists (the people by name and
+# address: their roles are read only if something asks).
+SHOW_OPTIONS = (joinedload(HelpRequest.category), joinedload(HelpRequest.resident).lazyload(User.role_rows),
+                joinedload(HelpRequest.entered_by).lazyload(User.role_rows),
+                selectinload(HelpRequest.role_split), selectinload(HelpRequest.events))
+
+
 def _is_staff() -> bool:
     return current_user.has_role(*STAFF)
 
 
-def _load(request_id: int) -> HelpRequest:
+def _load(request_id: int, options=()) -> HelpRequest:
     """The request, if it is in the user's village and the user may see it (else 404)."""
-    req = get_in_village_or_404(HelpRequest, request_id)
+    req = get_in_village_or_404(HelpRequest, request_id, options)
     if not _is_staff() and req.resident_id != current_user.id:
         abort(404)
     return req
@@ -135,10 +143,12 @@ def inbox():
 @bp.get("/hulpvragen/<int:request_id>")
 @roles_required(R.RESIDENT, *STAFF)
 def show(request_id: int):
-    req = _load(request_id)
+    req = _load(request_id, SHOW_OPTIONS)
     if _is_staff():
-        write_after_view(lambda: audit.record("request.viewed", actor=current_user, subject=req.resident,
-                                              ip=client_ip(), detail=f"hulpvraag {req.id}"))
+        actor_id, subject_id, village_id = current_user.id, req.resident_id, req.resident.village_id
+        write_after_view(lambda: audit.record_ids("request.viewed", actor_id=actor_id, subject_id=subject_id,
+                                                  village_id=village_id, ip=client_ip(),
+                                                  detail=f"hulpvraag {request_id}"))
         actions = [a for a in service.allowed_actions(req) if a in STEP_BUTTONS]
         return render_template("requests/show.html", req=req, when=service.when_text, actions=actions,
                                buttons=STEP_BUTTONS, can_refer="refer" in service.allowed_actions(req),

@@ -2,8 +2,6 @@
 as the map; the page itself carries no points, only the list for those without the map."""
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from coop.matching.mapping import LIST_MAX

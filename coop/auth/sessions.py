@@ -20,6 +20,7 @@ from typing import Any, cast
 
 from flask import current_app, flash, g, has_request_context, request, session
 from sqlalchemy import CursorResult, select, update
+from sqlalchemy.orm import joinedload
 
 from coop.auth.models import UserSession
 from coop.core import roles as R
@@ -148,7 +149,9 @@ def load_user(user_id: str) -> User | None:
     except ValueError:
         return None
     row = current()
-    user = db.session.get(User, ident) if row is not None and row.user_id == ident else None
+    # Roles and village in the same query: every page asks for both (the menu, the guard).
+    user = db.session.get(User, ident, options=[joinedload(User.role_rows), joinedload(User.village)],
+                          populate_existing=True) if row is not None and row.user_id == ident else None
     if row is None or user is None or row.ended_at is not None \
             or user.session_version != version or not user.active:
         _forget()

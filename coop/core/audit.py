@@ -25,7 +25,7 @@ from flask_login import current_user
 from sqlalchemy import ColumnElement, Connection, Table, insert, select, text
 
 from coop.core import roles as R
-from coop.core.clock import now
+from coop.core.clock import local_now, now
 from coop.core.models import AuditLog, AuditSubject, User
 from coop.extensions import db
 
@@ -121,23 +121,34 @@ def record(action: str, *, actor: User | None, subject: User | None = None,
     """Write one event and return its id. `subject` is the person it is about; `subjects` are
     the others it showed (a search, a roster, an export); `on_behalf_of` the person the actor
     acted for (people by object or id). The address is the request's unless given."""
+    row = _row(action, actor=actor, subject=subject, on_behalf_of=on_behalf_of, village_id=village_id,
+               detail=detail, ip=ip, role=role)
+    return _write(row, sorted(_ids(subjects) - {row["subject_user_id"]}))
+
+
+def _row(action: str, *, actor: User | None, subject: User | None, on_behalf_of: User | None,
+         village_id: int | None, detail: str, ip: str | None, role: str | None) -> dict[str, Any]:
+    """The row's fields, read from the objects now (plain values: they can be written later)."""
     if village_id is None:
         person = subject or actor
         village_id = person.village_id if person else None
     if ip is None and has_request_context():
         from coop.core.web import client_ip
         ip = client_ip()
-    subject_id = subject.id if subject else None
-    others = sorted(_ids(subjects) - {subject_id})
-    row = {"at": now(), "village_id": village_id, "actor_id": actor.id if actor else None,
-           "actor_role": role or acting_role(actor), "action": action, "subject_user_id": subject_id,
-           "on_behalf_of_id": on_behalf_of.id if on_behalf_of else None, "detail": detail or "", "ip": ip}
+    return {"at": now(), "village_id": village_id, "actor_id": actor.id if actor else None,
+            "actor_role": role or acting_role(actor), "action": action,
+            "subject_user_id": subject.id if subject else None,
+            "on_behalf_of_id": on_behalf_of.id if on_behalf_of else None, "detail": detail or "", "ip": ip}
+
+
+def _write(row: dict[str, Any], others: Sequence[int]) -> int:
     connection = db.session.connection()
     if connection.dialect.name == "postgresql":
         # Held until this transaction ends: the next writer of the chain reads this row's hash.
-        connection.execute(text("SELECT pg_advisory_xact_lock(:c, :v)"), {"c": LOCK_CLASS, "v": village_id or 0})
-    prev = _head(connection, village_id)
-    row["prev_hash"], row["row_hash"] = prev, chain_hash(prev, row, others)
+        connection.execute(text("SELECT pg_advisory_xact_lock(:c, :v)"),
+                           {"c": LOCK_CLASS, "v": row["village_id"] or 0})
+    prev = _head(connection, row["village_id"])
+    row = {**row, "prev_hash": prev, "row_hash": chain_hash(prev, row, others)}
     key = connection.execute(insert(_log).values(**row)).inserted_primary_key
     assert key is not None  # a single-row INSERT always has one
     audit_id = key[0]
@@ -150,7 +161,8 @@ def shown(action: str, *, subject: User | None = None, subjects: Iterable[User |
           on_behalf_of: User | None = None, detail: str = "") -> None:
     """A page, print view or export showed these people's data to the current user: write it
     down when the view has returned, in the request's transaction (so a page that only reads
-    takes SQLite's write lock for the row, not while it is drawn). A person's look at their own
+    takes SQLite's write lock for the row, not while it is drawn). The fields are read now: by
+    then the objects are expired and would each be loaded again. A person's look at their own
     data is not written."""
     from coop.core.transaction import write_after_view
 
@@ -160,9 +172,18 @@ def shown(action: str, *, subject: User | None = None, subjects: Iterable[User |
     people = _ids(subjects) - {me}
     if subject is None and not people:
         return
-    actor = current_user._get_current_object()
-    write_after_view(lambda: record(action, actor=actor, subject=subject, subjects=people,
-                                    on_behalf_of=on_behalf_of, detail=detail))
+    row = _row(action, actor=current_user._get_current_object(), subject=subject, on_behalf_of=on_behalf_of,
+               village_id=None, detail=detail, ip=None, role=None)
+    others = sorted(people - {row["subject_user_id"]})
+    write_after_view(lambda: _write(row, others))
+
+
+def seen_today(action: str) -> bool:
+    """Whether the current user's look of this kind is written down already today: a page
+    that shows the whole village (the map) is written once a day per user, not per view."""
+    midnight = local_now().replace(hour=0, minute=0, second=0, microsecond=0)
+    return db.session.scalar(select(AuditLog.id).where(
+        AuditLog.actor_id == current_user.id, AuditLog.action == action, AuditLog.at >= midnight).limit(1)) is not None
 
 
 def concerning(user_id: int) -> ColumnElement[bool]:

@@ -8,7 +8,7 @@
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import wraps
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
@@ -65,13 +65,15 @@ def in_village(obj: object) -> bool:
     return getattr(obj, "village_id", None) == current_user.village_id
 
 
-def get_in_village_or_404(model: type[M], ident: int | str) -> M:
-    """Load `model` by id, refusing one of another village with 404 (reveals nothing)."""
+def get_in_village_or_404(model: type[M], ident: int | str, options: Sequence[Any] = ()) -> M:
+    """Load `model` by id, refusing one of another village with 404 (reveals nothing).
+    `options`: loader options (what the page shows, loaded in the same query)."""
     try:
         ident = int(ident)
     except (TypeError, ValueError):
         abort(404)
-    obj = db.session.get(model, ident)
+    # populate_existing: the options apply to an object the session holds already as well
+    obj = db.session.get(model, ident, options=options, populate_existing=bool(options))
     if obj is None or not in_village(obj):
         abort(404)
     return obj

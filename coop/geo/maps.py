@@ -7,9 +7,10 @@ other defaults serve features we do not use: jQuery and Bootstrap (for folium's 
 and standalone page) and awesome-markers with Font Awesome and glyphicons (folium's icons;
 every pin here is a Leaflet divIcon drawn by static/js/map.js).
 
-`PointLayer` puts thousands of points in one JSON array that the browser turns into markers
-(static/js/map.js builds each popup from that data with textContent: user text never becomes
-HTML). `render()` lets folium render its figure, then takes the parts our template places:
+`PointLayer` puts its points in one JSON array that the browser turns into markers, or names
+a GeoJSON URL that static/js/map.js fetches (the village map: thousands of points stay out of
+the page). map.js builds each popup from that data with textContent: user text never becomes
+HTML. `render()` lets folium render its figure, then takes the parts our template places:
 the links folium collected in the figure's header, the figure's html (the map's <div>) and its
 script (the inline code the template puts under the response's CSP nonce).
 """
@@ -55,15 +56,18 @@ class PointLayer(JSCSSMixin, Layer):
     """Many points as one data array; markers, popups and radii are made in static/js/map.js.
 
     kind: "request" | "helper" | "radius" (circles of the candidates' radius) | "focus".
+    source: a URL of GeoJSON (same origin) that static/js/map.js fetches and adds to the layer,
+    its features of this kind (properties.layer): the page itself then carries no points.
     """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
             var {{ this.get_name() }} = CoopMap.layer({{ this.kind_json }}, {{ this.data_json }},
-                                                      {{ this.cluster_json }});
+                                                      {{ this.cluster_json }}, {{ this.source_json }});
         {% endmacro %}""")
 
-    def __init__(self, kind: str, rows: list, name: str, cluster: bool = True, show: bool = True):
+    def __init__(self, kind: str, rows: list, name: str, cluster: bool = True, show: bool = True,
+                 source: str | None = None):
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "PointLayer"
         self.default_js = _urls(CLUSTER_JS)
@@ -71,6 +75,7 @@ class PointLayer(JSCSSMixin, Layer):
         self.kind_json = safe_json(kind)
         self.data_json = safe_json(rows)
         self.cluster_json = "true" if cluster else "false"
+        self.source_json = safe_json(source)
 
 
 @dataclass

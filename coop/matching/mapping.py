@@ -22,13 +22,45 @@ def _prefixes() -> tuple[str, str]:
     return match_url[: -len("0/koppelen")], person_url[:-1]
 
 
+LIST_MAX = 50  # points listed on the page itself, per group (the list without a map)
+
+
 def village_map(village: Village) -> maps.MapParts:
-    """Open requests by urgency and state, helpers by kind, each group its own layer."""
+    """Open requests by urgency and state, helpers by kind, each group its own layer. The
+    points come from village_points (static/js/map.js fetches them): a village has thousands,
+    and the page stays small and quick to draw."""
     fmap = _base((village.centre_lat, village.centre_lon), 14)
-    request_prefix, person_prefix = _prefixes()
-    maps.PointLayer("request", queries.request_points(village.id, request_prefix), "Hulpvragen").add_to(fmap)
-    maps.PointLayer("helper", queries.helper_points(village.id, person_prefix), "Helpers").add_to(fmap)
+    source = url_for("matching.village_map_points")
+    maps.PointLayer("request", [], "Hulpvragen", source=source).add_to(fmap)
+    maps.PointLayer("helper", [], "Helpers", source=source).add_to(fmap)
     return maps.render(fmap)
+
+
+def village_list(village: Village) -> dict:
+    """The points as lists on the page, for those without the map (no JavaScript, a screen
+    reader): the most urgent requests and the helpers by name, LIST_MAX of each; `more_*` says
+    whether there are more."""
+    request_prefix, person_prefix = _prefixes()
+    requests = queries.request_points(village.id, request_prefix, LIST_MAX + 1, urgent_first=True)
+    helpers = queries.helper_points(village.id, person_prefix, LIST_MAX + 1, by_name=True)
+    return {"requests": requests[:LIST_MAX], "more_requests": len(requests) > LIST_MAX,
+            "helpers": helpers[:LIST_MAX], "more_helpers": len(helpers) > LIST_MAX}
+
+
+def village_points(village: Village) -> dict:
+    """Every point of the village map as one GeoJSON FeatureCollection; each feature's
+    `layer` property says which layer it belongs to ("request" or "helper")."""
+    request_prefix, person_prefix = _prefixes()
+    features = [_feature(r[0], r[1], layer="request", id=r[2], status=r[3], urgency=r[4], title=r[5], text=r[6],
+                         url=r[7], status_label=r[8], urgency_label=r[9])
+                for r in queries.request_points(village.id, request_prefix)]
+    features += [_feature(h[0], h[1], layer="helper", id=h[2], kind=h[3], name=h[4], detail=h[5], url=h[6])
+                 for h in queries.helper_points(village.id, person_prefix)]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _feature(lat: float, lon: float, **properties) -> dict:
+    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": properties}
 
 
 def request_map(req: HelpRequest, ranking: Ranking) -> maps.MapParts:

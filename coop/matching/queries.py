@@ -9,12 +9,14 @@ from coop.core.models import TaskCategory, User, UserRole
 from coop.extensions import db
 from coop.people.models import ProfessionalProfile, VolunteerProfile
 from coop.requests.models import OPEN_STATUSES, STATUS_LABELS, URGENCY_LABELS, HelpRequest
+from coop.requests.queries import INBOX_ORDER
 
 SNIPPET = 140
 
 
-def request_points(village_id: int, url_prefix: str, limit: int = 20000) -> list[list]:
-    """[lat, lon, id, status, urgency, title, text, url, status label, urgency label] per open request."""
+def request_points(village_id: int, url_prefix: str, limit: int = 20000, urgent_first: bool = False) -> list[list]:
+    """[lat, lon, id, status, urgency, title, text, url, status label, urgency label] per open request
+    (in id order, or as the inbox orders them)."""
     resident = User.__table__.alias("resident")
     # A request's own pin only: one at home has its resident's (requests/place.py); one at an
     # address no geocoder knew is listed under "Nog niet op de kaart", never drawn at home.
@@ -25,14 +27,15 @@ def request_points(village_id: int, url_prefix: str, limit: int = 20000) -> list
             .join(TaskCategory, TaskCategory.id == HelpRequest.category_id)
             .where(HelpRequest.village_id == village_id, HelpRequest.status.in_(OPEN_STATUSES),
                    lat.is_not(None), lon.is_not(None))
-            .order_by(HelpRequest.id).limit(limit))
+            .order_by(*(INBOX_ORDER if urgent_first else (HelpRequest.id,))).limit(limit))
     return [[round(la, 6), round(lo, 6), rid, status, urgency, f"{cat} – {first}", text or "",
              f"{url_prefix}{rid}/koppelen", STATUS_LABELS[status], URGENCY_LABELS[urgency]]
             for la, lo, rid, status, urgency, cat, first, text in db.session.execute(stmt)]
 
 
-def helper_points(village_id: int, url_prefix: str, limit: int = 20000) -> list[list]:
-    """[lat, lon, id, kind, name, detail, url] per volunteer or professional with a place."""
+def helper_points(village_id: int, url_prefix: str, limit: int = 20000, by_name: bool = False) -> list[list]:
+    """[lat, lon, id, kind, name, detail, url] per volunteer or professional with a place (in id
+    order, or by name)."""
     is_pro = select(UserRole.user_id).where(UserRole.user_id == User.id, UserRole.role == R.PROFESSIONAL).exists()
     stmt = (select(User.lat, User.lon, User.id, User.first_name, User.last_name, is_pro,
                    ProfessionalProfile.discipline, VolunteerProfile.radius_km, VolunteerProfile.paused)
@@ -40,7 +43,7 @@ def helper_points(village_id: int, url_prefix: str, limit: int = 20000) -> list[
             .outerjoin(ProfessionalProfile, ProfessionalProfile.user_id == User.id)
             .where(User.village_id == village_id, User.active, User.lat.is_not(None), User.lon.is_not(None),
                    (VolunteerProfile.user_id.is_not(None)) | (ProfessionalProfile.user_id.is_not(None)))
-            .order_by(User.id).limit(limit))
+            .order_by(*((User.last_name, User.first_name, User.id) if by_name else (User.id,))).limit(limit))
     rows = []
     for lat, lon, uid, first, last, pro, discipline, radius, paused in db.session.execute(stmt):
         assert lat is not None and lon is not None  # the query keeps only helpers with a place

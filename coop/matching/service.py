@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from coop.core import audit, outbox
 from coop.core.errors import DomainError
@@ -174,7 +174,9 @@ def open_for_helper(helper: User) -> list[Proposal]:
 
 def for_request(req: HelpRequest) -> list[Proposal]:
     return list(db.session.scalars(select(Proposal).where(Proposal.request_id == req.id)
-                                   .order_by(Proposal.proposed_at.desc()).options(selectinload(Proposal.helper))))
+                                   .order_by(Proposal.proposed_at.desc())
+                                   # names and phones only: the helpers' roles are not read
+                                   .options(joinedload(Proposal.helper).lazyload(User.role_rows))))
 
 
 def place_pin(req: HelpRequest, lat: str | float | None, lon: str | float | None, *, by: User) -> None:

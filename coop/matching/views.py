@@ -2,10 +2,12 @@
 and the helper's availability. Thin: parse, call one service, render or redirect."""
 from __future__ import annotations
 
+import json
 from typing import cast
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from coop.core import audit, registry
 from coop.core import roles as R
@@ -44,7 +46,9 @@ def _match_page(req: HelpRequest, form=None, pin_form=None, status: int = 200, l
 @bp.get("/hulpvragen/<int:request_id>/koppelen")
 @roles_required(*STAFF)
 def match(request_id: int):
-    return _match_page(get_in_village_or_404(HelpRequest, request_id), log=True)
+    # the category and the resident's name, in the request's query (the ranking needs both)
+    return _match_page(get_in_village_or_404(HelpRequest, request_id, (
+        joinedload(HelpRequest.category), joinedload(HelpRequest.resident).lazyload(User.role_rows))), log=True)
 
 
 @bp.post("/hulpvragen/<int:request_id>/voorstellen")
@@ -104,9 +108,25 @@ def locate(request_id: int):
 @bp.get("/kaart")
 @roles_required(*STAFF)
 def village_map():
-    page = render_template("matching/village_map.html", map=mapping.village_map(current_user.village))
-    audit.shown("map.viewed", subjects=queries.people_on_village_map(current_user.village_id))
-    return page
+    village = current_user.village
+    _log_map_view(village.id)
+    return render_template("matching/village_map.html", map=mapping.village_map(village),
+                           listed=mapping.village_list(village))
+
+
+def _log_map_view(village_id: int) -> None:
+    # The map shows everyone with a place: written once a day per user, with all of them.
+    if not audit.seen_today("map.viewed"):
+        audit.shown("map.viewed", subjects=queries.people_on_village_map(village_id))
+
+
+@bp.get("/kaart/punten")
+@roles_required(*STAFF)
+def village_map_points():
+    """The village map's points as GeoJSON: the staff of the village only, like the map."""
+    _log_map_view(current_user.village_id)
+    body = json.dumps(mapping.village_points(current_user.village), ensure_ascii=False, separators=(",", ":"))
+    return current_app.response_class(body, mimetype="application/geo+json")
 
 
 # --- the helper's side -------------------------------------------------------------------

@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-from dateutil.relativedelta import relativedelta
-
 OPEN, TRAINED, PROFESSIONAL_RULE, MUNICIPAL = "open", "trained", "professional", "municipal"
 VOLUNTEER, PROFESSIONAL = "volunteer", "professional"
 
@@ -61,7 +59,16 @@ class HelperFacts:
 
 
 def vog_valid(vog_date: date | None, on: date, years: int) -> bool:
-    return vog_date is not None and on < vog_date + relativedelta(years=years)
+    return vog_date is not None and on < plus_years(vog_date, years)
+
+
+def plus_years(day: date, years: int) -> date:
+    """`day + relativedelta(years=years)` (29 February becomes 28 February in a common
+    year), without relativedelta's cost: ranking asks it for every helper near a request."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
 
 
 def ineligibility(facts: Facts, category: Category, on: date, vog_years: int) -> list[str]:

@@ -74,7 +74,9 @@ NOT_NEEDED_LABEL = "niet nodig"
 
 class HelpRequest(Model):
     __tablename__ = "help_requests"
-    __table_args__ = (Index("ix_help_requests_village_status", "village_id", "status"),)
+    __table_args__ = (Index("ix_help_requests_village_status", "village_id", "status"),
+                      # the inbox: its page's ids from the index alone, sorted there (requests.queries)
+                      Index("ix_help_requests_inbox", "village_id", "status", "urgency", "created_at", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     village_id: Mapped[int] = mapped_column(ForeignKey("villages.id"), index=True)

@@ -5,9 +5,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from coop.core.clock import now
+from coop.core.models import User
 from coop.extensions import db
 from coop.requests.models import (
     INTAKE,
@@ -27,7 +28,10 @@ WAITED_CHOICES = {1: "langer dan 1 dag", 3: "langer dan 3 dagen", 7: "langer dan
 # Requests that still need the coordinator's action (matched ones wait for the helper).
 NEEDS_ACTION = (NEW, INTAKE, SEARCHING)
 
+PAGE_SIZE = 50  # rows per inbox page: a coordinator reads the top, and a page stays quick to draw
+
 URGENCY_ORDER = case((HelpRequest.urgency == TODAY, 0), (HelpRequest.urgency == THIS_WEEK, 1), else_=2)
+INBOX_ORDER = (URGENCY_ORDER, HelpRequest.created_at, HelpRequest.id)
 
 
 @dataclass
@@ -37,6 +41,20 @@ class InboxFilter:
     urgency: str | None = None
     street: str = ""
     waited_days: int | None = None
+    page: int = 1
+
+    @property
+    def only_status(self) -> bool:
+        """No filter but the status: the counts per status already tell how many there are."""
+        return not (self.category_id or self.urgency or self.street or self.waited_days)
+
+    def query_args(self, **change) -> dict:
+        """The filter as query arguments (defaults left out), for links that keep it."""
+        args = {"status": self.status if self.status != "open" else None, "soort": self.category_id,
+                "urgentie": self.urgency, "straat": self.street or None, "wacht": self.waited_days,
+                "pagina": self.page if self.page > 1 else None}
+        args.update(change)
+        return {k: v for k, v in args.items() if v is not None and not (k == "pagina" and v == 1)}
 
     @classmethod
     def from_args(cls, args) -> InboxFilter:
@@ -45,15 +63,32 @@ class InboxFilter:
         status = status if status in STATUSES or status in ("open", "all") else "open"
         urgency = args.get("urgentie")
         waited = args.get("wacht", type=int)
+        page = args.get("pagina", type=int) or 1
         return cls(status=status, category_id=args.get("soort", type=int),
                    urgency=urgency if urgency in URGENCIES else None,
                    street=(args.get("straat") or "").strip()[:80],
-                   waited_days=waited if waited in WAITED_CHOICES else None)
+                   waited_days=waited if waited in WAITED_CHOICES else None,
+                   page=min(max(page, 1), 100_000))
 
 
-def inbox(village_id: int, f: InboxFilter | None = None, limit: int = 500) -> list[HelpRequest]:
-    """Requests of the village, most urgent first, then those waiting longest."""
-    f = f or InboxFilter()
+@dataclass
+class InboxPage:
+    requests: list[HelpRequest]
+    total: int  # every request that passes the filter, on all pages
+    page: int
+    pages: int
+
+    @property
+    def first(self) -> int:
+        """The number of the first row shown (1-based), for "u ziet 51 tot 100"."""
+        return (self.page - 1) * PAGE_SIZE + 1 if self.requests else 0
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.requests) - 1 if self.requests else 0
+
+
+def _filtered(village_id: int, f: InboxFilter):
     stmt = select(HelpRequest).where(HelpRequest.village_id == village_id)
     if f.status == "open":
         stmt = stmt.where(HelpRequest.status.in_(OPEN_STATUSES))
@@ -68,13 +103,43 @@ def inbox(village_id: int, f: InboxFilter | None = None, limit: int = 500) -> li
         stmt = stmt.where(func.lower(HelpRequest.street).like(like) | func.lower(HelpRequest.postcode).like(like))
     if f.waited_days:
         stmt = stmt.where(HelpRequest.created_at <= now() - timedelta(days=f.waited_days))
-    stmt = (stmt.options(selectinload(HelpRequest.resident), selectinload(HelpRequest.category))
-            .order_by(URGENCY_ORDER, HelpRequest.created_at, HelpRequest.id).limit(limit))
-    return list(db.session.scalars(stmt))
+    return stmt
+
+
+def total_from_counts(f: InboxFilter, counts: dict[str, int]) -> int:
+    if f.status == "open":
+        return sum(counts[s] for s in OPEN_STATUSES)
+    if f.status == "all":
+        return sum(counts.values())
+    return counts[f.status]
+
+
+def inbox(village_id: int, f: InboxFilter | None = None, counts: dict[str, int] | None = None) -> InboxPage:
+    """One page of the village's requests, most urgent first, then those waiting longest.
+
+    `counts` (counts_per_status) spares the count query when only the status is filtered.
+    """
+    f = f or InboxFilter()
+    stmt = _filtered(village_id, f)
+    if counts is not None and f.only_status:
+        total = total_from_counts(f, counts)
+    else:
+        total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(f.page, pages)
+    # The page's ids are sorted on narrow rows (with no filter but the status, from the inbox
+    # index alone), then only those rows are read; names and categories joined, in one query.
+    ids = (stmt.with_only_columns(HelpRequest.id).order_by(*INBOX_ORDER)
+           .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
+    rows = (select(HelpRequest).where(HelpRequest.id.in_(ids.scalar_subquery()))
+            .options(joinedload(HelpRequest.resident).lazyload(User.role_rows), joinedload(HelpRequest.category))
+            .order_by(*INBOX_ORDER))
+    return InboxPage(list(db.session.scalars(rows).unique()), total, page, pages)
 
 
 def counts_per_status(village_id: int) -> dict[str, int]:
-    rows = db.session.execute(select(HelpRequest.status, func.count(HelpRequest.id))
+    # count(*): an index-only scan of (village_id, status)
+    rows = db.session.execute(select(HelpRequest.status, func.count())
                               .where(HelpRequest.village_id == village_id).group_by(HelpRequest.status))
     counts = {status: 0 for status in STATUSES}
     counts.update({status: n for status, n in rows})
@@ -85,7 +150,7 @@ def most_urgent(village_id: int, n: int = 5) -> list[HelpRequest]:
     stmt = (select(HelpRequest).where(HelpRequest.village_id == village_id,
                                       HelpRequest.status.in_(NEEDS_ACTION))
             .options(selectinload(HelpRequest.resident), selectinload(HelpRequest.category))
-            .order_by(URGENCY_ORDER, HelpRequest.created_at, HelpRequest.id).limit(n))
+            .order_by(*INBOX_ORDER).limit(n))
     return list(db.session.scalars(stmt))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from coop.core import audit, registry
 from coop.core import roles as R
@@ -34,13 +35,20 @@ STEP_BUTTONS = {"start_intake": "Gesprek starten", "start_search": "Helper zoeke
                 "reopen": "Opnieuw zoeken", "cancel": "Annuleren"}
 
 
+# What the request's page shows, in one query and two for its lists (the people by name and
+# address: their roles are read only if something asks).
+SHOW_OPTIONS = (joinedload(HelpRequest.category), joinedload(HelpRequest.resident).lazyload(User.role_rows),
+                joinedload(HelpRequest.entered_by).lazyload(User.role_rows),
+                selectinload(HelpRequest.role_split), selectinload(HelpRequest.events))
+
+
 def _is_staff() -> bool:
     return current_user.has_role(*STAFF)
 
 
-def _load(request_id: int) -> HelpRequest:
+def _load(request_id: int, options=()) -> HelpRequest:
     """The request, if it is in the user's village and the user may see it (else 404)."""
-    req = get_in_village_or_404(HelpRequest, request_id)
+    req = get_in_village_or_404(HelpRequest, request_id, options)
     if not _is_staff() and req.resident_id != current_user.id:
         abort(404)
     return req
@@ -136,18 +144,18 @@ def on_behalf(resident_id: int):
 def inbox():
     f = queries.InboxFilter.from_args(request.args)
     village_id = current_user.village_id
-    found = queries.inbox(village_id, f)
-    page = render_template("requests/inbox.html", requests=found, f=f,
-                           counts=queries.counts_per_status(village_id), categories=_categories(village_id),
+    counts = queries.counts_per_status(village_id)
+    found = queries.inbox(village_id, f, counts)
+    audit.shown("requests.listed", subjects=[r.resident_id for r in found.requests])
+    return render_template("requests/inbox.html", found=found, requests=found.requests, f=f,
+                           counts=counts, categories=_categories(village_id),
                            waited_choices=queries.WAITED_CHOICES, status_labels=STATUS_LABELS)
-    audit.shown("requests.listed", subjects=[r.resident_id for r in found])
-    return page
 
 
 @bp.get("/hulpvragen/<int:request_id>")
 @roles_required(R.RESIDENT, *STAFF)
 def show(request_id: int):
-    req = _load(request_id)
+    req = _load(request_id, SHOW_OPTIONS)
     if _is_staff():
         audit.shown("request.viewed", subject=req.resident, detail=f"hulpvraag {req.id}")
         actions = [a for a in service.allowed_actions(req) if a in STEP_BUTTONS]

@@ -66,13 +66,53 @@
     }
   };
 
-  function layer(kind, rows, cluster) {
-    var group = cluster ? L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false })
-                        : L.featureGroup();
+  // GeoJSON feature -> the row a builder takes (coop/matching/mapping.py village_points).
+  var FROM_FEATURE = {
+    request: function (f, p) {
+      return [f.geometry.coordinates[1], f.geometry.coordinates[0], p.id, p.status, p.urgency, p.title, p.text,
+              p.url, p.status_label, p.urgency_label];
+    },
+    helper: function (f, p) {
+      return [f.geometry.coordinates[1], f.geometry.coordinates[0], p.id, p.kind, p.name, p.detail, p.url];
+    }
+  };
+  var sources = {};  // one fetch per URL, shared by the layers it feeds
+
+  function load(url) {
+    if (!sources[url]) {
+      sources[url] = fetch(url, { credentials: "same-origin", headers: { Accept: "application/geo+json" } })
+        .then(function (response) {
+          if (!response.ok) { throw new Error("HTTP " + response.status); }
+          return response.json();
+        });
+    }
+    return sources[url];
+  }
+
+  function fill(group, kind, rows, cluster) {
     var build = builders[kind];
     var made = [];
     for (var i = 0; i < rows.length; i++) { made.push(build(rows[i])); }
     if (cluster) { group.addLayers(made); } else { made.forEach(function (m) { group.addLayer(m); }); }
+  }
+
+  function layer(kind, rows, cluster, source) {
+    var group = cluster ? L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false })
+                        : L.featureGroup();
+    fill(group, kind, rows, cluster);
+    if (source && source.charAt(0) === "/" && source.charAt(1) !== "/" && FROM_FEATURE[kind]) {
+      load(source).then(function (data) {
+        var found = [];
+        (data.features || []).forEach(function (f) {
+          var p = f.properties || {};
+          if (p.layer === kind && f.geometry && f.geometry.type === "Point") { found.push(FROM_FEATURE[kind](f, p)); }
+        });
+        fill(group, kind, found, cluster);
+      }).catch(function () {
+        var note = document.querySelector("[data-map-failed]");
+        if (note) { note.hidden = false; }
+      });
+    }
     return group;
   }
 

@@ -1,5 +1,5 @@
 """Matching: the helper's Voorstellen, the coordinator's proposals of a request (on its page and
-on the matching page), the village map, the helper's availability."""
+on the matching page), the village map and its points, the helper's availability."""
 from __future__ import annotations
 
 from datetime import time, timedelta
@@ -45,6 +45,16 @@ def test_village_map(same_queries, client_as, coordinator, village):
             ProfessionalFactory.create_batch(n // 5, village=village)
         return [r.resident.first_name for r in requests] + [h.last_name for h in helpers]
     same_queries(client_as(coordinator), "/kaart", grow)
+
+
+@pytest.mark.list_page("matching.village_map_points")
+def test_village_map_points(same_queries, client_as, coordinator, village):
+    def grow(n):
+        requests = HelpRequestFactory.create_batch(n, village=village, status="searching")
+        helpers = VolunteerFactory.create_batch(n - n // 5, village=village) + \
+            ProfessionalFactory.create_batch(n // 5, village=village)
+        return [f'"id":{r.id},' for r in requests] + [h.last_name for h in helpers]
+    same_queries(client_as(coordinator), "/kaart/punten", grow)
 
 
 @pytest.mark.list_page("matching.my_availability")

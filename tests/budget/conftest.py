@@ -16,10 +16,14 @@ FEW, MANY = 5, 50
 # many rows it lists: the login, the user and their roles count too.
 MAX_QUERIES = 10
 # Pages not yet within MAX_QUERIES, by test, with the count they have now: theirs may not grow.
-# A page that gets below MAX_QUERIES leaves this list.
-OVER_MAX = {"test_coordinator_home": 23, "test_volunteer_home": 20, "test_figures_of_the_village": 16,
-            "test_week_roster": 21, "test_print_roster": 12, "test_my_roster": 13, "test_my_respite": 12,
-            "test_hours_to_approve": 13, "test_monthly_statement": 12, "test_candidates_for_a_request": 26}
+# A page that gets below MAX_QUERIES leaves this list. A page that shows people writes its
+# access-log row after the view (coop/core/audit.py): the chain's head, the row and the people
+# shown are three statements of each count here.
+OVER_MAX = {"test_coordinator_home": 23, "test_volunteer_home": 21, "test_figures_of_the_village": 18,
+            "test_week_roster": 24, "test_print_roster": 15, "test_my_roster": 16, "test_my_respite": 12,
+            "test_hours_to_approve": 16, "test_monthly_statement": 15, "test_monthly_statement_csv": 12,
+            "test_candidates_for_a_request": 29, "test_audit_log": 16, "test_audit_log_csv": 15,
+            "test_calls_to_make": 11, "test_my_proposals": 13, "test_carers": 13}
 
 
 @pytest.fixture(autouse=True)
@@ -57,4 +61,6 @@ def _open(client, url, expected, recorder) -> list[str]:
     shown = (lambda t: str(escape(t))) if response.mimetype == "text/html" else str
     missing = [t for t in expected if shown(t) not in text]
     assert not missing, f"{url} does not show {missing[:5]} ({len(missing)} missing)"
-    return list(recorder.last)
+    # PostgreSQL's lock on the audit chain (one per access-log row) reads nothing: SQLite needs
+    # none, and the counts are the same on both.
+    return [q for q in recorder.last if "pg_advisory_xact_lock" not in q]

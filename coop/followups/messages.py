@@ -10,11 +10,13 @@ its part of the digest with coop.core.registry.digest_section.
 """
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import url_for
 from sqlalchemy import func, select
 
+from coop.core import dutch, registry
 from coop.core import outbox as O
-from coop.core import registry
 from coop.core.mail import render_message
 from coop.core.models import User
 from coop.core.validation import display_phone
@@ -33,12 +35,20 @@ def inapp(subject: str, text: str) -> O.Message:
     return O.Message(subject=subject, text=text)
 
 
+def digest_subject(week: str) -> str:
+    """'Weekoverzicht vanaf maandag 30 november' for the ISO week '2026-W49': people read dates,
+    not week numbers."""
+    year, number = week.split("-W")
+    monday = dt.date.fromisocalendar(int(year), int(number), 1)
+    return f"Weekoverzicht vanaf maandag {dutch.date(monday, 'd MMMM')}"
+
+
 @O.message_builder(rules.DIGEST)
 def weekly_digest(row: O.FollowUp) -> O.Message:
     village = O.recipient_of(row).village
     dead = db.session.scalar(select(func.count(O.FollowUp.id)).where(
         O.FollowUp.village_id == village.id, O.FollowUp.status == O.DEAD))
-    return render_message("digest", subject=f"Weekoverzicht {row.payload['week']}", village=village,
+    return render_message("digest", subject=digest_subject(row.payload["week"]), village=village,
                           user=row.recipient, dead=dead, sections=registry.digest_sections(village),
                           home=link("core.home"))
 

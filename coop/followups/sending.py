@@ -73,7 +73,9 @@ def _send_one(conn: MailConnection, item) -> str | None:
     try:
         conn.send(compose(**item.mail))
     except smtplib.SMTPRecipientsRefused as err:
-        return f"geweigerd: {list(err.recipients.values())}"
+        # One recipient per message: its (code, reply), written like any other reply.
+        code, reply = next(iter(err.recipients.values()))
+        return f"{code} {reply.decode(errors='replace') if isinstance(reply, bytes) else reply}"
     except smtplib.SMTPResponseException as err:
         if err.smtp_code == 421:  # the server is closing the connection: reconnect
             raise

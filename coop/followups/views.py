@@ -12,7 +12,7 @@ from coop.core.models import Village
 from coop.core.transaction import writes
 from coop.core.web import run
 from coop.extensions import db
-from coop.followups import answers, service
+from coop.followups import answers, mail_errors, service
 
 bp = Blueprint("followups", __name__)
 
@@ -91,7 +91,7 @@ def _dead_action(row_id, action, success):
 
 
 def _dead_panel(user) -> dict:
-    return {"dead": service.dead_for_village(user.village_id)}
+    return {"dead": service.dead_for_village(user.village_id), "explain": mail_errors.explain}
 
 
 registry.home_panel("followups/panels/dead_mail.html", R.COORDINATOR, R.ADMIN, order=15, context=_dead_panel)

@@ -128,7 +128,7 @@ def _ask(carer: User, done_endpoint: str, **done_args):
                 end_time=form.end_time.data, freq=None if form.freq.data == "once" else form.freq.data,
                 until=form.until.data, exceptions=form.exception_dates, with_care=form.with_care.data == "1",
                 notes=form.notes.data or "")
-            flash(_booked_message(result), "success")
+            flash(_booked_message(result, carer), "success")
             return result
         answer = run_once(form, action, result_url=lambda _: url_for(done_endpoint, **done_args))
         if answer:
@@ -137,9 +137,14 @@ def _ask(carer: User, done_endpoint: str, **done_args):
         422 if form.errors or form.form_errors else 200
 
 
-def _booked_message(result: service.RequestResult) -> str:
+def _booked_message(result: service.RequestResult, carer: User) -> str:
+    """What was asked, said to whoever typed it: the carer, or the coordinator for them."""
     n = len(result.expansion.occurrences)
-    text = f"Uw vraag is doorgegeven: {n} {'keer' if n == 1 else 'keren'}. De dorpsondersteuner zoekt een vrijwilliger."
+    times = f"{n} {'keer' if n == 1 else 'keren'}"
+    if carer.id == current_user.id:
+        text = f"Uw vraag is doorgegeven: {times}. De dorpsondersteuner zoekt een vrijwilliger."
+    else:
+        text = f"De respijtvraag van {carer.full_name} is doorgegeven: {times}. Zoek nu een vrijwilliger."
     if result.expansion.capped:
         text += (f" Let op: we plannen tot en met {dutch.short_date(result.expansion.until)} (hoogstens "
                  f"{recurrence.MAX_OCCURRENCES} keer of een jaar); daarna kunt u opnieuw vragen.")
@@ -168,7 +173,8 @@ def _checkin(carer: User, done_url: str):
         answers = {name: int(getattr(form, name).data) for name, _, _ in DIMENSIONS}
         answer = run_once(form, lambda: carerqol.submit(carer, by=current_user, answers=answers,
                                                         vas=int(form.vas.data)),
-                          "Dank u wel. Uw antwoorden zijn bewaard.", result_url=lambda _: done_url)
+                          "Dank u wel. Uw antwoorden zijn bewaard." if carer.id == current_user.id
+                          else f"De antwoorden van {carer.full_name} zijn bewaard.", result_url=lambda _: done_url)
         if answer:
             return answer
     checkins = carerqol.history(carer)

@@ -227,3 +227,22 @@ def test_at_most_mark_every_messages_are_accepted_but_unmarked(live, people, smt
         observer.dispose()
     assert len(accepted) == 30 and max(unmarked) <= 3
     assert {r.status for r in rows()} == {O.SENT}
+
+
+def test_an_unknown_address_reads_as_plain_dutch_on_the_coordinators_home(live, people, smtp_server, frozen):
+    """The receiving server refuses the address itself (at RCPT TO), as Gmail does for an
+    account that no longer exists: the coordinator reads what that means, not the code."""
+    village, coordinator, resident = people
+    smtp_server.handler.refuse_rcpt_with = "550 5.1.1 <x@example.org>: Recipient address rejected: User unknown"
+    O.queue(respite_rules.CARER_CHECKIN, resident, payload={"round": 1})
+    db.session.commit()
+    for attempt in (1, 2, 3):
+        frozen(hours=attempt * 10)
+        assert dispatcher.dispatch_due() == 1
+    [row] = rows(recipient_id=resident.id)
+    assert row.status == O.DEAD and row.last_error.startswith("550 5.1.1")
+    from tests.conftest import login_client
+    with live.app_context():
+        home = login_client(live, coordinator).get("/").text
+    assert "Dit e-mailadres bestaat niet (meer)." in home
+    assert "Recipient address rejected" in home  # the server's words, folded away for whoever looks after mail

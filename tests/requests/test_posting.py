@@ -164,6 +164,19 @@ def test_coordinator_records_a_new_resident_without_email_and_their_request(clie
     assert req.events[0].note == "ingevoerd door Marieke van Dam namens Riek Mulder (telefonisch)"
     page = client.get(f"/hulpvragen/{req.id}").text
     assert "Ingevoerd door Marieke van Dam namens Riek Mulder, telefonisch" in page
+    # The confirmation speaks to the coordinator about Riek, and says how Riek will hear.
+    done = client.get(response.headers["Location"]).text
+    assert "De hulpvraag van Riek Mulder is doorgegeven" in done
+    assert "Riek heeft geen e-mail: wie er komt, staat daarna op de bellijst" in done
+    assert 'href="tel:' in done and "Bel de dorpsondersteuner" not in done and "Uw hulpvraag" not in done
+
+
+def test_the_resident_reads_their_own_confirmation(client_as, resident, form_data, session):
+    response = client_as(resident).post("/hulp-vragen", data=form_data())
+    assert response.status_code == 302
+    done = client_as(resident).get(response.headers["Location"]).text
+    assert "Uw hulpvraag is verstuurd" in done and "U krijgt een e-mail wie er komt." in done
+    assert "Bel de dorpsondersteuner" in done
 
 
 def test_coordinator_finds_an_existing_resident(client_as, coordinator, resident):

@@ -172,3 +172,28 @@ def test_coordinator_sets_km_rate_and_maxima(client_as, rcoordinator, rvillage):
                                                          "allowance_year_max": "1800"})
     assert ok.status_code == 302
     assert hours.settings_for(rvillage.id).km_rate == Decimal("0.19")
+
+
+def _flashes(client) -> list[str]:
+    with client.session_transaction() as sess:
+        return [text for _, text in sess.get("_flashes", [])]
+
+
+def test_what_the_coordinator_types_for_a_carer_is_said_about_the_carer(client_as, rcarer, rcoordinator, session):
+    """She asks respite and fills in "Hoe gaat het?" for Truus by phone: the messages name
+    Truus, they do not thank the coordinator for her own answers."""
+    from coop.respite.carerqol import DIMENSIONS
+    coordinator = client_as(rcoordinator)
+    asked = coordinator.post(f"/respijt/mantelzorgers/{rcarer.id}/aanvragen", data={
+        "first_date": "2026-03-17", "start_time": "14:00", "end_time": "17:00", "freq": "once",
+        "until": "", "exceptions": "", "with_care": "0", "notes": ""})
+    assert asked.status_code == 302, asked.text[-1500:]
+    assert _flashes(coordinator) == [
+        "De respijtvraag van Truus Visser is doorgegeven: 1 keer. Zoek nu een vrijwilliger."]
+    answers = {name: "1" for name, _, _ in DIMENSIONS}
+    done = coordinator.post(f"/respijt/mantelzorgers/{rcarer.id}/carerqol", data={**answers, "vas": "6"})
+    assert done.status_code == 302, done.text[-1500:]
+    assert _flashes(coordinator)[-1] == "De antwoorden van Truus Visser zijn bewaard."
+    own = client_as(rcarer)
+    assert own.post("/hoe-gaat-het", data={**answers, "vas": "7"}).status_code == 302
+    assert _flashes(own)[-1] == "Dank u wel. Uw antwoorden zijn bewaard."

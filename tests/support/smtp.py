@@ -21,8 +21,15 @@ class RecordingHandler:
         self.messages: list[EmailMessage] = []
         self.refuse_with: str | None = None  # e.g. "451 4.3.0 Try again later"
         self.refuse_every: int = 0  # refuse every n-th message (0: none)
+        self.refuse_rcpt_with: str | None = None  # e.g. "550 5.1.1 User unknown": refused at RCPT TO
         self._count = 0
         self._lock = threading.Lock()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.refuse_rcpt_with:
+            return self.refuse_rcpt_with
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         with self._lock:
@@ -52,6 +59,7 @@ class SMTPServer:
         self.handler.messages.clear()
         self.handler.refuse_with = None
         self.handler.refuse_every = 0
+        self.handler.refuse_rcpt_with = None
 
     def to(self, address: str) -> list[EmailMessage]:
         return [m for m in self.messages if address in m["To"]]

@@ -82,7 +82,8 @@ def request_map(req: HelpRequest, ranking: Ranking) -> maps.MapParts:
     maps.PointLayer("candidate", helpers, "Kandidaten", cluster=False).add_to(fmap)
     radii = [[c.helper.lat, c.helper.lon, c.helper.radius_km * 1000, c.helper.name, c.helper.id] for c in candidates]
     maps.PointLayer("radius", radii, "Straal van de gekozen kandidaat", cluster=False).add_to(fmap)
-    spots = [point] + [(c.helper.lat, c.helper.lon) for c in candidates]
+    spots = [point] + [(c.helper.lat, c.helper.lon) for c in candidates
+                       if c.helper.lat is not None and c.helper.lon is not None]
     if len(spots) > 1:
         fmap.fit_bounds([[min(p[0] for p in spots), min(p[1] for p in spots)],
                          [max(p[0] for p in spots), max(p[1] for p in spots)]], padding=(30, 30), max_zoom=16)

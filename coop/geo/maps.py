@@ -55,7 +55,8 @@ def safe_json(value) -> str:
 class PointLayer(JSCSSMixin, Layer):
     """Many points as one data array; markers, popups and radii are made in static/js/map.js.
 
-    kind: "request" | "helper" | "radius" (circles of the candidates' radius) | "focus".
+    kind: "request" | "helper" | "candidate" (a helper numbered as in the list) | "radius" (the
+    radius of the candidate chosen in the list, shown one at a time) | "focus" (the request).
     source: a URL of GeoJSON (same origin) that static/js/map.js fetches and adds to the layer,
     its features of this kind (properties.layer): the page itself then carries no points.
     """
@@ -88,7 +89,8 @@ class MapParts:
 
 def make_map(center: tuple[float, float], zoom: int, tile_url: str, attribution: str) -> folium.Map:
     # A tile layer with max_zoom is required: without one the cluster plugin has no maxZoom.
-    fmap = folium.Map(location=list(center), zoom_start=zoom, tiles=None, control_scale=True)
+    # No folium scale: it shows miles too. map.js adds a metric one to every map.
+    fmap = folium.Map(location=list(center), zoom_start=zoom, tiles=None, control_scale=False)
     fmap.default_js = _urls(MAP_JS)
     fmap.default_css = _urls(MAP_CSS)
     folium.TileLayer(tiles=tile_url, attr=attribution, name="Kaart", max_zoom=19, control=False).add_to(fmap)

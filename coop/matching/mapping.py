@@ -64,7 +64,9 @@ def _feature(lat: float, lon: float, **properties) -> dict:
 
 
 def request_map(req: HelpRequest, ranking: Ranking) -> maps.MapParts:
-    """Centred on the request; its candidates and the radius each of them travels."""
+    """Centred on the request, opening on a view that holds it and every candidate. Each
+    candidate's marker carries their number in the list; only the radius of the candidate
+    chosen (or focused) in the list is drawn (static/js/map.js), not a wash of all of them."""
     point = request_point(req)
     if point is None:
         village = db.session.get_one(Village, req.village_id)
@@ -74,9 +76,15 @@ def request_map(req: HelpRequest, ranking: Ranking) -> maps.MapParts:
     if request_point(req):
         maps.PointLayer("focus", [[point[0], point[1], f"{req.category.name} – {req.resident.first_name}",
                                    req.description[:140]]], "Deze hulpvraag", cluster=False).add_to(fmap)
-    helpers = [[c.helper.lat, c.helper.lon, c.helper.id, c.helper.kind, c.helper.name,
-                " · ".join(c.reasons), f"{person_prefix}{c.helper.id}"] for c in ranking.candidates]
-    maps.PointLayer("helper", helpers, "Kandidaten", cluster=False).add_to(fmap)
-    radii = [[c.helper.lat, c.helper.lon, c.helper.radius_km * 1000, c.helper.name] for c in ranking.candidates]
-    maps.PointLayer("radius", radii, "Straal van de kandidaten", cluster=False).add_to(fmap)
+    candidates = ranking.candidates
+    helpers = [[c.helper.lat, c.helper.lon, c.helper.id, c.helper.kind, f"{n}. {c.helper.name}",
+                " · ".join(c.reasons), f"{person_prefix}{c.helper.id}", n] for n, c in enumerate(candidates, 1)]
+    maps.PointLayer("candidate", helpers, "Kandidaten", cluster=False).add_to(fmap)
+    radii = [[c.helper.lat, c.helper.lon, c.helper.radius_km * 1000, c.helper.name, c.helper.id] for c in candidates]
+    maps.PointLayer("radius", radii, "Straal van de gekozen kandidaat", cluster=False).add_to(fmap)
+    spots = [point] + [(c.helper.lat, c.helper.lon) for c in candidates
+                       if c.helper.lat is not None and c.helper.lon is not None]
+    if len(spots) > 1:
+        fmap.fit_bounds([[min(p[0] for p in spots), min(p[1] for p in spots)],
+                         [max(p[0] for p in spots), max(p[1] for p in spots)]], padding=(30, 30), max_zoom=16)
     return maps.render(fmap)

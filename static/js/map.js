@@ -4,7 +4,15 @@
 (function () {
   "use strict";
   var maps = [];
-  L.Map.addInitHook(function () { maps.push(this); });
+  var NARROW = "(max-width: 640px)";
+  L.Map.addInitHook(function () {
+    maps.push(this);
+    L.control.scale({ imperial: false }).addTo(this);  // metres and kilometres only
+  });
+  // On a phone the layer box starts folded (a tap opens it); on a wider screen it stays open.
+  L.Control.Layers.addInitHook(function () {
+    this.options.collapsed = window.matchMedia(NARROW).matches;
+  });
 
   var LETTERS = { today: "!", week: "W", no_rush: "H", matched: "\u2713", volunteer: "V", professional: "P" };
   var KEY = /^[a-z_]+$/;
@@ -56,9 +64,17 @@
       return pin(r[0], r[1], "coop-pin--" + kind, LETTERS[kind] || "V", r[4])
         .bindPopup(popup(r[4], [r[5]], r[6], "Bekijken"));
     },
-    // [lat, lon, radius in metres, name]
+    // [lat, lon, id, kind, "1. name", detail, url, number]: numbered as in the list of candidates
+    candidate: function (r) {
+      var kind = key(r[3]);
+      return pin(r[0], r[1], "coop-pin--" + kind + " coop-pin--numbered", String(r[7]), r[4])
+        .bindPopup(popup(r[4], [r[5]], r[6], "Bekijken"));
+    },
+    // [lat, lon, radius in metres, name, helper id]: drawn while that candidate is chosen
     radius: function (r) {
-      return L.circle([r[0], r[1]], { radius: r[2], className: "coop-radius", interactive: false });
+      var circle = L.circle([r[0], r[1]], { radius: r[2], className: "coop-radius", interactive: false });
+      circle.helperId = String(r[4]);
+      return circle;
     },
     // [lat, lon, title, text]
     focus: function (r) {
@@ -96,9 +112,35 @@
     if (cluster) { group.addLayers(made); } else { made.forEach(function (m) { group.addLayer(m); }); }
   }
 
+  /* The radius layer shows only the circle of the candidate chosen or focused in the list. */
+  function oneRadius(group, circles) {
+    function show(id) {
+      group.clearLayers();
+      circles.forEach(function (c) { if (c.helperId === id) { group.addLayer(c); } });
+    }
+    function chosen() {
+      var checked = document.querySelector("input[name=helper_id]:checked");
+      show(checked ? checked.value : null);
+    }
+    document.addEventListener("change", function (e) {
+      if (e.target && e.target.name === "helper_id") { chosen(); }
+    });
+    document.addEventListener("focusin", function (e) {
+      if (e.target && e.target.name === "helper_id") { show(e.target.value); }
+    });
+    document.addEventListener("focusout", function (e) {
+      if (e.target && e.target.name === "helper_id") { chosen(); }
+    });
+    chosen();
+  }
+
   function layer(kind, rows, cluster, source) {
     var group = cluster ? L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false })
                         : L.featureGroup();
+    if (kind === "radius") {
+      oneRadius(group, rows.map(builders.radius));
+      return group;
+    }
     fill(group, kind, rows, cluster);
     if (source && source.charAt(0) === "/" && source.charAt(1) !== "/" && FROM_FEATURE[kind]) {
       load(source).then(function (data) {

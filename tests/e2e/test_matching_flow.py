@@ -97,13 +97,13 @@ def test_coordinator_proposes_on_the_map_and_the_volunteer_accepts(live_server, 
     markers = _markers(page)
     markers.first.wait_for(state="visible")
     assert markers.count() >= 2  # the request itself and at least one candidate
-    expect(page.locator(".coop-pin--focus").first).to_be_visible()
+    expect(page.locator(".coop-map .coop-pin--focus")).to_be_visible()
     expect(page.locator(".coop-map .coop-pin--volunteer, .coop-map .coop-pin--professional").first).to_be_visible()
     expect(page.locator(".leaflet-control-attribution").get_by_role("link", name="OpenStreetMap")).to_be_visible()
     assert failed_tiles  # the tiles really were out of reach
     # The resident's text is shown as text, never run.
     assert page.get_by_test_id("description").inner_text() == DESCRIPTION
-    page.locator(".coop-pin--focus").first.click()
+    page.locator(".coop-map .coop-pin--focus").click()
     assert DESCRIPTION in page.locator(".coop-popup").inner_text()
 
     # The ranked list shows its reasons in words; nobody is preselected: the best is chosen.
@@ -147,4 +147,47 @@ def test_village_map_shows_clustered_points_offline_and_is_accessible(live_serve
     control = page.locator(".leaflet-control-layers")
     expect(control.get_by_text("Hulpvragen")).to_be_visible()
     expect(control.get_by_text("Helpers")).to_be_visible()
+    assert axe_check(page) == []
+
+
+def test_the_request_map_reads_at_a_glance(live_server, browser_page, searching_request):
+    """Numbered candidates as in the list, every one of them in the first view, one radius at a
+    time (the chosen helper's), a metric scale only, and on a phone a folded layer box."""
+    page = browser_page
+    _offline_tiles(page, live_server)
+    login(page, live_server, COORDINATOR, demo.PASSWORD)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{live_server.url}/hulpvragen/{searching_request}/koppelen")
+    numbered = page.locator(".coop-map .coop-pin--numbered")
+    numbered.first.wait_for(state="visible")
+    items = page.get_by_test_id("candidates").locator(".govuk-radios__item")
+    assert numbered.count() == items.count() >= 2
+    assert sorted(int(n) for n in numbered.all_inner_texts()) == list(range(1, items.count() + 1))
+    assert items.first.locator("label").inner_text().startswith("1. ")
+    expect(page.locator(".coop-map-legend")).to_contain_text("deze hulpvraag")
+
+    # Every candidate and the request itself lie inside the map's first view.
+    frame = page.locator(".coop-map .leaflet-container").bounding_box()
+    for box in [m.bounding_box() for m in numbered.all()] + [page.locator(".coop-map .coop-pin--focus").bounding_box()]:
+        assert frame["x"] <= box["x"] and box["x"] + box["width"] <= frame["x"] + frame["width"]
+        assert frame["y"] <= box["y"] and box["y"] + box["height"] <= frame["y"] + frame["height"]
+
+    # No radius until a helper is chosen; then exactly theirs.
+    circles = page.locator(".coop-map path.coop-radius")
+    assert circles.count() == 0
+    items.nth(1).locator("input[name=helper_id]").check()
+    expect(circles).to_have_count(1)
+    items.first.locator("input[name=helper_id]").check()
+    expect(circles).to_have_count(1)
+
+    scale = page.locator(".leaflet-control-scale")
+    expect(scale.locator(".leaflet-control-scale-line")).to_have_count(1)
+    assert re.search(r"\d+ k?m$", scale.inner_text().strip())
+    assert "leaflet-control-layers-expanded" in page.locator(".leaflet-control-layers").get_attribute("class")
+
+    page.set_viewport_size({"width": 375, "height": 667})
+    page.reload()
+    page.locator(".coop-map .coop-pin--numbered").first.wait_for(state="visible")
+    layers = page.locator(".leaflet-control-layers")
+    assert "leaflet-control-layers-expanded" not in (layers.get_attribute("class") or "")
     assert axe_check(page) == []

@@ -151,7 +151,9 @@ def erase(person: User, *, by: User, at: datetime | None = None) -> int:
     person.session_version += 1
     person.last_login_at = None
     person.erased_at = at
+    db.session.flush()
     audit.record("person.erased", actor=by, subject=person, on_behalf_of=person, village_id=person.village_id)
+    # The bulk updates above went past the objects in the session: read them again.
     db.session.expire_all()
     return scrubbed
 

@@ -77,7 +77,7 @@ def apply(village_id: int, at: datetime, periods: Periods) -> Cleared:
     return done
 
 
-def apply_everywhere(at: datetime | None = None) -> int:
+def apply_retention_periods(at: datetime | None = None) -> int:
     """The nightly job: every village with its own periods. Caller commits."""
     at = at or now()
     return sum(apply(village.id, at, periods_for(village.id)).total for village in villages())

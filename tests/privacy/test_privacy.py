@@ -16,6 +16,7 @@ from coop.core.calls import CallTask
 from coop.core.clock import local_now, now
 from coop.core.models import AuditLog, User
 from coop.extensions import db
+from coop.people.models import HoursEntry
 from coop.privacy import erasure, export, register, retention
 from coop.privacy.models import FIELDS, RetentionSettings, periods_for
 from coop.requests.models import HelpRequest, RequestEvent, RoleSplitLine
@@ -180,9 +181,10 @@ def test_forgetting_bep_removes_her_name_and_contact_everywhere_and_keeps_the_fi
     assert _figures(village) == figures
     req = session.get(HelpRequest, world["req"].id)
     assert req.description == "" and req.anonymised_at is not None and req.status == "done"
-    # What the tax rules ask of Kees's allowance stays.
-    hours = session.scalar(select(func.sum(HoursEntryFactory._meta.model.hours)))
-    assert hours is not None and hours > Decimal("0")
+    # Kees keeps his hours for the allowance; only Bep's name left his description.
+    entry = session.scalar(select(HoursEntry).where(HoursEntry.helper_id == world["kees"].id))
+    assert entry.description == "Bij [verwijderd] geweest" and entry.hours > Decimal("0") and entry.km == Decimal("4.0")
+    assert entry.costs == Decimal("2.50") and entry.worked_on == local_now().date() - timedelta(days=9)
     assert session.scalar(select(CarerQolCheckin.vas).where(CarerQolCheckin.carer_id == bep.id)) == 4
     assert session.scalar(select(func.count(UserSession.id)).where(UserSession.user_id == bep.id)) == 0
     # The audit log is untouched, its chain whole, and reads the pseudonym.
@@ -190,7 +192,7 @@ def test_forgetting_bep_removes_her_name_and_contact_everywhere_and_keeps_the_fi
     assert audit.verify(session.connection()).broken is None
     row = session.scalar(select(AuditLog).where(AuditLog.action == "person.erased"))
     assert row.subject_user_id == bep.id and row.on_behalf_of_id == bep.id and row.actor_id == coordinator.id
-    log = client_as(world["admin"]).get(f"/beheer/logboek?persoon=Persoon").text
+    log = client_as(world["admin"]).get("/beheer/logboek?persoon=Persoon").text
     assert f"Persoon {bep.id}" in log
     shown = client_as(coordinator).get(f"/mensen/{bep.id}").text
     assert "Deze persoon is vergeten" in shown
@@ -219,13 +221,14 @@ def test_the_scrub_stays_in_the_village(session, make, other_village, world):
     HelpRequestFactory(village=other_village, resident=namesake, description="Ook een Bep Jansen")
     session.flush()
     erasure.erase(world["bep"], by=world["coordinator"])
-    assert session.scalar(select(func.count(HelpRequest.id)).where(HelpRequest.description == "Ook een Bep Jansen")) == 1
+    kept = select(func.count(HelpRequest.id)).where(HelpRequest.description == "Ook een Bep Jansen")
+    assert session.scalar(kept) == 1
 
 
 # --- retention --------------------------------------------------------------------------------
 
 def test_retention_deletes_only_what_is_older_than_each_period(session, village, world):
-    bep, kees = world["bep"], world["kees"]
+    bep = world["bep"]
     at = now()
     session.add_all([
         LoginAttempt(email="bep.jansen@example.nl", ip="192.0.2.1", at=at - timedelta(days=31)),
@@ -252,7 +255,6 @@ def test_retention_deletes_only_what_is_older_than_each_period(session, village,
     assert session.scalar(select(func.count(CarerQolCheckin.id)).where(CarerQolCheckin.carer_id == bep.id)) == 1
     assert session.get(CarerProfile, quiet).routines == ""
     assert session.get(CarerProfile, bep.id).routines == "Koffie om drie uur"  # respite nine days ago
-    assert kees.id  # the volunteer's own data is not touched by these periods
 
 
 def make_quiet_carer(session, village, world, at) -> int:
@@ -323,3 +325,14 @@ def test_the_public_privacy_page_shows_the_defaults(client):
 
 def test_the_copy_has_every_section_the_print_page_shows(world):
     assert set(export.SECTIONS) <= set(export.gather(world["bep"]))
+
+
+def test_a_forgotten_volunteer_keeps_only_what_the_tax_rules_ask_of_the_hours(session, world):
+    kees = world["kees"]
+    erasure.erase(kees, by=world["coordinator"])
+    entry = session.scalar(select(HoursEntry).where(HoursEntry.helper_id == kees.id))
+    assert entry.description == "" and entry.hours > Decimal("0")
+    assert (entry.km, entry.costs, entry.worked_on) == (Decimal("4.0"), Decimal("2.50"),
+                                                        local_now().date() - timedelta(days=9))
+    assert session.get(User, kees.id).full_name == f"Persoon {kees.id}"
+    assert _occurrences(["Kees Bakker", "kees.bakker@example.nl", "+31612345555"]) == []

@@ -60,6 +60,10 @@ WORDINGS: dict[str, Wording] = {
                                   "legde vast wanneer u de vrijwilligersovereenkomst tekende"),
     "volunteer.age_band": Wording("leeftijdsgroep voor de vergoeding vastgelegd",
                                   "legde vast of u jonger bent dan 21 (voor de vergoeding)"),
+    "person.exported": Wording("kopie van alle gegevens gedownload", "downloadde een kopie van al uw gegevens"),
+    "person.printed": Wording("kopie van alle gegevens geopend om te printen",
+                              "opende een kopie van al uw gegevens om te printen"),
+    "person.erased": Wording("persoon vergeten (gegevens gewist)", "wiste uw gegevens op uw verzoek"),
     "person.address": Wording("adres gewijzigd", "wijzigde uw adres"),
     "person.located": Wording("adres op de kaart gezet", "zette uw adres op de kaart"),
     "person.pinned": Wording("plek op de kaart gezet", "zette uw plek op de kaart met de hand"),
@@ -138,6 +142,7 @@ WORDINGS: dict[str, Wording] = {
                                            "verwijzen"),
     "referral_destination.shown": Wording("doorverwijsadres weer getoond", "toonde een adres om naar door te "
                                           "verwijzen weer"),
+    "retention.changed": Wording("bewaartermijnen gewijzigd", "wijzigde hoe lang gegevens bewaard worden"),
     "reports.threshold": Wording("drempel voor de cijfers ingesteld", "stelde de drempel voor de cijfers in"),
     "audit.searched": Wording("logboek doorzocht", "zocht in het logboek naar wat er met uw gegevens gebeurde"),
     "audit.exported": Wording("logboek gedownload", "downloadde uit het logboek wat er met uw gegevens gebeurde"),

@@ -72,6 +72,9 @@ class User(UserMixin, Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the person was forgotten (AVG art. 17, coop/privacy/erasure.py): the row stays so
+    # that counts and the audit log keep pointing at it, and reads as "Persoon <id>".
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     village: Mapped[Village] = relationship()
     role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")

@@ -60,6 +60,23 @@ def panels_for(user_roles: set[str]) -> list[HomePanel]:
     return sorted((p for p in _panels.values() if p.roles & user_roles), key=lambda p: p.order)
 
 
+# What a feature adds to a page of core, e.g. the privacy page's table of retention periods.
+PageContext = Callable[["User | None"], dict[str, Any]]
+_page_contexts: dict[str, list[PageContext]] = {}
+
+
+def page_context(template: str, fn: PageContext) -> None:
+    if fn not in _page_contexts.setdefault(template, []):
+        _page_contexts[template].append(fn)
+
+
+def context_for(template: str, user: User | None) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for fn in _page_contexts.get(template, []):
+        found.update(fn(user))
+    return found
+
+
 # --- the scheduler -------------------------------------------------------------------------
 
 Rule = Callable[[datetime], int]  # rule(at) -> how many follow-ups it queued

@@ -28,7 +28,8 @@ def home() -> str:
 @bp.get("/privacy")
 @public
 def privacy() -> str:
-    return render_template("core/privacy.html")
+    reader = current_user if current_user.is_authenticated else None
+    return render_template("core/privacy.html", **registry.context_for("core/privacy.html", reader))
 
 
 def contact_villages() -> list[tuple[str, str]]:

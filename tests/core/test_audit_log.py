@@ -114,6 +114,10 @@ PAGES = [
     ("respite.statements_csv", "/respijt/uren/overzicht.csv?maand={month}", "coordinator", "statements.exported",
      None, ("kees",), None),
     ("people.address", "/mensen/{bep.id}/adres", "coordinator", "person.viewed", "bep", (), None),
+    ("privacy.person_export", "/mensen/{bep.id}/gegevens.json", "coordinator", "person.exported", "bep", (), "bep"),
+    ("privacy.person_print", "/mensen/{bep.id}/gegevens-afdrukken", "coordinator", "person.printed", "bep", (),
+     "bep"),
+    ("privacy.erase", "/mensen/{bep.id}/vergeten", "coordinator", "person.viewed", "bep", (), None),
     ("calllist.index", "/bellijst/", "coordinator", "calls.listed", None, ("bep",), None),
     ("admin.audit_log", "/beheer/logboek?persoon=Jansen", "admin", "audit.searched", None, ("bep",), None),
     ("admin.audit_log_csv", "/beheer/logboek.csv?persoon=Jansen", "admin", "audit.exported", None, ("bep",), None),
@@ -133,6 +137,8 @@ NOT_ABOUT_OTHERS = {
     "respite.add_hours", "respite.allowance_limits", "respite.ask", "respite.checkin", "respite.confirm",
     "respite.my_hours", "respite.my_notes", "respite.my_respite", "respite.settings", "static", "villages.index",
     "villages.new",
+    # One's own copy (like people.my_data); the periods and the register name no one.
+    "privacy.my_export", "privacy.my_print", "privacy.settings", "privacy.register_page",
     # The home page's panels summarise and link to the pages above, which write the look down.
     "core.home",
 }

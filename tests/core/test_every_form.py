@@ -142,6 +142,7 @@ CASES = [
              "coop.auth.forms:ChangePasswordForm", confirmed=True),
     FormCase("auth.change_contact", "resident", lambda w: "/mijn-gegevens/contact",
              "coop.auth.forms:ContactForm", confirmed=True),
+    FormCase("privacy.settings", "admin", lambda w: "/beheer/bewaartermijnen", "coop.privacy.forms:RetentionForm"),
     FormCase("calllist.record", "coordinator", lambda w: f"/bellijst/{w.call.id}", "coop.calllist.forms:OutcomeForm",
              "oproep-{call}"),
 ]
@@ -152,6 +153,7 @@ NO_FIELDS = {
     "respite.reject", "respite.cancel", "respite.cancel_rest", "agreements.remove_row", "agreements.revise",
     "followups.answer_post", "followups.retry", "followups.dismiss", "admin.toggle_destination",
     "people.locate", "people.remove_competence", "auth.logout_everywhere", "auth.set_account_active",
+    "privacy.erase",
 }
 
 

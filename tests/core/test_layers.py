@@ -24,7 +24,8 @@ one in its own layer or above:
    gemeente agreements (their parties are the request's role-split parties); the platform's
    new villages and their first coordinator (auth, people), where present.
 7. `respite` — shifts (booked through matching's candidates), hours of requests and shifts.
-8. `reports` — the gemeente's figures over requests, respite and people.
+8. `reports`, `privacy` — the gemeente's figures over requests, respite and people; a person's
+   copy, erasure and retention over every feature.
 9. the application: `coop/__init__.py` (create_app), `coop/cli.py`, `coop/wsgi.py`, `coop/demo/`.
 """
 from __future__ import annotations
@@ -45,7 +46,7 @@ LAYERS = (
     ("auth", "requests", "admin"),  # the admin's audit search finds people by name
     ("matching", "agreements", "villages"),
     ("respite",),
-    ("reports",),
+    ("reports", "privacy"),  # privacy reads every feature to copy or forget a person
     ("app",),
 )
 LAYER_OF = {package: n for n, packages in enumerate(LAYERS) for package in packages}
@@ -242,7 +243,8 @@ def test_create_app_loads_the_rules_and_messages_without_any_views():
     found = json.loads(done.stdout.strip().splitlines()[-1])
     assert found["views"] == []
     assert set(found["rules"]) == FEATURE_RULES
-    assert set(found["daily"]) == {"anonymise_closed_requests", "forget_old_records", "forget_old_tokens"}
+    assert set(found["daily"]) == {"anonymise_closed_requests", "forget_old_records", "forget_old_tokens",
+                                  "apply_retention_periods"}
     assert set(found["kinds"]) >= FEATURE_KINDS
     assert found["sections"] == 2  # waiting requests, open respite shifts
 

@@ -2,8 +2,8 @@
 
 Adds a nullable column and a new table only: the release before ignores both.
 
-Revision ID: 0031_privacy
-Revises: 0019_audit_chain
+Revision ID: 0021_privacy
+Revises: 0020_load_indexes
 Create Date: 2026-12-10 09:00:00
 
 """
@@ -12,8 +12,8 @@ from alembic import op
 
 import coop.core.types
 
-revision = "0031_privacy"
-down_revision = "0019_audit_chain"
+revision = "0021_privacy"
+down_revision = "0020_load_indexes"
 branch_labels = None
 depends_on = None
 

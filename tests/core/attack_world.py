@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
@@ -42,6 +43,7 @@ class Attack:
     peers: dict[str, User]
     connection: object
     ids: dict[str, object] = field(default_factory=dict)
+    cookies: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def user(self, persona: str, relation: str) -> User | None:
         if persona == "anonymous":
@@ -52,9 +54,20 @@ class Attack:
             return self.peers[persona]
         return self.b.role(persona)
 
+    def log_in_everyone(self, app) -> None:
+        """One login per persona and relation, kept in the module's transaction: a request
+        then only needs the cookie (logging in costs more than most requests)."""
+        for persona in PERSONAS[1:]:
+            for relation in RELATIONS:
+                cookie = login_client(app, self.user(persona, relation)).get_cookie(app.config["SESSION_COOKIE_NAME"])
+                self.cookies[persona, relation] = cookie.value
+
     def client(self, app, persona: str, relation: str = "own"):
-        user = self.user(persona, relation)
-        return app.test_client() if user is None else login_client(app, user)
+        """A fresh client (a logout in one request cannot reach the next) of that person."""
+        client = app.test_client()
+        if persona != "anonymous":
+            client.set_cookie(app.config["SESSION_COOKIE_NAME"], self.cookies[persona, relation])
+        return client
 
 
 @contextmanager
@@ -135,5 +148,7 @@ def build_attack(session, make: Factory, connection) -> Attack:
         "competence": a.competence.id, "hours": a.draft_hours.id, "respite": a.respite.id, "shift": a.shift.id,
         "reset": reset_token(a.resident), "answer": answer, "feed": calendar.create_feed(a.volunteer),
     }
+    session.commit()
+    attack.log_in_everyone(current_app)
     session.commit()
     return attack

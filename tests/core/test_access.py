@@ -7,6 +7,8 @@ A refused POST must leave every table as it was.
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from werkzeug.routing import Rule
 
 from coop.core import roles as R
@@ -72,15 +74,16 @@ def answer(response) -> str:
     return str(response.status_code)
 
 
-def probe(app, attack, url: str, method: str, persona: str, relation: str) -> tuple[str, str | None]:
-    """The answer to one request, and what a refused POST changed (None when nothing)."""
+def probe(app, attack, url: str, method: str, persona: str, relation: str, done: str = "ok") -> tuple[str, str | None]:
+    """The answer to one request, and what a refused POST changed (None when nothing). An
+    answer other than `done`, the answer of an admitted request, counts as refused."""
     with isolated(attack.connection):
         client = attack.client(app, persona, relation)
         before = row_counts() if method == "POST" else None
         response = client.open(url, method=method)
         got = answer(response)
         changed = None
-        if before is not None and got != "ok":
+        if before is not None and got != done:
             after = row_counts()
             diff = {t: (before[t], after[t]) for t in before if before[t] != after[t] and t not in REFUSAL_MAY_WRITE}
             changed = str(diff) if diff else None
@@ -101,7 +104,7 @@ def walk(app, attack, endpoint: str) -> list[str]:
                 relations = RELATIONS if (access.village or access.mine) and persona != "anonymous" else ("own",)
                 for relation in relations:
                     want = expected(access, persona, relation)
-                    got, changed = probe(app, attack, url, method, persona, relation)
+                    got, changed = probe(app, attack, url, method, persona, relation, access.done)
                     if got != want:
                         problems.append(f"{method} {url} {persona}/{relation}: {got}, declared {want}")
                     if changed:
@@ -112,6 +115,21 @@ def walk(app, attack, endpoint: str) -> list[str]:
 @pytest.mark.parametrize("endpoint", sorted(TABLE))
 def test_each_persona_is_admitted_or_refused_as_declared(app, attack, endpoint):
     assert walk(app, attack, endpoint) == []
+
+
+@settings(max_examples=80, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(endpoint=st.sampled_from(sorted(TABLE)), persona=st.sampled_from(PERSONAS), relation=st.sampled_from(RELATIONS),
+       data=st.data())
+def test_random_combinations_get_the_declared_answer(app, attack, endpoint, persona, relation, data):
+    """Any persona, endpoint, URL, method and relation to the object: the answer of the table."""
+    access = TABLE[endpoint]
+    url = data.draw(st.sampled_from(access.urls(attack.ids)))
+    method = data.draw(st.sampled_from(_methods(app, endpoint)))
+    if persona == "anonymous" or not (access.village or access.mine):
+        relation = "own"
+    got, changed = probe(app, attack, url, method, persona, relation, access.done)
+    assert (got, changed) == (expected(access, persona, relation), None), (method, url, persona, relation)
 
 
 def test_anonymous_visitors_are_sent_to_login(app, attack):

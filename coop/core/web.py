@@ -19,8 +19,12 @@ def client_ip() -> str:
 
 
 def safe_next(target: str | None, default: str) -> str:
-    """Only same-site relative paths are followed after login (no open redirect)."""
-    if not target:
+    """Only same-site relative paths are followed after login (no open redirect).
+
+    Browsers read a backslash as a slash ("/\\evil.example" goes to evil.example) and drop
+    tabs and line breaks from a URL, so a target with either is refused before it is parsed.
+    """
+    if not target or "\\" in target or any(ord(ch) < 0x21 or ord(ch) == 0x7F for ch in target):
         return default
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):

@@ -16,7 +16,6 @@ script (the inline code the template puts under the response's CSP nonce).
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 import folium
@@ -26,6 +25,8 @@ from folium.elements import JSCSSMixin
 from folium.map import Layer
 from folium.template import Template
 from markupsafe import Markup
+
+from coop.core import safejson
 
 # (folium's asset name, path under static/). The names are folium's own, so an element of
 # folium that wants the same file finds it already linked.
@@ -46,10 +47,8 @@ def _urls(assets: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 
 def safe_json(value) -> str:
-    """JSON that cannot close the <script> it sits in (<, >, & and ' as \\u escapes)."""
-    return (json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-            .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("'", "\\u0027")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    """JSON that cannot close the <script> it sits in (coop/core/safejson.py)."""
+    return safejson.dumps(value, separators=(",", ":"))
 
 
 class PointLayer(JSCSSMixin, Layer):

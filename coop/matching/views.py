@@ -2,14 +2,13 @@
 and the helper's availability. Thin: parse, call one service, render or redirect."""
 from __future__ import annotations
 
-import json
 from typing import cast
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from coop.core import audit, registry
+from coop.core import audit, registry, safejson
 from coop.core import roles as R
 from coop.core.forms import Form
 from coop.core.guard import get_in_village_or_404, roles_required
@@ -125,7 +124,7 @@ def _log_map_view(village_id: int) -> None:
 def village_map_points():
     """The village map's points as GeoJSON: the staff of the village only, like the map."""
     _log_map_view(current_user.village_id)
-    body = json.dumps(mapping.village_points(current_user.village), ensure_ascii=False, separators=(",", ":"))
+    body = safejson.dumps(mapping.village_points(current_user.village), separators=(",", ":"))
     return current_app.response_class(body, mimetype="application/geo+json")
 
 

@@ -7,7 +7,6 @@ contact: this is the person's copy, not anyone else's. The audit log reads as th
 """
 from __future__ import annotations
 
-import json
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
@@ -16,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from coop.auth.models import LoginAttempt, UserSession
-from coop.core import audit, audit_text
+from coop.core import audit, audit_text, safejson
 from coop.core import outbox as O
 from coop.core import roles as R
 from coop.core.calls import STATUS_LABELS as CALL_LABELS
@@ -187,7 +186,7 @@ def _plain(value: Any) -> Any:
 
 
 def as_json(data: dict[str, Any]) -> str:
-    return json.dumps(data, default=_plain, ensure_ascii=False, indent=2)
+    return safejson.dumps(data, default=_plain, indent=2)
 
 
 # --- the print page ----------------------------------------------------------------------

@@ -117,7 +117,7 @@ def _crawl(client, start: list[str], limit: int = 150) -> dict[str, object]:
 
 EXTRA = {
     "coordinator": lambda w: [
-        "/kaart", f"/hulpvragen/{w.searching.id}/koppelen", "/respijt/rooster-afdrukken",
+        "/kaart", "/kaart/punten", f"/hulpvragen/{w.searching.id}/koppelen", "/respijt/rooster-afdrukken",
         f"/afspraken/{w.agreement.id}/versie/1/afdrukken", "/respijt/uren/overzicht?maand=2026-03",
         "/respijt/uren/overzicht.csv?maand=2026-03", f"/cijfers/dorp/{w.village.id}/verwijzingen.csv",
         f"/cijfers/dorp/{w.village.id}/categorie.csv", f"/mensen/{w.resident.id}", f"/respijt/keren/{w.shift.id}",
@@ -183,8 +183,10 @@ def test_the_map_and_the_print_views_carry_it_escaped(pages):
     for key in ("coordinator /kaart", "coordinator /respijt/rooster-afdrukken"):
         assert key in pages and pages[key].status_code == 200, key
         assert _problems_in(key, pages[key]) == []
-    map_page = pages["coordinator /kaart"].get_data(as_text=True)
-    assert "\\u003cscript\\u003e" in map_page or str(escape(SCRIPT)) in map_page
+    # The map's points come as GeoJSON (the page fetches them): the text in it, as \u escapes.
+    points = pages["coordinator /kaart/punten"]
+    assert points.mimetype == "application/geo+json" and _problems_in("points", points) == []
+    assert "\\u003cscript\\u003e" in points.get_data(as_text=True)
 
 
 def test_csv_downloads_carry_no_formula(app, hostile, pages):

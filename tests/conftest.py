@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from sqlalchemy import Connection
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from coop import create_app
@@ -60,16 +62,20 @@ def workdir():
         yield Path(tmp)
 
 
+def empty_database(request, workdir, backend: str, name: str) -> str:
+    """The URL of a new, empty database of that backend (not yet migrated)."""
+    if backend == "sqlite":
+        return _sqlite_url(workdir, name)
+    server = request.getfixturevalue("postgres")
+    server.create_database(name)
+    return server.url(name)
+
+
 @pytest.fixture(scope="session")
 def database_factory(request, workdir):
     """Makes fresh, migrated databases: `database_factory(backend, name) -> url`."""
     def make(backend: str, name: str) -> str:
-        if backend == "sqlite":
-            url = _sqlite_url(workdir, name)
-        else:
-            server = request.getfixturevalue("postgres")
-            server.create_database(name)
-            url = server.url(name)
+        url = empty_database(request, workdir, backend, name)
         app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
         with app.app_context():
             upgrade()
@@ -107,12 +113,12 @@ class _TestSession(scoped_session):
         super().remove()
 
 
-@pytest.fixture
-def session(app):
-    """The test's database session: everything it writes is rolled back at the end.
+@contextmanager
+def rolled_back(app) -> Iterator[Connection]:
+    """db.session on one connection inside one outer transaction, rolled back at the end.
 
-    Commits inside the code under test release savepoints within one outer transaction.
-    """
+    Commits inside the code under test release savepoints within that transaction. Yields
+    the connection (for savepoints of one's own)."""
     with app.app_context():
         connection = db.engine.connect()
         outer = connection.begin()
@@ -120,12 +126,19 @@ def session(app):
         factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
         db.session = _TestSession(factory, scopefunc=lambda: "test")
         try:
-            yield db.session
+            yield connection
         finally:
             db.session.really_remove()
             db.session = original
             outer.rollback()
             connection.close()
+
+
+@pytest.fixture
+def session(app):
+    """The test's database session: everything it writes is rolled back at the end."""
+    with rolled_back(app):
+        yield db.session
 
 
 @pytest.fixture(scope="session")

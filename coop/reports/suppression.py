@@ -203,19 +203,24 @@ def _reach(arcs: Arcs, start: Node, goal: Node, skip: Any) -> tuple[float, list[
     while todo:
         node = todo.popleft()
         if node == goal:
-            moves: list[Move] = []
-            needed: list[Move] = []
-            while node != start:
-                node, key, way, elsewhere = back[node]
-                moves.append((key, way))
-                needed += elsewhere
-            return 0.0, moves, needed
+            return (0.0, *_walked(back, node, start))
         for to, key, _extra, way, elsewhere in arcs.get(node, []):
             if key != skip and to not in seen:
                 seen.add(to)
                 back[to] = (node, key, way, elsewhere)
                 todo.append(to)
     return None
+
+
+def _walked(back: dict, node: Node, start: Node) -> tuple[list[Move], list[Move]]:
+    """The moves from `start` to `node` along the `back` links, and the moves they need elsewhere."""
+    moves: list[Move] = []
+    needed: list[Move] = []
+    while node != start:
+        node, key, way, elsewhere = back[node]
+        moves.append((key, way))
+        needed += elsewhere
+    return moves, needed
 
 
 def _path(arcs: Arcs, start: Node, goal: Node, skip: Any) -> tuple[float, list[Move], list[Move]] | None:
@@ -228,13 +233,7 @@ def _path(arcs: Arcs, start: Node, goal: Node, skip: Any) -> tuple[float, list[M
     while queue:
         cost, _, node = heapq.heappop(queue)
         if node == goal:
-            moves: list[Move] = []
-            needed: list[Move] = []
-            while node != start:
-                node, key, way, elsewhere = back[node]
-                moves.append((key, way))
-                needed += elsewhere
-            return cost, moves, needed
+            return (cost, *_walked(back, node, start))
         if cost > best.get(node, float("inf")):
             continue
         for to, key, extra, way, elsewhere in arcs.get(node, []):

@@ -18,13 +18,12 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 from sqlalchemy import func, select
-from sqlalchemy.orm import sessionmaker
 
 from coop.core import clock
 from coop.core import roles as R
 from coop.core.models import User
 from coop.extensions import db
-from tests.conftest import Factory, _TestSession, login_client
+from tests.conftest import Factory, login_client, rolled_back
 from tests.core.forms_world import MONDAY, World, build_world
 
 # The personas of the walk, and the roles each one holds (a carer is also a resident).
@@ -73,21 +72,12 @@ class Attack:
 @contextmanager
 def shared_session(app) -> Iterator[object]:
     """The `session` fixture of conftest.py, for a whole module: rolled back at its end."""
-    with app.app_context():
-        connection = db.engine.connect()
-        outer = connection.begin()
-        original = db.session
-        factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
-        db.session = _TestSession(factory, scopefunc=lambda: "test")
+    with rolled_back(app) as connection:
         clock.freeze(MONDAY)
         try:
             yield connection
         finally:
             clock.freeze(None)
-            db.session.really_remove()
-            db.session = original
-            outer.rollback()
-            connection.close()
 
 
 @contextmanager

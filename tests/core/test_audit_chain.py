@@ -185,14 +185,8 @@ def test_concurrent_writers_of_one_village_keep_one_chain(chain_app, people):
 def test_rows_from_before_the_chain_get_their_hashes_in_the_migration(backend, workdir, request):
     from alembic.script import ScriptDirectory
 
-    from tests.conftest import _sqlite_url
-    name = f"chain_migration_{backend}"
-    if backend == "sqlite":
-        url = _sqlite_url(workdir, name)
-    else:
-        server = request.getfixturevalue("postgres")
-        server.create_database(name)
-        url = server.url(name)
+    from tests.conftest import empty_database
+    url = empty_database(request, workdir, backend, f"chain_migration_{backend}")
     app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         script = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config())

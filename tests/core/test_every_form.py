@@ -78,6 +78,8 @@ CASES = [
              "coop.requests.forms:RoleSplitForm"),
     FormCase("requests.add_info", "resident", lambda w: f"/hulpvragen/{w.searching.id}/aanvullen",
              "coop.requests.forms:InfoForm"),
+    FormCase("requests.stop", "coordinator", lambda w: f"/hulpvragen/{w.searching.id}/stoppen",
+             "coop.requests.forms:NoteForm"),
     FormCase("requests.withdraw", "resident", lambda w: f"/hulpvragen/{w.searching.id}/intrekken",
              "coop.requests.forms:NoteForm"),
     FormCase("matching.propose", "coordinator", lambda w: f"/hulpvragen/{w.searching.id}/voorstellen",
@@ -152,6 +154,7 @@ NO_FIELDS = {
     "respite.reject", "respite.cancel", "respite.cancel_rest", "agreements.remove_row", "agreements.revise",
     "followups.answer_post", "followups.retry", "followups.dismiss", "admin.toggle_destination",
     "people.locate", "people.remove_competence", "auth.logout_everywhere", "auth.set_account_active",
+    "requests.undo", "respite.undo_cancel", "respite.undo_cancel_rest",
 }
 
 

@@ -214,10 +214,9 @@ def stop(request_id: int):
         if "cancel" not in service.allowed_actions(req):
             flash(f"Deze hulpvraag kan niet meer stoppen: hij is '{req.status_label}'.", "info")
             return redirect(url_for("requests.show", request_id=req.id))
-    if form.validate_on_submit():
-        if run(form, lambda: service.stop(req, by=current_user, note=form.note.data or ""),
-               "De hulpvraag is gestopt."):
-            return redirect(url_for("requests.show", request_id=req.id))
+    if form.validate_on_submit() and run(form, lambda: service.stop(req, by=current_user, note=form.note.data or ""),
+                                         "De hulpvraag is gestopt."):
+        return redirect(url_for("requests.show", request_id=req.id))
     return _stop_page(req, form, 422 if form.errors or form.form_errors else 200)
 
 
@@ -318,10 +317,10 @@ def withdraw(request_id: int):
     if request.method == "GET" and req.status not in service.RESIDENT_CANCELLABLE:
         flash(f"Deze hulpvraag kunt u niet meer zelf intrekken: hij is '{req.status_label}'.", "info")
         return redirect(url_for("requests.show", request_id=req.id))
-    if form.validate_on_submit():
-        if run(form, lambda: service.cancel_by_resident(req, by=current_user, note=form.note.data or ""),
-               "Uw hulpvraag is ingetrokken."):
-            return redirect(url_for("requests.show", request_id=req.id))
+    if form.validate_on_submit() and run(
+            form, lambda: service.cancel_by_resident(req, by=current_user, note=form.note.data or ""),
+            "Uw hulpvraag is ingetrokken."):
+        return redirect(url_for("requests.show", request_id=req.id))
     minutes = int(service.UNDO_WINDOW.total_seconds() // 60) if service.UNDO_WINDOW else 0
     village = current_user.village
     confirm = {"title": "Hulpvraag intrekken", "caption": "Mijn hulpvraag",

@@ -34,7 +34,7 @@ from wtforms.form import BaseForm
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation, ValidationError
 
 from coop.core.clock import local_now
-from coop.core.errors import DomainError
+from coop.core.errors import DomainError, DomainErrors
 from coop.core.validation import normalise_email, normalise_phone, normalise_postcode
 
 
@@ -143,6 +143,10 @@ class Form(FlaskForm):
         return valid and not refused
 
     def attach(self, err: DomainError) -> None:
+        if isinstance(err, DomainErrors):
+            for one in err.errors:
+                self.attach(one)
+            return
         field = getattr(self, err.field, None) if err.field else None
         if field is not None and hasattr(field, "errors"):
             field.errors = list(field.errors or []) + [err.message]

@@ -73,6 +73,13 @@ def _post(form: RequestForm, for_resident: User, channel: str, template: str):
                           result_url=lambda req: url_for("requests.confirmation", request_id=req.id))
         if answer:
             return answer
+    elif form.is_submitted() and form.errors:
+        # The form's own checks failed, so the service never ran: add its findings on the other
+        # fields, so every mistake shows at once instead of one per submit.
+        for problem in intake.problems(for_resident, form.to_input(channel)):
+            field = getattr(form, problem.field, None) if problem.field else None
+            if field is not None and not field.errors:
+                form.attach(problem)
     return render_template(template, form=form, resident=for_resident), 422 if form.errors or form.form_errors else 200
 
 

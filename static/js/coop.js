@@ -27,3 +27,35 @@ if (menu) {
     }
   });
 }
+
+// A submit button marked data-prevent-double-click says "Bezig…" and takes no second press
+// once its form is on its way (a double click, an impatient second tap). The server refuses a
+// repeated form too (coop/core/once.py); this only spares the wait. The button is disabled a
+// moment after the submit has begun, so its own name and value still go with the form.
+const BUSY = "Bezig…";
+document.addEventListener("submit", (event) => {
+  const button = event.submitter;
+  if (!button || !button.matches("[data-prevent-double-click]")) return;
+  if (button.dataset.coopBusy) {
+    event.preventDefault();
+    return;
+  }
+  button.dataset.coopBusy = "true";
+  button.dataset.coopLabel = button.textContent;
+  setTimeout(() => {
+    button.disabled = true;
+    button.setAttribute("aria-disabled", "true");
+    button.textContent = BUSY;
+  }, 0);
+});
+
+// Back to a page from the browser's cache: its buttons work again.
+window.addEventListener("pageshow", (event) => {
+  if (!event.persisted) return;
+  for (const button of document.querySelectorAll("[data-coop-busy]")) {
+    button.disabled = false;
+    button.removeAttribute("aria-disabled");
+    button.textContent = button.dataset.coopLabel;
+    delete button.dataset.coopBusy;
+  }
+});

@@ -53,7 +53,8 @@ def _categories(village_id: int) -> list[TaskCategory]:
 
 
 def _prepare(form: RequestForm, village_id: int) -> RequestForm:
-    form.category_id.choices = choices((c.id, c.name) for c in _categories(village_id))
+    form.category_id.choices = choices([("", "Kies een soort hulp")]
+                                       + [(c.id, c.name) for c in _categories(village_id)])
     return form
 
 

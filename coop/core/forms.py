@@ -376,7 +376,6 @@ class DatePartsField(DutchDateField):
     """A date in three boxes, day, month and year (the GOV.UK date input): `{name}-day`,
     `{name}-month`, `{name}-year`. A single `{name}` value (14-03-2026) is still read."""
 
-
     def process(self, formdata: Any, data: Any = unset_value, extra_filters: Any = None) -> None:
         super().process(formdata, data, extra_filters)
         self.parts = {p: "" for p in DATE_PARTS}

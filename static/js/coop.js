@@ -28,6 +28,23 @@ if (menu) {
   });
 }
 
+// Conditional reveal (the GOV.UK pattern): in a [data-coop-reveal] group, a radio with
+// data-aria-controls shows the block it names only while it is chosen. Without this script
+// every block is shown. No aria-expanded: a radio may not carry it.
+for (const group of document.querySelectorAll("[data-coop-reveal]")) {
+  const radios = [...group.querySelectorAll("input[type=radio]")];
+  const sync = () => {
+    for (const radio of radios) {
+      const target = radio.dataset.ariaControls && document.getElementById(radio.dataset.ariaControls);
+      if (!target) continue;
+      radio.setAttribute("aria-controls", target.id);
+      target.classList.toggle("govuk-radios__conditional--hidden", !radio.checked);
+    }
+  };
+  for (const radio of radios) radio.addEventListener("change", sync);
+  sync();
+}
+
 // A submit button marked data-prevent-double-click says "Bezig…" and takes no second press
 // once its form is on its way (a double click, an impatient second tap). The server refuses a
 // repeated form too (coop/core/once.py); this only spares the wait. The button is disabled a

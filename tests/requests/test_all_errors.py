@@ -76,7 +76,7 @@ def test_no_kind_of_help_is_chosen_beforehand_and_the_text_area_is_large(client_
 
 def test_option_fields_are_marked_for_conditional_reveal(client_as, resident):
     page = client_as(resident).get("/hulp-vragen").text
-    assert page.count('data-module="govuk-radios"') >= 2
+    assert page.count("data-coop-reveal") >= 2
     assert 'data-aria-controls="conditional-own_address-1"' in page
     # The other address is hidden (by script only) while "own address" is chosen.
     assert 'class="govuk-radios__conditional govuk-radios__conditional--hidden" id="conditional-own_address-1"' in page

@@ -51,9 +51,10 @@ def test_conditional_reveal_and_double_click(live_server, browser_page, resident
     assert not street.is_visible()
 
     # "On a day" shows the parts of the day; "between two times" shows the times instead.
-    assert page.get_by_label("ochtend", exact=True).is_visible() and not page.get_by_label("Van", exact=True).is_visible()
+    morning, start = page.get_by_label("ochtend", exact=True), page.get_by_label("Van", exact=True)
+    assert morning.is_visible() and not start.is_visible()
     page.get_by_label("Op een dag, tussen twee tijden").check()
-    assert page.get_by_label("Van", exact=True).is_visible() and not page.get_by_label("ochtend", exact=True).is_visible()
+    assert start.is_visible() and not morning.is_visible()
     assert page.get_by_label("Op een dag, tussen twee tijden").get_attribute("aria-controls") == "conditional-when-1"
 
     page.get_by_label("Waarmee wilt u hulp?").select_option(label="Boodschappen")

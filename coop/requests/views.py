@@ -181,12 +181,6 @@ def show(request_id: int):
                            can_cancel=req.status in service.RESIDENT_CANCELLABLE, undo=_undo(req))
 
 
-def _matched_helper(req: HelpRequest) -> User | None:
-    from coop.matching.models import ACCEPTED, Proposal  # matching sits above requests
-    return db.session.scalar(select(User).join(Proposal, Proposal.helper_id == User.id).where(
-        Proposal.request_id == req.id, Proposal.status == ACCEPTED).limit(1))
-
-
 def _stop_page(req: HelpRequest, form: NoteForm, status: int = 200):
     minutes = int(service.UNDO_WINDOW.total_seconds() // 60) if service.UNDO_WINDOW else 0
     what = [f"De hulpvraag '{req.category.name}' van {req.resident.full_name} stopt: er wordt geen helper "
@@ -194,17 +188,14 @@ def _stop_page(req: HelpRequest, form: NoteForm, status: int = 200):
             "Een helper met een open voorstel kan daarna geen ja meer zeggen."]
     told = [f"{req.resident.first_name} ziet op de eigen pagina dat de hulpvraag gestopt is. "
             "Er gaat geen mail of bericht uit; bel zelf als dat nodig is."]
-    helper = _matched_helper(req) if req.status == "matched" else None
-    calls = []
-    if helper is not None:
-        told.append(f"{helper.full_name} had al ja gezegd en krijgt geen bericht: bel {helper.first_name} zelf.")
-        if helper.phone:
-            calls.append((f"{helper.full_name}", helper.phone))
+    if req.status == "matched":
+        # The helper's name is on the matching panel below the request (matching sits above requests).
+        told.append("De helper had al ja gezegd en krijgt geen bericht: bel de helper zelf.")
     undo = (f"Vergist? Tot {minutes} minuten na het stoppen kunt u het ongedaan maken."
             if req.status != "matched" else
             "Dit kunt u niet ongedaan maken: de koppeling met de helper moet dan opnieuw.")
     confirm = {"title": "Hulpvraag stoppen", "caption": f"Hulpvraag {req.id}", "what": what, "told": told,
-               "undo": undo, "button": "Hulpvraag stoppen", "calls": calls,
+               "undo": undo, "button": "Hulpvraag stoppen",
                "action": url_for("requests.stop", request_id=req.id),
                "back": url_for("requests.show", request_id=req.id)}
     return render_template("core/confirm.html", confirm=confirm, form=form), status

@@ -103,6 +103,8 @@ WORDINGS: dict[str, Wording] = {
     "respite.assigned": Wording("vrijwilliger ingeroosterd voor één keer", "roosterde u in voor een keer respijt"),
     "respite.cancelled": Wording("respijtkeer afgezegd", "zegde een keer respijt af"),
     "respite.cancelled_rest": Wording("respijtkeren afgezegd", "zegde de volgende keren respijt af"),
+    "respite.cancel_undone": Wording("afzeggen van respijt ongedaan gemaakt",
+                                     "maakte het afzeggen van respijt ongedaan"),
     "shift.viewed": Wording("respijtkeer bekeken", "bekeek een keer respijt voor u",
                             "bekeek een keer respijt waarbij u betrokken bent"),
     "roster.viewed": Wording("respijtrooster bekeken", "bekeek het respijtrooster",

@@ -6,6 +6,7 @@ window, each with a Dutch message: nonsense never reaches a service or the datab
 """
 from __future__ import annotations
 
+import calendar
 import secrets
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -31,10 +32,11 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3, after the stubs
 from wtforms.form import BaseForm
+from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation, ValidationError
 
 from coop.core.clock import local_now
-from coop.core.errors import DomainError
+from coop.core.errors import DomainError, DomainErrors
 from coop.core.validation import normalise_email, normalise_phone, normalise_postcode
 
 
@@ -143,6 +145,10 @@ class Form(FlaskForm):
         return valid and not refused
 
     def attach(self, err: DomainError) -> None:
+        if isinstance(err, DomainErrors):
+            for one in err.errors:
+                self.attach(one)
+            return
         field = getattr(self, err.field, None) if err.field else None
         if field is not None and hasattr(field, "errors"):
             field.errors = list(field.errors or []) + [err.message]
@@ -331,9 +337,64 @@ class DutchDateField(DateField):
     def pre_validate(self, form: BaseForm) -> None:
         if self.data is not None:
             problem = self.window.check(self.data)
+            if problem and isinstance(self, DatePartsField):
+                self.wrong_parts = DATE_PARTS
             if problem:
                 self.data = None
                 raise StopValidation(problem)
+
+
+MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+          "november", "december")
+DATE_PARTS = ("day", "month", "year")
+PART_NAMES = {"day": "een dag", "month": "een maand", "year": "een jaar"}
+
+
+def parse_date_parts(day: str, month: str, year: str) -> tuple[date | None, str | None, tuple[str, ...]]:
+    """(date, None, ()) or (None, the Dutch message, the parts it is about) for three typed boxes."""
+    typed = {"day": day.strip(), "month": month.strip(), "year": year.strip()}
+    missing = tuple(p for p in DATE_PARTS if not typed[p])
+    if missing:
+        names = [PART_NAMES[p] for p in missing]
+        said = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} en {names[-1]}"
+        return None, f"De datum moet {said} hebben.", missing
+    if not all(typed[p].isascii() and typed[p].isdigit() for p in DATE_PARTS):
+        wrong = tuple(p for p in DATE_PARTS if not (typed[p].isascii() and typed[p].isdigit()))
+        return None, "Vul de datum in met cijfers, bijvoorbeeld 14 3 2026.", wrong
+    d, m, y = int(typed["day"]), int(typed["month"]), int(typed["year"])
+    if len(typed["year"]) != 4:
+        return None, "Het jaar moet vier cijfers hebben, bijvoorbeeld 2026.", ("year",)
+    if not 1 <= m <= 12:
+        return None, "De maand moet tussen 1 en 12 liggen.", ("month",)
+    last = calendar.monthrange(y, m)[1]
+    if not 1 <= d <= last:
+        return None, f"Deze datum bestaat niet: {MONTHS[m - 1]} {y} heeft {last} dagen.", ("day",)
+    return date(y, m, d), None, ()
+
+
+class DatePartsField(DutchDateField):
+    """A date in three boxes, day, month and year (the GOV.UK date input): `{name}-day`,
+    `{name}-month`, `{name}-year`. A single `{name}` value (14-03-2026) is still read."""
+
+    def process(self, formdata: Any, data: Any = unset_value, extra_filters: Any = None) -> None:
+        super().process(formdata, data, extra_filters)
+        self.parts = {p: "" for p in DATE_PARTS}
+        self.wrong_parts: tuple[str, ...] = ()
+        if isinstance(self.data, date):
+            self.parts = {"day": str(self.data.day), "month": str(self.data.month), "year": str(self.data.year)}
+        keys = [f"{self.name}-{p}" for p in DATE_PARTS]
+        if formdata is None or not any(k in formdata for k in keys):
+            return
+        self.parts = {p: str(formdata.get(f"{self.name}-{p}") or "")[:10] for p in DATE_PARTS}
+        self.process_errors = []
+        self.data = None
+        if not any(v.strip() for v in self.parts.values()):
+            self.raw_data = [""]
+            return
+        self.raw_data = ["-".join(self.parts[p] for p in DATE_PARTS)]
+        self.data, problem, self.wrong_parts = parse_date_parts(**self.parts)
+        if problem:
+            self.process_errors.append(problem)
 
 
 class DutchTimeField(TimeField):

@@ -21,6 +21,12 @@ and moves a row only with `LIFECYCLE.apply(row, "start_intake", by=user, note=..
 6. runs the hooks (`@LIFECYCLE.after(...)`, e.g. queue or cancel follow-ups) in the order
    they were registered.
 
+An undo is a step too: `Step({CANCELLED}, PREVIOUS, "ongedaan gemaakt", undoes="cancel",
+within=timedelta(minutes=15))` takes a row back to where the step `undoes` found it, only
+while that step was the row's last one and not longer ago than `within`. The lifecycle learns
+the last step from the feature's `last(row)`, which returns (action, state before, when) from
+its own record, or None.
+
 Nothing is committed here: every step is part of the caller's transaction. Bulk changes that
 must stay one guarded UPDATE (the outbox dispatcher's claim) do not go through `apply`; they
 take their states from the table (`sources`, `target`), so the table remains the one place
@@ -30,7 +36,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
 
 from coop.core.clock import now
@@ -38,6 +44,14 @@ from coop.core.errors import DomainError
 
 UNKNOWN_STEP = "Deze stap bestaat niet."
 DEFAULT_REFUSAL = "Dit kan niet: de status is nu '{label}'."
+PREVIOUS = "<previous>"  # the target of an undo: the state the undone step started from
+UNDO_GONE = "Dit kan niet meer ongedaan worden gemaakt: er is intussen iets anders veranderd."
+UNDO_LATE = "Ongedaan maken kon tot {minutes} minuten na het afzeggen of stoppen; die tijd is voorbij."
+UNDO_NOT_BACK = "Dit kan niet ongedaan worden gemaakt: daarvoor is er te veel gebeurd."
+
+# What a feature's `last(row)` says about the row's last step: its action, the state it
+# started from, and when it was taken.
+LastStep = tuple[str, str, datetime]
 
 S = TypeVar("S")  # what the lifecycle moves: a HelpRequest, a Proposal, a FollowUp …
 
@@ -50,13 +64,22 @@ class Step:
     target: str
     label: str
     refusal: str | None  # this step's own refusal, instead of the lifecycle's
+    undoes: str | None  # an undo: the step it takes back (target is PREVIOUS)
+    within: timedelta | None  # an undo: how long after that step it may be taken
+    back_to: frozenset[str] | None  # an undo: the states it may return to (None: any source of `undoes`)
 
     def __init__(self, sources: Iterable[str] | str, target: str, label: str = "",
-                 refusal: str | None = None) -> None:
+                 refusal: str | None = None, *, undoes: str | None = None, within: timedelta | None = None,
+                 back_to: Iterable[str] | None = None) -> None:
+        if (target == PREVIOUS) != (undoes is not None):
+            raise ValueError("an undo step has the target PREVIOUS and names the step it undoes")
         object.__setattr__(self, "sources", frozenset((sources,) if isinstance(sources, str) else sources))
         object.__setattr__(self, "target", target)
         object.__setattr__(self, "label", label)
         object.__setattr__(self, "refusal", refusal)
+        object.__setattr__(self, "undoes", undoes)
+        object.__setattr__(self, "within", within)
+        object.__setattr__(self, "back_to", None if back_to is None else frozenset(back_to))
 
 
 @dataclass
@@ -71,10 +94,11 @@ class Transition(Generic[S]):
     at: datetime
     note: str = ""
     record: Any = None  # what the lifecycle's `record` returned (e.g. the timeline line)
+    back_to: str | None = None  # an undo: the state the row returned to
 
     @property
     def target(self) -> str:
-        return self.step.target
+        return self.back_to if self.back_to is not None else self.step.target
 
 
 Guard = Callable[[S, str, Any], None]  # (subject, action, by); raises DomainError to refuse
@@ -95,14 +119,18 @@ class Lifecycle(Generic[S]):
 
     def __init__(self, name: str, steps: Mapping[str, Step], *, labels: Mapping[str, str],
                  field: str = "status", refusal: str | Callable[[S], str] = DEFAULT_REFUSAL,
-                 record: Callable[[Transition[S]], Any] | None = None, stamp: str | None = None) -> None:
+                 record: Callable[[Transition[S]], Any] | None = None, stamp: str | None = None,
+                 last: Callable[[S], LastStep | None] | None = None) -> None:
         """`labels`: every state and its Dutch name. `refusal`: the message when the status does
         not allow a step, with `{label}` for the current state's name, or a function of the
         row. `record(transition)`: writes who and when. `stamp`: an attribute set to the
-        moment of every step."""
-        unknown = {s for step in steps.values() for s in (*step.sources, step.target)} - set(labels)
+        moment of every step. `last(row)`: the row's last step, for undo steps."""
+        unknown = {s for step in steps.values() for s in (*step.sources, step.target)} - set(labels) - {PREVIOUS}
         if unknown:
             raise ValueError(f"{name}: steps use states without a label: {sorted(unknown)}")
+        for action, step in steps.items():
+            if step.undoes is not None and (step.undoes not in steps or last is None or step.within is None):
+                raise ValueError(f"{name}: undo step {action} needs a known step, a time limit and `last`")
         self.name = name
         self.steps = dict(steps)
         self.labels = dict(labels)
@@ -110,6 +138,7 @@ class Lifecycle(Generic[S]):
         self.refusal = refusal
         self.record = record
         self.stamp = stamp
+        self.last = last
         self._guards: list[_Registered] = []
         self._hooks: list[_Registered] = []
 
@@ -135,7 +164,15 @@ class Lifecycle(Generic[S]):
 
     def next_states(self, state: str) -> frozenset[str]:
         """Where a row in `state` may go, by any step."""
-        return frozenset(s.target for s in self.steps.values() if state in s.sources)
+        out: set[str] = set()
+        for s in self.steps.values():
+            if state in s.sources:
+                out |= self._back_states(s) if s.undoes is not None else {s.target}
+        return frozenset(out)
+
+    def _back_states(self, step: Step) -> frozenset[str]:
+        assert step.undoes is not None
+        return step.back_to if step.back_to is not None else self.steps[step.undoes].sources
 
     def label(self, state: str) -> str:
         return self.labels[state]
@@ -188,10 +225,35 @@ class Lifecycle(Generic[S]):
         state = getattr(subject, self.field)
         if state not in step.sources:
             raise DomainError(self._refusal(subject, step, state))
+        if step.undoes is not None:
+            self._back_to(subject, step)
         for guard in self._guards:
             if guard.applies(action):
                 guard.fn(subject, action, by)
         return step
+
+    def _back_to(self, subject: S, step: Step) -> str:
+        """Where an undo step would take `subject`, or DomainError saying why it cannot."""
+        assert self.last is not None and step.within is not None
+        last = self.last(subject)
+        if last is None or last[0] != step.undoes:
+            raise DomainError(UNDO_GONE)
+        _, before, at = last
+        if now() - at > step.within:
+            raise DomainError(UNDO_LATE.format(minutes=int(step.within.total_seconds() // 60)))
+        if before not in self._back_states(step):
+            raise DomainError(UNDO_NOT_BACK)
+        return before
+
+    def undo_until(self, subject: S, action: str) -> datetime | None:
+        """Until when the undo step `action` is open to `subject`; None when it is not."""
+        try:
+            step = self.check(subject, action)
+        except DomainError:
+            return None
+        assert self.last is not None and step.within is not None
+        last = self.last(subject)
+        return last[2] + step.within if last else None
 
     def allowed(self, subject: S, by: Any = None) -> list[str]:
         """The steps open to `subject` now (table order), guards included."""
@@ -209,7 +271,9 @@ class Lifecycle(Generic[S]):
         step = self.check(subject, action, by)
         transition: Transition[S] = Transition(subject=subject, action=action, step=step,
                                 source=getattr(subject, self.field), by=by, at=now(), note=note)
-        setattr(subject, self.field, step.target)
+        if step.undoes is not None:
+            transition.back_to = self._back_to(subject, step)
+        setattr(subject, self.field, transition.target)
         if self.stamp is not None:
             setattr(subject, self.stamp, transition.at)
         if self.record is not None:

@@ -1,8 +1,11 @@
 """What every template gets: Dutch formatting, the navigation, the current village."""
 from __future__ import annotations
 
+import re
+
 from flask import Flask, g
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from coop.core import dutch, registry
 from coop.core import roles as R
@@ -12,6 +15,32 @@ from coop.core.validation import display_phone
 from coop.extensions import login_manager
 
 
+def tel_link(e164: str | None) -> Markup:
+    """A phone number as a link that dials it on a phone (every number on every page and mail)."""
+    if not e164:
+        return Markup("")
+    return Markup('<a class="govuk-link" href="tel:{}">{}</a>').format(e164, display_phone(e164))
+
+
+# A Dutch number as people type it in free text: 06-12345678, 0343 123456, +31 6 1234 5678.
+PHONE_IN_TEXT = re.compile(r"(?<![\w+-])(?:\+31|0)(?:[ -]?\d){9}(?!\w)")
+
+
+def tel_in_text(text: str | None) -> Markup:
+    """Free text (e.g. who to call in an emergency) with every phone number in it a tel: link."""
+    if not text:
+        return Markup("")
+    out, last = [], 0
+    for found in PHONE_IN_TEXT.finditer(text):
+        digits = re.sub(r"[ -]", "", found.group())
+        e164 = digits if digits.startswith("+") else "+31" + digits[1:]
+        out += [escape(text[last:found.start()]),
+                Markup('<a class="govuk-link" href="tel:{}">{}</a>').format(e164, found.group())]
+        last = found.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
 def init_app(app: Flask) -> None:
     # The user loader and the way to the login page are the auth package's (coop/auth/sessions.py).
     login_manager.login_view = "auth.login"
@@ -19,6 +48,8 @@ def init_app(app: Flask) -> None:
 
     dutch.register_filters(app.jinja_env)
     app.jinja_env.filters["phone"] = display_phone
+    app.jinja_env.filters["tel"] = tel_link
+    app.jinja_env.filters["tel_in_text"] = tel_in_text
 
     @app.context_processor
     def layout() -> dict[str, object]:

@@ -70,13 +70,35 @@ def propose(request_id: int):
     return _match_page(req, form=form, status=422)
 
 
-@bp.post("/voorstellen/<int:proposal_id>/intrekken")
+@bp.route("/voorstellen/<int:proposal_id>/intrekken", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def withdraw(proposal_id: int):
+    """Voorstel intrekken: a page that says what happens and who hears it; the POST does it."""
     proposal = get_in_village_or_404(Proposal, proposal_id)
-    if Form().validate_on_submit():
-        run(None, lambda: service.withdraw(proposal, by=current_user), "Het voorstel is ingetrokken.")
-    return redirect(url_for("matching.match", request_id=proposal.request_id))
+    back = url_for("matching.match", request_id=proposal.request_id)
+    if request.method == "POST":
+        if Form().validate_on_submit():
+            run(None, lambda: service.withdraw(proposal, by=current_user), "Het voorstel is ingetrokken.")
+        return redirect(back)
+    if not proposal.is_open:
+        flash(f"Dit voorstel is al {proposal.status_label}; er valt niets in te trekken.", "info")
+        return redirect(back)
+    helper, req = proposal.helper, proposal.request
+    what = [f"Het voorstel aan {helper.full_name} voor '{req.category.name}' van {req.resident.full_name} "
+            "wordt ingetrokken."]
+    if proposal.status == "accepted":
+        what.append(f"{helper.first_name} had al ja gezegd: de hulpvraag gaat terug naar 'zoekt helper'.")
+    told = [f"{helper.first_name} krijgt geen bericht. Een uitnodiging die nog niet verstuurd was, gaat niet meer "
+            f"uit. Wist {helper.first_name} er al van, bel dan even."]
+    confirm = {"title": "Voorstel intrekken", "caption": f"Hulpvraag {req.id}", "what": what, "told": told,
+               "calls": [(helper.full_name, helper.phone)] if helper.phone else [],
+               "undo": f"Ongedaan maken kan niet, maar u kunt {helper.first_name} daarna opnieuw voorstellen.",
+               "button": "Voorstel intrekken", "action": url_for("matching.withdraw", proposal_id=proposal.id),
+               "back": back}
+    page = render_template("core/confirm.html", confirm=confirm, form=None)
+    audit.shown("matching.viewed", subject=req.resident, detail=f"hulpvraag {req.id}, voorstel intrekken",
+                subjects=[helper.id])
+    return page
 
 
 @bp.post("/hulpvragen/<int:request_id>/plek")

@@ -9,8 +9,8 @@ from wtforms import BooleanField, Field, StringField, TextAreaField
 
 from coop.core.forms import (
     CreateForm,
+    DatePartsField,
     DateWindow,
-    DutchDateField,
     DutchRadioField,
     DutchSelectField,
     DutchTimeField,
@@ -45,16 +45,18 @@ class RequestForm(CreateForm):
     """The resident's short form; the coordinator uses the same one for a phone intake.
 
     Its one-time token (CreateForm) also goes to the service, which records it on the request."""
-    category_id = DutchSelectField("Waarmee wilt u hulp?", coerce=int, what="een soort hulp")
+    # No kind of help chosen beforehand: the first option is "Kies…" (the views add it).
+    category_id = DutchSelectField("Waarmee wilt u hulp?", coerce=id_or_none, what="een soort hulp")
     description = TextAreaField(
-        "Wat is er nodig?", validators=[max_length(MAX_DESCRIPTION)],
+        "Wat is er nodig?", validators=[max_length(MAX_DESCRIPTION)], render_kw={"rows": 8},
         description="In gewone woorden, bijvoorbeeld: ‘Wie rijdt mij donderdag naar de fysiotherapeut in Zeist?’")
     when = DutchRadioField("Wanneer?", what="wanneer u hulp wilt", default=DAY, choices=choices([
         (DAY, "Op een dag, in de ochtend, middag of avond"),
         (WINDOW, "Op een dag, tussen twee tijden"),
         (FLEXIBLE, "Het maakt niet uit wanneer (flexibel)")]))
-    on_date = DutchDateField("Datum", validators=[optional()], window=REQUEST_DATE_WINDOW,
-                             description="Vandaag of later, bijvoorbeeld 14-03-2026.")
+    on_date = DatePartsField("Datum", validators=[optional()], window=REQUEST_DATE_WINDOW,
+                             description="Vandaag of later. Bijvoorbeeld 14 3 2026. Niet nodig als het niet "
+                                         "uitmaakt wanneer.")
     part_of_day = DutchRadioField("Dagdeel", what="een dagdeel", choices=choices(PARTS_OF_DAY.items()),
                              validators=[optional()], validate_choice=False)
     start_time = DutchTimeField("Van", validators=[optional()], description="Bijvoorbeeld 10:00")

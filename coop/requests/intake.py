@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from coop.core import audit
 from coop.core import roles as R
 from coop.core.clock import LOCAL, local_now
-from coop.core.errors import DomainError
+from coop.core.errors import DomainError, DomainErrors, collect
 from coop.core.models import TaskCategory, User
 from coop.core.validation import normalise_postcode
 from coop.extensions import db
@@ -114,10 +114,45 @@ def _when(data: RequestInput) -> dict:
             "window_start": start, "window_end": end}
 
 
-def _where(data: RequestInput, resident: User, by: User) -> dict:
+def _check_where(data: RequestInput, resident: User) -> None:
+    """The address's rules, without looking it up: every refusal of `_where`, checked first."""
     if data.own_address:
         if not resident.street:
             raise DomainError("Er staat nog geen adres bij ons bekend. Vul hieronder het adres in.", "street")
+        return
+    street, number = (data.street or "").strip(), (data.house_number or "").strip()
+    found = []
+    if not street:
+        found.append(DomainError("Vul de straat in.", "street"))
+    elif len(street) > 120:
+        found.append(DomainError("Gebruik hier hoogstens 120 tekens.", "street"))
+    if not number:
+        found.append(DomainError("Vul het huisnummer in.", "house_number"))
+    elif len(number) > 12:
+        found.append(DomainError("Gebruik hier hoogstens 12 tekens.", "house_number"))
+    if len((data.place or "").strip()) > 80:
+        found.append(DomainError("Gebruik hier hoogstens 80 tekens.", "place"))
+    if found:
+        raise DomainErrors(found)
+
+
+def _urgency(data: RequestInput) -> None:
+    if data.urgency not in URGENCIES:
+        raise DomainError("Kies hoe snel u hulp nodig hebt.", "urgency")
+
+
+def problems(resident: User, data: RequestInput) -> list[DomainError]:
+    """Everything wrong with a posting at once, each on its field (the form shows them together)."""
+    found = collect(lambda: _category(resident.village_id, data.category_id), lambda: _description(data.description),
+                    lambda: _urgency(data), lambda: _when(data), lambda: _check_where(data, resident))
+    if data.channel not in CHANNEL_LABELS:
+        found.insert(0, DomainError("Kies hoe de hulpvraag binnenkwam.", "channel"))
+    return found
+
+
+def _where(data: RequestInput, resident: User, by: User) -> dict:
+    _check_where(data, resident)
+    if data.own_address:
         if resident.lat is None or resident.lon is None:
             people.locate_person(resident, by=by)  # not on the map yet: perhaps a geocoder knows it now
         return {"street": resident.street, "house_number": resident.house_number, "postcode": resident.postcode,
@@ -174,12 +209,11 @@ def post_request(resident: User, data: RequestInput, *, by: User, form_token: st
         return existing, False
     assert form_token is not None  # _check_token refused a missing one
     _check_actor(resident, by)
-    if data.channel not in CHANNEL_LABELS:
-        raise DomainError("Kies hoe de hulpvraag binnenkwam.", "channel")
+    found = problems(resident, data)
+    if found:
+        raise DomainErrors(found)
     category = _category(resident.village_id, data.category_id)
     description = _description(data.description)
-    if data.urgency not in URGENCIES:
-        raise DomainError("Kies hoe snel u hulp nodig hebt.", "urgency")
     request = HelpRequest(
         village_id=resident.village_id, resident=resident, category=category, description=description,
         urgency=data.urgency, recurrence=data.recurrence, consent_contact=bool(data.consent_contact),

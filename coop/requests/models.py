@@ -30,7 +30,7 @@ STATUSES = (NEW, INTAKE, SEARCHING, MATCHED, DONE, CANCELLED, REFERRED)
 OPEN_STATUSES = (NEW, INTAKE, SEARCHING, MATCHED)
 STATUS_LABELS = {
     NEW: "nieuw", INTAKE: "in gesprek", SEARCHING: "zoekt helper", MATCHED: "gekoppeld",
-    DONE: "afgerond", CANCELLED: "geannuleerd", REFERRED: "doorverwezen",
+    DONE: "afgerond", CANCELLED: "gestopt", REFERRED: "doorverwezen",
 }
 
 # Urgency, with the order the inbox sorts by.

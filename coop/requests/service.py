@@ -8,6 +8,7 @@ transaction. Views never set `status` themselves.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -16,7 +17,7 @@ from coop.core import roles as R
 from coop.core.clock import now
 from coop.core.errors import DomainError
 from coop.core.models import ReferralDestination, TaskCategory, User
-from coop.core.states import Hook, Lifecycle, Step, Transition
+from coop.core.states import PREVIOUS, Hook, LastStep, Lifecycle, Step, Transition
 from coop.extensions import db
 from coop.requests.models import (
     CANCELLED,
@@ -37,9 +38,15 @@ TRANSITIONS: dict[str, Step] = {
     "match": Step({SEARCHING}, MATCHED, "gekoppeld"),
     "complete": Step({MATCHED}, DONE, "afgerond"),
     "reopen": Step({MATCHED, DONE}, SEARCHING, "opnieuw gezocht"),
-    "cancel": Step({NEW, INTAKE, SEARCHING, MATCHED}, CANCELLED, "geannuleerd"),
+    "cancel": Step({NEW, INTAKE, SEARCHING, MATCHED}, CANCELLED, "gestopt"),
     "refer": Step({NEW, INTAKE, SEARCHING}, REFERRED, "doorverwezen"),
+    # A stop (or a resident's withdrawal) is taken back for a short while, but only to a state
+    # in which no helper had said yes: a matched helper has heard nothing, so there is no one
+    # to un-tell, but the match itself would have to be made again.
+    "undo_cancel": Step({CANCELLED}, PREVIOUS, "weer geopend", undoes="cancel", within=timedelta(minutes=15),
+                        back_to={NEW, INTAKE, SEARCHING}),
 }
+UNDO_WINDOW = TRANSITIONS["undo_cancel"].within
 CLOSING = {DONE, CANCELLED, REFERRED}
 HELPER_STEPS = ("start_search", "match", "reopen")  # not for a municipal task
 
@@ -65,9 +72,25 @@ def _record(step: Transition[HelpRequest]) -> RequestEvent:
     return add_event(request, step.by, step.action, step.note, from_status=step.source, to_status=step.target)
 
 
+def last_step(request: HelpRequest) -> LastStep | None:
+    """The request's last status step, from its timeline: (action, status before, when)."""
+    event = last_step_event(request)
+    if event is None or event.from_status is None:
+        return None
+    return event.action, event.from_status, event.at
+
+
+def last_step_event(request: HelpRequest) -> RequestEvent | None:
+    if request.id is None:
+        return None
+    return db.session.scalars(select(RequestEvent).where(
+        RequestEvent.request_id == request.id, RequestEvent.action.in_(TRANSITIONS))
+        .order_by(RequestEvent.at.desc(), RequestEvent.id.desc()).limit(1)).first()
+
+
 LIFECYCLE: Lifecycle[HelpRequest] = Lifecycle("hulpvraag", TRANSITIONS, labels=STATUS_LABELS,
                       refusal="Dit kan niet: de hulpvraag is nu '{label}'.",
-                      record=_record, stamp="status_changed_at")
+                      record=_record, stamp="status_changed_at", last=last_step)
 
 
 def after_transition(*actions: str) -> Callable[[Hook[HelpRequest]], Hook[HelpRequest]]:
@@ -117,6 +140,34 @@ def reopen(request: HelpRequest, *, by: User | None, note: str = "") -> RequestE
 
 def cancel(request: HelpRequest, *, by: User, note: str = "") -> RequestEvent:
     return apply_transition(request, "cancel", by=by, note=note)
+
+
+def stop(request: HelpRequest, *, by: User, note: str = "") -> RequestEvent:
+    """The coordinator stops a request ("Hulpvraag stoppen"), with an optional reason."""
+    if len((note or "").strip()) > MAX_NOTE:
+        raise DomainError(f"Gebruik hier hoogstens {MAX_NOTE} tekens.", "note")
+    return cancel(request, by=by, note=note)
+
+
+def undo_until(request: HelpRequest) -> datetime | None:
+    """Until when the stop of `request` may be undone (None: not, or no longer)."""
+    until = LIFECYCLE.undo_until(request, "undo_cancel")
+    return until if until is not None and until > now() else None
+
+
+def may_undo(request: HelpRequest, user: User) -> bool:
+    """Staff may undo any stop; a resident only the withdrawal they made themselves."""
+    if user.has_role(R.COORDINATOR, R.ADMIN) and user.village_id == request.village_id:
+        return True
+    event = last_step_event(request)
+    return request.resident_id == user.id and event is not None and event.actor_id == user.id
+
+
+def undo_cancel(request: HelpRequest, *, by: User) -> RequestEvent:
+    """Take a stop or withdrawal back within UNDO_WINDOW: the request is where it was."""
+    if not may_undo(request, by):
+        raise DomainError("Alleen wie de hulpvraag stopte, of de dorpsondersteuner, kan dit ongedaan maken.")
+    return apply_transition(request, "undo_cancel", by=by, note="stoppen ongedaan gemaakt")
 
 
 def refer(request: HelpRequest, *, by: User, to: ReferralDestination | None, reason: str) -> RequestEvent:

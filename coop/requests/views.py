@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from coop.core import audit, registry
 from coop.core import roles as R
-from coop.core.forms import choices
+from coop.core.forms import Form, choices
 from coop.core.guard import get_in_village_or_404, roles_required
 from coop.core.models import TaskCategory, User
 from coop.core.once import run_once
@@ -31,8 +31,9 @@ from coop.requests.models import FIVE_QUESTIONS, PARTIES, STATUS_LABELS, HelpReq
 bp = Blueprint("requests", __name__)
 STAFF = (R.COORDINATOR, R.ADMIN)
 # The coordinator's step buttons; matching is done from a proposal, referring has its own form.
+# Stopping has a page of its own first (stop): nothing is undone by one tap.
 STEP_BUTTONS = {"start_intake": "Gesprek starten", "start_search": "Helper zoeken", "complete": "Afronden",
-                "reopen": "Opnieuw zoeken", "cancel": "Annuleren"}
+                "reopen": "Opnieuw zoeken"}
 
 
 # What the request's page shows, in one query and two for its lists (the people by name and
@@ -60,7 +61,8 @@ def _categories(village_id: int) -> list[TaskCategory]:
 
 
 def _prepare(form: RequestForm, village_id: int) -> RequestForm:
-    form.category_id.choices = choices((c.id, c.name) for c in _categories(village_id))
+    form.category_id.choices = choices([("", "Kies een soort hulp")]
+                                       + [(c.id, c.name) for c in _categories(village_id)])
     return form
 
 
@@ -80,6 +82,13 @@ def _post(form: RequestForm, for_resident: User, channel: str, template: str):
                           result_url=lambda req: url_for("requests.confirmation", request_id=req.id))
         if answer:
             return answer
+    elif form.is_submitted() and form.errors:
+        # The form's own checks failed, so the service never ran: add its findings on the other
+        # fields, so every mistake shows at once instead of one per submit.
+        for problem in intake.problems(for_resident, form.to_input(channel)):
+            field = getattr(form, problem.field, None) if problem.field else None
+            if field is not None and not field.errors:
+                form.attach(problem)
     return render_template(template, form=form, resident=for_resident), 422 if form.errors or form.form_errors else 200
 
 
@@ -152,19 +161,79 @@ def inbox():
                            waited_choices=queries.WAITED_CHOICES, status_labels=STATUS_LABELS)
 
 
+def _undo(req: HelpRequest) -> dict | None:
+    """The "Ongedaan maken" banner while a stop may still be taken back by this user."""
+    until = service.undo_until(req)
+    if until is None or not service.may_undo(req, current_user):
+        return None
+    told = ("Niemand kreeg een bericht over het stoppen, dus niemand hoeft opnieuw iets te horen."
+            if _is_staff() else "De dorpsondersteuner ziet dat de hulpvraag weer open staat.")
+    return {"action": url_for("requests.undo", request_id=req.id), "until": until, "told": told,
+            "what": "De hulpvraag is gestopt." if _is_staff() else "Uw hulpvraag is ingetrokken."}
+
+
 @bp.get("/hulpvragen/<int:request_id>")
 @roles_required(R.RESIDENT, *STAFF)
 def show(request_id: int):
     req = _load(request_id, SHOW_OPTIONS)
     if _is_staff():
         audit.shown("request.viewed", subject=req.resident, detail=f"hulpvraag {req.id}")
-        actions = [a for a in service.allowed_actions(req) if a in STEP_BUTTONS]
+        allowed = service.allowed_actions(req)
+        actions = [a for a in allowed if a in STEP_BUTTONS]
         return render_template("requests/show.html", req=req, when=service.when_text, actions=actions,
-                               buttons=STEP_BUTTONS, can_refer="refer" in service.allowed_actions(req),
-                               note_form=NoteForm(), info_form=InfoForm(), event_label=service.event_label)
+                               buttons=STEP_BUTTONS, can_refer="refer" in allowed, can_stop="cancel" in allowed,
+                               note_form=NoteForm(), info_form=InfoForm(), event_label=service.event_label,
+                               undo=_undo(req))
     return render_template("requests/show_resident.html", req=req, when=service.when_text,
                            info_form=InfoForm(), note_form=NoteForm(), event_label=service.event_label,
-                           can_cancel=req.status in service.RESIDENT_CANCELLABLE)
+                           can_cancel=req.status in service.RESIDENT_CANCELLABLE, undo=_undo(req))
+
+
+def _stop_page(req: HelpRequest, form: NoteForm, status: int = 200):
+    minutes = int(service.UNDO_WINDOW.total_seconds() // 60) if service.UNDO_WINDOW else 0
+    what = [f"De hulpvraag '{req.category.name}' van {req.resident.full_name} stopt: er wordt geen helper "
+            "meer voor gezocht.",
+            "Een helper met een open voorstel kan daarna geen ja meer zeggen."]
+    told = [f"{req.resident.first_name} ziet op de eigen pagina dat de hulpvraag gestopt is. "
+            "Er gaat geen mail of bericht uit; bel zelf als dat nodig is."]
+    if req.status == "matched":
+        # The helper's name is on the matching panel below the request (matching sits above requests).
+        told.append("De helper had al ja gezegd en krijgt geen bericht: bel de helper zelf.")
+    undo = (f"Vergist? Tot {minutes} minuten na het stoppen kunt u het ongedaan maken."
+            if req.status != "matched" else
+            "Dit kunt u niet ongedaan maken: de koppeling met de helper moet dan opnieuw.")
+    confirm = {"title": "Hulpvraag stoppen", "caption": f"Hulpvraag {req.id}", "what": what, "told": told,
+               "undo": undo, "button": "Hulpvraag stoppen",
+               "action": url_for("requests.stop", request_id=req.id),
+               "back": url_for("requests.show", request_id=req.id)}
+    return render_template("core/confirm.html", confirm=confirm, form=form), status
+
+
+@bp.route("/hulpvragen/<int:request_id>/stoppen", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def stop(request_id: int):
+    """Hulpvraag stoppen: a page that says what happens and who hears it; the POST does it."""
+    req = _load(request_id)
+    form = NoteForm()
+    form.note.label.text = "Waarom stopt de hulpvraag? (niet verplicht)"
+    if request.method == "GET":
+        audit.shown("request.viewed", subject=req.resident, detail=f"hulpvraag {req.id}, stoppen")
+        if "cancel" not in service.allowed_actions(req):
+            flash(f"Deze hulpvraag kan niet meer stoppen: hij is '{req.status_label}'.", "info")
+            return redirect(url_for("requests.show", request_id=req.id))
+    if form.validate_on_submit() and run(form, lambda: service.stop(req, by=current_user, note=form.note.data or ""),
+                                         "De hulpvraag is gestopt."):
+        return redirect(url_for("requests.show", request_id=req.id))
+    return _stop_page(req, form, 422 if form.errors or form.form_errors else 200)
+
+
+@bp.post("/hulpvragen/<int:request_id>/ongedaan-maken")
+@roles_required(R.RESIDENT, *STAFF)
+def undo(request_id: int):
+    req = _load(request_id)
+    if Form().validate_on_submit() and run(None, lambda: service.undo_cancel(req, by=current_user)):
+        flash(f"Ongedaan gemaakt: de hulpvraag is weer '{req.status_label}'.", "success")
+    return redirect(url_for("requests.show", request_id=req.id))
 
 
 @bp.post("/hulpvragen/<int:request_id>/stap/<action>")
@@ -245,17 +314,33 @@ def add_info(request_id: int):
     return redirect(url_for("requests.show", request_id=req.id))
 
 
-@bp.post("/hulpvragen/<int:request_id>/intrekken")
+@bp.route("/hulpvragen/<int:request_id>/intrekken", methods=["GET", "POST"])
 @roles_required(R.RESIDENT)
 def withdraw(request_id: int):
+    """Hulpvraag intrekken: the resident reads what happens first; the POST does it."""
     req = _load(request_id)
     form = NoteForm()
-    if form.validate_on_submit():
-        run(None, lambda: service.cancel_by_resident(req, by=current_user, note=form.note.data or ""),
-            "Uw hulpvraag is ingetrokken.")
-    else:
-        flash(" ".join(form.note.errors) or "Dat ging niet goed; probeer het opnieuw.", "error")
-    return redirect(url_for("requests.show", request_id=req.id))
+    form.note.label.text = "Waarom is de hulp niet meer nodig? (niet verplicht)"
+    if request.method == "GET" and req.status not in service.RESIDENT_CANCELLABLE:
+        flash(f"Deze hulpvraag kunt u niet meer zelf intrekken: hij is '{req.status_label}'.", "info")
+        return redirect(url_for("requests.show", request_id=req.id))
+    if form.validate_on_submit() and run(
+            form, lambda: service.cancel_by_resident(req, by=current_user, note=form.note.data or ""),
+            "Uw hulpvraag is ingetrokken."):
+        return redirect(url_for("requests.show", request_id=req.id))
+    minutes = int(service.UNDO_WINDOW.total_seconds() // 60) if service.UNDO_WINDOW else 0
+    village = current_user.village
+    confirm = {"title": "Hulpvraag intrekken", "caption": "Mijn hulpvraag",
+               "what": [f"Uw hulpvraag '{req.category.name}' stopt. Er wordt niemand meer voor gezocht."],
+               "told": ["De dorpsondersteuner ziet dat u de hulpvraag hebt ingetrokken. U krijgt geen mail."],
+               "undo": f"Vergist? Tot {minutes} minuten na het intrekken kunt u het ongedaan maken. "
+                       "Daarna belt u de dorpsondersteuner.",
+               "calls": [("De dorpsondersteuner", village.coordinator_phone)] if village.coordinator_phone else [],
+               "button": "Hulpvraag intrekken",
+               "action": url_for("requests.withdraw", request_id=req.id),
+               "back": url_for("requests.show", request_id=req.id)}
+    return render_template("core/confirm.html", confirm=confirm, form=form), \
+        422 if form.errors or form.form_errors else 200
 
 
 def _coordinator_panel(user):

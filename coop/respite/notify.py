@@ -95,6 +95,23 @@ def cancelled(shifts: list[RespiteShift]) -> None:
               f"Afgezegd: respijt bij {home.full_name} op {_summary(mine)}. U hoeft niet te komen.", "volunteer")
 
 
+def restored(shifts: list[RespiteShift]) -> None:
+    """A cancellation taken back: its notices not yet sent are withdrawn, and whoever heard it
+    was off hears that it goes on after all; the reminders come back."""
+    for shift in shifts:
+        outbox.cancel_for(shift, kinds=(CANCELLED,))
+    when = _summary(shifts)
+    carer, home = shifts[0].request.carer, shifts[0].request.care_recipient
+    _tell(CHANGED, carer, shifts, f"Gaat toch door: respijt op {when}.", "carer")
+    volunteers = {s.volunteer_id: s.volunteer for s in shifts if s.volunteer is not None}
+    for volunteer in volunteers.values():
+        mine = [s for s in shifts if s.volunteer_id == volunteer.id]
+        _tell(BOOKED, volunteer, mine,
+              f"Gaat toch door: respijt bij {home.full_name} op {_summary(mine)}. U wordt verwacht.", "volunteer")
+    for shift in shifts:
+        _queue_reminders(shift)
+
+
 def inbox(user: User, limit: int = 8) -> list[outbox.FollowUp]:
     """The latest in-app notes about shifts for `user`, newest first."""
     return list(db.session.scalars(select(outbox.FollowUp).where(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Set
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, selectinload
@@ -14,7 +14,7 @@ from coop.core import roles as R
 from coop.core.clock import local_now, now
 from coop.core.errors import DomainError
 from coop.core.models import TaskCategory, User
-from coop.core.states import Lifecycle, Step
+from coop.core.states import PREVIOUS, LastStep, Lifecycle, Step
 from coop.extensions import db
 from coop.people.service import ineligibility_reasons
 from coop.respite import notify, recurrence
@@ -29,14 +29,30 @@ TRANSITIONS = {
     "book": Step({RespiteShift.OPEN}, RespiteShift.BOOKED, "geboekt"),
     "swap": Step({RespiteShift.BOOKED}, RespiteShift.BOOKED, "andere vrijwilliger"),
     "cancel": Step({RespiteShift.OPEN, RespiteShift.BOOKED}, RespiteShift.CANCELLED, "afgezegd"),
+    # A cancelled visit comes back as it was (with its volunteer, if it had one) for a short while;
+    # everyone who was told it was off is told it is on after all.
+    "undo_cancel": Step({RespiteShift.CANCELLED}, PREVIOUS, "gaat toch door", undoes="cancel",
+                        within=timedelta(minutes=15)),
 }
+UNDO_WINDOW = TRANSITIONS["undo_cancel"].within
 REFUSALS = {
     RespiteShift.CANCELLED: "Deze keer is al afgezegd.",
     RespiteShift.BOOKED: "Deze keer is al geregeld; kies 'andere vrijwilliger' om te wisselen.",
     RespiteShift.OPEN: "Voor deze keer is nog geen vrijwilliger ingeroosterd.",
 }
+
+
+def _last(shift: RespiteShift) -> LastStep | None:
+    """A cancelled shift's last step was its cancellation (nothing else leaves that state); it
+    had a volunteer when it was booked."""
+    if shift.status != RespiteShift.CANCELLED:
+        return None
+    before = RespiteShift.BOOKED if shift.volunteer_id is not None else RespiteShift.OPEN
+    return "cancel", before, shift.changed_at
+
+
 LIFECYCLE: Lifecycle[RespiteShift] = Lifecycle("respijtdienst", TRANSITIONS, labels=RespiteShift.LABELS,
-                      refusal=lambda shift: REFUSALS[shift.status], stamp="changed_at")
+                      refusal=lambda shift: REFUSALS[shift.status], stamp="changed_at", last=_last)
 
 
 @LIFECYCLE.guard()
@@ -246,16 +262,53 @@ def cancel_shift(shift: RespiteShift, *, by: User) -> list[RespiteShift]:
     return [shift]
 
 
+def rest_of(shift: RespiteShift) -> list[RespiteShift]:
+    """This occurrence and every later one of its series that is not past or cancelled."""
+    return sorted((s for s in shift.request.shifts
+                   if s.starts_at >= shift.starts_at and s.status != RespiteShift.CANCELLED and not s.is_past),
+                  key=lambda s: s.starts_at)
+
+
 def cancel_rest(shift: RespiteShift, *, by: User) -> list[RespiteShift]:
     """Cancel this occurrence and every later one of its series that is not past or cancelled."""
-    rest = [s for s in shift.request.shifts
-            if s.starts_at >= shift.starts_at and s.status != RespiteShift.CANCELLED and not s.is_past]
+    rest = rest_of(shift)
     if not rest:
         raise DomainError("Er is niets meer om af te zeggen.")
     for s in rest:
         _transition(s, "cancel", by)
     notify.cancelled(rest)
     audit.record("respite.cancelled_rest", actor=by, subject=shift.request.carer,
+                 detail=f"request {shift.request_id} from shift {shift.id}: {len(rest)}")
+    return rest
+
+
+def undo_until(shift: RespiteShift) -> datetime | None:
+    """Until when the cancellation of `shift` may be undone (None: not, or no longer)."""
+    until = LIFECYCLE.undo_until(shift, "undo_cancel")
+    return until if until is not None and until > now() else None
+
+
+def undoable_rest(shift: RespiteShift) -> list[RespiteShift]:
+    return [s for s in shift.request.shifts if s.starts_at >= shift.starts_at and undo_until(s) is not None]
+
+
+def undo_cancel(shift: RespiteShift, *, by: User) -> list[RespiteShift]:
+    """The visit goes on after all: back to booked (or open), and everyone told it is on."""
+    _transition(shift, "undo_cancel", by)
+    notify.restored([shift])
+    audit.record("respite.cancel_undone", actor=by, subject=shift.request.carer, detail=f"shift {shift.id}")
+    return [shift]
+
+
+def undo_cancel_rest(shift: RespiteShift, *, by: User) -> list[RespiteShift]:
+    """Every visit from `shift` on whose cancellation may still be undone goes on after all."""
+    rest = undoable_rest(shift)
+    if not rest:
+        raise DomainError("Er is niets meer om ongedaan te maken: de tijd daarvoor is voorbij.")
+    for s in rest:
+        _transition(s, "undo_cancel", by)
+    notify.restored(rest)
+    audit.record("respite.cancel_undone", actor=by, subject=shift.request.carer,
                  detail=f"request {shift.request_id} from shift {shift.id}: {len(rest)}")
     return rest
 

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select, true
 
-from coop.core import audit, registry
+from coop.core import audit, dutch, registry
 from coop.core import roles as R
 from coop.core.clock import local_now
 from coop.core.errors import DomainError
-from coop.core.forms import choices
+from coop.core.forms import Form, choices
 from coop.core.guard import get_in_village_or_404, roles_required
 from coop.core.models import User, UserRole
 from coop.core.once import run_once
@@ -201,7 +201,7 @@ def _shift_page(shift: RespiteShift, form=None, status=200, log: bool = False):
         form.volunteer.choices = _choices(found)
     page = render_template("respite/shift.html", shift=shift, form=form, sees_notes=sees_notes, found=found,
                            profile=service.profile_for(shift.request.carer) if sees_notes else None,
-                           may_change=service.may_change(shift, current_user))
+                           may_change=service.may_change(shift, current_user), undo=_undo(shift))
     if log:
         audit.shown("shift.viewed", subject=shift.request.carer, detail=f"respijtkeer {shift.id}",
                     subjects=[shift.request.care_recipient_id, shift.volunteer_id]
@@ -219,26 +219,104 @@ def shift_detail(shift_id: int):
     return _shift_page(shift, log=True)
 
 
-def _change(shift_id: int, fn, message: str):
+def _changeable(shift_id: int) -> RespiteShift:
     shift = get_in_village_or_404(RespiteShift, shift_id)
     if not service.may_change(shift, current_user):
         abort(404)  # another carer's booking: reveal nothing
-    run(None, lambda: fn(shift, by=current_user), message)
-    if current_user.has_role(*STAFF):
-        return redirect(url_for("respite.request_detail", request_id=shift.request_id))
-    return redirect(url_for("respite.my_respite"))
+    return shift
 
 
-@bp.post("/respijt/keren/<int:shift_id>/afzeggen")
+def _told(shifts: list[RespiteShift]) -> list[str]:
+    """Who hears of a change to these shifts, and how (as notify._tell sends it)."""
+    def how(user: User) -> str:
+        return ("krijgt een bericht in coop en een mail" if user.email else
+                "heeft geen e-mailadres: de dorpsondersteuner belt (het komt op de bellijst)")
+    carer = shifts[0].request.carer
+    lines = [f"{'U zelf' if carer.id == current_user.id else carer.full_name} (mantelzorger) {how(carer)}."]
+    volunteers = {s.volunteer_id: s.volunteer for s in shifts
+                  if s.volunteer is not None and s.status == RespiteShift.BOOKED}
+    for volunteer in volunteers.values():
+        lines.append(f"{volunteer.full_name} (vrijwilliger) {how(volunteer)}.")
+    if not volunteers:
+        lines.append("Er was nog geen vrijwilliger ingeroosterd; die hoeft dus niets te horen.")
+    return lines
+
+
+def _confirm_cancel(shift: RespiteShift, rest: bool):
+    shifts = service.rest_of(shift) if rest else [shift]
+    if not shifts or shift.status == RespiteShift.CANCELLED or shift.is_past:
+        flash("Deze keer is al afgezegd of voorbij; er valt niets af te zeggen.", "info")
+        return redirect(url_for("respite.shift_detail", shift_id=shift.id))
+    recipient = shift.request.care_recipient.full_name
+    minutes = int(service.UNDO_WINDOW.total_seconds() // 60) if service.UNDO_WINDOW else 0
+    if rest:
+        what = [f"Deze en alle volgende keren respijt bij {recipient} gaan niet door: {len(shifts)} keer, "
+                f"de eerste op {dutch.span(shifts[0].starts_at, shifts[0].ends_at)}, "
+                f"de laatste op {dutch.span(shifts[-1].starts_at, shifts[-1].ends_at)}."]
+    else:
+        what = [f"Het bezoek op {dutch.span(shift.starts_at, shift.ends_at)} bij {recipient} gaat niet door.",
+                "Andere keren blijven zoals ze zijn." if shift.request.series else ""]
+    confirm = {"title": "Alle volgende bezoeken afzeggen" if rest else "Bezoek afzeggen",
+               "caption": "Respijt", "what": [w for w in what if w], "told": _told(shifts),
+               "undo": f"Vergist? Tot {minutes} minuten na het afzeggen kunt u het ongedaan maken; "
+                       "dan hoort iedereen dat het toch doorgaat.",
+               "button": "Alle volgende bezoeken afzeggen" if rest else "Bezoek afzeggen",
+               "action": url_for("respite.cancel_rest" if rest else "respite.cancel", shift_id=shift.id),
+               "back": url_for("respite.shift_detail", shift_id=shift.id)}
+    audit.shown("shift.viewed", subject=shift.request.carer, detail=f"respijtkeer {shift.id}, afzeggen",
+                subjects=[shift.request.care_recipient_id] + [s.volunteer_id for s in shifts])
+    return render_template("core/confirm.html", confirm=confirm, form=None)
+
+
+def _change(shift_id: int, fn, message: str):
+    shift = _changeable(shift_id)
+    if Form().validate_on_submit():
+        run(None, lambda: fn(shift, by=current_user), message)
+    # The shift's own page shows its new state at once, with "Ongedaan maken" for a while.
+    return redirect(url_for("respite.shift_detail", shift_id=shift.id))
+
+
+@bp.route("/respijt/keren/<int:shift_id>/afzeggen", methods=["GET", "POST"])
 @roles_required(R.COORDINATOR, R.ADMIN, R.CARER)
 def cancel(shift_id: int):
-    return _change(shift_id, service.cancel_shift, "Deze keer is afgezegd.")
+    """Bezoek afzeggen: a page that says what happens and who hears it; the POST does it."""
+    if request.method == "GET":
+        return _confirm_cancel(_changeable(shift_id), rest=False)
+    return _change(shift_id, service.cancel_shift, "Het bezoek is afgezegd.")
 
 
-@bp.post("/respijt/keren/<int:shift_id>/rest-afzeggen")
+@bp.route("/respijt/keren/<int:shift_id>/rest-afzeggen", methods=["GET", "POST"])
 @roles_required(R.COORDINATOR, R.ADMIN, R.CARER)
 def cancel_rest(shift_id: int):
-    return _change(shift_id, service.cancel_rest, "Deze en alle volgende keren zijn afgezegd.")
+    if request.method == "GET":
+        return _confirm_cancel(_changeable(shift_id), rest=True)
+    return _change(shift_id, service.cancel_rest, "Deze en alle volgende bezoeken zijn afgezegd.")
+
+
+@bp.post("/respijt/keren/<int:shift_id>/afzeggen-ongedaan")
+@roles_required(R.COORDINATOR, R.ADMIN, R.CARER)
+def undo_cancel(shift_id: int):
+    return _change(shift_id, service.undo_cancel, "Ongedaan gemaakt: het bezoek gaat toch door.")
+
+
+@bp.post("/respijt/keren/<int:shift_id>/rest-afzeggen-ongedaan")
+@roles_required(R.COORDINATOR, R.ADMIN, R.CARER)
+def undo_cancel_rest(shift_id: int):
+    return _change(shift_id, service.undo_cancel_rest, "Ongedaan gemaakt: de bezoeken gaan toch door.")
+
+
+def _undo(shift: RespiteShift) -> dict | None:
+    """The "Ongedaan maken" banner on a shift cancelled a moment ago, for who may change it."""
+    until = service.undo_until(shift)
+    if until is None or not service.may_change(shift, current_user):
+        return None
+    rest = service.undoable_rest(shift)
+    told = "Wie hoorde dat het niet doorging, hoort dan dat het toch doorgaat."
+    if len(rest) > 1:
+        return {"action": url_for("respite.undo_cancel_rest", shift_id=shift.id), "until": until, "told": told,
+                "what": f"{len(rest)} bezoeken vanaf deze keer zijn afgezegd."}
+    return {"action": url_for("respite.undo_cancel", shift_id=shift.id), "until": until, "told": told,
+            "what": "Dit bezoek is afgezegd."}
 
 
 def _coordinator_panel(user):

@@ -27,3 +27,52 @@ if (menu) {
     }
   });
 }
+
+// Conditional reveal (the GOV.UK pattern): in a [data-coop-reveal] group, a radio with
+// data-aria-controls shows the block it names only while it is chosen. Without this script
+// every block is shown. No aria-expanded: a radio may not carry it.
+for (const group of document.querySelectorAll("[data-coop-reveal]")) {
+  const radios = [...group.querySelectorAll("input[type=radio]")];
+  const sync = () => {
+    for (const radio of radios) {
+      const target = radio.dataset.ariaControls && document.getElementById(radio.dataset.ariaControls);
+      if (!target) continue;
+      radio.setAttribute("aria-controls", target.id);
+      target.classList.toggle("govuk-radios__conditional--hidden", !radio.checked);
+    }
+  };
+  for (const radio of radios) radio.addEventListener("change", sync);
+  sync();
+}
+
+// A submit button marked data-prevent-double-click says "Bezig…" and takes no second press
+// once its form is on its way (a double click, an impatient second tap). The server refuses a
+// repeated form too (coop/core/once.py); this only spares the wait. The button is disabled a
+// moment after the submit has begun, so its own name and value still go with the form.
+const BUSY = "Bezig…";
+document.addEventListener("submit", (event) => {
+  const button = event.submitter;
+  if (!button || !button.matches("[data-prevent-double-click]")) return;
+  if (button.dataset.coopBusy) {
+    event.preventDefault();
+    return;
+  }
+  button.dataset.coopBusy = "true";
+  button.dataset.coopLabel = button.textContent;
+  setTimeout(() => {
+    button.disabled = true;
+    button.setAttribute("aria-disabled", "true");
+    button.textContent = BUSY;
+  }, 0);
+});
+
+// Back to a page from the browser's cache: its buttons work again.
+window.addEventListener("pageshow", (event) => {
+  if (!event.persisted) return;
+  for (const button of document.querySelectorAll("[data-coop-busy]")) {
+    button.disabled = false;
+    button.removeAttribute("aria-disabled");
+    button.textContent = button.dataset.coopLabel;
+    delete button.dataset.coopBusy;
+  }
+});

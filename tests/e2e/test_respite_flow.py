@@ -105,5 +105,7 @@ def test_weekly_respite_from_request_to_roster(live_server, browser_page, people
         shifts += page.locator("section.coop-panel h2").all_inner_texts()
         shown = (shown.replace(day=1) + timedelta(days=32)).replace(day=1)
     assert len([s for s in shifts if "14:00–17:00" in s]) == 3
-    assert "Koffie om drie uur." in page.content() and "Dochter Anja 06-12345678" in page.content()
+    # The number in the carer's own words is a link that dials it.
+    assert "Koffie om drie uur." in page.content() and "Dochter Anja 06-12345678" in page.locator("main").text_content()
+    assert page.locator('a[href="tel:+31612345678"]', has_text="06-12345678").count() >= 1
     assert axe_check(page) == []

@@ -124,7 +124,8 @@ def test_detail_page_shows_actions_of_its_state_and_logs_the_access(client_as, c
                                                                     session):
     req = new_request(resident, status="intake")
     page = client_as(coordinator).get(f"/hulpvragen/{req.id}").text
-    assert "Helper zoeken" in page and "Doorverwijzen" in page and "Annuleren" in page
+    assert "Helper zoeken" in page and "Doorverwijzen" in page and "Hulpvraag stoppen" in page
+    assert "Annuleren" not in page
     assert "Gesprek starten" not in page and "Afronden" not in page
     assert session.scalar(select(AuditLog).where(AuditLog.action == "request.viewed")).subject_user_id == resident.id
 

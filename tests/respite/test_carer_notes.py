@@ -33,9 +33,10 @@ def test_volunteer_on_shift_and_coordinator_read_the_new_notes(client_as, weekly
     service.book_volunteer(weekly, rvolunteer, by=rcoordinator)
     client_as(rcarer).post(URL, data=NOTES)
     shift = weekly.shifts[0]
-    assert "Zoon Bram 06-87654321" in client_as(rvolunteer).get(f"/respijt/keren/{shift.id}").text
+    linked = 'Zoon Bram <a class="govuk-link" href="tel:+31687654321">06-87654321</a>'  # the number dials
+    assert linked in client_as(rvolunteer).get(f"/respijt/keren/{shift.id}").text
     assert "Om vier uur thee." in client_as(rvolunteer).get("/mijn-rooster").text
-    assert "Zoon Bram 06-87654321" in client_as(rcoordinator).get(f"/respijt/keren/{shift.id}").text
+    assert linked in client_as(rcoordinator).get(f"/respijt/keren/{shift.id}").text
     assert "Foto&#39;s van Texel" in client_as(rcoordinator).get(f"/respijt/mantelzorgers/{rcarer.id}").text
     stranger = make.volunteer(rvillage, categories=("respijt",))
     assert client_as(stranger).get(f"/respijt/keren/{shift.id}").status_code == 404

@@ -172,6 +172,8 @@ TABLE: dict[str, Access] = {
     "requests.show": residents("/hulpvragen/{searching}"),
     "requests.step": staff("/hulpvragen/{referable}/stap/start_search"),
     "requests.withdraw": residents("/hulpvragen/{searching}/intrekken", who=RESIDENTS),
+    "requests.stop": staff("/hulpvragen/{searching}/stoppen"),
+    "requests.undo": residents("/hulpvragen/{searching}/ongedaan-maken"),
     # respite
     "respite.add_hours": page(frozenset({"volunteer"}), "/mijn-uren/nieuw"),
     "respite.allowance_limits": page(frozenset({"admin"}), "/beheer/vrijwilligersvergoeding"),
@@ -182,6 +184,8 @@ TABLE: dict[str, Access] = {
     "respite.book": staff("/respijt/aanvragen/{respite}/boeken"),
     "respite.cancel": carers("/respijt/keren/{shift}/afzeggen"),
     "respite.cancel_rest": carers("/respijt/keren/{shift}/rest-afzeggen"),
+    "respite.undo_cancel": carers("/respijt/keren/{shift}/afzeggen-ongedaan"),
+    "respite.undo_cancel_rest": carers("/respijt/keren/{shift}/rest-afzeggen-ongedaan"),
     "respite.carer": staff("/respijt/mantelzorgers/{carer}"),
     "respite.carers": page(STAFF, "/respijt/mantelzorgers"),
     "respite.checkin": page(frozenset({"carer"}), "/hoe-gaat-het"),

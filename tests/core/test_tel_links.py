@@ -33,8 +33,8 @@ def _url(template: str, w: dict) -> str:
     return template.format(**w)
 
 
-# The pages of the audit walk that are HTML (not a CSV download or a calendar feed).
-HTML_PAGES = [p[:3] for p in PAGES if p[2] and ".csv" not in p[1] and ".ics" not in p[1]]
+# The pages of the audit walk that are HTML (not a CSV or JSON download, a calendar feed or map points).
+HTML_PAGES = [p[:3] for p in PAGES if p[2] and not any(k in p[1] for k in (".csv", ".ics", ".json", "/punten"))]
 
 
 @pytest.mark.parametrize(("endpoint", "url", "opener"), HTML_PAGES, ids=[f"{p[0]}-{p[2]}" for p in HTML_PAGES])

@@ -11,9 +11,13 @@ from coop.matching.candidates import Ranking, request_point
 from coop.requests.models import HelpRequest
 
 
-def _base(center, zoom):
+def _tiles() -> tuple[str, str]:
     cfg = current_app.config
-    return maps.make_map(center, zoom, cfg["TILE_URL"], cfg["TILE_ATTRIBUTION"])
+    return cfg["TILE_URL"], cfg["TILE_ATTRIBUTION"]
+
+
+def _base(center, zoom, tiles: tuple[str, str]):
+    return maps.make_map(center, zoom, *tiles)
 
 
 def _prefixes() -> tuple[str, str]:
@@ -28,12 +32,16 @@ LIST_MAX = 50  # points listed on the page itself, per group (the list without a
 def village_map(village: Village) -> maps.MapParts:
     """Open requests by urgency and state, helpers by kind, each group its own layer. The
     points come from village_points (static/js/map.js fetches them): a village has thousands,
-    and the page stays small and quick to draw."""
-    fmap = _base((village.centre_lat, village.centre_lon), 14)
-    source = url_for("matching.village_map_points")
-    maps.PointLayer("request", [], "Hulpvragen", source=source).add_to(fmap)
-    maps.PointLayer("helper", [], "Helpers", source=source).add_to(fmap)
-    return maps.render(fmap)
+    and the page stays small and quick to draw. The figure depends on the village's centre,
+    the tiles and the URL of the points alone: it is drawn once per process for each."""
+    centre, tiles, source = (village.centre_lat, village.centre_lon), _tiles(), url_for("matching.village_map_points")
+
+    def build():
+        fmap = _base(centre, 14, tiles)
+        maps.PointLayer("request", [], "Hulpvragen", source=source).add_to(fmap)
+        maps.PointLayer("helper", [], "Helpers", source=source).add_to(fmap)
+        return fmap
+    return maps.render_cached(("village", village.id, centre, tiles, source), build)
 
 
 def village_list(village: Village) -> dict:
@@ -69,14 +77,21 @@ def request_map(req: HelpRequest, ranking: Ranking) -> maps.MapParts:
     if point is None:
         village = db.session.get_one(Village, req.village_id)
         point = (village.centre_lat, village.centre_lon)
-    fmap = _base(point, 15)
+    located, tiles = request_point(req) is not None, _tiles()
     _, person_prefix = _prefixes()
-    if request_point(req):
-        maps.PointLayer("focus", [[point[0], point[1], f"{req.category.name} – {req.resident.first_name}",
-                                   req.description[:140]]], "Deze hulpvraag", cluster=False).add_to(fmap)
-    helpers = [[c.helper.lat, c.helper.lon, c.helper.id, c.helper.kind, c.helper.name,
-                " · ".join(c.reasons), f"{person_prefix}{c.helper.id}"] for c in ranking.candidates]
-    maps.PointLayer("helper", helpers, "Kandidaten", cluster=False).add_to(fmap)
-    radii = [[c.helper.lat, c.helper.lon, c.helper.radius_km * 1000, c.helper.name] for c in ranking.candidates]
-    maps.PointLayer("radius", radii, "Straal van de kandidaten", cluster=False).add_to(fmap)
-    return maps.render(fmap)
+    rows = {"helper": [[c.helper.lat, c.helper.lon, c.helper.id, c.helper.kind, c.helper.name,
+                        " · ".join(c.reasons), f"{person_prefix}{c.helper.id}"] for c in ranking.candidates],
+            "radius": [[c.helper.lat, c.helper.lon, c.helper.radius_km * 1000, c.helper.name]
+                       for c in ranking.candidates]}
+    if located:
+        rows["focus"] = [[point[0], point[1], f"{req.category.name} – {req.resident.first_name}",
+                          req.description[:140]]]
+
+    def build():  # the figure without its points: kept per place, the points filled in each time
+        fmap = _base(point, 15, tiles)
+        if located:
+            maps.PointLayer("focus", maps.FILLED, "Deze hulpvraag", cluster=False).add_to(fmap)
+        maps.PointLayer("helper", maps.FILLED, "Kandidaten", cluster=False).add_to(fmap)
+        maps.PointLayer("radius", maps.FILLED, "Straal van de kandidaten", cluster=False).add_to(fmap)
+        return fmap
+    return maps.render_cached(("request", tuple(point), located, tiles), build, rows)

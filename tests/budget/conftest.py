@@ -17,7 +17,7 @@ FEW, MANY = 5, 50
 MAX_QUERIES = 10
 # Pages not yet within MAX_QUERIES, by test, with the count they have now: theirs may not grow.
 # A page that gets below MAX_QUERIES leaves this list.
-OVER_MAX = {"test_coordinator_home": 23, "test_volunteer_home": 20, "test_figures_of_the_village": 16,
+OVER_MAX = {"test_coordinator_home": 21, "test_volunteer_home": 19, "test_figures_of_the_village": 16,
             "test_week_roster": 21, "test_print_roster": 12, "test_my_roster": 13, "test_my_respite": 12,
             "test_hours_to_approve": 13, "test_monthly_statement": 12, "test_candidates_for_a_request": 26}
 

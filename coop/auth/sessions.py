@@ -15,6 +15,7 @@ import hashlib
 import logging
 import re
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -148,10 +149,7 @@ def load_user(user_id: str) -> User | None:
         ident, version = (int(p) for p in user_id.split(":"))
     except ValueError:
         return None
-    row = current()
-    # Roles and village in the same query: every page asks for both (the menu, the guard).
-    user = db.session.get(User, ident, options=[joinedload(User.role_rows), joinedload(User.village)],
-                          populate_existing=True) if row is not None and row.user_id == ident else None
+    row, user = _row_and_user(ident)
     if row is None or user is None or row.ended_at is not None \
             or user.session_version != version or not user.active:
         _forget()
@@ -165,6 +163,47 @@ def load_user(user_id: str) -> User | None:
     if at - row.last_seen_at >= TOUCH_EVERY:
         g.touch_session = row.id
     return user
+
+
+# Figures every page of a logged-in user shows (the bell's count), read in the same query as
+# the login: name -> a scalar subquery over User.id. A package adds its own (read_with_login).
+_WITH_LOGIN: dict[str, Callable[[], Any]] = {}
+
+
+def read_with_login(name: str, column: Callable[[], Any]) -> None:
+    """Read `column()` (a scalar subquery correlated to User.id) with the login on every
+    request; the value is login_figure(name)."""
+    _WITH_LOGIN[name] = column
+
+
+def login_figure(name: str) -> Any | None:
+    """A figure read with this request's login, or None when it was not (then ask the database)."""
+    return g.get("login_figures", {}).get(name) if has_request_context() else None
+
+
+def _row_and_user(ident: int) -> tuple[UserSession | None, User | None]:
+    """This request's session row and its user (when that is `ident`), with roles and village,
+    and the figures of read_with_login: every page asks for all of them (the guard, the menu,
+    the bell), so one query reads them."""
+    options = [joinedload(User.role_rows), joinedload(User.village)]
+    if "user_session" in g:  # the row was read already this request
+        row = g.user_session
+        user = db.session.get(User, ident, options=options, populate_existing=True) \
+            if row is not None and row.user_id == ident else None
+        return row, user
+    token = session.get(TOKEN_KEY)
+    names = list(_WITH_LOGIN)
+    found = db.session.execute(
+        select(UserSession, User, *(_WITH_LOGIN[n]().label(n) for n in names))
+        .join(User, User.id == UserSession.user_id).options(*options)
+        .where(UserSession.token_hash == token_hash(token))
+        .execution_options(populate_existing=True)).unique().first() if token else None
+    row, user = (found[0], found[1]) if found is not None else (None, None)
+    g.user_session = row
+    if found is None or user is None or user.id != ident:
+        return row, None
+    g.login_figures = dict(zip(names, found[2:], strict=True))
+    return row, user
 
 
 def _forget() -> None:

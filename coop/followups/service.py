@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, CursorResult, func, select, update
+from sqlalchemy import ColumnElement, CursorResult, ScalarSelect, func, select, update
 from sqlalchemy.orm import selectinload
 
 from coop.core import outbox as O
@@ -20,6 +20,14 @@ def _mine(user: User) -> tuple[ColumnElement[bool], ...]:
 def unread_count(user: User) -> int:
     return db.session.scalar(select(func.count(O.FollowUp.id)).where(
         *_mine(user), O.FollowUp.read_at.is_(None))) or 0
+
+
+def unread_of_user() -> ScalarSelect[int]:
+    """unread_count as a subquery correlated to users.id: read with the login (auth.sessions)."""
+    return (select(func.count(O.FollowUp.id))
+            .where(O.FollowUp.recipient_id == User.id, O.FollowUp.channel == O.INAPP,
+                   O.FollowUp.status == O.SENT, O.FollowUp.read_at.is_(None))
+            .scalar_subquery())
 
 
 def notifications(user: User, limit: int = 50) -> list[O.FollowUp]:

@@ -13,10 +13,21 @@ the page). map.js builds each popup from that data with textContent: user text n
 HTML. `render()` lets folium render its figure, then takes the parts our template places:
 the links folium collected in the figure's header, the figure's html (the map's <div>) and its
 script (the inline code the template puts under the response's CSP nonce).
+
+Rendering a folium figure costs milliseconds, so `render_cached` keeps the parts of a figure
+by a key that holds everything the figure is drawn from, in a small cache per process: a
+changed input (a village's centre, the tile server) is a new key, so no process can serve a
+stale map, and no other process needs telling. A layer's points can be left out of the
+figure (`FILLED`) and put into the cached script when it is used. The parts hold no nonce:
+the template adds the response's own to the <script> it writes.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import secrets
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, replace
 
 import folium
 from branca.element import CssLink, Figure, JavascriptLink
@@ -51,6 +62,14 @@ def safe_json(value) -> str:
     return safejson.dumps(value, separators=(",", ":"))
 
 
+FILLED = object()  # a PointLayer's rows, given at render_cached time: the figure is kept without them
+_SALT = secrets.token_hex(8)  # no user text can spell a placeholder
+
+
+def _placeholder(kind: str) -> str:
+    return f"__coop_rows_{kind}_{_SALT}__"
+
+
 class PointLayer(JSCSSMixin, Layer):
     """Many points as one data array; markers, popups and radii are made in static/js/map.js.
 
@@ -66,19 +85,19 @@ class PointLayer(JSCSSMixin, Layer):
                                                       {{ this.cluster_json }}, {{ this.source_json }});
         {% endmacro %}""")
 
-    def __init__(self, kind: str, rows: list, name: str, cluster: bool = True, show: bool = True,
+    def __init__(self, kind: str, rows, name: str, cluster: bool = True, show: bool = True,
                  source: str | None = None):
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "PointLayer"
         self.default_js = _urls(CLUSTER_JS)
         self.default_css = _urls(CLUSTER_CSS)
         self.kind_json = safe_json(kind)
-        self.data_json = safe_json(rows)
+        self.data_json = _placeholder(kind) if rows is FILLED else safe_json(rows)
         self.cluster_json = "true" if cluster else "false"
         self.source_json = safe_json(source)
 
 
-@dataclass
+@dataclass(frozen=True)  # shared from the cache: nobody may change them
 class MapParts:
     css: list[str]   # stylesheet URLs, in folium's order
     js: list[str]    # script URLs, in folium's order
@@ -117,3 +136,30 @@ def render(fmap: folium.Map) -> MapParts:
         # depend on a network it cannot reach. Give the element its files from static/vendor/.
         raise ValueError(f"folium links files outside static/: {foreign}")
     return MapParts(css=css, js=js, html=Markup(figure.html.render()), script=Markup(figure.script.render()))
+
+
+CACHE_MAX = 64  # figures kept per process (a village map each, the request maps seen last)
+_cache: OrderedDict[Hashable, MapParts] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def render_cached(key: Hashable, build: Callable[[], folium.Map], rows: dict[str, list] | None = None) -> MapParts:
+    """render(build()), kept under `key` (with where static/ is served): the key must hold
+    every input of the figure. `rows` fills the layers built with FILLED, by kind."""
+    full_key = (key, url_for("static", filename=""))
+    with _cache_lock:
+        parts = _cache.get(full_key)
+        if parts is not None:
+            _cache.move_to_end(full_key)
+    if parts is None:
+        parts = render(build())
+        with _cache_lock:
+            _cache[full_key] = parts
+            while len(_cache) > CACHE_MAX:
+                _cache.popitem(last=False)
+    if not rows:
+        return parts
+    script = str(parts.script)
+    for kind, data in rows.items():
+        script = script.replace(_placeholder(kind), safe_json(data))
+    return replace(parts, script=Markup(script))

@@ -8,7 +8,8 @@
 2. the weekly slots of the helpers who can take the task.
 Nobody near is dropped for a reason: who cannot take the task is listed with every reason
 (rules.sort_out). A cheap spherical distance sorts the rows out; the exact geodesic distance
-is computed only where it matters (the possible ones, a row on an edge, the rows shown).
+is computed only where it matters: a row on an edge, and the rows shown (the possible ones
+whose score may make the list, and the not-possible ones listed).
 """
 from __future__ import annotations
 
@@ -263,11 +264,13 @@ def rank_for(req: HelpRequest, *, limit: int = 25) -> Ranking:
     possible, impossible = rules.sort_out(rows, approximate(point, rows), geodesic, category, day, vog_years,
                                           month=month)
     slots = fetch_slots([c.helper.id for c in possible], when.day)
-    ranked = rules.rank_sorted(possible, slots, when, category, _resident_first_name(req), limit, month)
+    ranked = rules.rank_sorted(possible, slots, when, category, _resident_first_name(req), limit, month,
+                               exact=geodesic)
     ordered = rules.order_not_possible(impossible, category)
     shown, rest = ordered[:INELIGIBLE_SHOWN], ordered[INELIGIBLE_SHOWN:]
     for c in shown:  # what is listed reads the geodesic distance, as everywhere
-        if c.distance_km is not None:
+        if c.distance_km is not None and c.approximate:
+            c.approximate = False
             c.distance_km = geodesic(c.helper)
             c.ineligible = rules.not_possible(c.helper, c.distance_km, category, day, vog_years, month)
     return Ranking(ranked, shown, True, len(rest), rules.reason_counts(rest))

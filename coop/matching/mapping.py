@@ -11,9 +11,13 @@ from coop.matching.candidates import Ranking, request_point
 from coop.requests.models import HelpRequest
 
 
-def _base(center, zoom):
+def _tiles() -> tuple[str, str]:
     cfg = current_app.config
-    return maps.make_map(center, zoom, cfg["TILE_URL"], cfg["TILE_ATTRIBUTION"])
+    return cfg["TILE_URL"], cfg["TILE_ATTRIBUTION"]
+
+
+def _base(center, zoom, tiles: tuple[str, str]):
+    return maps.make_map(center, zoom, *tiles)
 
 
 def _prefixes() -> tuple[str, str]:
@@ -28,12 +32,16 @@ LIST_MAX = 50  # points listed on the page itself, per group (the list without a
 def village_map(village: Village) -> maps.MapParts:
     """Open requests by urgency and state, helpers by kind, each group its own layer. The
     points come from village_points (static/js/map.js fetches them): a village has thousands,
-    and the page stays small and quick to draw."""
-    fmap = _base((village.centre_lat, village.centre_lon), 14)
-    source = url_for("matching.village_map_points")
-    maps.PointLayer("request", [], "Hulpvragen", source=source).add_to(fmap)
-    maps.PointLayer("helper", [], "Helpers", source=source).add_to(fmap)
-    return maps.render(fmap)
+    and the page stays small and quick to draw. The figure depends on the village's centre,
+    the tiles and the URL of the points alone: it is drawn once per process for each."""
+    centre, tiles, source = (village.centre_lat, village.centre_lon), _tiles(), url_for("matching.village_map_points")
+
+    def build():
+        fmap = _base(centre, 14, tiles)
+        maps.PointLayer("request", [], "Hulpvragen", source=source).add_to(fmap)
+        maps.PointLayer("helper", [], "Helpers", source=source).add_to(fmap)
+        return fmap
+    return maps.render_cached(("village", village.id, centre, tiles, source), build)
 
 
 def village_list(village: Village) -> dict:
@@ -71,20 +79,25 @@ def request_map(req: HelpRequest, ranking: Ranking) -> maps.MapParts:
     if point is None:
         village = db.session.get_one(Village, req.village_id)
         point = (village.centre_lat, village.centre_lon)
-    fmap = _base(point, 15)
+    located, tiles = request_point(req) is not None, _tiles()
     _, person_prefix = _prefixes()
-    if request_point(req):
-        maps.PointLayer("focus", [[point[0], point[1], f"{req.category.name} – {req.resident.first_name}",
-                                   req.description[:140]]], "Deze hulpvraag", cluster=False).add_to(fmap)
     candidates = ranking.candidates
-    helpers = [[c.helper.lat, c.helper.lon, c.helper.id, c.helper.kind, f"{n}. {c.helper.name}",
-                " · ".join(c.reasons), f"{person_prefix}{c.helper.id}", n] for n, c in enumerate(candidates, 1)]
-    maps.PointLayer("candidate", helpers, "Kandidaten", cluster=False).add_to(fmap)
-    radii = [[c.helper.lat, c.helper.lon, c.helper.radius_km * 1000, c.helper.name, c.helper.id] for c in candidates]
-    maps.PointLayer("radius", radii, "Straal van de gekozen kandidaat", cluster=False).add_to(fmap)
-    spots = [point] + [(c.helper.lat, c.helper.lon) for c in candidates
-                       if c.helper.lat is not None and c.helper.lon is not None]
-    if len(spots) > 1:
-        fmap.fit_bounds([[min(p[0] for p in spots), min(p[1] for p in spots)],
-                         [max(p[0] for p in spots), max(p[1] for p in spots)]], padding=(30, 30), max_zoom=16)
-    return maps.render(fmap)
+    rows = {"candidate": [[c.helper.lat, c.helper.lon, c.helper.id, c.helper.kind, f"{n}. {c.helper.name}",
+                           " · ".join(c.reasons), f"{person_prefix}{c.helper.id}", n]
+                          for n, c in enumerate(candidates, 1)],
+            "radius": [[c.helper.lat, c.helper.lon, c.helper.radius_km * 1000, c.helper.name, c.helper.id]
+                       for c in candidates]}
+    if located:
+        rows["focus"] = [[point[0], point[1], f"{req.category.name} – {req.resident.first_name}",
+                          req.description[:140]]]
+
+    def build():  # the figure without its points: kept per place, the points filled in each time
+        fmap = _base(point, 15, tiles)
+        if located:
+            maps.PointLayer("focus", maps.FILLED, "Deze hulpvraag", cluster=False).add_to(fmap)
+        # map.js opens the view on the request and every candidate (the figure is cached, the
+        # candidates are not), and draws only the radius of the one chosen in the list.
+        maps.PointLayer("candidate", maps.FILLED, "Kandidaten", cluster=False).add_to(fmap)
+        maps.PointLayer("radius", maps.FILLED, "Straal van de gekozen kandidaat", cluster=False).add_to(fmap)
+        return fmap
+    return maps.render_cached(("request", tuple(point), located, tiles), build, rows)

@@ -88,6 +88,9 @@ class Candidate:
     score: float = 0.0
     reasons: list[str] = field(default_factory=list)
     ineligible: list[str] = field(default_factory=list)
+    # distance_km is the cheap spherical one (within SPHERE_MARGIN of the geodesic): the
+    # exact one is asked only for a candidate that is shown
+    approximate: bool = False
 
     @property
     def eligible(self) -> bool:
@@ -112,6 +115,27 @@ def time_fit(slots: list[tuple[int, time, time]], when: When) -> tuple[float, st
     return 0.0, f"meestal niet beschikbaar op {dutch.weekday(weekday, 'abbreviated')}"
 
 
+def _points(row: HelperRow, km: float, fit: float, category: CategoryInfo) -> float:
+    """The score before rounding, summed in one fixed order: it grows as km shrinks, so the
+    score at a lower and an upper bound of the distance bounds the score at the distance."""
+    total = W_DISTANCE * max(0.0, 1 - km / max(row.radius_km, 0.1))
+    total += W_TIME * fit
+    if row.max_hours_month:
+        total += W_LOAD * max(0.0, 1 - row.hours_month / row.max_hours_month)
+    else:
+        total += W_LOAD / 2
+    if row.helped_before:
+        total += W_CONTINUITY
+    if _prefers(row, category):
+        total += W_PREFERENCE
+    return total
+
+
+def _prefers(row: HelperRow, category: CategoryInfo) -> bool:
+    prefs = (row.preferences or "").lower()
+    return bool(prefs) and (category.code.lower() in prefs or category.name.lower() in prefs)
+
+
 def score(candidate: Candidate, slots, when: When, category: CategoryInfo, resident_first_name: str,
           month: str = "deze maand") -> Candidate:
     """Fill in the score and its reasons: distance, time, load, continuity, preference."""
@@ -119,26 +143,18 @@ def score(candidate: Candidate, slots, when: When, category: CategoryInfo, resid
     km = candidate.distance_km
     assert km is not None  # only possible helpers are scored, and they are on the map
     reasons = [dutch.km(km)]
-    total = W_DISTANCE * max(0.0, 1 - km / max(row.radius_km, 0.1))
     fit, words = time_fit(slots, when)
-    total += W_TIME * fit
     reasons.append(words)
     if row.max_hours_month:
         ratio = row.hours_month / row.max_hours_month
-        total += W_LOAD * max(0.0, 1 - ratio)
         reasons.append("zit aan het maximum van " + dutch.hours(row.max_hours_month)
                        if ratio >= 1 else
                        f"{dutch.number(row.hours_month)} van {row.max_hours_month} uur {month}")
-    else:
-        total += W_LOAD / 2
     if row.helped_before:
-        total += W_CONTINUITY
         reasons.append(f"hielp {resident_first_name} eerder")
-    prefs = (row.preferences or "").lower()
-    if prefs and (category.code.lower() in prefs or category.name.lower() in prefs):
-        total += W_PREFERENCE
+    if _prefers(row, category):
         reasons.append(f"wil graag helpen met {category.name.lower()}")
-    candidate.score = round(total, 1)
+    candidate.score = round(_points(row, km, fit, category), 1)
     candidate.reasons = reasons
     return candidate
 
@@ -177,8 +193,9 @@ def sort_out(rows: list[HelperRow], approx: dict[int, float], exact: Callable[[H
     """(possible, not possible) among the rows near the request; the rest are not near.
 
     `approx` holds a cheap distance (within SPHERE_MARGIN of the geodesic) for each row on the
-    map that may be near; `exact(row)` is asked only where the answer depends on it: a possible
-    helper's distance (it is scored) and a row on the edge of its radius or of near_km.
+    map that may be near; `exact(row)` is asked only where the answer depends on it: a row on
+    the edge of its radius or of near_km. Every other candidate keeps the cheap distance and
+    says so (`approximate`): rank_sorted measures the ones that can make the list.
     """
     possible: list[Candidate] = []
     impossible: list[Candidate] = []
@@ -190,13 +207,14 @@ def sort_out(rows: list[HelperRow], approx: dict[int, float], exact: Callable[[H
         if km is None:
             continue
         other = ineligibility(row, category, on, vog_years) + hours_reasons(row, month)
-        if (not other and km <= row.radius_km * SPHERE_MARGIN) or _ambiguous(km, row.radius_km) \
-                or _ambiguous(km, near_km):
+        measured = _ambiguous(km, row.radius_km) or _ambiguous(km, near_km)
+        if measured:
             km = exact(row)
         if km > row.radius_km and km > near_km:
             continue  # neither within their own radius nor near: not one of the people near
         reasons = place_reasons(row, km) + other
-        (impossible if reasons else possible).append(Candidate(row, km, ineligible=reasons))
+        (impossible if reasons else possible).append(Candidate(row, km, ineligible=reasons,
+                                                               approximate=not measured))
     return possible, impossible
 
 
@@ -222,9 +240,42 @@ def reason_counts(candidates: list[Candidate]) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
 
 
+def _can_make_the_list(possible: list[Candidate], slots: dict[int, list], when: When, category: CategoryInfo,
+                       limit: int) -> list[Candidate]:
+    """The candidates whose score at the exact distance may reach the first `limit`.
+
+    The geodesic lies within SPHERE_MARGIN of a cheap distance, so each score lies between its
+    value at the far and at the near bound. Whoever scores, even at their best, below the
+    `limit`-th best of the scores at worst is beaten by `limit` others whatever the geodesic
+    says, ties and their tie-break included: they are left out unmeasured.
+    """
+    if len(possible) <= limit:
+        return possible
+    bounds = []
+    for c in possible:
+        km = c.distance_km
+        assert km is not None
+        fit = time_fit(slots.get(c.helper.id, []), when)[0]
+        if c.approximate:
+            worst = round(_points(c.helper, km * SPHERE_MARGIN, fit, category), 1)
+            best = round(_points(c.helper, km / SPHERE_MARGIN, fit, category), 1)
+        else:
+            worst = best = round(_points(c.helper, km, fit, category), 1)
+        bounds.append((c, worst, best))
+    bar = sorted((worst for _, worst, _ in bounds), reverse=True)[limit - 1]
+    return [c for c, _, best in bounds if best >= bar]
+
+
 def rank_sorted(possible: list[Candidate], slots: dict[int, list], when: When, category: CategoryInfo,
-                resident_first_name: str, limit: int = 25, month: str = "deze maand") -> list[Candidate]:
-    """The possible helpers scored, best first."""
+                resident_first_name: str, limit: int = 25, month: str = "deze maand",
+                exact: Callable[[HelperRow], float] | None = None) -> list[Candidate]:
+    """The possible helpers scored, best first. Candidates with an `approximate` distance
+    get the exact one from `exact(row)`, asked only of those that can make the list."""
+    if exact is not None:
+        possible = _can_make_the_list(possible, slots, when, category, limit)
+        for c in possible:
+            if c.approximate:
+                c.distance_km, c.approximate = exact(c.helper), False
     good = [score(c, slots.get(c.helper.id, []), when, category, resident_first_name, month) for c in possible]
     good.sort(key=lambda c: (-c.score, c.distance_km, c.helper.id))
     return good[:limit]
@@ -237,5 +288,6 @@ def rank(rows: list[HelperRow], distances: dict[int, float], slots: dict[int, li
     from exact distances."""
     possible, impossible = sort_out(rows, distances, lambda row: distances[row.id], category, on, vog_years,
                                     near_km)
-    return (rank_sorted(possible, slots, when, category, resident_first_name, limit),
+    return (rank_sorted(possible, slots, when, category, resident_first_name, limit,
+                        exact=lambda row: distances[row.id]),
             order_not_possible(impossible, category)[:limit])

@@ -134,6 +134,16 @@
     chosen();
   }
 
+  /* The request map opens on a view that holds the request and every candidate. */
+  var focusGroups = [];
+  function fitCandidates(e) {
+    var group = e.target;
+    if (!group.getLayers().length) { return; }
+    var bounds = group.getBounds();
+    focusGroups.forEach(function (f) { if (f.getLayers().length) { bounds.extend(f.getBounds()); } });
+    group._map.fitBounds(bounds, { padding: [30, 30], maxZoom: 16 });
+  }
+
   function layer(kind, rows, cluster, source) {
     var group = cluster ? L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false })
                         : L.featureGroup();
@@ -142,6 +152,8 @@
       return group;
     }
     fill(group, kind, rows, cluster);
+    if (kind === "focus") { focusGroups.push(group); }
+    if (kind === "candidate") { group.once("add", fitCandidates); }
     if (source && source.charAt(0) === "/" && source.charAt(1) !== "/" && FROM_FEATURE[kind]) {
       load(source).then(function (data) {
         var found = [];

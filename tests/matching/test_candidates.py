@@ -97,3 +97,32 @@ def test_a_wide_radius_reaches_far_and_the_edge_is_exact(session, make, village,
     session.get(VolunteerProfile, short.id).radius_km = edge - 0.01
     session.flush()
     assert short.id not in {c.helper.id for c in candidates.rank_for(req).candidates}
+
+
+def test_the_list_is_that_of_exact_distances_for_everyone(session, make, village, make_request):
+    """Measuring only who can make the list gives the list of measuring everyone."""
+    import random
+
+    from coop.core.models import TaskCategory
+    from coop.geo.distance import distance_km
+    from coop.matching import rules
+    from coop.people.models import VolunteerProfile
+    rng = random.Random(3)
+    req = make_request()
+    for _ in range(40):
+        helper = make.volunteer(village, lat=req.lat + rng.uniform(-0.02, 0.02), lon=req.lon + rng.uniform(-0.03, 0.03))
+        session.get(VolunteerProfile, helper.id).radius_km = rng.choice([1.0, 2.0, 3.0])
+    session.flush()
+    ranking = candidates.rank_for(req, limit=8)
+    point = (req.lat, req.lon)
+    rows = candidates.fetch_rows(req, point)
+    exact = {r.id: distance_km(point, (r.lat, r.lon)) for r in rows if r.lat is not None}
+    category = rules.CategoryInfo(req.category.id, req.category.code, req.category.name, TaskCategory.OPEN)
+    day = candidates.request_day(req)
+    possible, _ = rules.sort_out(rows, exact, lambda row: exact[row.id], category, day, 3)
+    slots = candidates.fetch_slots([c.helper.id for c in possible], candidates.request_when(req).day)
+    expected = rules.rank_sorted(possible, slots, candidates.request_when(req), category, req.resident.first_name, 8,
+                                 candidates.month_words(day))
+    assert len(expected) == 8
+    assert [(c.helper.id, c.score, c.distance_km, c.reasons) for c in ranking.candidates] == \
+        [(c.helper.id, c.score, c.distance_km, c.reasons) for c in expected]

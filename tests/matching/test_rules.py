@@ -102,3 +102,31 @@ def test_rank_keeps_radius_sorts_and_separates_ineligible():
     # far is not dropped: near the request, listed apart with both distances.
     assert [(c.helper.id, c.ineligible) for c in ineligible] == [(3, ["staat op pauze"]),
                                                                  (2, ["1,5 km; gaat tot 1 km"])]
+
+
+def test_only_who_can_make_the_list_is_measured_and_the_list_is_the_same():
+    """With cheap distances, the exact one is asked only of those whose score can reach the
+    first `limit`; the list (order, scores, distances, reasons) is that of exact distances."""
+    import random
+    rng = random.Random(7)
+    rows = [volunteer(id=i, radius_km=rng.choice([1.0, 2.0, 3.0, 5.0]), hours_month=rng.choice([0, 2, 5]),
+                      helped_before=i % 9 == 0) for i in range(1, 121)]
+    # the geodesic within SPHERE_MARGIN of the cheap distance, either side
+    cheap = {row.id: rng.uniform(0.05, row.radius_km / rules.SPHERE_MARGIN) for row in rows}
+    geodesic = {i: km * rng.uniform(1 / rules.SPHERE_MARGIN, rules.SPHERE_MARGIN) for i, km in cheap.items()}
+    asked: list[int] = []
+
+    def exact(row):
+        asked.append(row.id)
+        return geodesic[row.id]
+    possible, _ = rules.sort_out(rows, cheap, exact, OPEN, ON, 3)
+    assert len(possible) == 120 and all(c.approximate for c in possible) and asked == []
+    slots = {i: [(ON.weekday(), time(9), time(17))] for i in range(1, 121, 2)}
+    when = rules.When(ON, time(12), time(17), "afternoon")
+    shown = rules.rank_sorted(possible, slots, when, OPEN, "Bep", 10, exact=exact)
+    measured = [rules.Candidate(row, geodesic[row.id]) for row in rows]
+    expected = rules.rank_sorted(measured, slots, when, OPEN, "Bep", 10)
+    assert [(c.helper.id, c.score, c.distance_km, c.reasons) for c in shown] == \
+        [(c.helper.id, c.score, c.distance_km, c.reasons) for c in expected]
+    assert not any(c.approximate for c in shown)
+    assert {c.helper.id for c in shown} <= set(asked) and len(asked) < 40

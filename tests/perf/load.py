@@ -33,7 +33,9 @@ PASSWORD = "load-test-wachtwoord-1"
 # requests per second, and p95 in milliseconds. A loaded machine may meet the ratio to the
 # login page's rate in the same run instead of the absolute rate.
 TARGETS = {"inbox": 300, "request": 300, "matching": 150, "map": 200, "resident_home": 500}
-RATIOS = {"inbox": 0.2, "matching": 0.1}
+# The inbox's and matching's ratios were set as such; the others are the target over the 1,478
+# login req/s measured on a quiet machine (300, 200 and 500 / 1,478).
+RATIOS = {"inbox": 0.2, "matching": 0.1, "request": 0.2, "map": 0.135, "resident_home": 0.34}
 P95_MS = 60
 
 LUA = r"""
@@ -228,6 +230,7 @@ def run(args) -> tuple[dict, list[str]]:
                 for name, (path, who) in pages(ids).items():
                     wrk(base + path, cookies.get(who), 2, args.connections, script)  # warm up
                     figures = wrk(base + path, cookies.get(who), args.seconds, args.connections, script)
+                    figures["load_avg_1m"] = round(os.getloadavg()[0], 2)
                     results.setdefault(str(workers), {})[name] = figures
                     print(workers, name, json.dumps(figures), flush=True)
     return results, check(results.get("2", {}))
@@ -245,7 +248,8 @@ def check(at_two: dict) -> list[str]:
         if name in TARGETS:
             ratio_ok = name in RATIOS and figures["rps"] >= RATIOS[name] * login_rps
             if figures["rps"] < TARGETS[name] and not ratio_ok:
-                missed.append(f"{name}: {figures['rps']} req/s < {TARGETS[name]}")
+                ratio = f" or {RATIOS[name]} × login ({RATIOS[name] * login_rps:.1f})" if name in RATIOS else ""
+                missed.append(f"{name}: {figures['rps']} req/s < {TARGETS[name]}{ratio}")
             if figures["p95_ms"] > P95_MS:
                 missed.append(f"{name}: p95 {figures['p95_ms']} ms > {P95_MS}")
     return missed
@@ -266,11 +270,15 @@ def main() -> None:
     results, missed = run(args)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
-    print("\n| workers | page | req/s | p50 ms | p95 ms | p99 ms | errors |\n|---|---|---|---|---|---|---|")
+    print(f"\nload average (1, 5, 15 min) at the end: {os.getloadavg()}")
+    print("\n| workers | page | req/s | p50 ms | p95 ms | p99 ms | errors | ÷ login |\n"
+          "|---|---|---|---|---|---|---|---|")
     for workers, by_page in results.items():
+        login_rps = by_page.get("login", {}).get("rps")
         for name, f in by_page.items():
-            print(f"| {workers} | {name} | {f['rps']:,.0f} | {f['p50_ms']} | {f['p95_ms']} | {f['p99_ms']} "
-                  f"| {f['errors']} |")
+            ratio = f"{f['rps'] / login_rps:.2f}" if login_rps and name != "login" else ""
+            print(f"| {workers} | {name} | {f['rps']:,.1f} | {f['p50_ms']} | {f['p95_ms']} | {f['p99_ms']} "
+                  f"| {f['errors']} | {ratio} |")
     if missed:
         print("\nTargets missed at 2 workers:\n- " + "\n- ".join(missed))
         raise SystemExit(1)

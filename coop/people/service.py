@@ -23,6 +23,9 @@ from coop.geo.geocoders import Address, geocode
 from coop.people import eligibility
 from coop.people.models import Competence, ProfessionalProfile, VolunteerProfile
 
+# A person's place (users.place) is shorter than a village's name may be: the name stands in for it.
+PLACE_MAX = 80
+
 
 def vog_valid_until(profile: VolunteerProfile) -> date | None:
     if profile.vog_date is None:
@@ -115,7 +118,7 @@ def create_person(*, village: Village, first_name: str, last_name: str, by: User
                 phone=normalise_phone(phone) if phone else None,
                 street=(street or "").strip() or None, house_number=(house_number or "").strip() or None,
                 postcode=normalise_postcode(postcode) if postcode else None,
-                place=(place or "").strip() or village.name,
+                place=(place or "").strip()[:PLACE_MAX] or village.name[:PLACE_MAX],
                 created_by_id=by.id if by else None)
     # On the map from the start when a geocoder knows the address; else listed as not yet
     # on the map, where the coordinator sets the pin.
@@ -388,7 +391,7 @@ def change_address(person: User, *, street: str, house_number: str, postcode: st
     old = Place.of(person)
     person.street, person.house_number = street[:120], house_number[:12]
     person.postcode = normalise_postcode(postcode) if postcode and postcode.strip() else None
-    person.place = (place or "").strip()[:80] or person.village.name
+    person.place = (place or "").strip()[:PLACE_MAX] or person.village.name[:PLACE_MAX]
     found = geocode(Address.of(person), person.village_id)
     person.lat, person.lon = (found.lat, found.lon) if found else (None, None)
     audit.record("person.address", actor=by, subject=person,

@@ -12,7 +12,7 @@ ENHANCED = re.compile(r"\b([245])\.(\d{1,3})\.(\d{1,3})\b")
 REPLY = re.compile(r"^\s*([245]\d\d)\b")
 
 # (class, subject, detail) prefixes, most specific first; None matches any detail.
-MEANINGS: tuple[tuple[tuple[str, str, str | None], str], ...] = (
+MEANINGS: tuple[tuple[tuple[str, str | None, str | None], str], ...] = (
     (("5", "1", "1"), "Dit e-mailadres bestaat niet (meer). Vraag het juiste adres na, of bel de persoon."),
     (("5", "1", "2"), "Het deel na de @ bestaat niet. Kijk of het e-mailadres goed gespeld is."),
     (("5", "1", "10"), "Dit e-mailadres bestaat niet. Vraag het juiste adres na, of bel de persoon."),

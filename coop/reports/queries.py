@@ -192,10 +192,13 @@ def five_questions_counts(village_id: int, year: int) -> list[tuple[str, int, in
 
     The lines carry their request's village and month, so this is one range of
     ix_role_split_lines_report; grouped per month first, as the index streams, then summed."""
-    per_month = (select(FiveQuestionsAnswer.party.label("p"), FiveQuestionsAnswer.question.label("q"), func.count().label("n"))
-                 .where(FiveQuestionsAnswer.village_id == village_id, FiveQuestionsAnswer.created_month >= year * 100 + 1,
+    per_month = (select(FiveQuestionsAnswer.party.label("p"), FiveQuestionsAnswer.question.label("q"),
+                        func.count().label("n"))
+                 .where(FiveQuestionsAnswer.village_id == village_id,
+                        FiveQuestionsAnswer.created_month >= year * 100 + 1,
                         FiveQuestionsAnswer.created_month <= year * 100 + 12, FiveQuestionsAnswer.party.is_not(None))
-                 .group_by(FiveQuestionsAnswer.created_month, FiveQuestionsAnswer.party, FiveQuestionsAnswer.question).subquery())
+                 .group_by(FiveQuestionsAnswer.created_month, FiveQuestionsAnswer.party, FiveQuestionsAnswer.question)
+                 .subquery())
     query = select(per_month.c.p, per_month.c.q, func.sum(per_month.c.n)).group_by(per_month.c.p, per_month.c.q)
     return [(str(p), int(q), int(n)) for p, q, n in db.session.execute(query)]
 

@@ -25,6 +25,7 @@ from coop.requests.models import (
     CANCELLED,
     CHANNEL_LABELS,
     FIVE_QUESTIONS,
+    FIVE_QUESTIONS_ACTION,
     PARTIES,
     PARTS_OF_DAY,
     RECURRENCE_LABELS,
@@ -245,6 +246,6 @@ def record_five_questions(request: HelpRequest, answers: dict[int, tuple], *, by
             line.note, line.party, line.not_needed = note, party, not_needed
         else:
             request.five_questions.append(FiveQuestionsAnswer(question=question, note=note, party=party,
-                                                    not_needed=not_needed))
-    add_event(request, by, "role_split",
+                                                              not_needed=not_needed))
+    add_event(request, by, FIVE_QUESTIONS_ACTION,
               "Schijf van Vijf bijgewerkt" if had_lines else "Schijf van Vijf vastgelegd")

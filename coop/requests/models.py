@@ -56,7 +56,10 @@ FIVE_QUESTIONS = {
     5: "Wat doet de professional?",
 }
 FIVE_QUESTIONS_SHORT = {1: "zelf", 2: "hulpmiddel", 3: "familie en mantelzorg",
-              4: "netwerk, vrijwilligers, organisaties", 5: "professional"}
+                        4: "netwerk, vrijwilligers, organisaties", 5: "professional"}
+# The timeline action of a recorded Schijf van Vijf, as stored in request_events.action: it keeps
+# its earlier name, so timelines written before the rename read the same.
+FIVE_QUESTIONS_ACTION = "role_split"
 
 # Parties in a Schijf van Vijf; the same columns as the gemeente agreement's matrix.
 PARTIES = {

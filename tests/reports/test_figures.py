@@ -226,3 +226,8 @@ def test_niet_nodig_is_counted_apart_and_never_as_a_party(session, village, resi
     assert before.rows[-1][1:7] == ["< 5"] * 6  # none before
     response = client_as(coordinator).get(f"/cijfers/dorp/{village.id}/schijf_van_vijf.csv?jaar=2025")
     assert "niet nodig (geen partij, niet in het totaal);< 5;6;< 5;< 5;< 5;7;–" in response.text
+    # The table's earlier name (rolverdeling) in a saved link leads to the same file and year.
+    old = client_as(coordinator).get(f"/cijfers/dorp/{village.id}/rolverdeling.csv?jaar=2025")
+    assert old.status_code == 301
+    assert old.headers["Location"].endswith(f"/cijfers/dorp/{village.id}/schijf_van_vijf.csv?jaar=2025")
+    assert client_as(coordinator).get(old.headers["Location"]).text == response.text

@@ -84,7 +84,8 @@ def _line_copies(session, req) -> set[tuple[int, int]]:
 
 def test_role_split_lines_carry_the_request_village_and_local_month(session, new_request, village, coordinator):
     req = new_request()
-    record_five_questions(req, {1: ("zelf boodschappen", "resident"), 4: ("buurman rijdt", "volunteer")}, by=coordinator)
+    record_five_questions(req, {1: ("zelf boodschappen", "resident"), 4: ("buurman rijdt", "volunteer")},
+                          by=coordinator)
     assert _line_copies(session, req) == {(village.id, 202503)}
     # A line added to a request that is already stored, through the relationship.
     req.five_questions.append(FiveQuestionsAnswer(question=5, party="professional"))

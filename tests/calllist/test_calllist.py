@@ -104,7 +104,7 @@ def test_the_confirmation_says_truthfully_how_the_resident_will_hear(session, ma
     session.add(req)
     session.flush()
     page = client_as(coordinator).get(f"/hulpvragen/{req.id}/verstuurd").get_data(as_text=True)
-    assert "De dorpsondersteuner belt Bep om te vertellen wie er komt." in page
+    assert "Bep heeft geen e-mail: wie er komt, staat daarna op de bellijst om door te bellen" in page
     assert "krijgt een e-mail" not in page
     anna = make.user(village, R.RESIDENT, first_name="Anna")
     req2 = HelpRequest(village_id=village.id, resident=anna, category=make.category(village, "boodschappen"),

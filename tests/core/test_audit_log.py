@@ -88,6 +88,8 @@ PAGES = [
     ("requests.on_behalf", "/hulpvragen/namens/{bep.id}", "coordinator", "request.form_opened", "bep", (), "bep"),
     ("matching.match", "/hulpvragen/{req.id}/koppelen", "coordinator", "matching.viewed", "bep", ("helper",), None),
     ("matching.village_map", "/kaart", "coordinator", "map.viewed", None, ("bep", "helper", "kees"), None),
+    ("matching.village_map_points", "/kaart/punten", "coordinator", "map.viewed", None, ("bep", "helper", "kees"),
+     None),
     ("matching.proposal", "/voorstellen/{proposal.id}", "helper", "proposal.viewed", "bep", (), None),
     ("matching.my_proposals", "/voorstellen", "helper", "proposals.listed", None, ("bep",), None),
     ("respite.carer", "/respijt/mantelzorgers/{truus.id}", "coordinator", "carer.viewed", "truus", ("piet",), None),

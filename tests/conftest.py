@@ -236,7 +236,7 @@ class Factory:
         profile = VolunteerProfile(
             user=user, radius_km=5.0, max_hours_month=10,
             vog_date=(local_now().date() - timedelta(days=vog_days_ago)) if vog_days_ago is not None else None,
-            volunteer_agreement_signed_on=local_now().date() - timedelta(days=50),
+            volunteer_contract_signed_on=local_now().date() - timedelta(days=50),
             approved_at=now() if approved else None,
             categories=[self.category(village, c) for c in categories])
         self.session.add(profile)

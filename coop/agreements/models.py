@@ -21,7 +21,7 @@ DRAFT, PROPOSED, AGREED, SUPERSEDED = "draft", "proposed", "agreed", "superseded
 STATUS_LABELS = {DRAFT: "concept", PROPOSED: "voorgesteld", AGREED: "afgesproken",
                  SUPERSEDED: "vervangen door een nieuwere versie"}
 
-# The matrix columns: the same parties as a case's role split (minus "other organisation").
+# The matrix columns: the same parties as a case's Schijf van Vijf (minus "other organisation").
 PARTY_KEYS = ("resident", "family", "volunteer", "coordinator", "professional", "municipality")
 PARTIES = {k: _REQUEST_PARTIES[k] for k in PARTY_KEYS}
 

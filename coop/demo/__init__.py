@@ -105,7 +105,7 @@ def _volunteers(ctx: DemoContext, pw: str) -> None:
             user=user, radius_km=rng.choice([1.0, 2.0, 3.0, 5.0, 8.0]),
             max_hours_month=rng.choice([4, 8, 12, 16, 24]),
             vog_date=today - timedelta(days=rng.randint(30, 900)),
-            volunteer_agreement_signed_on=today - timedelta(days=rng.randint(10, 700)),
+            volunteer_contract_signed_on=today - timedelta(days=rng.randint(10, 700)),
             approved_at=now() - timedelta(days=rng.randint(5, 700)), approved_by_id=ctx.coordinator.id,
             categories=[ctx.categories[c] for c in offers])
         if i == 0:

@@ -45,7 +45,7 @@ def build(ctx, pw: str) -> None:
         user.place, user.lat, user.lon = "Bosch en Duin", CENTRE[0] + (i - 4) * 0.002, CENTRE[1] + (i % 3) * 0.003
         db.session.add(VolunteerProfile(user=user, radius_km=3.0, max_hours_month=8,
                                         vog_date=today - timedelta(days=200),
-                                        volunteer_agreement_signed_on=today - timedelta(days=150),
+                                        volunteer_contract_signed_on=today - timedelta(days=150),
                                         approved_at=now() - timedelta(days=300), approved_by_id=coordinator.id,
                                         categories=[small.categories["boodschappen"], small.categories["vervoer"]]))
         small.volunteers.append(user)

@@ -2,12 +2,12 @@
 
 1. the helpers near the request: a bounding box as wide as the largest radius any helper in
    the village chose (an index range on users(village_id, lat, lon)), then for each helper a
-   box of their own radius or of rules.NEAR_KM, whichever is larger; beside them the helpers
+   box of their own radius or of ranking.NEAR_KM, whichever is larger; beside them the helpers
    not on the map yet (a bounded list). Each row carries the facts the rules need (approval,
    VOG, pause, absence, competence, load, continuity, an open proposal), computed in SQL;
 2. the weekly slots of the helpers who can take the task.
 Nobody near is dropped for a reason: who cannot take the task is listed with every reason
-(rules.sort_out). A cheap spherical distance sorts the rows out; the exact geodesic distance
+(ranking.sort_out). A cheap spherical distance sorts the rows out; the exact geodesic distance
 is computed only where it matters: a row on an edge, and the rows shown (the possible ones
 whose score may make the list, and the not-possible ones listed).
 """
@@ -26,7 +26,7 @@ from coop.core.clock import LOCAL, local_now
 from coop.core.models import TaskCategory, User, UserRole
 from coop.extensions import db
 from coop.geo.distance import KM_PER_DEGREE_LAT, SPHERE_MARGIN, distance_km, km_per_degree_lon, sphere_km
-from coop.matching import rules
+from coop.matching import ranking
 from coop.matching.models import ACCEPTED, OPEN, Proposal
 from coop.people.models import (
     Absence,
@@ -45,8 +45,8 @@ UNPLACED_MAX = 50  # helpers not on the map yet, listed beside the near ones
 
 @dataclass
 class Ranking:
-    candidates: list[rules.Candidate]
-    ineligible: list[rules.Candidate]  # near, but cannot take it now: nearly possible first
+    candidates: list[ranking.Candidate]
+    ineligible: list[ranking.Candidate]  # near, but cannot take it now: nearly possible first
     located: bool  # False: the request has no coordinates yet (set the pin first)
     more: int = 0  # how many more cannot take it than are listed in `ineligible`
     more_reasons: list[tuple[str, int]] = field(default_factory=list)  # their reasons, counted
@@ -58,23 +58,23 @@ def request_point(req: HelpRequest) -> tuple[float, float] | None:
     return None
 
 
-def request_when(req: HelpRequest) -> rules.When:
+def request_when(req: HelpRequest) -> ranking.When:
     """The requested time in local terms (a part of a day, a time window, or flexible)."""
     if req.window_start is not None:
         start = req.window_start.astimezone(LOCAL)
         end = req.window_end.astimezone(LOCAL) if req.window_end else None
-        return rules.When(start.date(), start.time(),
+        return ranking.When(start.date(), start.time(),
                           end.time() if end and end.date() == start.date() else time(23, 59))
     if req.on_date is not None:
-        if req.part_of_day in rules.PARTS:
-            part_start, part_end, _ = rules.PARTS[req.part_of_day]
-            return rules.When(req.on_date, part_start, part_end, req.part_of_day)
-        return rules.When(req.on_date)
-    return rules.When(None)
+        if req.part_of_day in ranking.PARTS:
+            part_start, part_end, _ = ranking.PARTS[req.part_of_day]
+            return ranking.When(req.on_date, part_start, part_end, req.part_of_day)
+        return ranking.When(req.on_date)
+    return ranking.When(None)
 
 
-def category_info(category: TaskCategory) -> rules.CategoryInfo:
-    return rules.CategoryInfo(category.id, category.code, category.name, category.rule)
+def category_info(category: TaskCategory) -> ranking.CategoryInfo:
+    return ranking.CategoryInfo(category.id, category.code, category.name, category.rule)
 
 
 def _month_bounds(day: date) -> tuple[date, date]:
@@ -107,7 +107,7 @@ def _columns(req: HelpRequest, day: date):
         is_pro=is_pro, has_volunteer_role=role(R.VOLUNTEER),
         radius_km=case((is_pro, pp.radius_km), else_=vp.radius_km),
         max_hours_month=vp.max_hours_month, vog_date=vp.vog_date,
-        agreement_on=vp.volunteer_agreement_signed_on, paused=func.coalesce(vp.paused, false()),
+        contract_signed_on=vp.volunteer_contract_signed_on, paused=func.coalesce(vp.paused, false()),
         approved=vp.approved_at.is_not(None),
         offers=select(helper_categories.c.user_id).where(
             helper_categories.c.user_id == u.id, helper_categories.c.category_id == req.category_id).exists(),
@@ -135,7 +135,7 @@ def _reach_km():
     """
     each = union_all(select(func.max(VolunteerProfile.radius_km).label("km")),
                      select(func.max(ProfessionalProfile.radius_km).label("km")),
-                     select(literal(rules.NEAR_KM).label("km"))).subquery()
+                     select(literal(ranking.NEAR_KM).label("km"))).subquery()
     return select(func.coalesce(func.max(each.c.km), 0) * 1.01).scalar_subquery()
 
 
@@ -159,7 +159,7 @@ def _near(req: HelpRequest, point: tuple[float, float], cols):
     # use, without the role lookups that decide which radius is theirs.
     vp_km, pp_km = VolunteerProfile.radius_km, ProfessionalProfile.radius_km
     radius = case((pp_km.is_(None), vp_km), (vp_km.is_(None), pp_km), (pp_km > vp_km, pp_km), else_=vp_km)
-    own = case((radius * 1.01 > rules.NEAR_KM, radius * 1.01), else_=rules.NEAR_KM)
+    own = case((radius * 1.01 > ranking.NEAR_KM, radius * 1.01), else_=ranking.NEAR_KM)
     return _helpers(req, cols).where(
         User.lat.between(lat - reach / KM_PER_DEGREE_LAT, lat + reach / KM_PER_DEGREE_LAT),
         User.lon.between(lon - reach / per_lon, lon + reach / per_lon),
@@ -183,12 +183,12 @@ def _unplaced(req: HelpRequest, cols):
     return _helpers(req, cols).where(User.id.in_(ids))
 
 
-def _row(m) -> rules.HelperRow:
-    return rules.HelperRow(
+def _row(m) -> ranking.HelperRow:
+    return ranking.HelperRow(
         id=m["id"], first_name=m["first_name"], last_name=m["last_name"], lat=m["lat"], lon=m["lon"],
-        kind=rules.PROFESSIONAL if m["is_pro"] else rules.VOLUNTEER, radius_km=float(m["radius_km"] or 0),
+        kind=ranking.PROFESSIONAL if m["is_pro"] else ranking.VOLUNTEER, radius_km=float(m["radius_km"] or 0),
         active=bool(m["active"]), has_volunteer_role=bool(m["has_volunteer_role"]),
-        max_hours_month=m["max_hours_month"], vog_date=m["vog_date"], agreement_on=m["agreement_on"],
+        max_hours_month=m["max_hours_month"], vog_date=m["vog_date"], contract_signed_on=m["contract_signed_on"],
         paused=bool(m["paused"]), approved=bool(m["approved"]), offers=bool(m["offers"]),
         competence=bool(m["competence"]), backstop=bool(m["backstop"]), absent=bool(m["absent"]),
         hours_month=float(m["hours_month"] or 0), helped_before=bool(m["helped_before"]),
@@ -200,7 +200,7 @@ def request_day(req: HelpRequest) -> date:
 
 
 def fetch_rows(req: HelpRequest, point: tuple[float, float], *,
-               helper_id: int | None = None) -> list[rules.HelperRow]:
+               helper_id: int | None = None) -> list[ranking.HelperRow]:
     """The helpers near the request and those not on the map yet, in one query (or one helper)."""
     cols = _columns(req, request_day(req))
     if helper_id is not None:
@@ -210,7 +210,7 @@ def fetch_rows(req: HelpRequest, point: tuple[float, float], *,
     return [_row(m) for m in db.session.execute(stmt).mappings()]
 
 
-def approximate(point, rows: list[rules.HelperRow]) -> dict[int, float]:
+def approximate(point, rows: list[ranking.HelperRow]) -> dict[int, float]:
     """The spherical distance of every row on the map that may be near (within SPHERE_MARGIN of
     the geodesic); who is surely beyond both their radius and NEAR_KM is left out."""
     found = {}
@@ -218,7 +218,7 @@ def approximate(point, rows: list[rules.HelperRow]) -> dict[int, float]:
         if row.lat is None or row.lon is None:
             continue
         km = sphere_km(point, (row.lat, row.lon))
-        if km <= max(row.radius_km, rules.NEAR_KM) * SPHERE_MARGIN:
+        if km <= max(row.radius_km, ranking.NEAR_KM) * SPHERE_MARGIN:
             found[row.id] = km
     return found
 
@@ -255,25 +255,25 @@ def rank_for(req: HelpRequest, *, limit: int = 25) -> Ranking:
     category, month = category_info(req.category), month_words(day)
     exact: dict[int, float] = {}
 
-    def geodesic(row: rules.HelperRow) -> float:
+    def geodesic(row: ranking.HelperRow) -> float:
         if row.id not in exact:
             assert row.lat is not None and row.lon is not None  # sort_out asks only for rows on the map
             exact[row.id] = distance_km(point, (row.lat, row.lon))
         return exact[row.id]
     vog_years = current_app.config["VOG_VALID_YEARS"]
-    possible, impossible = rules.sort_out(rows, approximate(point, rows), geodesic, category, day, vog_years,
+    possible, impossible = ranking.sort_out(rows, approximate(point, rows), geodesic, category, day, vog_years,
                                           month=month)
     slots = fetch_slots([c.helper.id for c in possible], when.day)
-    ranked = rules.rank_sorted(possible, slots, when, category, _resident_first_name(req), limit, month,
+    ranked = ranking.rank_sorted(possible, slots, when, category, _resident_first_name(req), limit, month,
                                exact=geodesic)
-    ordered = rules.order_not_possible(impossible, category)
+    ordered = ranking.order_not_possible(impossible, category)
     shown, rest = ordered[:INELIGIBLE_SHOWN], ordered[INELIGIBLE_SHOWN:]
     for c in shown:  # what is listed reads the geodesic distance, as everywhere
         if c.distance_km is not None and c.approximate:
             c.approximate = False
             c.distance_km = geodesic(c.helper)
-            c.ineligible = rules.not_possible(c.helper, c.distance_km, category, day, vog_years, month)
-    return Ranking(ranked, shown, True, len(rest), rules.reason_counts(rest))
+            c.ineligible = ranking.not_possible(c.helper, c.distance_km, category, day, vog_years, month)
+    return Ranking(ranked, shown, True, len(rest), ranking.reason_counts(rest))
 
 
 def rank_for_time(category: TaskCategory, point: tuple[float, float] | None, starts_at, ends_at,

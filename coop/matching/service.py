@@ -16,7 +16,7 @@ from coop.core.models import User
 from coop.core.states import Lifecycle, Step, Transition
 from coop.extensions import db
 from coop.geo.distance import distance_km
-from coop.matching import candidates, rules
+from coop.matching import candidates, ranking
 from coop.matching.models import ACCEPTED, DECLINED, OPEN, PROPOSED, STATUS_LABELS, WITHDRAWN, Proposal
 from coop.requests import service as requests
 from coop.requests.models import MATCHED, SEARCHING, HelpRequest
@@ -58,7 +58,7 @@ def _apply(proposal: Proposal, action: str) -> str:
 
 def helper_problems(req: HelpRequest, helper: User) -> list[str]:
     """Why `helper` cannot be proposed for `req` (empty: they can): the same reasons, in the
-    same words, as the match page lists (rules.not_possible)."""
+    same words, as the match page lists (ranking.not_possible)."""
     point = candidates.request_point(req)
     if point is None:
         return ["de plek van de hulpvraag is nog niet bekend: zet eerst de pin op de kaart"]
@@ -68,7 +68,7 @@ def helper_problems(req: HelpRequest, helper: User) -> list[str]:
     row = rows[0]
     day = candidates.request_day(req)
     km = distance_km(point, (row.lat, row.lon)) if row.lat is not None and row.lon is not None else None
-    return rules.not_possible(row, km, candidates.category_info(req.category), day,
+    return ranking.not_possible(row, km, candidates.category_info(req.category), day,
                               current_app.config["VOG_VALID_YEARS"], candidates.month_words(day))
 
 

@@ -32,7 +32,7 @@ class Facts(Protocol):
     approved: bool
     paused: bool
     vog_date: date | None
-    agreement_on: date | None
+    contract_signed_on: date | None
     offers: bool
     competence: bool
     backstop: bool
@@ -51,7 +51,7 @@ class HelperFacts:
     approved: bool = True
     paused: bool = False
     vog_date: date | None = None
-    agreement_on: date | None = None
+    contract_signed_on: date | None = None
     offers: bool = False  # offers this category (volunteer) or does it (professional)
     competence: bool = False  # recorded competence for this (trained) category
     backstop: bool = False  # that competence has a named professional backstop
@@ -106,7 +106,7 @@ def _volunteer_reasons(facts: Facts, category: Category, on: date, vog_years: in
             reasons.append(f"niet bevoegd voor {category.name.lower()}")
         elif not facts.backstop:
             reasons.append("geen professionele achterwacht")
-        if facts.agreement_on is None:
+        if facts.contract_signed_on is None:
             reasons.append("geen getekende vrijwilligersovereenkomst")
     elif not facts.offers:
         reasons.append(f"biedt geen {category.name.lower()} aan")

@@ -63,7 +63,7 @@ class VolunteerPapersForm(Form):
     vog_date = DutchDateField("Datum van de VOG", validators=[optional()], window=VOG_WINDOW,
                               description="De datum die op de Verklaring Omtrent het Gedrag staat. "
                                           "Maak het veld leeg om de datum te verwijderen.")
-    agreement_date = DutchDateField("Vrijwilligersovereenkomst getekend op", validators=[optional()],
+    contract_date = DutchDateField("Vrijwilligersovereenkomst getekend op", validators=[optional()],
                                     window=AGREEMENT_WINDOW,
                                     description="Maak het veld leeg als er (nog) geen getekende overeenkomst is.")
     under_21 = BooleanField("Jonger dan 21 jaar",

@@ -27,7 +27,8 @@ class VolunteerProfile(Model):
     radius_km: Mapped[float] = mapped_column(default=3.0)
     max_hours_month: Mapped[int] = mapped_column(default=12)
     vog_date: Mapped[date | None] = mapped_column(Date)
-    volunteer_agreement_signed_on: Mapped[date | None] = mapped_column(Date)
+    # The column keeps its earlier name (docs/migrations.md: renamed in the code only).
+    volunteer_contract_signed_on: Mapped[date | None] = mapped_column("volunteer_agreement_signed_on", Date)
     paused: Mapped[bool] = mapped_column(default=False)
     # Age band for an hourly volunteer allowance: the lower under-21 maximum applies when set.
     under_21: Mapped[bool] = mapped_column(default=False, server_default=false())

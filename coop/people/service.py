@@ -61,7 +61,7 @@ def facts_for(user: User, category: TaskCategory, on: date) -> eligibility.Helpe
     return eligibility.HelperFacts(
         kind=eligibility.VOLUNTEER, active=user.active, has_volunteer_role=user.has_role(R.VOLUNTEER),
         approved=profile.approved, paused=profile.paused, vog_date=profile.vog_date,
-        agreement_on=profile.volunteer_agreement_signed_on, offers=category in profile.categories,
+        contract_signed_on=profile.volunteer_contract_signed_on, offers=category in profile.categories,
         competence=competence is not None, backstop=competence is not None and competence.backstop_id is not None)
 
 
@@ -194,7 +194,7 @@ def _age_text(under_21: bool) -> str:
     return "jonger dan 21 jaar" if under_21 else "21 jaar of ouder"
 
 
-def record_papers(volunteer: User, *, vog_date: date | None, agreement_date: date | None, by: User,
+def record_papers(volunteer: User, *, vog_date: date | None, contract_date: date | None, by: User,
                   under_21: bool | None = None) -> None:
     """The coordinator records, corrects or removes (empty) the VOG date and the date the
     volunteer agreement was signed and, when given, whether the volunteer is under 21 (a lower
@@ -206,17 +206,17 @@ def record_papers(volunteer: User, *, vog_date: date | None, agreement_date: dat
     today = local_now().date()
     if vog_date and vog_date > today:
         raise DomainError("De datum van de VOG kan niet in de toekomst liggen.", "vog_date")
-    if agreement_date and agreement_date > today:
-        raise DomainError("De overeenkomst kan niet in de toekomst getekend zijn.", "agreement_date")
+    if contract_date and contract_date > today:
+        raise DomainError("De overeenkomst kan niet in de toekomst getekend zijn.", "contract_date")
     if vog_date != profile.vog_date:
         audit.record("volunteer.vog", actor=by, subject=volunteer,
                      detail=_change_text("VOG-datum", profile.vog_date, vog_date))
         profile.vog_date = vog_date
-    if agreement_date != profile.volunteer_agreement_signed_on:
+    if contract_date != profile.volunteer_contract_signed_on:
         audit.record("volunteer.contract", actor=by, subject=volunteer,
                      detail=_change_text("Vrijwilligersovereenkomst getekend op",
-                                         profile.volunteer_agreement_signed_on, agreement_date))
-        profile.volunteer_agreement_signed_on = agreement_date
+                                         profile.volunteer_contract_signed_on, contract_date))
+        profile.volunteer_contract_signed_on = contract_date
     if under_21 is not None and under_21 != profile.under_21:
         audit.record("volunteer.age_band", actor=by, subject=volunteer,
                      detail=f"{_age_text(profile.under_21)} → {_age_text(under_21)}")

@@ -210,7 +210,7 @@ def volunteer_papers(person_id: int):
         abort(404)
     papers = VolunteerPapersForm(prefix="papieren", data={
         "vog_date": person.volunteer_profile.vog_date,
-        "agreement_date": person.volunteer_profile.volunteer_agreement_signed_on,
+        "contract_date": person.volunteer_profile.volunteer_contract_signed_on,
         "under_21": person.volunteer_profile.under_21})
     backstops = _backstop_choices(person)
     competence = _competence_form(person, backstops)
@@ -218,7 +218,7 @@ def volunteer_papers(person_id: int):
         audit.shown("volunteer.papers_viewed", subject=person)
     if request.method == "POST" and "papieren-submit" in request.form and papers.validate():
         if run(papers, lambda: service.record_papers(
-                person, vog_date=papers.vog_date.data, agreement_date=papers.agreement_date.data,
+                person, vog_date=papers.vog_date.data, contract_date=papers.contract_date.data,
                 by=current_user, under_21=papers.under_21.data), "De gegevens zijn opgeslagen."):
             return redirect(url_for("people.show", person_id=person.id))
     elif request.method == "POST" and "bevoegd-submit" in request.form and competence.validate():
@@ -256,7 +256,7 @@ def change_competence(person_id: int, competence_id: int):
             return redirect(url_for("people.volunteer_papers", person_id=person.id))
     papers = VolunteerPapersForm(prefix="papieren", formdata=None, data={
         "vog_date": person.volunteer_profile.vog_date,
-        "agreement_date": person.volunteer_profile.volunteer_agreement_signed_on})
+        "contract_date": person.volunteer_profile.volunteer_contract_signed_on})
     return _papers_page(person, papers, _competence_form(person, backstops),
                         _change_forms(person, backstops, posted=form), 422)
 

@@ -72,7 +72,7 @@ def gather(person: User) -> dict[str, Any]:
         selectinload(VolunteerProfile.categories), selectinload(VolunteerProfile.competences)))
     data["volunteer_profile"] = None if vp is None else {
         "radius_km": vp.radius_km, "max_hours_month": vp.max_hours_month, "vog_date": vp.vog_date,
-        "volunteer_agreement_signed_on": vp.volunteer_agreement_signed_on, "paused": vp.paused,
+        "volunteer_contract_signed_on": vp.volunteer_contract_signed_on, "paused": vp.paused,
         "under_21": vp.under_21, "approved_at": vp.approved_at, "motivation": vp.motivation,
         "preferences": vp.preferences, "offers": [c.name for c in vp.categories],
         "competences": [{"category_id": c.category_id, "recorded_on": c.recorded_on, "note": c.note,
@@ -136,7 +136,7 @@ def gather(person: User) -> dict[str, Any]:
 
 def _requests(pid: int) -> list[dict[str, Any]]:
     found = _rows(select(HelpRequest).where(HelpRequest.resident_id == pid).order_by(HelpRequest.id).options(
-        selectinload(HelpRequest.category), selectinload(HelpRequest.events), selectinload(HelpRequest.role_split)))
+        selectinload(HelpRequest.category), selectinload(HelpRequest.events), selectinload(HelpRequest.five_questions)))
     proposals: dict[int, list[Proposal]] = {}
     if found:
         for p in _rows(select(Proposal).where(Proposal.request_id.in_([r.id for r in found])).order_by(Proposal.id)):
@@ -153,7 +153,7 @@ def _requests(pid: int) -> list[dict[str, Any]]:
         "timeline": [{"at": e.at, "what": requests_service.event_label(e.action),
                       "by": _role(e.actor_id, pid, "medewerker"), "note": e.note} for e in r.events],
         "role_split": [{"question": FIVE_QUESTIONS[line.question], "note": line.note, "who": line.who_label}
-                       for line in r.role_split],
+                       for line in r.five_questions],
         "helpers_asked": [{"status": PROPOSAL_LABELS[p.status], "proposed_at": p.proposed_at,
                            "answered_at": p.answered_at} for p in proposals.get(r.id, [])],
     } for r in found]
@@ -197,7 +197,7 @@ LABELS = {
     "lat": "breedtegraad", "lon": "lengtegraad", "village": "dorp", "roles": "rollen", "active": "account aan",
     "created_at": "vastgelegd op", "last_login_at": "laatst ingelogd", "radius_km": "hoe ver (km)",
     "max_hours_month": "uren per maand", "vog_date": "datum VOG",
-    "volunteer_agreement_signed_on": "vrijwilligersovereenkomst getekend", "paused": "op pauze",
+    "volunteer_contract_signed_on": "vrijwilligersovereenkomst getekend", "paused": "op pauze",
     "under_21": "jonger dan 21", "approved_at": "goedgekeurd op", "motivation": "waarom u helpt",
     "preferences": "voorkeuren", "offers": "biedt aan", "competences": "bevoegdheden", "category_id": "taak",
     "recorded_on": "vastgelegd op", "note": "notitie", "has_backstop": "met achterwacht",

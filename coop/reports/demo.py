@@ -16,7 +16,7 @@ from coop.core.clock import now
 from coop.core.models import ReferralDestination
 from coop.extensions import db
 from coop.people.models import HoursEntry
-from coop.requests.models import CANCELLED, DONE, REFERRED, HelpRequest, RequestEvent, RoleSplitLine
+from coop.requests.models import CANCELLED, DONE, REFERRED, FiveQuestionsAnswer, HelpRequest, RequestEvent
 
 PER_MONTH = 30
 # category code → share of the requests (about 80 % wellbeing, 20 % care, as in a village cooperative)
@@ -70,6 +70,6 @@ def _closed_request(ctx, rng, codes, helpers, created, wmo) -> None:
                                    action={DONE: "complete", CANCELLED: "cancel", REFERRED: "refer"}[status],
                                    from_status="matched" if status == DONE else "intake", to_status=status))
     if rng.random() < 0.2:
-        req.role_split = [RoleSplitLine(question=q, note="", party=rng.choice(parties))
+        req.five_questions = [FiveQuestionsAnswer(question=q, note="", party=rng.choice(parties))
                           for q, parties in PARTIES_BY_QUESTION.items()]
     db.session.add(req)

@@ -5,7 +5,7 @@ from sqlalchemy import ForeignKey, Index
 from sqlalchemy.orm import Mapped, mapped_column
 
 from coop.extensions import Model
-from coop.requests.models import HelpRequest, RoleSplitLine
+from coop.requests.models import FiveQuestionsAnswer, HelpRequest
 
 DEFAULT_THRESHOLD = 5
 
@@ -25,5 +25,5 @@ class ReportSettings(Model):
 # grouped as they stream from the index, with no sort.
 Index("ix_help_requests_report", HelpRequest.village_id, HelpRequest.created_month, HelpRequest.category_id,
       HelpRequest.hours_to_match, HelpRequest.status, HelpRequest.matched_at)
-Index("ix_role_split_lines_report", RoleSplitLine.village_id, RoleSplitLine.created_month, RoleSplitLine.party,
-      RoleSplitLine.question)
+Index("ix_role_split_lines_report", FiveQuestionsAnswer.village_id, FiveQuestionsAnswer.created_month,
+      FiveQuestionsAnswer.party, FiveQuestionsAnswer.question)

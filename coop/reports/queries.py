@@ -19,7 +19,7 @@ from coop.core.clock import LOCAL
 from coop.core.models import ReferralDestination
 from coop.extensions import db
 from coop.people.models import HoursEntry
-from coop.requests.models import REFERRED, HelpRequest, RoleSplitLine
+from coop.requests.models import REFERRED, FiveQuestionsAnswer, HelpRequest
 from coop.respite.models import CarerQolCheckin, RespiteRequest, RespiteShift
 
 COUNTED_HOURS = (HoursEntry.CONFIRMED, HoursEntry.APPROVED)
@@ -187,27 +187,30 @@ def _hour_row(values) -> dict[str, float]:
     return {k: float(v or 0) for k, v in zip(keys, values, strict=True)}
 
 
-def role_split_counts(village_id: int, year: int) -> list[tuple[str, int, int]]:
-    """(party, question, lines) over the role splits of the year's requests.
+def five_questions_counts(village_id: int, year: int) -> list[tuple[str, int, int]]:
+    """(party, question, lines) over the Schijf van Vijf answers of the year's requests.
 
     The lines carry their request's village and month, so this is one range of
     ix_role_split_lines_report; grouped per month first, as the index streams, then summed."""
-    per_month = (select(RoleSplitLine.party.label("p"), RoleSplitLine.question.label("q"), func.count().label("n"))
-                 .where(RoleSplitLine.village_id == village_id, RoleSplitLine.created_month >= year * 100 + 1,
-                        RoleSplitLine.created_month <= year * 100 + 12, RoleSplitLine.party.is_not(None))
-                 .group_by(RoleSplitLine.created_month, RoleSplitLine.party, RoleSplitLine.question).subquery())
+    per_month = (select(FiveQuestionsAnswer.party.label("p"), FiveQuestionsAnswer.question.label("q"),
+                        func.count().label("n"))
+                 .where(FiveQuestionsAnswer.village_id == village_id,
+                        FiveQuestionsAnswer.created_month >= year * 100 + 1,
+                        FiveQuestionsAnswer.created_month <= year * 100 + 12, FiveQuestionsAnswer.party.is_not(None))
+                 .group_by(FiveQuestionsAnswer.created_month, FiveQuestionsAnswer.party, FiveQuestionsAnswer.question)
+                 .subquery())
     query = select(per_month.c.p, per_month.c.q, func.sum(per_month.c.n)).group_by(per_month.c.p, per_month.c.q)
     return [(str(p), int(q), int(n)) for p, q, n in db.session.execute(query)]
 
 
-def role_split_not_needed(village_id: int, year: int) -> dict[int, int]:
+def five_questions_not_needed(village_id: int, year: int) -> dict[int, int]:
     """Per question, how many of the year's Schijf-van-Vijf answers were "niet nodig". Those
-    lines have no party, so role_split_counts never counts them as one taking something on."""
-    query = (select(RoleSplitLine.question, func.count())
-             .where(RoleSplitLine.village_id == village_id, RoleSplitLine.created_month >= year * 100 + 1,
-                    RoleSplitLine.created_month <= year * 100 + 12, RoleSplitLine.party.is_(None),
-                    RoleSplitLine.not_needed.is_(True))
-             .group_by(RoleSplitLine.question))
+    lines have no party, so five_questions_counts never counts them as one taking something on."""
+    query = (select(FiveQuestionsAnswer.question, func.count())
+             .where(FiveQuestionsAnswer.village_id == village_id, FiveQuestionsAnswer.created_month >= year * 100 + 1,
+                    FiveQuestionsAnswer.created_month <= year * 100 + 12, FiveQuestionsAnswer.party.is_(None),
+                    FiveQuestionsAnswer.not_needed.is_(True))
+             .group_by(FiveQuestionsAnswer.question))
     return {int(q): int(n) for q, n in db.session.execute(query)}
 
 

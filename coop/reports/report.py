@@ -113,7 +113,7 @@ def build(village: Village, year: int) -> Report:
     tables = request_tables(village.id, year, protected, categories[village.id], k, fmt)
     tables.append(hours_table(village.id, year, k, fmt))
     tables.append(carers_table(village.id, year, k, fmt))
-    tables.append(role_split_table(village.id, year, k, fmt))
+    tables.append(five_questions_table(village.id, year, k, fmt))
     return Report(village=village, year=year, threshold=k, tables=tables)
 
 
@@ -270,7 +270,7 @@ def carers_table(village_id: int, year: int, k: int, fmt: Fmt) -> Table:
 def _not_needed_row(village_id: int, year: int, k: int, fmt: Fmt) -> list[str]:
     """How often each question was answered "niet nodig": no party takes anything on, so these
     are in no party's count, total or share; a line of their own, protected on its own."""
-    found = queries.role_split_not_needed(village_id, year)
+    found = queries.five_questions_not_needed(village_id, year)
     cells = {q: Cell(found.get(q, 0)) for q in QUESTIONS}
     cells[0] = Cell(sum(found.values()), weight=2)
     hide_small(cells, k)
@@ -278,12 +278,12 @@ def _not_needed_row(village_id: int, year: int, k: int, fmt: Fmt) -> list[str]:
     return [NOT_NEEDED_ROW] + [fmt.count(cells[q]) for q in list(QUESTIONS) + [0]] + ["–"]
 
 
-def role_split_table(village_id: int, year: int, k: int, fmt: Fmt) -> Table:
+def five_questions_table(village_id: int, year: int, k: int, fmt: Fmt) -> Table:
     """How many Schijf-van-Vijf lines each party took on, per question, as counts only; and
     apart from them, how many answers were "niet nodig"."""
     parties = list(PARTIES)
     values: dict = {}
-    for party, question, n in queries.role_split_counts(village_id, year):
+    for party, question, n in queries.five_questions_counts(village_id, year):
         if party not in PARTIES or question not in QUESTIONS:
             continue
         for key in ((party, question), (party, None), (None, question), (None, None)):
@@ -299,7 +299,7 @@ def role_split_table(village_id: int, year: int, k: int, fmt: Fmt) -> Table:
             return HIDDEN_TEXT
         return fmt.share(cell.value or 0, total.value)
 
-    table = Table("rolverdeling", f"Rolverdeling in de Schijf van Vijf, {year}",
+    table = Table("schijf_van_vijf", f"Rolverdeling in de Schijf van Vijf, {year}",
                   ["Wie neemt het op zich"] + [f"Vraag {q}" for q in QUESTIONS] + ["Totaal", "Aandeel"],
                   note="Vraag 1 zelf, 2 hulpmiddel, 3 familie en mantelzorg, 4 netwerk en vrijwilligers, "
                        "5 professional. „Niet nodig” is geen partij: die antwoorden tellen niet mee in het totaal "
@@ -309,7 +309,7 @@ def role_split_table(village_id: int, year: int, k: int, fmt: Fmt) -> Table:
     table.rows.append(_not_needed_row(village_id, year, k, fmt))
     table.total = (["Totaal"] + [fmt.count(grid[(None, q)]) for q in list(QUESTIONS) + [None]]
                    + [dutch.percent(1) if total.shown else HIDDEN_TEXT])
-    table.chart = bar_chart("rolverdeling", "Wie neemt welk deel op zich", ["Regels"],
+    table.chart = bar_chart("schijf_van_vijf", "Wie neemt welk deel op zich", ["Regels"],
                             [SHORT_PARTY[p] for p in parties],
                             [[(grid[(p, None)].value if grid[(p, None)].shown else None, table.rows[i][6])]
                              for i, p in enumerate(parties)])

@@ -17,6 +17,8 @@ from coop.reports.forms import ThresholdForm
 bp = Blueprint("reports", __name__, url_prefix="/cijfers")
 READERS = (R.COORDINATOR, R.MUNICIPALITY, R.ADMIN)
 NOT_YOURS = "U kunt alleen de cijfers van uw eigen dorp bekijken en downloaden."
+# A table's earlier name in a CSV link (bookmarked, or in a mail) still finds the table.
+EARLIER_KEYS = {"rolverdeling": "schijf_van_vijf"}
 
 
 def _refuse():
@@ -58,6 +60,9 @@ def village(village_id: int):
 @bp.get("/dorp/<int:village_id>/<key>.csv")
 @roles_required(*READERS)
 def export(village_id: int, key: str):
+    if key in EARLIER_KEYS:
+        return redirect(url_for("reports.export", village_id=village_id, key=EARLIER_KEYS[key], **request.args),
+                        code=301)
     place = _village(village_id)
     if place is None:
         return _refuse()

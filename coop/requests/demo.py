@@ -16,7 +16,7 @@ from coop.core import clock
 from coop.core.models import ReferralDestination
 from coop.extensions import db
 from coop.requests import service
-from coop.requests.intake import DAY, FLEXIBLE, WINDOW, RequestInput, post_request, record_role_split
+from coop.requests.intake import DAY, FLEXIBLE, WINDOW, RequestInput, post_request, record_five_questions
 from coop.requests.models import PHONE, VISIT, WEB
 
 # code → things people ask, in their own words.
@@ -59,7 +59,7 @@ PLAN = [
     ("woningaanpassing", "no_rush", "referred", VISIT, True), ("huishoudelijke_hulp", "week", "referred", PHONE, False),
 ]
 
-ROLE_SPLIT = {
+FIVE_QUESTIONS_ANSWERS = {
     1: ("Wil zelf blijven koken en de krant halen.", "resident"),
     2: ("Rollator en een boodschappenkar met wielen.", "organisation"),
     3: ("Dochter belt elke avond en komt op zaterdag.", "family"),
@@ -123,7 +123,7 @@ def seed(ctx) -> None:
             for n, action in enumerate(STEPS[status], start=1):
                 clock.freeze(posted_at + timedelta(hours=3 * n))
                 if split and action in ("start_search", "refer", "cancel") or (split and status == "intake" and n == 1):
-                    record_role_split(req, ROLE_SPLIT, by=ctx.coordinator)
+                    record_five_questions(req, FIVE_QUESTIONS_ANSWERS, by=ctx.coordinator)
                 _step(req, action, ctx, i)
             requests.append(req)
     finally:

@@ -23,7 +23,7 @@ from coop.core.forms import (
     postcode_format,
     required,
 )
-from coop.requests.intake import DAY, FLEXIBLE, MAX_DESCRIPTION, MAX_SPLIT_NOTE, WINDOW, RequestInput
+from coop.requests.intake import DAY, FLEXIBLE, MAX_ANSWER_NOTE, MAX_DESCRIPTION, WINDOW, RequestInput
 from coop.requests.models import (
     CHANNEL_LABELS,
     FIVE_QUESTIONS,
@@ -109,7 +109,7 @@ def _split_fields() -> dict[str, Field]:
     fields: dict[str, Field] = {}
     party_choices = choices([("", "– kies –")] + list(PARTIES.items()))
     for q, text in FIVE_QUESTIONS.items():
-        fields[f"note_{q}"] = TextAreaField(f"{q}. {text}", validators=[max_length(MAX_SPLIT_NOTE)],
+        fields[f"note_{q}"] = TextAreaField(f"{q}. {text}", validators=[max_length(MAX_ANSWER_NOTE)],
                                             render_kw={"rows": 2})
         fields[f"party_{q}"] = DutchSelectField(f"Wie neemt dit op zich? (vraag {q})", what="een partij",
                                            choices=party_choices, validate_choice=False)
@@ -117,11 +117,11 @@ def _split_fields() -> dict[str, Field]:
     return fields
 
 
-RoleSplitForm = type("RoleSplitForm", (Form,), _split_fields())
-RoleSplitForm.__doc__ = "The Schijf van Vijf: five notes, each with the party that takes it on or 'niet nodig'."
+FiveQuestionsForm = type("FiveQuestionsForm", (Form,), _split_fields())
+FiveQuestionsForm.__doc__ = "The Schijf van Vijf: five notes, each with the party that takes it on or 'niet nodig'."
 
 
-def role_split_answers(form) -> dict[int, tuple[str, str, bool]]:
+def five_questions_answers(form) -> dict[int, tuple[str, str, bool]]:
     return {q: (form[f"note_{q}"].data or "", form[f"party_{q}"].data or "", bool(form[f"not_needed_{q}"].data))
             for q in FIVE_QUESTIONS}
 

@@ -1,5 +1,5 @@
 """How a hulpvraag comes in: posted by the resident or recorded for them by the coordinator,
-and the Schijf van Vijf intake that records the case's role split.
+and the Schijf van Vijf intake that records its answers.
 
 Every check happens before anything is added to the session, so a refused request writes
 nothing; the caller commits once.
@@ -25,18 +25,19 @@ from coop.requests.models import (
     CANCELLED,
     CHANNEL_LABELS,
     FIVE_QUESTIONS,
+    FIVE_QUESTIONS_ACTION,
     PARTIES,
     PARTS_OF_DAY,
     RECURRENCE_LABELS,
     URGENCIES,
     WEB,
+    FiveQuestionsAnswer,
     HelpRequest,
-    RoleSplitLine,
 )
 from coop.requests.service import add_event
 
 MAX_DESCRIPTION = 1000
-MAX_SPLIT_NOTE = 500
+MAX_ANSWER_NOTE = 500
 DAY, WINDOW, FLEXIBLE = "day", "window", "flexible"
 WHEN_KINDS = (DAY, WINDOW, FLEXIBLE)
 
@@ -237,7 +238,7 @@ def post_request(resident: User, data: RequestInput, *, by: User, form_token: st
     return request, True
 
 
-def record_role_split(request: HelpRequest, answers: dict[int, tuple], *, by: User) -> None:
+def record_five_questions(request: HelpRequest, answers: dict[int, tuple], *, by: User) -> None:
     """Store the Schijf van Vijf: per question a short note and the party that takes it on,
     or "niet nodig" (not needed: nobody takes anything on; a note on why may go with it).
 
@@ -250,8 +251,8 @@ def record_role_split(request: HelpRequest, answers: dict[int, tuple], *, by: Us
     for question in FIVE_QUESTIONS:
         note, party, not_needed = (tuple(answers.get(question, ())) + ("", "", False))[:3]
         note, party, not_needed = (note or "").strip(), (party or "").strip(), bool(not_needed)
-        if len(note) > MAX_SPLIT_NOTE:
-            raise DomainError(f"Gebruik hier hoogstens {MAX_SPLIT_NOTE} tekens.", f"note_{question}")
+        if len(note) > MAX_ANSWER_NOTE:
+            raise DomainError(f"Gebruik hier hoogstens {MAX_ANSWER_NOTE} tekens.", f"note_{question}")
         if not_needed:
             if party:
                 raise DomainError("Kies wie dit op zich neemt, of vink 'niet nodig' aan; niet allebei.",
@@ -268,17 +269,17 @@ def record_role_split(request: HelpRequest, answers: dict[int, tuple], *, by: Us
             cleaned[question] = (note, party, False)
     if not cleaned:
         raise DomainError("Vul minstens één van de vijf vragen in.")
-    had_lines = bool(request.role_split)
-    lines = {line.question: line for line in request.role_split}
+    had_lines = bool(request.five_questions)
+    lines = {line.question: line for line in request.five_questions}
     for question, line in lines.items():
         if question not in cleaned:
-            request.role_split.remove(line)
+            request.five_questions.remove(line)
     for question, (note, party, not_needed) in cleaned.items():
         if question in lines:
             line = lines[question]
             line.note, line.party, line.not_needed = note, party, not_needed
         else:
-            request.role_split.append(RoleSplitLine(question=question, note=note, party=party,
-                                                    not_needed=not_needed))
-    add_event(request, by, "role_split",
+            request.five_questions.append(FiveQuestionsAnswer(question=question, note=note, party=party,
+                                                              not_needed=not_needed))
+    add_event(request, by, FIVE_QUESTIONS_ACTION,
               "Schijf van Vijf bijgewerkt" if had_lines else "Schijf van Vijf vastgelegd")

@@ -1,4 +1,4 @@
-"""A hulpvraag (HelpRequest), its timeline and its role split (Schijf van Vijf)."""
+"""A hulpvraag (HelpRequest), its timeline and its Schijf van Vijf."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
@@ -55,10 +55,13 @@ FIVE_QUESTIONS = {
     4: "Wat kunnen het netwerk, vrijwilligers of andere organisaties doen?",
     5: "Wat doet de professional?",
 }
-FIVE_SHORT = {1: "zelf", 2: "hulpmiddel", 3: "familie en mantelzorg",
-              4: "netwerk, vrijwilligers, organisaties", 5: "professional"}
+FIVE_QUESTIONS_SHORT = {1: "zelf", 2: "hulpmiddel", 3: "familie en mantelzorg",
+                        4: "netwerk, vrijwilligers, organisaties", 5: "professional"}
+# The timeline action of a recorded Schijf van Vijf, as stored in request_events.action: it keeps
+# its earlier name, so timelines written before the rename read the same.
+FIVE_QUESTIONS_ACTION = "role_split"
 
-# Parties in a role split; the same columns as the gemeente agreement's matrix.
+# Parties in a Schijf van Vijf; the same columns as the gemeente agreement's matrix.
 PARTIES = {
     "resident": "de inwoner zelf",
     "family": "familie en netwerk",
@@ -135,8 +138,8 @@ class HelpRequest(Model):
     referral_destination: Mapped[ReferralDestination | None] = relationship()
     events: Mapped[list[RequestEvent]] = relationship(
         back_populates="request", cascade="all, delete-orphan", order_by="RequestEvent.at")
-    role_split: Mapped[list[RoleSplitLine]] = relationship(
-        back_populates="request", cascade="all, delete-orphan", order_by="RoleSplitLine.question")
+    five_questions: Mapped[list[FiveQuestionsAnswer]] = relationship(
+        back_populates="request", cascade="all, delete-orphan", order_by="FiveQuestionsAnswer.question")
 
     @property
     def status_label(self) -> str:
@@ -197,7 +200,7 @@ def _hours_to_match_default(context) -> int | None:
 def _keep_report_columns(mapper, connection, target: HelpRequest) -> None:
     """The one place that keeps the stored report columns right for the ORM: the local month,
     the hours to match (set, changed and cleared with matched_at), and their copies on the
-    role split lines."""
+    Schijf van Vijf answers."""
     if target.created_at is None:
         target.created_at = now()
     month = local_month(target.created_at)
@@ -207,10 +210,10 @@ def _keep_report_columns(mapper, connection, target: HelpRequest) -> None:
     if target.created_month != month:
         target.created_month = month
         if target.id is not None:
-            connection.execute(update(RoleSplitLine).where(RoleSplitLine.request_id == target.id)
+            connection.execute(update(FiveQuestionsAnswer).where(FiveQuestionsAnswer.request_id == target.id)
                                .values(created_month=month))
     if target.id is not None and db.inspect(target).attrs.village_id.history.has_changes():
-        connection.execute(update(RoleSplitLine).where(RoleSplitLine.request_id == target.id)
+        connection.execute(update(FiveQuestionsAnswer).where(FiveQuestionsAnswer.request_id == target.id)
                            .values(village_id=target.village_id))
 
 
@@ -232,7 +235,7 @@ class RequestEvent(Model):
     actor: Mapped[User | None] = relationship()
 
 
-class RoleSplitLine(Model):
+class FiveQuestionsAnswer(Model):
     """One answer of the Schijf van Vijf: question 1..5, a short note, the party taking it on;
     or "niet nodig" (not_needed), with no party and perhaps a note on why."""
 
@@ -251,7 +254,7 @@ class RoleSplitLine(Model):
     village_id: Mapped[int | None] = mapped_column(default=lambda ctx: _from_request(ctx, HelpRequest.village_id))
     created_month: Mapped[int | None] = mapped_column(default=lambda ctx: _from_request(ctx, HelpRequest.created_month))
 
-    request: Mapped[HelpRequest] = relationship(back_populates="role_split")
+    request: Mapped[HelpRequest] = relationship(back_populates="five_questions")
 
     @property
     def question_text(self) -> str:
@@ -273,9 +276,9 @@ def _from_request(context, column):
     return context.connection.scalar(select(column).where(HelpRequest.id == request_id))
 
 
-@event.listens_for(RoleSplitLine, "before_insert")
-@event.listens_for(RoleSplitLine, "before_update")
-def _copy_request_columns(mapper, connection, target: RoleSplitLine) -> None:
+@event.listens_for(FiveQuestionsAnswer, "before_insert")
+@event.listens_for(FiveQuestionsAnswer, "before_update")
+def _copy_request_columns(mapper, connection, target: FiveQuestionsAnswer) -> None:
     # The request itself when it is in memory (a new request has no row to read yet); never a
     # lazy load in the middle of a flush.
     request = db.inspect(target).dict.get("request")

@@ -17,7 +17,7 @@ from coop.core.clock import now
 from coop.extensions import db
 from coop.followups.models import durations_for
 from coop.followups.rules import villages
-from coop.requests.models import CANCELLED, DONE, REFERRED, HelpRequest, RequestEvent, RoleSplitLine
+from coop.requests.models import CANCELLED, DONE, REFERRED, FiveQuestionsAnswer, HelpRequest, RequestEvent
 
 CLOSED = (DONE, CANCELLED, REFERRED)
 
@@ -30,7 +30,7 @@ def anonymise(req: HelpRequest, at: datetime) -> None:
     req.consent_contact = False
     req.anonymised_at = at
     db.session.execute(update(RequestEvent).where(RequestEvent.request_id == req.id).values(note=""))
-    db.session.execute(update(RoleSplitLine).where(RoleSplitLine.request_id == req.id).values(note=""))
+    db.session.execute(update(FiveQuestionsAnswer).where(FiveQuestionsAnswer.request_id == req.id).values(note=""))
     db.session.execute(
         update(O.FollowUp).where(O.FollowUp.subject_type == "HelpRequest", O.FollowUp.subject_id == req.id)
         .values(payload={}, body=None, title=None).execution_options(synchronize_session=False))

@@ -22,6 +22,7 @@ from coop.extensions import db
 from coop.requests.models import (
     CANCELLED,
     DONE,
+    FIVE_QUESTIONS_ACTION,
     INTAKE,
     MATCHED,
     NEW,
@@ -289,7 +290,7 @@ def helper_view(request: HelpRequest, helper: User, *, accepted: bool = False) -
 
 
 EVENT_LABELS = {"posted": "hulpvraag geplaatst", "info_added": "informatie toegevoegd",
-                "role_split": "Schijf van Vijf", "answer": "antwoord van de inwoner"}
+                FIVE_QUESTIONS_ACTION: "Schijf van Vijf", "answer": "antwoord van de inwoner"}
 
 
 def register_event_labels(**labels: str) -> None:

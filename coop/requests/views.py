@@ -17,14 +17,14 @@ from coop.extensions import db
 from coop.people import service as people
 from coop.requests import intake, queries, service
 from coop.requests.forms import (
+    FiveQuestionsForm,
     InfoForm,
     NewResidentForm,
     NoteForm,
     OnBehalfForm,
     ReferForm,
     RequestForm,
-    RoleSplitForm,
-    role_split_answers,
+    five_questions_answers,
 )
 from coop.requests.models import FIVE_QUESTIONS, PARTIES, STATUS_LABELS, HelpRequest
 
@@ -40,7 +40,7 @@ STEP_BUTTONS = {"start_intake": "Gesprek starten", "start_search": "Helper zoeke
 # address: their roles are read only if something asks).
 SHOW_OPTIONS = (joinedload(HelpRequest.category), joinedload(HelpRequest.resident).lazyload(User.role_rows),
                 joinedload(HelpRequest.entered_by).lazyload(User.role_rows),
-                selectinload(HelpRequest.role_split), selectinload(HelpRequest.events))
+                selectinload(HelpRequest.five_questions), selectinload(HelpRequest.events))
 
 
 def _is_staff() -> bool:
@@ -270,29 +270,29 @@ def refer(request_id: int):
 
 @bp.route("/hulpvragen/<int:request_id>/schijf-van-vijf", methods=["GET", "POST"])
 @roles_required(*STAFF)
-def role_split(request_id: int):
+def five_questions(request_id: int):
     req = _load(request_id)
-    form = RoleSplitForm()
+    form = FiveQuestionsForm()
     if request.method == "GET":
         audit.shown("role_split.viewed", subject=req.resident, detail=f"hulpvraag {req.id}")
-        for line in req.role_split:
+        for line in req.five_questions:
             form[f"note_{line.question}"].data = line.note
             form[f"party_{line.question}"].data = line.party or ""
             form[f"not_needed_{line.question}"].data = line.not_needed
-    if form.validate_on_submit() and run(form, lambda: intake.record_role_split(req, role_split_answers(form),
+    if form.validate_on_submit() and run(form, lambda: intake.record_five_questions(req, five_questions_answers(form),
                                                                                 by=current_user),
                                          "De Schijf van Vijf is opgeslagen."):
         return redirect(url_for("requests.show", request_id=req.id))
-    return (render_template("requests/role_split.html", req=req, form=form, questions=FIVE_QUESTIONS),
+    return (render_template("requests/five_questions.html", req=req, form=form, questions=FIVE_QUESTIONS),
             422 if form.errors or form.form_errors else 200)
 
 
 @bp.get("/hulpvragen/<int:request_id>/afspraken")
 @roles_required(R.RESIDENT, *STAFF)
-def agreement(request_id: int):
-    """The role split on one page, to print for the kitchen table."""
+def five_questions_print(request_id: int):
+    """The Schijf van Vijf on one page, to print for the kitchen table."""
     req = _load(request_id)
-    page = render_template("requests/agreement.html", req=req, when=service.when_text,
+    page = render_template("requests/five_questions_print.html", req=req, when=service.when_text,
                            questions=FIVE_QUESTIONS, parties=PARTIES)
     audit.shown("request.printed", subject=req.resident, detail=f"hulpvraag {req.id}")
     return page

@@ -160,7 +160,7 @@ TABLE: dict[str, Access] = {
     "reports.village": Access(READERS, at("/cijfers/dorp/{village}"), village=True, far=403),
     # help requests
     "requests.add_info": residents("/hulpvragen/{searching}/aanvullen"),
-    "requests.agreement": residents("/hulpvragen/{searching}/afspraken"),
+    "requests.five_questions_print": residents("/hulpvragen/{searching}/afspraken"),
     "requests.confirmation": residents("/hulpvragen/{searching}/verstuurd"),
     "requests.inbox": page(STAFF, "/hulpvragen"),
     "requests.mine": page(RESIDENTS, "/mijn-hulpvragen"),
@@ -168,7 +168,7 @@ TABLE: dict[str, Access] = {
     "requests.on_behalf": staff("/hulpvragen/namens/{resident}"),
     "requests.on_behalf_pick": page(STAFF, "/hulpvragen/namens"),
     "requests.refer": staff("/hulpvragen/{referable}/doorverwijzen"),
-    "requests.role_split": staff("/hulpvragen/{searching}/schijf-van-vijf"),
+    "requests.five_questions": staff("/hulpvragen/{searching}/schijf-van-vijf"),
     "requests.show": residents("/hulpvragen/{searching}"),
     "requests.step": staff("/hulpvragen/{referable}/stap/start_search"),
     "requests.withdraw": residents("/hulpvragen/{searching}/intrekken", who=RESIDENTS),

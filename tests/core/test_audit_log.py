@@ -19,7 +19,7 @@ from coop.core.calls import CallTask
 from coop.core.clock import local_now
 from coop.core.models import AuditLog, TaskCategory
 from coop.people.models import HoursEntry, WeeklySlot
-from coop.requests.models import HelpRequest, RoleSplitLine
+from coop.requests.models import FiveQuestionsAnswer, HelpRequest
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def world(session, make, village, coordinator, admin):
                       description="Boodschappen bij de Plus", status="searching", urgency="week", flexible=True,
                       street=bep.street, house_number=bep.house_number, place=bep.place, lat=bep.lat, lon=bep.lon,
                       entered_by_id=bep.id)
-    req.role_split = [RoleSplitLine(question=1, party="resident", note="doet zelf de lijst")]
+    req.five_questions = [FiveQuestionsAnswer(question=1, party="resident", note="doet zelf de lijst")]
     session.add(req)
     session.flush()
     helper = make.volunteer(village, first_name="Jan", last_name="Smit")
@@ -85,8 +85,9 @@ PAGES = [
     ("respite.cancel_rest", "/respijt/keren/{shift.id}/rest-afzeggen", "coordinator", "shift.viewed", "truus",
      ("piet", "kees"), None),
     ("requests.refer", "/hulpvragen/{req.id}/doorverwijzen", "coordinator", "request.viewed", "bep", (), None),
-    ("requests.agreement", "/hulpvragen/{req.id}/afspraken", "coordinator", "request.printed", "bep", (), None),
-    ("requests.role_split", "/hulpvragen/{req.id}/schijf-van-vijf", "coordinator", "role_split.viewed", "bep", (),
+    ("requests.five_questions_print", "/hulpvragen/{req.id}/afspraken", "coordinator", "request.printed", "bep", (),
+     None),
+    ("requests.five_questions", "/hulpvragen/{req.id}/schijf-van-vijf", "coordinator", "role_split.viewed", "bep", (),
      None),
     ("requests.inbox", "/hulpvragen", "coordinator", "requests.listed", None, ("bep",), None),
     ("requests.on_behalf_pick", "/hulpvragen/namens?zoek=Jansen", "coordinator", "people.searched", None, ("bep",),

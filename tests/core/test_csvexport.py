@@ -15,7 +15,7 @@ from coop.core.clock import local_now
 from coop.core.models import TaskCategory
 from coop.people.models import HoursEntry
 from coop.requests import service as requests_service
-from coop.requests.intake import record_role_split
+from coop.requests.intake import record_five_questions
 from coop.requests.models import HelpRequest
 
 # What people have typed in the wild (OWASP's examples, and the tab/CR variants).
@@ -78,7 +78,7 @@ def _hostile_village(session, make, village, coordinator):
                           description=HOSTILE["description"], status="new", street="Dorpsstraat", house_number=str(i))
         session.add(req)
         session.flush()
-        record_role_split(req, {1: (HOSTILE["note"], "resident"), 2: (HOSTILE["note"], "family")}, by=coordinator)
+        record_five_questions(req, {1: (HOSTILE["note"], "resident"), 2: (HOSTILE["note"], "family")}, by=coordinator)
         requests_service.apply_transition(req, "start_intake", by=coordinator)
         requests_service.refer(req, by=coordinator, to=destination, reason=HOSTILE["note"])
     session.commit()

@@ -46,7 +46,7 @@ def people(live_server):
         db.session.flush()
         db.session.add(VolunteerProfile(user=volunteer, max_hours_month=40,
                                         vog_date=local_now().date() - timedelta(days=30),
-                                        volunteer_agreement_signed_on=local_now().date(), approved_at=now(),
+                                        volunteer_contract_signed_on=local_now().date(), approved_at=now(),
                                         categories=[company]))
         for day in range(7):
             db.session.add(WeeklySlot(user_id=volunteer.id, weekday=day, start=time(9, 0), end=time(18, 0)))

@@ -22,12 +22,12 @@ def test_ranked_with_reasons_and_ineligible_listed_apart(session, make, village,
                            status="confirmed"))
     session.flush()
     req = make_request(on_date=today, part_of_day="afternoon")
-    ranking = candidates.rank_for(req)
-    assert [c.helper.id for c in ranking.candidates] == [good.id]
-    reasons = ranking.candidates[0].reasons
+    ranked = candidates.rank_for(req)
+    assert [c.helper.id for c in ranked.candidates] == [good.id]
+    reasons = ranked.candidates[0].reasons
     assert reasons[0].endswith(" km") and any(r.startswith("kan ") for r in reasons)
     assert "3 van 10 uur deze maand" in reasons
-    apart = {c.helper.id: c.ineligible for c in ranking.ineligible}
+    apart = {c.helper.id: c.ineligible for c in ranked.ineligible}
     assert apart[expired.id] == ["VOG verlopen"]
     assert apart[away.id] == ["afwezig"]
     assert far.id not in apart
@@ -35,8 +35,8 @@ def test_ranked_with_reasons_and_ineligible_listed_apart(session, make, village,
 
 def test_trained_category_needs_competence(session, make, village, make_request):
     volunteer = make.volunteer(village, first_name="Ongetraind")
-    ranking = candidates.rank_for(make_request("medicatie"))
-    assert [c.ineligible for c in ranking.ineligible if c.helper.id == volunteer.id] == [
+    ranked = candidates.rank_for(make_request("medicatie"))
+    assert [c.ineligible for c in ranked.ineligible if c.helper.id == volunteer.id] == [
         ["niet bevoegd voor hulp bij medicijnen"]]
 
 
@@ -48,8 +48,8 @@ def test_sql_prefilter_agrees_with_people_service(session, make, village, make_r
     session.flush()
     for code in ("boodschappen", "medicatie", "wijkverpleging"):
         category = make.category(village, code)
-        ranking = candidates.rank_for(make_request(code))
-        eligible = {c.helper.id for c in ranking.candidates}
+        ranked = candidates.rank_for(make_request(code))
+        eligible = {c.helper.id for c in ranked.candidates}
         for helper in helpers:
             expected = not ineligibility_reasons(helper, category)
             assert (helper.id in eligible) == expected, (code, helper, ineligibility_reasons(helper, category))
@@ -63,8 +63,8 @@ def test_at_most_five_queries(session, make, village, make_request, count_querie
     from coop.requests.models import HelpRequest
     req = session.get(HelpRequest, req.id)
     counter = count_queries()
-    ranking = candidates.rank_for(req)
-    assert len(ranking.candidates) == 15
+    ranked = candidates.rank_for(req)
+    assert len(ranked.candidates) == 15
     assert counter.count <= 5
 
 
@@ -105,7 +105,7 @@ def test_the_list_is_that_of_exact_distances_for_everyone(session, make, village
 
     from coop.core.models import TaskCategory
     from coop.geo.distance import distance_km
-    from coop.matching import rules
+    from coop.matching import ranking
     from coop.people.models import VolunteerProfile
     rng = random.Random(3)
     req = make_request()
@@ -113,16 +113,16 @@ def test_the_list_is_that_of_exact_distances_for_everyone(session, make, village
         helper = make.volunteer(village, lat=req.lat + rng.uniform(-0.02, 0.02), lon=req.lon + rng.uniform(-0.03, 0.03))
         session.get(VolunteerProfile, helper.id).radius_km = rng.choice([1.0, 2.0, 3.0])
     session.flush()
-    ranking = candidates.rank_for(req, limit=8)
+    ranked = candidates.rank_for(req, limit=8)
     point = (req.lat, req.lon)
     rows = candidates.fetch_rows(req, point)
     exact = {r.id: distance_km(point, (r.lat, r.lon)) for r in rows if r.lat is not None}
-    category = rules.CategoryInfo(req.category.id, req.category.code, req.category.name, TaskCategory.OPEN)
+    category = ranking.CategoryInfo(req.category.id, req.category.code, req.category.name, TaskCategory.OPEN)
     day = candidates.request_day(req)
-    possible, _ = rules.sort_out(rows, exact, lambda row: exact[row.id], category, day, 3)
+    possible, _ = ranking.sort_out(rows, exact, lambda row: exact[row.id], category, day, 3)
     slots = candidates.fetch_slots([c.helper.id for c in possible], candidates.request_when(req).day)
-    expected = rules.rank_sorted(possible, slots, candidates.request_when(req), category, req.resident.first_name, 8,
+    expected = ranking.rank_sorted(possible, slots, candidates.request_when(req), category, req.resident.first_name, 8,
                                  candidates.month_words(day))
     assert len(expected) == 8
-    assert [(c.helper.id, c.score, c.distance_km, c.reasons) for c in ranking.candidates] == \
+    assert [(c.helper.id, c.score, c.distance_km, c.reasons) for c in ranked.candidates] == \
         [(c.helper.id, c.score, c.distance_km, c.reasons) for c in expected]

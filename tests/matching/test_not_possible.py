@@ -7,7 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from coop.core.clock import local_now
-from coop.matching import candidates, rules
+from coop.matching import candidates, ranking
 from coop.people.models import Competence, HoursEntry
 from coop.requests.models import HelpRequest
 
@@ -18,8 +18,8 @@ def north(km: float) -> float:
     return 52.08 + km / KM_LAT
 
 
-def reasons_of(ranking) -> dict[int, list[str]]:
-    return {c.helper.id: c.ineligible for c in ranking.ineligible}
+def reasons_of(ranked) -> dict[int, list[str]]:
+    return {c.helper.id: c.ineligible for c in ranked.ineligible}
 
 
 def test_every_reason_shows_and_the_nearly_possible_come_first(
@@ -46,9 +46,9 @@ def test_every_reason_shows_and_the_nearly_possible_come_first(
     far.volunteer_profile.radius_km = 1.0
     session.flush()
     req = make_request(on_date=today)
-    ranking = candidates.rank_for(req)
-    assert [c.helper.id for c in ranking.candidates] == [ok.id]
-    why = reasons_of(ranking)
+    ranked = candidates.rank_for(req)
+    assert [c.helper.id for c in ranked.candidates] == [ok.id]
+    why = reasons_of(ranked)
     assert why[outside.id] == ["1,4 km; gaat tot 1 km"]
     assert why[paused.id] == ["staat op pauze"]
     assert why[expired.id] == ["VOG verlopen"]
@@ -59,7 +59,7 @@ def test_every_reason_shows_and_the_nearly_possible_come_first(
     assert why[two.id] == ["staat op pauze", "geen VOG"]
     assert why[other.id] == ["biedt geen boodschappen aan"]
     assert far.id not in why  # 2,5 km and a radius of 1 km: not near
-    order = [c.helper.id for c in ranking.ineligible]
+    order = [c.helper.id for c in ranked.ineligible]
     # One reason, nearest first; the one not on the map after them; then two reasons; the one
     # who does not offer this help last, although nearest of all.
     assert order == [paused.id, expired.id, no_vog.id, waiting.id, busy.id, outside.id, unplaced.id, two.id,
@@ -88,11 +88,11 @@ def test_trained_task_reasons_competence_backstop_and_agreement(
     for volunteer, backstop in ((alone, None), (unsigned, professional), (ready, professional)):
         volunteer.volunteer_profile.competences.append(Competence(
             category=medication, recorded_on=recorded, backstop_id=backstop.id if backstop else None))
-    unsigned.volunteer_profile.volunteer_agreement_signed_on = None
+    unsigned.volunteer_profile.volunteer_contract_signed_on = None
     session.flush()
-    ranking = candidates.rank_for(make_request("medicatie"))
-    assert {c.helper.id for c in ranking.candidates} == {ready.id, professional.id}
-    why = reasons_of(ranking)
+    ranked = candidates.rank_for(make_request("medicatie"))
+    assert {c.helper.id for c in ranked.candidates} == {ready.id, professional.id}
+    why = reasons_of(ranked)
     assert why[untrained.id] == ["niet bevoegd voor hulp bij medicijnen"]
     assert why[alone.id] == ["geen professionele achterwacht"]
     assert why[unsigned.id] == ["geen getekende vrijwilligersovereenkomst"]
@@ -133,9 +133,9 @@ def test_beyond_the_list_the_rest_are_counted_by_reason(session, make, village, 
     for i in range(candidates.INELIGIBLE_SHOWN + extra):
         make.volunteer(village, categories=("gezelschap",), lat=52.08 + i * 0.0005, lon=5.31)
     req = make_request()
-    ranking = candidates.rank_for(req)
-    assert len(ranking.ineligible) == candidates.INELIGIBLE_SHOWN
-    assert ranking.more == extra and ranking.more_reasons == [("biedt geen boodschappen aan", extra)]
+    ranked = candidates.rank_for(req)
+    assert len(ranked.ineligible) == candidates.INELIGIBLE_SHOWN
+    assert ranked.more == extra and ranked.more_reasons == [("biedt geen boodschappen aan", extra)]
     page = client_as(coordinator).get(f"/hulpvragen/{req.id}/koppelen").text
     assert f"En nog {extra} in de buurt die dit nu niet kunnen:" in page
     assert f"biedt geen boodschappen aan ({extra})" in page
@@ -150,9 +150,9 @@ def test_unplaced_helpers_cost_no_extra_query(session, make, village, make_reque
     session.expire_all()
     req = session.get(HelpRequest, req.id)
     counter = count_queries()
-    ranking = candidates.rank_for(req)
-    assert len(ranking.candidates) == 6
-    assert [c.ineligible for c in ranking.ineligible] == [[rules.NOT_ON_MAP]] * 4
+    ranked = candidates.rank_for(req)
+    assert len(ranked.candidates) == 6
+    assert [c.ineligible for c in ranked.ineligible] == [[ranking.NOT_ON_MAP]] * 4
     assert counter.count <= 5
 
 

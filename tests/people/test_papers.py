@@ -24,16 +24,16 @@ def test_vog_and_agreement_are_corrected_and_removed_with_history(
     coord = client_as(coordinator)
     old_vog = volunteer.volunteer_profile.vog_date
     new_vog = local_now().date() - timedelta(days=10)
-    signed = volunteer.volunteer_profile.volunteer_agreement_signed_on
-    assert papers(coord, volunteer, vog_date=new_vog.isoformat(), agreement_date=signed.isoformat()).status_code == 302
+    signed = volunteer.volunteer_profile.volunteer_contract_signed_on
+    assert papers(coord, volunteer, vog_date=new_vog.isoformat(), contract_date=signed.isoformat()).status_code == 302
     session.expire_all()
     assert volunteer.volunteer_profile.vog_date == new_vog
     assert service.ineligibility_reasons(volunteer, shopping) == []
     # Removed: the volunteer may no longer help, and says why.
-    assert papers(coord, volunteer, vog_date="", agreement_date="").status_code == 302
+    assert papers(coord, volunteer, vog_date="", contract_date="").status_code == 302
     session.expire_all()
     profile = volunteer.volunteer_profile
-    assert profile.vog_date is None and profile.volunteer_agreement_signed_on is None
+    assert profile.vog_date is None and profile.volunteer_contract_signed_on is None
     assert service.ineligibility_reasons(volunteer, shopping) == ["geen VOG"]
     details = [row.detail for row in session.scalars(select(AuditLog).where(
         AuditLog.subject_user_id == volunteer.id, AuditLog.action.in_(("volunteer.vog", "volunteer.contract")))
@@ -112,9 +112,9 @@ def test_a_competence_of_someone_else_is_404(client_as, session, volunteer, coor
 def test_age_band_change_is_its_own_history_entry_beside_the_dates(client_as, session, volunteer, coordinator):
     coord = client_as(coordinator)
     profile = volunteer.volunteer_profile
-    vog, signed = profile.vog_date.isoformat(), profile.volunteer_agreement_signed_on.isoformat()
-    assert papers(coord, volunteer, vog_date=vog, agreement_date=signed, under_21="y").status_code == 302
-    assert papers(coord, volunteer, vog_date=vog, agreement_date=signed, under_21="y").status_code == 302
+    vog, signed = profile.vog_date.isoformat(), profile.volunteer_contract_signed_on.isoformat()
+    assert papers(coord, volunteer, vog_date=vog, contract_date=signed, under_21="y").status_code == 302
+    assert papers(coord, volunteer, vog_date=vog, contract_date=signed, under_21="y").status_code == 302
     session.expire_all()
     assert volunteer.volunteer_profile.under_21 is True
     rows = session.scalars(select(AuditLog).where(AuditLog.subject_user_id == volunteer.id,

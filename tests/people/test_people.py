@@ -53,9 +53,9 @@ def test_trained_task_needs_competence_backstop_and_agreement(make, village, pro
     make.session.flush()
     assert service.ineligibility_reasons(volunteer, medication) == ["geen professionele achterwacht"]
     competence.backstop_id = professional.id
-    volunteer.volunteer_profile.volunteer_agreement_signed_on = None
+    volunteer.volunteer_profile.volunteer_contract_signed_on = None
     assert service.ineligibility_reasons(volunteer, medication) == ["geen getekende vrijwilligersovereenkomst"]
-    volunteer.volunteer_profile.volunteer_agreement_signed_on = local_now().date()
+    volunteer.volunteer_profile.volunteer_contract_signed_on = local_now().date()
     assert service.ineligibility_reasons(volunteer, medication) == []
 
 
@@ -104,7 +104,7 @@ def test_coordinator_records_vog_and_agreement(client_as, session, make, village
     today = local_now().date()
     response = client.post(f"/mensen/{volunteer.id}/vrijwilliger", data={
         "papieren-vog_date": (today - timedelta(days=10)).isoformat(),
-        "papieren-agreement_date": today.isoformat(), "papieren-submit": "1"})
+        "papieren-contract_date": today.isoformat(), "papieren-submit": "1"})
     assert response.status_code == 302
     session.expire_all()
     assert volunteer.volunteer_profile.vog_date == today - timedelta(days=10)

@@ -86,16 +86,16 @@ def test_network_down_saves_the_person_without_a_pin(app, client_as, session, co
 
 def test_unknown_volunteer_is_listed_and_becomes_a_candidate_once_pinned(
         client_as, session, make, village, coordinator, resident, addresses):
-    from coop.matching import rules
+    from coop.matching import ranking
     kees = make.volunteer(village, first_name="Kees", last_name="Zoekmij", lat=None, lon=None)
     req = HelpRequest(village_id=village.id, resident=resident, category=make.category(village, "boodschappen"),
                       description="Brood halen", status="searching", lat=52.08, lon=5.31,
                       street="Elders", house_number="1")
     session.add(req)
     session.flush()
-    ranking = candidates.rank_for(req)
-    assert kees.id not in {c.helper.id for c in ranking.candidates}
-    assert {c.helper.id: c.ineligible for c in ranking.ineligible}[kees.id] == [rules.NOT_ON_MAP]
+    ranked = candidates.rank_for(req)
+    assert kees.id not in {c.helper.id for c in ranked.candidates}
+    assert {c.helper.id: c.ineligible for c in ranked.ineligible}[kees.id] == [ranking.NOT_ON_MAP]
     coord = client_as(coordinator)
     home = coord.get("/").text
     assert "Nog niet op de kaart" in home and f'href="/mensen/{kees.id}#plek">Kees Zoekmij</a>' in home
@@ -233,10 +233,10 @@ def test_volunteer_who_signs_up_is_geocoded_and_proposed_after_approval(
     assert coord.post(f"/mensen/{gerrit.id}/goedkeuren").status_code == 302
     today = local_now().date().isoformat()
     coord.post(f"/mensen/{gerrit.id}/vrijwilliger", data={"papieren-vog_date": today,
-                                                         "papieren-agreement_date": "", "papieren-submit": "1"})
+                                                         "papieren-contract_date": "", "papieren-submit": "1"})
     session.expire_all()
-    ranking = candidates.rank_for(session.get(HelpRequest, req.id))
-    assert [c.helper.id for c in ranking.candidates] == [gerrit.id]
+    ranked = candidates.rank_for(session.get(HelpRequest, req.id))
+    assert [c.helper.id for c in ranked.candidates] == [gerrit.id]
     page = coord.get(f"/hulpvragen/{req.id}/koppelen").text
     assert f'value="{gerrit.id}"' in page
     proposed = coord.post(f"/hulpvragen/{req.id}/voorstellen", data={"helper_id": gerrit.id, "note": ""})

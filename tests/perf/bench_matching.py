@@ -59,7 +59,7 @@ def seed(n_helpers: int, n_requests: int, rng: random.Random) -> tuple[int, list
             profiles.append(dict(user_id=uid, radius_km=rng.choice([1.0, 2.0, 3.0, 5.0]), max_hours_month=12,
                                  vog_date=today - timedelta(days=rng.randint(10, 1500)), paused=rng.random() < 0.05,
                                  approved_at=now(), motivation="", preferences="",
-                                 volunteer_agreement_signed_on=today))
+                                 volunteer_contract_signed_on=today))
             if rng.random() < 0.7:
                 cats.append(dict(user_id=uid, category_id=cat.id))
             slots.append(dict(user_id=uid, weekday=rng.randrange(7), start=time_(9), end=time_(17)))

@@ -6,7 +6,7 @@ A plain script, not collected by `make test`:
     python -m tests.perf.bench_reports --sizes 10000 --backends sqlite
 
 For every size it builds a fresh migrated database, fills one village with that many requests
-spread over 2025 (70 % matched, 5 % referred, a role split on a fifth of them) plus a year of
+spread over 2025 (70 % matched, 5 % referred, a Schijf van Vijf on a fifth of them) plus a year of
 hours (60 volunteers, weekly entries and respite shifts), then times GET /cijfers/dorp/<id>
 as the coordinator: the median of 7 runs after one warm-up. Exits non-zero above 300 ms.
 """
@@ -30,7 +30,7 @@ from coop.core import roles as R
 from coop.core.models import Municipality, TaskCategory, User, Village
 from coop.extensions import db
 from coop.people.models import HoursEntry
-from coop.requests.models import HelpRequest, RoleSplitLine
+from coop.requests.models import FiveQuestionsAnswer, HelpRequest
 
 BUDGET_MS = 300
 YEAR = 2025
@@ -81,7 +81,7 @@ def fill(n_requests: int, rng: random.Random) -> tuple[int, int]:
         splits += [{"request_id": request_id, "question": q, "party": rng.choice(parties), "note": ""}
                    for q in range(1, 6)]
     for chunk in range(0, len(splits), 10000):
-        db.session.execute(insert(RoleSplitLine), splits[chunk:chunk + 10000])
+        db.session.execute(insert(FiveQuestionsAnswer), splits[chunk:chunk + 10000])
     hours = []
     for helper in person_ids[:60]:
         for week in range(52):

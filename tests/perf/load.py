@@ -115,7 +115,7 @@ def seed(url: str, villages: int, helpers: int, requests: int, echo=print) -> di
                 profiles.append(dict(user_id=uid, radius_km=rng.choice([1.0, 2.0, 3.0, 5.0]), max_hours_month=12,
                                      vog_date=today - timedelta(days=rng.randint(10, 1000)), paused=False,
                                      approved_at=now(), motivation="", preferences="",
-                                     volunteer_agreement_signed_on=today))
+                                     volunteer_contract_signed_on=today))
                 offers.extend(dict(user_id=uid, category_id=c.id) for c in cats if rng.random() < 0.6)
                 slots.append(dict(user_id=uid, weekday=rng.randrange(7), start=clock_time(9), end=clock_time(17)))
             residents = [person(i, "resident", f"inwoner{i}-{v + 1}@load.test" if i == 0 else None)

@@ -19,7 +19,7 @@ from coop.extensions import db
 from coop.people.models import HoursEntry
 from coop.privacy import erasure, export, register, retention
 from coop.privacy.models import FIELDS, RetentionSettings, periods_for
-from coop.requests.models import HelpRequest, RequestEvent, RoleSplitLine
+from coop.requests.models import FiveQuestionsAnswer, HelpRequest, RequestEvent
 from coop.respite.models import CarerProfile, CarerQolCheckin
 from tests.support.factories import (
     CheckinFactory,
@@ -49,7 +49,7 @@ def world(session, make, village, coordinator, admin):
                              matched_at=closed - timedelta(days=2))
     session.add_all([
         RequestEvent(request=req, actor_id=coordinator.id, action="posted", note="Bep Jansen belde zelf"),
-        RoleSplitLine(request=req, question=1, party="resident", note="doet zelf de lijst"),
+        FiveQuestionsAnswer(request=req, question=1, party="resident", note="doet zelf de lijst"),
     ])
     ProposalFactory(village=village, request=req, helper=kees, status="accepted",
                     note="Bep Jansen wacht op je, bel 06 12340001")

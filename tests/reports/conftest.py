@@ -1,4 +1,4 @@
-"""A hand-counted year of requests, hours and role splits (see test_figures.py for the sums)."""
+"""A hand-counted year of requests, hours and Schijf van Vijf answers (see test_figures.py for the sums)."""
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -7,7 +7,7 @@ import pytest
 from coop.core import roles as R
 from coop.core.clock import LOCAL
 from coop.people.models import HoursEntry
-from coop.requests.models import HelpRequest, RoleSplitLine
+from coop.requests.models import FiveQuestionsAnswer, HelpRequest
 from coop.respite.models import CarerQolCheckin, RespiteRequest, RespiteShift
 
 
@@ -29,7 +29,7 @@ def figures(session, make, village, other_village, resident, coordinator):
         if referred_to:  # a place on the village's list
             r.status, r.referred_to = "referred", referred_to
             r.referral_destination_id = make.destination(v, referred_to).id
-        r.role_split = [RoleSplitLine(question=q, party=p) for q, p in split]
+        r.five_questions = [FiveQuestionsAnswer(question=q, party=p) for q, p in split]
         session.add(r)
 
     # March: boodschappen 6 (5 matched: 1,2,3,4,10 days), the last at 31 March 23:30 local time.

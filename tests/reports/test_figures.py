@@ -107,13 +107,13 @@ def test_the_report_tables_show_counts_and_hide_small_ones(session, village, fig
     assert inzet.rows[3][1:] == ["afgeschermd", "afgeschermd", "< 5"]
     assert inzet.rows[4][1:] == ["afgeschermd", "9", "6"]
     assert inzet.total == ["Totaal", "10", "15", "6"]
-    split = {row[0]: row for row in built.table("rolverdeling").rows}
+    split = {row[0]: row for row in built.table("schijf_van_vijf").rows}
     # Question 1's 17 and the party totals would pin the empty questions' "< 5" at 0: hidden.
     assert split["de inwoner zelf"][1] == "afgeschermd" and split["de inwoner zelf"][6:8] == ["17", "50 %"]
     assert split["vrijwilligers van de coöperatie"][4] == "afgeschermd"
     assert split["vrijwilligers van de coöperatie"][6:8] == ["6", "18 %"]
     assert split["de gemeente"][5:8] == ["5", "afgeschermd", "afgeschermd"]
-    assert built.table("rolverdeling").total[6] == "34"
+    assert built.table("schijf_van_vijf").total[6] == "34"
 
 
 def test_no_hidden_figure_follows_from_a_total(session, village, figures):
@@ -144,7 +144,7 @@ def test_the_threshold_is_per_village(session, village, figures):
 
 
 def test_csv_export_parses_and_matches_the_page(session, village, figures, client_as, coordinator):
-    for key in ("maand", "categorie", "maand_categorie", "verwijzingen", "inzet", "mantelzorg", "rolverdeling"):
+    for key in ("maand", "categorie", "maand_categorie", "verwijzingen", "inzet", "mantelzorg", "schijf_van_vijf"):
         response = client_as(coordinator).get(f"/cijfers/dorp/{village.id}/{key}.csv?jaar=2025")
         assert response.status_code == 200 and response.mimetype == "text/csv"
         rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
@@ -203,19 +203,19 @@ def test_created_month_is_the_local_month_on_every_way_in(session, village, resi
 
 def test_niet_nodig_is_counted_apart_and_never_as_a_party(session, village, resident, figures, client_as,
                                                           coordinator):
-    from coop.requests.models import HelpRequest, RoleSplitLine
+    from coop.requests.models import FiveQuestionsAnswer, HelpRequest
     from tests.reports.conftest import local
-    before = report.build(village, 2025).table("rolverdeling")
+    before = report.build(village, 2025).table("schijf_van_vijf")
     # Six more requests: question 2 "niet nodig" in all, question 5 in one (a small count).
     for i in range(6):
         req = HelpRequest(village_id=village.id, resident_id=resident.id, category_id=figures["boodschappen"].id,
                           description="Vraag", created_at=local(2025, 6, 2 + i, 10), status="new")
-        req.role_split = [RoleSplitLine(question=2, not_needed=True)]
+        req.five_questions = [FiveQuestionsAnswer(question=2, not_needed=True)]
         if i == 0:
-            req.role_split.append(RoleSplitLine(question=5, not_needed=True, note="Geen zorg nodig"))
+            req.five_questions.append(FiveQuestionsAnswer(question=5, not_needed=True, note="Geen zorg nodig"))
         session.add(req)
     session.commit()
-    table = report.build(village, 2025).table("rolverdeling")
+    table = report.build(village, 2025).table("schijf_van_vijf")
     parties = [row for row in table.rows if not row[0].startswith("niet nodig")]
     # The parties' counts, the total and every share are what they were.
     assert parties == before.rows[:-1] and table.total == before.total
@@ -224,5 +224,10 @@ def test_niet_nodig_is_counted_apart_and_never_as_a_party(session, village, resi
     # 6 for question 2; the single one for question 5 is hidden among the empty questions.
     assert line == ["niet nodig (geen partij, niet in het totaal)", "< 5", "6", "< 5", "< 5", "< 5", "7", "–"]
     assert before.rows[-1][1:7] == ["< 5"] * 6  # none before
-    response = client_as(coordinator).get(f"/cijfers/dorp/{village.id}/rolverdeling.csv?jaar=2025")
+    response = client_as(coordinator).get(f"/cijfers/dorp/{village.id}/schijf_van_vijf.csv?jaar=2025")
     assert "niet nodig (geen partij, niet in het totaal);< 5;6;< 5;< 5;< 5;7;–" in response.text
+    # The table's earlier name (rolverdeling) in a saved link leads to the same file and year.
+    old = client_as(coordinator).get(f"/cijfers/dorp/{village.id}/rolverdeling.csv?jaar=2025")
+    assert old.status_code == 301
+    assert old.headers["Location"].endswith(f"/cijfers/dorp/{village.id}/schijf_van_vijf.csv?jaar=2025")
+    assert client_as(coordinator).get(old.headers["Location"]).text == response.text

@@ -33,7 +33,7 @@ from coop.people.models import HoursEntry
 from coop.reports import municipality as overview
 from coop.reports import report
 from coop.reports.models import ReportSettings
-from coop.requests.models import HelpRequest, RoleSplitLine
+from coop.requests.models import FiveQuestionsAnswer, HelpRequest
 
 HIDDEN = "afgeschermd"
 HOURS_ROOM = 0.5
@@ -244,7 +244,7 @@ def village_model(built: report.Report, model: Model | None = None, requests: bo
 
 
 def _other_tables(model: Model, built: report.Report, name: str, k: int) -> Model:
-    split = built.table("rolverdeling")
+    split = built.table("schijf_van_vijf")
     parties = report.Table(split.key, split.title, split.columns, [r for r in split.rows if "niet nodig" not in r[0]],
                            split.total)
     add_grid(model, parties, k, f"{name} rolverdeling", 6)
@@ -321,7 +321,7 @@ def _fill(session, make, village, data) -> None:
                 req.status, req.referred_to = "referred", DESTINATIONS[i % 2]
             if split and i == 0:
                 question, party = split.pop()
-                req.role_split = [RoleSplitLine(question=question, party=party, not_needed=party is None)]
+                req.five_questions = [FiveQuestionsAnswer(question=question, party=party, not_needed=party is None)]
             session.add(req)
     helpers = [make.volunteer(village) for _ in range(6)]
     for month, helper, amount, respite in data["hours"]:

@@ -1,5 +1,5 @@
 """The columns the reports read instead of computing: hours to match on the request, and the
-request's village and month on its role split lines. Each is checked on every way in: the
+request's village and month on its Schijf van Vijf answers. Each is checked on every way in: the
 request service, a direct change, a bulk (Core) insert, and the migration's backfill."""
 import importlib
 from datetime import UTC, datetime, timedelta
@@ -9,8 +9,8 @@ from sqlalchemy import insert, select, update
 
 from coop.core import clock
 from coop.requests import service
-from coop.requests.intake import record_role_split
-from coop.requests.models import HelpRequest, RoleSplitLine
+from coop.requests.intake import record_five_questions
+from coop.requests.models import FiveQuestionsAnswer, HelpRequest
 
 T0 = datetime(2025, 3, 31, 21, 0, tzinfo=UTC)  # 31 March 23:00 in Amsterdam
 
@@ -78,16 +78,17 @@ def test_bulk_inserts_get_hours_to_match(session, make, village, resident):
 
 def _line_copies(session, req) -> set[tuple[int, int]]:
     session.flush()
-    return set(session.execute(select(RoleSplitLine.village_id, RoleSplitLine.created_month)
-                               .where(RoleSplitLine.request_id == req.id)).all())
+    return set(session.execute(select(FiveQuestionsAnswer.village_id, FiveQuestionsAnswer.created_month)
+                               .where(FiveQuestionsAnswer.request_id == req.id)).all())
 
 
 def test_role_split_lines_carry_the_request_village_and_local_month(session, new_request, village, coordinator):
     req = new_request()
-    record_role_split(req, {1: ("zelf boodschappen", "resident"), 4: ("buurman rijdt", "volunteer")}, by=coordinator)
+    record_five_questions(req, {1: ("zelf boodschappen", "resident"), 4: ("buurman rijdt", "volunteer")},
+                          by=coordinator)
     assert _line_copies(session, req) == {(village.id, 202503)}
     # A line added to a request that is already stored, through the relationship.
-    req.role_split.append(RoleSplitLine(question=5, party="professional"))
+    req.five_questions.append(FiveQuestionsAnswer(question=5, party="professional"))
     assert _line_copies(session, req) == {(village.id, 202503)}
     # 31 March 23:00 becomes 1 April 00:30 local: the lines move to April with the request.
     req.created_at = T0 + timedelta(minutes=90)
@@ -97,7 +98,7 @@ def test_role_split_lines_carry_the_request_village_and_local_month(session, new
 
 def test_role_split_lines_follow_a_request_moved_to_another_village(session, new_request, other_village, make):
     req = new_request()
-    req.role_split.append(RoleSplitLine(question=1, party="resident"))
+    req.five_questions.append(FiveQuestionsAnswer(question=1, party="resident"))
     session.flush()
     req.village_id = other_village.id
     req.category_id = make.category(other_village, "boodschappen").id
@@ -106,7 +107,7 @@ def test_role_split_lines_follow_a_request_moved_to_another_village(session, new
 
 def test_bulk_inserted_lines_read_their_copies_from_the_request(session, new_request, village):
     req = new_request(created=datetime(2025, 6, 1, 10, tzinfo=UTC))
-    session.execute(insert(RoleSplitLine), [{"request_id": req.id, "question": q, "party": "family", "note": ""}
+    session.execute(insert(FiveQuestionsAnswer), [{"request_id": req.id, "question": q, "party": "family", "note": ""}
                                             for q in (1, 3)])
     assert _line_copies(session, req) == {(village.id, 202506)}
 
@@ -115,10 +116,10 @@ def test_the_migration_backfills_what_the_hooks_would_write(session, new_request
     migration = importlib.import_module("migrations.versions.0011_report_speed")
     matched = new_request(matched_at=T0 + timedelta(hours=7, minutes=45))
     unmatched = new_request()
-    matched.role_split.append(RoleSplitLine(question=2, party="resident"))
+    matched.five_questions.append(FiveQuestionsAnswer(question=2, party="resident"))
     session.flush()
     session.execute(update(HelpRequest).values(hours_to_match=None))
-    session.execute(update(RoleSplitLine).values(village_id=None, created_month=None))
+    session.execute(update(FiveQuestionsAnswer).values(village_id=None, created_month=None))
     connection = session.connection()
     migration._backfill_hours(connection)
     migration._backfill_lines(connection)

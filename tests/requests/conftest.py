@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from coop.core.clock import local_now
-from coop.requests.models import HelpRequest, RequestEvent, RoleSplitLine
+from coop.requests.models import FiveQuestionsAnswer, HelpRequest, RequestEvent
 
 
 @pytest.fixture
@@ -53,7 +53,7 @@ def counts(session):
     """The number of rows the hulpvragen feature writes, to prove bad input writes nothing."""
     def read():
         return tuple(session.scalar(select(func.count()).select_from(model))
-                     for model in (HelpRequest, RequestEvent, RoleSplitLine))
+                     for model in (HelpRequest, RequestEvent, FiveQuestionsAnswer))
     return read
 
 

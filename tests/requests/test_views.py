@@ -184,7 +184,7 @@ def test_schijf_van_vijf_is_stored_per_line_shown_and_printable(client_as, coord
     response = client.post(f"/hulpvragen/{req.id}/schijf-van-vijf", data=_split(
         note_1="Wil zelf koken", party_1="resident", note_3="Dochter doet de was", party_3="family"))
     assert response.status_code == 302
-    assert [(line.question, line.party, line.note) for line in req.role_split] == [
+    assert [(line.question, line.party, line.note) for line in req.five_questions] == [
         (1, "resident", "Wil zelf koken"), (3, "family", "Dochter doet de was")]
     assert req.events[-1].action == "role_split"
     assert "familie en netwerk" in client.get(f"/hulpvragen/{req.id}").text
@@ -193,7 +193,7 @@ def test_schijf_van_vijf_is_stored_per_line_shown_and_printable(client_as, coord
     # Updating replaces: question 3 emptied, question 5 added.
     client.post(f"/hulpvragen/{req.id}/schijf-van-vijf", data=_split(
         note_1="Wil zelf koken", party_1="resident", note_5="Wijkverpleging wondzorg", party_5="professional"))
-    assert [line.question for line in req.role_split] == [1, 5]
+    assert [line.question for line in req.five_questions] == [1, 5]
     assert client_as(resident).get(f"/hulpvragen/{req.id}/afspraken").status_code == 200
 
 
@@ -270,7 +270,7 @@ def test_niet_nodig_is_a_clear_answer_stored_shown_and_printed(client_as, coordi
         note_1="Wil zelf koken", party_1="resident", not_needed_2="y",
         not_needed_4="y", note_4="Buren helpen al genoeg"))
     assert response.status_code == 302
-    assert [(line.question, line.party, line.not_needed, line.note) for line in req.role_split] == [
+    assert [(line.question, line.party, line.not_needed, line.note) for line in req.five_questions] == [
         (1, "resident", False, "Wil zelf koken"), (2, None, True, ""), (4, None, True, "Buren helpen al genoeg")]
     page = client.get(f"/hulpvragen/{req.id}").text
     assert page.count("<strong>niet nodig</strong>") == 2 and "Buren helpen al genoeg" in page
@@ -282,7 +282,7 @@ def test_niet_nodig_is_a_clear_answer_stored_shown_and_printed(client_as, coordi
     assert 'name="not_needed_2" type="checkbox" value="y" checked' in again
     client.post(f"/hulpvragen/{req.id}/schijf-van-vijf", data=_split(
         note_1="Wil zelf koken", party_1="resident", note_2="Een rollator", party_2="organisation"))
-    assert [(line.question, line.party, line.not_needed) for line in req.role_split] == [
+    assert [(line.question, line.party, line.not_needed) for line in req.five_questions] == [
         (1, "resident", False), (2, "organisation", False)]
 
 
@@ -290,7 +290,7 @@ def test_niet_nodig_alone_is_an_answer(client_as, coordinator, resident, new_req
     req = new_request(resident)
     response = client_as(coordinator).post(f"/hulpvragen/{req.id}/schijf-van-vijf", data=_split(not_needed_5="y"))
     assert response.status_code == 302
-    assert [(line.question, line.party, line.not_needed) for line in req.role_split] == [(5, None, True)]
+    assert [(line.question, line.party, line.not_needed) for line in req.five_questions] == [(5, None, True)]
 
 
 def test_niet_nodig_and_a_party_together_are_refused(client_as, coordinator, resident, new_request, counts, session):
@@ -307,8 +307,8 @@ def test_niet_nodig_and_a_party_together_are_refused(client_as, coordinator, res
 def test_the_database_refuses_a_niet_nodig_line_with_a_party(session, resident, new_request):
     import sqlalchemy.exc
 
-    from coop.requests.models import RoleSplitLine
+    from coop.requests.models import FiveQuestionsAnswer
     req = new_request(resident)
     with pytest.raises(sqlalchemy.exc.IntegrityError), session.begin_nested():
-        req.role_split.append(RoleSplitLine(question=2, note="", party="family", not_needed=True))
+        req.five_questions.append(FiveQuestionsAnswer(question=2, note="", party="family", not_needed=True))
         session.flush()

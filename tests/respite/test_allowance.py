@@ -98,7 +98,7 @@ def test_under_21_volunteer_is_paid_within_the_under_21_maximum(rvillage, rvolun
                                                                  client_as, session):
     save(rvillage, rcoordinator, hourly_rate=Decimal("5.75"), hourly_rate_young=Decimal("3.40"))
     young = make.volunteer(rvillage, categories=("respijt",), first_name="Sanne", last_name="de Boer")
-    people.record_papers(young, vog_date=None, agreement_date=None, by=rcoordinator, under_21=True)
+    people.record_papers(young, vog_date=None, contract_date=None, by=rcoordinator, under_21=True)
     for person in (rvolunteer, young):
         entry(session, person, date(2026, 3, 4), hrs="10", km="10")
         entry(session, person, date(2025, 3, 4), hrs="10")

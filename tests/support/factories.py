@@ -117,7 +117,7 @@ class VolunteerProfileFactory(_Flushed):
     radius_km = 5.0
     max_hours_month = 40
     vog_date = factory.LazyFunction(lambda: local_now().date() - timedelta(days=100))
-    volunteer_agreement_signed_on = factory.LazyFunction(lambda: local_now().date() - timedelta(days=50))
+    volunteer_contract_signed_on = factory.LazyFunction(lambda: local_now().date() - timedelta(days=50))
     approved_at = factory.LazyFunction(now)
     categories = factory.LazyAttribute(lambda p: [category(p.user.village, c) for c in ("boodschappen", "gezelschap")])
 

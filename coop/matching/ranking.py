@@ -64,7 +64,7 @@ class HelperRow:
     has_volunteer_role: bool = True
     max_hours_month: int | None = None
     vog_date: date | None = None
-    agreement_on: date | None = None
+    contract_signed_on: date | None = None
     paused: bool = False
     approved: bool = True
     offers: bool = False

@@ -15,7 +15,6 @@ import hashlib
 import logging
 import re
 import secrets
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -24,6 +23,7 @@ from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import joinedload
 
 from coop.auth.models import UserSession
+from coop.core import registry
 from coop.core import roles as R
 from coop.core.clock import now
 from coop.core.models import User
@@ -165,22 +165,6 @@ def load_user(user_id: str) -> User | None:
     return user
 
 
-# Figures every page of a logged-in user shows (the bell's count), read in the same query as
-# the login: name -> a scalar subquery over User.id. A package adds its own (read_with_login).
-_WITH_LOGIN: dict[str, Callable[[], Any]] = {}
-
-
-def read_with_login(name: str, column: Callable[[], Any]) -> None:
-    """Read `column()` (a scalar subquery correlated to User.id) with the login on every
-    request; the value is login_figure(name)."""
-    _WITH_LOGIN[name] = column
-
-
-def login_figure(name: str) -> Any | None:
-    """A figure read with this request's login, or None when it was not (then ask the database)."""
-    return g.get("login_figures", {}).get(name) if has_request_context() else None
-
-
 def _row_and_user(ident: int) -> tuple[UserSession | None, User | None]:
     """This request's session row and its user (when that is `ident`), with roles and village,
     and the figures of read_with_login: every page asks for all of them (the guard, the menu,
@@ -192,9 +176,10 @@ def _row_and_user(ident: int) -> tuple[UserSession | None, User | None]:
             if row is not None and row.user_id == ident else None
         return row, user
     token = session.get(TOKEN_KEY)
-    names = list(_WITH_LOGIN)
+    with_login = registry.with_login()
+    names = list(with_login)
     found = db.session.execute(
-        select(UserSession, User, *(_WITH_LOGIN[n]().label(n) for n in names))
+        select(UserSession, User, *(with_login[n]().label(n) for n in names))
         .join(User, User.id == UserSession.user_id).options(*options)
         .where(UserSession.token_hash == token_hash(token))
         .execution_options(populate_existing=True)).unique().first() if token else None

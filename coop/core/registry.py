@@ -131,3 +131,25 @@ def digest_sections(village: Village) -> list[DigestSection]:
     """The sections for `village`, in order, without the ones that have nothing to say."""
     ordered = sorted(_sections.items(), key=lambda item: item[1])  # stable: registration order
     return [s for s in (fn(village) for fn, _ in ordered) if s is not None]
+
+
+# --- figures read with the login -------------------------------------------------------------
+
+_WITH_LOGIN: dict[str, Callable[[], Any]] = {}
+
+
+def read_with_login(name: str, column: Callable[[], Any]) -> None:
+    """Read `column()` (a scalar subquery correlated to User.id) in the same query as the login
+    on every request (coop/auth/sessions.py); the value is login_figure(name). The bell's unread
+    count is one: every page shows it."""
+    _WITH_LOGIN[name] = column
+
+
+def with_login() -> dict[str, Callable[[], Any]]:
+    return dict(_WITH_LOGIN)
+
+
+def login_figure(name: str) -> Any | None:
+    """A figure read with this request's login, or None when it was not (then ask the database)."""
+    from flask import g, has_request_context
+    return g.get("login_figures", {}).get(name) if has_request_context() else None

@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, g, redirect, render_template, url_for
 from flask_login import current_user
 
-from coop.auth import sessions
 from coop.core import outbox as O
 from coop.core import registry
 from coop.core import roles as R
@@ -23,11 +22,11 @@ def bell():
     """The unread count for the bell in the header, on every page of a logged-in user."""
     if g.get("bare_page") or not current_user.is_authenticated:
         return {}
-    count = sessions.login_figure("unread_notifications")  # read with the login, at the request's start
+    count = registry.login_figure("unread_notifications")  # read with the login, at the request's start
     return {"unread_notifications": service.unread_count(current_user) if count is None else count}
 
 
-sessions.read_with_login("unread_notifications", service.unread_of_user)
+registry.read_with_login("unread_notifications", service.unread_of_user)
 
 
 @bp.get("/meldingen")

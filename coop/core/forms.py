@@ -164,9 +164,11 @@ class Form(FlaskForm):
         """(field id or None, message) pairs for the error summary at the top."""
         out: list[tuple[str | None, str]] = [(None, msg) for msg in self.form_errors]
         for field in self:
-            for msg in field.errors or []:
-                if isinstance(msg, str):
-                    out.append((field.id, msg))
+            # A list of fields (several dates) has its errors per entry.
+            for entry in getattr(field, "entries", None) or [field]:
+                for msg in entry.errors or []:
+                    if isinstance(msg, str):
+                        out.append((entry.id, msg))
         return out
 
 

@@ -1,13 +1,14 @@
 """Forms of respite: carer profile, asking for respite, booking, CarerQol, hours, settings."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
-from wtforms import StringField, TextAreaField
-from wtforms.validators import InputRequired, ValidationError
+from wtforms import FieldList, StringField, TextAreaField
+from wtforms.validators import InputRequired
 
 from coop.core.forms import (
     CreateForm,
+    DatePartsField,
     DateWindow,
     DutchDateField,
     DutchDecimalField,
@@ -38,24 +39,6 @@ HOURS_WINDOW = DateWindow(past=730, future=0, too_early="Kies een datum in de af
 FREQ_CHOICES = choices([("once", "Eén keer"), ("weekly", "Elke week"), ("fortnightly", "Om de week")])
 
 
-def parse_dates(text: str | None) -> set[date]:
-    """'24-12-2026, 31-12-2026' -> dates; raises ValueError with a Dutch message."""
-    out = set()
-    for part in (text or "").replace(";", ",").split(","):
-        part = part.strip()
-        if not part:
-            continue
-        try:
-            day = datetime.strptime(part, "%d-%m-%Y").date()
-        except ValueError:
-            raise ValueError(f"'{part}' is geen datum; schrijf dd-mm-jjjj, bijvoorbeeld 24-12-2026.") from None
-        problem = RESPITE_WINDOW.check(day)
-        if problem:
-            raise ValueError(f"{part}: {problem}")
-        out.add(day)
-    return out
-
-
 class CarerNotesForm(Form):
     """What a substitute must know: the carer writes it, the coordinator may too."""
     routines = TextAreaField("Vaste gewoonten en dagritme", validators=[optional(), max_length(2000)])
@@ -76,29 +59,44 @@ class CarerProfileForm(CarerNotesForm):
     support_needs = TextAreaField("Welke steun heeft de mantelzorger nodig?", validators=[optional(), max_length(2000)])
 
 
+EXCEPTION_ROWS, EXCEPTION_MAX = 3, 20  # empty date rows shown at first; at most this many
+
+
 class RespiteRequestForm(CreateForm):
-    first_date = DutchDateField("Datum (de eerste keer)", validators=[InputRequired("Vul een datum in.")],
+    first_date = DatePartsField("Datum (de eerste keer)", validators=[InputRequired("Vul een datum in.")],
                                 window=RESPITE_WINDOW)
     start_time = DutchTimeField("Van", validators=[InputRequired("Vul een begintijd in.")])
     end_time = DutchTimeField("Tot", validators=[InputRequired("Vul een eindtijd in.")])
     freq = DutchRadioField("Hoe vaak?", choices=FREQ_CHOICES, default="once", validators=[chosen("hoe vaak")])
-    until = DutchDateField("Tot en met (bij herhalen; leeg: een jaar, hoogstens 60 keer)", validators=[optional()],
+    until = DatePartsField("Tot en met (bij herhalen; leeg: een jaar, hoogstens 60 keer)", validators=[optional()],
                            window=RESPITE_WINDOW)
-    exceptions = StringField("Niet op deze datums (dd-mm-jjjj, met komma's)", validators=[optional(), max_length(500)])
+    # Days without respite (a holiday): a date in boxes per row; "Nog een datum" adds a row.
+    exceptions = FieldList(DatePartsField("Niet op", validators=[optional()], window=RESPITE_WINDOW),
+                           min_entries=EXCEPTION_ROWS, max_entries=EXCEPTION_MAX)
     with_care = DutchRadioField("Wat is er nodig?", choices=choices([("0", "Gezelschap en een oogje in het zeil"),
                                                          ("1", "Ook persoonlijke verzorging (eten, drinken, toilet)")]),
                            default="0", validators=[chosen("wat er nodig is")])
     notes = TextAreaField("Wat wilt u nog kwijt?", validators=[optional(), max_length(2000)])
 
-    def validate_exceptions(self, field):
-        try:
-            parse_dates(field.data)
-        except ValueError as err:
-            raise ValidationError(str(err)) from None
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._number_rows()
+
+    def _number_rows(self) -> None:
+        for n, entry in enumerate(self.exceptions, 1):
+            entry.label.text = f"Niet op (datum {n})"
 
     @property
     def exception_dates(self) -> set[date]:
-        return parse_dates(self.exceptions.data)
+        return {entry.data for entry in self.exceptions if entry.data}
+
+    def add_exception_row(self) -> bool:
+        """One more empty date row (the "Nog een datum" button, which works without script)."""
+        if len(self.exceptions) >= EXCEPTION_MAX:
+            return False
+        self.exceptions.append_entry()
+        self._number_rows()
+        return True
 
 
 class PickVolunteerForm(CreateForm):

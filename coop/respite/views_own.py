@@ -121,6 +121,10 @@ def _ask(carer: User, done_endpoint: str, **done_args):
     form = RespiteRequestForm()
     if request.method == "GET":
         audit.shown("respite.form_opened", subject=carer, on_behalf_of=carer)
+    if request.method == "POST" and "meer_datums" in request.form:
+        # "Nog een datum": the same form again with one more empty date row, nothing sent.
+        form.add_exception_row()
+        return render_template("respite/ask.html", form=form, carer=carer, cap=recurrence.MAX_OCCURRENCES)
     if form.validate_on_submit():
         def action():
             result = service.request_respite(

@@ -250,7 +250,8 @@ def _fields(app, case: FormCase, world):
     prefix = (case.prefix or "").format(competence=world.competence.id, call=world.call.id)
     with app.test_request_context():
         form = _form_class(case.form)(formdata=None, prefix=prefix)
-        return [f for f in form if f.short_name != "csrf_token"]
+        # A list of fields (the days without respite) is filled entry by entry.
+        return [e for f in form if f.short_name != "csrf_token" for e in (getattr(f, "entries", None) or [f])]
 
 
 def _row_counts() -> dict[str, int]:

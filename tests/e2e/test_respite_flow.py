@@ -60,6 +60,14 @@ def people(live_server):
                 "first": first, "today": local_now().date()}
 
 
+def _date_boxes(page, name: str, day) -> None:
+    """A date typed as people do on this form: day, month and year in their own boxes."""
+    group = page.locator(f"fieldset#{name}")
+    group.get_by_label("Dag").fill(str(day.day))
+    group.get_by_label("Maand").fill(str(day.month))
+    group.get_by_label("Jaar").fill(str(day.year))
+
+
 def test_weekly_respite_from_request_to_roster(live_server, browser_page, people):
     page = browser_page
     first = people["first"]
@@ -68,11 +76,11 @@ def test_weekly_respite_from_request_to_roster(live_server, browser_page, people
     page.get_by_role("link", name="Mijn respijt").first.click()
     page.get_by_role("link", name="Respijt aanvragen").click()
     assert axe_check(page) == []
-    page.get_by_label("Datum (de eerste keer)").fill(first.isoformat())
+    _date_boxes(page, "first_date", first)
     page.get_by_label("Van").fill("14:00")
     page.get_by_label("Tot", exact=True).fill("17:00")
     page.get_by_label("Elke week").check()
-    page.get_by_label("Tot en met").fill((first + timedelta(weeks=3)).isoformat())
+    _date_boxes(page, "until", first + timedelta(weeks=3))
     page.get_by_role("button", name="Aanvraag versturen").click()
     assert "4 keren" in page.locator(".govuk-notification-banner").inner_text()
     page.get_by_role("link", name="Aanpassen").click()  # what the volunteer must know, in the carer's words

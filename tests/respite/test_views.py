@@ -33,7 +33,7 @@ def test_carer_asks_coordinator_books_volunteer_sees_roster(client_as, rcarer, r
     carer = client_as(rcarer)
     response = carer.post("/mijn-respijt/aanvragen", data={
         "first_date": "2026-03-17", "start_time": "14:00", "end_time": "17:00", "freq": "weekly",
-        "until": "2026-04-07", "exceptions": "", "with_care": "0", "notes": "Graag iemand die van schaken houdt"})
+        "until": "2026-04-07", "with_care": "0", "notes": "Graag iemand die van schaken houdt"})
     assert response.status_code == 302
     req = session.scalar(select(RespiteRequest))
     assert len(req.shifts) == 4
@@ -63,8 +63,9 @@ def test_bad_request_form_is_422_and_writes_nothing(client_as, rcarer, session):
     assert past.status_code == 422 and "verleden" in past.text
     bad_exc = client_as(rcarer).post("/mijn-respijt/aanvragen", data={
         "first_date": "2026-03-17", "start_time": "14:00", "end_time": "17:00", "freq": "weekly",
-        "exceptions": "31 maart", "with_care": "0"})
-    assert bad_exc.status_code == 422 and "geen datum" in bad_exc.text
+        "exceptions-0-day": "31", "exceptions-0-month": "4", "exceptions-0-year": "2026", "with_care": "0"})
+    assert bad_exc.status_code == 422 and "Deze datum bestaat niet" in bad_exc.text
+    assert 'href="#exceptions-0"' in bad_exc.text  # the summary points at the row
     assert session.scalar(select(func.count()).select_from(RespiteRequest)) == 0
 
 
@@ -186,7 +187,7 @@ def test_what_the_coordinator_types_for_a_carer_is_said_about_the_carer(client_a
     coordinator = client_as(rcoordinator)
     asked = coordinator.post(f"/respijt/mantelzorgers/{rcarer.id}/aanvragen", data={
         "first_date": "2026-03-17", "start_time": "14:00", "end_time": "17:00", "freq": "once",
-        "until": "", "exceptions": "", "with_care": "0", "notes": ""})
+        "until": "", "with_care": "0", "notes": ""})
     assert asked.status_code == 302, asked.text[-1500:]
     assert _flashes(coordinator) == [
         "De respijtvraag van Truus Visser is doorgegeven: 1 keer. Zoek nu een vrijwilliger."]
@@ -197,3 +198,23 @@ def test_what_the_coordinator_types_for_a_carer_is_said_about_the_carer(client_a
     own = client_as(rcarer)
     assert own.post("/hoe-gaat-het", data={**answers, "vas": "7"}).status_code == 302
     assert _flashes(own)[-1] == "Dank u wel. Uw antwoorden zijn bewaard."
+
+
+def test_days_off_are_dates_in_boxes_and_one_more_row_comes_without_script(client_as, rcarer, session):
+    carer = client_as(rcarer)
+    page = carer.get("/mijn-respijt/aanvragen").text
+    assert page.count('name="exceptions-') == 9 and 'name="first_date-day"' in page  # three rows of three boxes
+    more = carer.post("/mijn-respijt/aanvragen", data={"meer_datums": "1", "first_date-day": "17",
+                                                        "first_date-month": "3", "first_date-year": "2026"})
+    assert more.status_code == 200 and more.text.count('name="exceptions-') == 12
+    assert 'value="17"' in more.text  # what was typed stays
+    assert session.scalar(select(func.count()).select_from(RespiteRequest)) == 0
+    sent = carer.post("/mijn-respijt/aanvragen", data={
+        "first_date-day": "17", "first_date-month": "3", "first_date-year": "2026", "start_time": "14:00",
+        "end_time": "17:00", "freq": "weekly", "until-day": "7", "until-month": "4", "until-year": "2026",
+        "exceptions-0-day": "24", "exceptions-0-month": "3", "exceptions-0-year": "2026",
+        "exceptions-3-day": "31", "exceptions-3-month": "3", "exceptions-3-year": "2026", "with_care": "0"})
+    assert sent.status_code == 302, sent.text[-2000:]
+    req = session.scalar(select(RespiteRequest))
+    # Weekly from 17 March to 7 April, not on 24 and 31 March (the second and the fourth row).
+    assert sorted(s.starts_at.date() for s in req.shifts) == [date(2026, 3, 17), date(2026, 4, 7)]

@@ -82,17 +82,23 @@ def swapped(shift: RespiteShift, old: User | None, new: User) -> None:
     _queue_reminders(shift)
 
 
+def _tell_carer_and_volunteers(shifts: list[RespiteShift], carer: tuple[str, str], volunteer: tuple[str, str]) -> None:
+    """The carer hears of all `shifts`, each volunteer of their own: (kind, text with {when}
+    and, for volunteers, {home})."""
+    first = shifts[0].request
+    _tell(carer[0], first.carer, shifts, carer[1].format(when=_summary(shifts)), "carer")
+    volunteers = {s.volunteer_id: s.volunteer for s in shifts if s.volunteer is not None}
+    for person in volunteers.values():
+        mine = [s for s in shifts if s.volunteer_id == person.id]
+        _tell(volunteer[0], person, mine,
+              volunteer[1].format(when=_summary(mine), home=first.care_recipient.full_name), "volunteer")
+
+
 def cancelled(shifts: list[RespiteShift]) -> None:
     for shift in shifts:
         outbox.cancel_for(shift)
-    when = _summary(shifts)
-    carer, home = shifts[0].request.carer, shifts[0].request.care_recipient
-    _tell(CANCELLED, carer, shifts, f"Afgezegd: respijt op {when}.", "carer")
-    volunteers = {s.volunteer_id: s.volunteer for s in shifts if s.volunteer is not None}
-    for volunteer in volunteers.values():
-        mine = [s for s in shifts if s.volunteer_id == volunteer.id]
-        _tell(CANCELLED, volunteer, mine,
-              f"Afgezegd: respijt bij {home.full_name} op {_summary(mine)}. U hoeft niet te komen.", "volunteer")
+    _tell_carer_and_volunteers(shifts, (CANCELLED, "Afgezegd: respijt op {when}."),
+                               (CANCELLED, "Afgezegd: respijt bij {home} op {when}. U hoeft niet te komen."))
 
 
 def restored(shifts: list[RespiteShift]) -> None:
@@ -100,14 +106,8 @@ def restored(shifts: list[RespiteShift]) -> None:
     was off hears that it goes on after all; the reminders come back."""
     for shift in shifts:
         outbox.cancel_for(shift, kinds=(CANCELLED,))
-    when = _summary(shifts)
-    carer, home = shifts[0].request.carer, shifts[0].request.care_recipient
-    _tell(CHANGED, carer, shifts, f"Gaat toch door: respijt op {when}.", "carer")
-    volunteers = {s.volunteer_id: s.volunteer for s in shifts if s.volunteer is not None}
-    for volunteer in volunteers.values():
-        mine = [s for s in shifts if s.volunteer_id == volunteer.id]
-        _tell(BOOKED, volunteer, mine,
-              f"Gaat toch door: respijt bij {home.full_name} op {_summary(mine)}. U wordt verwacht.", "volunteer")
+    _tell_carer_and_volunteers(shifts, (CHANGED, "Gaat toch door: respijt op {when}."),
+                               (BOOKED, "Gaat toch door: respijt bij {home} op {when}. U wordt verwacht."))
     for shift in shifts:
         _queue_reminders(shift)
 

@@ -28,7 +28,7 @@ def _context(row: FollowUp) -> dict[str, Any]:
 
 
 def _day(proposal: Proposal) -> str:
-    req = proposal.request
+    req = proposal.help_request
     day: date | datetime
     if req.window_start is not None:
         day = req.window_start  # dutch.date shows a stored UTC time on its Amsterdam day

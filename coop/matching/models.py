@@ -45,7 +45,7 @@ class Proposal(Model):
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    request: Mapped[HelpRequest] = relationship()
+    help_request: Mapped[HelpRequest] = relationship()
     helper: Mapped[User] = relationship(foreign_keys=[helper_id])
     resident: Mapped[User] = relationship(foreign_keys=[resident_id])
     proposed_by: Mapped[User | None] = relationship(foreign_keys=[proposed_by_id])

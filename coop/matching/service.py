@@ -88,7 +88,7 @@ def propose(req: HelpRequest, helper: User, *, by: User, note: str = "", by_phon
     problems = helper_problems(req, helper)
     if problems:
         raise DomainError(f"{helper.full_name} kan niet worden voorgesteld: {'; '.join(problems)}.", "helper_id")
-    proposal = Proposal(village_id=req.village_id, request=req, helper=helper, resident_id=req.resident_id,
+    proposal = Proposal(village_id=req.village_id, help_request=req, helper=helper, resident_id=req.resident_id,
                         proposed_by_id=by.id, note=(note or "").strip()[:1000], by_phone=by_phone)
     try:
         with db.session.begin_nested():
@@ -151,13 +151,13 @@ def decline(proposal: Proposal, *, by: User, reason: str) -> None:
         raise DomainError("Gebruik hier hoogstens 500 tekens.", "reason")
     _apply(proposal, "decline")
     proposal.reason = reason
-    requests.add_event(proposal.request, by, "proposal_declined", f"{by.first_name} kan niet: {reason}")
+    requests.add_event(proposal.help_request, by, "proposal_declined", f"{by.first_name} kan niet: {reason}")
 
 
 def withdraw(proposal: Proposal, *, by: User, note: str = "") -> None:
     """The coordinator takes a proposal back; an accepted one puts the request back to searching."""
     source = _apply(proposal, "withdraw")
-    req = proposal.request
+    req = proposal.help_request
     requests.add_event(req, by, "proposal_withdrawn", f"voorstel aan {proposal.helper.first_name} ingetrokken")
     if source == ACCEPTED and req.status == MATCHED:
         requests.reopen(req, by=by, note=note or "helper teruggetrokken")
@@ -168,7 +168,7 @@ def open_for_helper(helper: User) -> list[Proposal]:
     return list(db.session.scalars(select(Proposal).where(
         Proposal.helper_id == helper.id, Proposal.status.in_(OPEN)).order_by(Proposal.proposed_at.desc())
         .options(selectinload(Proposal.helper),
-                 selectinload(Proposal.request).options(selectinload(HelpRequest.resident),
+                 selectinload(Proposal.help_request).options(selectinload(HelpRequest.resident),
                                                         selectinload(HelpRequest.category)))))
 
 
@@ -221,7 +221,7 @@ def locate(req: HelpRequest, *, by: User) -> bool:
 def proposal_view(proposal: Proposal) -> dict:
     """What the helper of `proposal` may see: coop.requests.service.helper_view, with the full
     contact only once this proposal is accepted."""
-    return requests.helper_view(proposal.request, proposal.helper, accepted=proposal.status == ACCEPTED)
+    return requests.helper_view(proposal.help_request, proposal.helper, accepted=proposal.status == ACCEPTED)
 
 
 requests.register_event_labels(proposed="voorstel gedaan", proposal_declined="voorstel afgewezen",

@@ -83,7 +83,7 @@ def withdraw(proposal_id: int):
     if not proposal.is_open:
         flash(f"Dit voorstel is al {proposal.status_label}; er valt niets in te trekken.", "info")
         return redirect(back)
-    helper, req = proposal.helper, proposal.request
+    helper, req = proposal.helper, proposal.help_request
     what = [f"Het voorstel aan {helper.full_name} voor '{req.category.name}' van {req.resident.full_name} "
             "wordt ingetrokken."]
     if proposal.status == "accepted":

@@ -137,9 +137,9 @@ class HelpRequest(Model):
     category: Mapped[TaskCategory] = relationship()
     referral_destination: Mapped[ReferralDestination | None] = relationship()
     events: Mapped[list[RequestEvent]] = relationship(
-        back_populates="request", cascade="all, delete-orphan", order_by="RequestEvent.at")
+        back_populates="help_request", cascade="all, delete-orphan", order_by="RequestEvent.at")
     five_questions: Mapped[list[FiveQuestionsAnswer]] = relationship(
-        back_populates="request", cascade="all, delete-orphan", order_by="FiveQuestionsAnswer.question")
+        back_populates="help_request", cascade="all, delete-orphan", order_by="FiveQuestionsAnswer.question")
 
     @property
     def status_label(self) -> str:
@@ -231,7 +231,7 @@ class RequestEvent(Model):
     to_status: Mapped[str | None] = mapped_column(String(12))
     note: Mapped[str] = mapped_column(Text, default="")
 
-    request: Mapped[HelpRequest] = relationship(back_populates="events")
+    help_request: Mapped[HelpRequest] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
 
 
@@ -254,7 +254,7 @@ class FiveQuestionsAnswer(Model):
     village_id: Mapped[int | None] = mapped_column(default=lambda ctx: _from_request(ctx, HelpRequest.village_id))
     created_month: Mapped[int | None] = mapped_column(default=lambda ctx: _from_request(ctx, HelpRequest.created_month))
 
-    request: Mapped[HelpRequest] = relationship(back_populates="five_questions")
+    help_request: Mapped[HelpRequest] = relationship(back_populates="five_questions")
 
     @property
     def question_text(self) -> str:
@@ -281,7 +281,7 @@ def _from_request(context, column):
 def _copy_request_columns(mapper, connection, target: FiveQuestionsAnswer) -> None:
     # The request itself when it is in memory (a new request has no row to read yet); never a
     # lazy load in the middle of a flush.
-    request = db.inspect(target).dict.get("request")
+    request = db.inspect(target).dict.get("help_request")
     if request is not None:
         village_id, month = request.village_id, request.created_month
     else:

@@ -54,7 +54,7 @@ HELPER_STEPS = ("start_search", "match", "reopen")  # not for a municipal task
 
 def add_event(request: HelpRequest, actor: User | None, action: str, note: str = "",
               from_status: str | None = None, to_status: str | None = None) -> RequestEvent:
-    event = RequestEvent(request=request, actor_id=actor.id if actor else None, action=action,
+    event = RequestEvent(help_request=request, actor_id=actor.id if actor else None, action=action,
                          note=(note or "").strip(), from_status=from_status, to_status=to_status,
                          at=now())
     db.session.add(event)

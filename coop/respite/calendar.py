@@ -117,7 +117,8 @@ def log_fetch(user: User) -> None:
     if last == detail:
         return
     audit.record("calendar.fetched", actor=user, role=R.VOLUNTEER, detail=detail,
-                 subjects=[p for s in shifts for p in (s.request.carer_id, s.request.care_recipient_id)])
+                 subjects=[p for s in shifts
+                           for p in (s.respite_request.carer_id, s.respite_request.care_recipient_id)])
     db.session.commit()
 
 
@@ -136,7 +137,7 @@ def build_ics(user: User) -> bytes:
     cal.add_component(amsterdam_timezone())
     stamp = now()
     for shift in shifts_for(user):
-        request = shift.request
+        request = shift.respite_request
         home, carer = request.care_recipient, request.carer
         event = Event()
         event.add("uid", f"respite-shift-{shift.id}@{user.village.slug}.coop")

@@ -71,7 +71,7 @@ class Calendar:
                 + self._over_hours(volunteer, starts_at, ends_at, exclude_shift_id))
 
     def _booked_elsewhere(self, volunteer, starts_at, ends_at, exclude_shift_id) -> list[str]:
-        return [f"{volunteer.full_name} is dan al ingeroosterd bij {other.request.carer.full_name} "
+        return [f"{volunteer.full_name} is dan al ingeroosterd bij {other.respite_request.carer.full_name} "
                 f"({dutch.span(other.starts_at, other.ends_at)})." for other in self.booked.get(volunteer.id, ())
                 if other.starts_at < ends_at and other.ends_at > starts_at and other.id != exclude_shift_id]
 
@@ -125,7 +125,7 @@ def calendar_for(volunteer_ids, first: datetime, last: datetime) -> Calendar:
     booked = db.session.scalars(select(RespiteShift).where(
         RespiteShift.volunteer_id.in_(ids), RespiteShift.status == RespiteShift.BOOKED,
         RespiteShift.starts_at < end, RespiteShift.ends_at > start)
-        .options(selectinload(RespiteShift.request).selectinload(RespiteRequest.carer))
+        .options(selectinload(RespiteShift.respite_request).selectinload(RespiteRequest.carer))
         .order_by(RespiteShift.starts_at, RespiteShift.id))
     slots = db.session.scalars(select(WeeklySlot).where(WeeklySlot.user_id.in_(ids))
                                .order_by(WeeklySlot.weekday, WeeklySlot.start, WeeklySlot.id))

@@ -65,7 +65,7 @@ def _shifts(ctx):
     series = service.request_respite(carer, by=carer, first_date=first, start_time=time(14, 0),
                                      end_time=time(17, 0), freq="weekly", until=first + timedelta(weeks=9),
                                      notes="Graag iemand die van kaarten houdt.")
-    service.book_volunteer(series.request, volunteer, by=ctx.coordinator)
+    service.book_volunteer(series.respite_request, volunteer, by=ctx.coordinator)
 
     one_off = service.request_respite(ctx.carers[1], by=ctx.coordinator, first_date=_next_weekday(3),
                                       start_time=time(10, 0), end_time=time(13, 0), with_care=True,
@@ -73,7 +73,7 @@ def _shifts(ctx):
     trained = next((v for v in ctx.volunteers[3:] if not ineligibility_reasons(v, care)), None)
     if trained is not None:
         _ready(trained, care)
-        service.book_volunteer(one_off.request, trained, by=ctx.coordinator)
+        service.book_volunteer(one_off.respite_request, trained, by=ctx.coordinator)
     # A third request stays open: the coordinator's week view shows the gap.
     service.request_respite(ctx.carers[2], by=ctx.carers[2], first_date=_next_weekday(4), start_time=time(13, 0),
                             end_time=time(16, 0))

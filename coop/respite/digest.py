@@ -24,7 +24,7 @@ def open_shifts_next_week(village_id: int) -> list[RespiteShift]:
                                    RespiteShift.status == RespiteShift.OPEN,
                                    RespiteShift.starts_at >= start,
                                    RespiteShift.starts_at < start + timedelta(days=7))
-        .options(joinedload(RespiteShift.request).joinedload(RespiteRequest.carer))
+        .options(joinedload(RespiteShift.respite_request).joinedload(RespiteRequest.carer))
         .order_by(RespiteShift.starts_at)))
 
 
@@ -33,4 +33,5 @@ def open_shifts(village: Village) -> DigestSection | None:
     if not shifts:
         return None
     return DigestSection(HEADING, [
-        f"{dutch.span(s.starts_at, s.ends_at, 'EEEE d MMMM')}, bij {s.request.carer.full_name}" for s in shifts])
+        f"{dutch.span(s.starts_at, s.ends_at, 'EEEE d MMMM')}, bij {s.respite_request.carer.full_name}"
+        for s in shifts])

@@ -112,12 +112,12 @@ def record_shift_hours(village_id: int) -> int:
         RespiteShift.ends_at <= now(),
         RespiteShift.id.not_in(select(HoursEntry.source_id).where(HoursEntry.source_type == SHIFT,
                                                                    HoursEntry.source_id.is_not(None))))
-        .options(selectinload(RespiteShift.request).selectinload(RespiteRequest.carer))).all()
+        .options(selectinload(RespiteShift.respite_request).selectinload(RespiteRequest.carer))).all()
     created = 0
     for shift in done:
         created += _add_once(HoursEntry(
             village_id=village_id, helper_id=shift.volunteer_id, worked_on=shift.local_start.date(),
-            hours=shift.hours, description=f"Respijt bij {shift.request.carer.full_name}"[:200],
+            hours=shift.hours, description=f"Respijt bij {shift.respite_request.carer.full_name}"[:200],
             source_type=SHIFT, source_id=shift.id, status=HoursEntry.DRAFT))
     return created
 

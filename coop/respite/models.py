@@ -87,7 +87,7 @@ class RespiteRequest(Model):
     category: Mapped[TaskCategory] = relationship()
     series: Mapped[ShiftSeries | None] = relationship()
     shifts: Mapped[list[RespiteShift]] = relationship(
-        back_populates="request", order_by="RespiteShift.starts_at", cascade="all, delete-orphan")
+        back_populates="respite_request", order_by="RespiteShift.starts_at", cascade="all, delete-orphan")
 
     @property
     def kind_label(self) -> str:
@@ -113,7 +113,7 @@ class RespiteShift(Model):
     volunteer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
-    request: Mapped[RespiteRequest] = relationship(back_populates="shifts")
+    respite_request: Mapped[RespiteRequest] = relationship(back_populates="shifts")
     volunteer: Mapped[User | None] = relationship()
 
     @property

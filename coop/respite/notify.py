@@ -49,7 +49,7 @@ def _queue_reminders(shift: RespiteShift) -> None:
     if shift.volunteer is not None and shift.volunteer.email and volunteer_due > now():
         outbox.queue(REMINDER, shift.volunteer, payload={**payload, "role": "volunteer"},
                      due_at=volunteer_due, subject=shift)
-    carer = shift.request.carer
+    carer = shift.respite_request.carer
     carer_due = carer_reminder_due(shift)
     if carer.email and carer_due > now():
         outbox.queue(REMINDER_CARER, carer, payload={**payload, "role": "carer"}, due_at=carer_due, subject=shift)
@@ -57,13 +57,13 @@ def _queue_reminders(shift: RespiteShift) -> None:
 
 def _to_volunteer(shift: RespiteShift, when: str) -> str:
     """Where the volunteer goes is the person cared for; the carer is who they deal with."""
-    request = shift.request
+    request = shift.respite_request
     return (f"U bent ingeroosterd voor respijt bij {request.care_recipient.full_name}: {when}. "
             f"Contactpersoon: {request.carer.full_name} (mantelzorger).")
 
 
 def booked(shifts: list[RespiteShift], volunteer: User) -> None:
-    carer = shifts[0].request.carer
+    carer = shifts[0].respite_request.carer
     when = _summary(shifts)
     _tell(BOOKED, volunteer, shifts, _to_volunteer(shifts[0], when), "volunteer")
     _tell(BOOKED, carer, shifts, f"{volunteer.first_name} komt u vervangen: {when}.", "carer")
@@ -78,14 +78,14 @@ def swapped(shift: RespiteShift, old: User | None, new: User) -> None:
         _tell(CANCELLED, old, [shift], f"U hoeft niet meer te komen op {when}; iemand anders neemt het over.",
               "volunteer")
     _tell(BOOKED, new, [shift], _to_volunteer(shift, when), "volunteer")
-    _tell(CHANGED, shift.request.carer, [shift], f"Op {when} komt nu {new.first_name}.", "carer")
+    _tell(CHANGED, shift.respite_request.carer, [shift], f"Op {when} komt nu {new.first_name}.", "carer")
     _queue_reminders(shift)
 
 
 def _tell_carer_and_volunteers(shifts: list[RespiteShift], carer: tuple[str, str], volunteer: tuple[str, str]) -> None:
     """The carer hears of all `shifts`, each volunteer of their own: (kind, text with {when}
     and, for volunteers, {home})."""
-    first = shifts[0].request
+    first = shifts[0].respite_request
     _tell(carer[0], first.carer, shifts, carer[1].format(when=_summary(shifts)), "carer")
     volunteers = {s.volunteer_id: s.volunteer for s in shifts if s.volunteer is not None}
     for person in volunteers.values():

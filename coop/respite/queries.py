@@ -21,8 +21,8 @@ from coop.respite.clashes import Calendar, calendar_for, month_bounds
 from coop.respite.models import RespiteRequest, RespiteShift
 
 # A shift on a roster shows its carer, the person cared for and the volunteer.
-ON_ROSTER = (selectinload(RespiteShift.request).selectinload(RespiteRequest.carer),
-             selectinload(RespiteShift.request).selectinload(RespiteRequest.care_recipient),
+ON_ROSTER = (selectinload(RespiteShift.respite_request).selectinload(RespiteRequest.carer),
+             selectinload(RespiteShift.respite_request).selectinload(RespiteRequest.care_recipient),
              selectinload(RespiteShift.volunteer))
 
 
@@ -78,8 +78,8 @@ def volunteer_month(user: User, first: date) -> list[RespiteShift]:
     return list(db.session.scalars(select(RespiteShift).where(
         RespiteShift.volunteer_id == user.id, RespiteShift.status == RespiteShift.BOOKED,
         RespiteShift.starts_at >= local_midnight(first), RespiteShift.starts_at < local_midnight(next_month(first)))
-        .options(selectinload(RespiteShift.request).selectinload(RespiteRequest.carer),
-                 selectinload(RespiteShift.request).selectinload(RespiteRequest.care_recipient))
+        .options(selectinload(RespiteShift.respite_request).selectinload(RespiteRequest.carer),
+                 selectinload(RespiteShift.respite_request).selectinload(RespiteRequest.care_recipient))
         .order_by(RespiteShift.starts_at)))
 
 

@@ -151,7 +151,7 @@ def respite_category(village_id: int, with_care: bool) -> TaskCategory:
 
 @dataclass
 class RequestResult:
-    request: RespiteRequest
+    respite_request: RespiteRequest
     expansion: recurrence.Expansion
 
 
@@ -238,7 +238,7 @@ def book_volunteer(request: RespiteRequest, volunteer: User, *, by: User) -> Boo
 
 def assign_shift(shift: RespiteShift, volunteer: User, *, by: User) -> None:
     """Give one occurrence a (different) volunteer: to solve a clash, or to swap."""
-    _check_eligible(volunteer, shift.request)
+    _check_eligible(volunteer, shift.respite_request)
     if shift.volunteer_id == volunteer.id:
         raise DomainError(f"{volunteer.full_name} staat al ingeroosterd voor deze keer.", "volunteer")
     reasons = clash_reasons(volunteer, shift.starts_at, shift.ends_at, exclude_shift_id=shift.id)
@@ -258,13 +258,13 @@ def assign_shift(shift: RespiteShift, volunteer: User, *, by: User) -> None:
 def cancel_shift(shift: RespiteShift, *, by: User) -> list[RespiteShift]:
     _transition(shift, "cancel", by)
     notify.cancelled([shift])
-    audit.record("respite.cancelled", actor=by, subject=shift.request.carer, detail=f"shift {shift.id}")
+    audit.record("respite.cancelled", actor=by, subject=shift.respite_request.carer, detail=f"shift {shift.id}")
     return [shift]
 
 
 def rest_of(shift: RespiteShift) -> list[RespiteShift]:
     """This occurrence and every later one of its series that is not past or cancelled."""
-    return sorted((s for s in shift.request.shifts
+    return sorted((s for s in shift.respite_request.shifts
                    if s.starts_at >= shift.starts_at and s.status != RespiteShift.CANCELLED and not s.is_past),
                   key=lambda s: s.starts_at)
 
@@ -277,7 +277,7 @@ def cancel_rest(shift: RespiteShift, *, by: User) -> list[RespiteShift]:
     for s in rest:
         _transition(s, "cancel", by)
     notify.cancelled(rest)
-    audit.record("respite.cancelled_rest", actor=by, subject=shift.request.carer,
+    audit.record("respite.cancelled_rest", actor=by, subject=shift.respite_request.carer,
                  detail=f"request {shift.request_id} from shift {shift.id}: {len(rest)}")
     return rest
 
@@ -289,14 +289,14 @@ def undo_until(shift: RespiteShift) -> datetime | None:
 
 
 def undoable_rest(shift: RespiteShift) -> list[RespiteShift]:
-    return [s for s in shift.request.shifts if s.starts_at >= shift.starts_at and undo_until(s) is not None]
+    return [s for s in shift.respite_request.shifts if s.starts_at >= shift.starts_at and undo_until(s) is not None]
 
 
 def undo_cancel(shift: RespiteShift, *, by: User) -> list[RespiteShift]:
     """The visit goes on after all: back to booked (or open), and everyone told it is on."""
     _transition(shift, "undo_cancel", by)
     notify.restored([shift])
-    audit.record("respite.cancel_undone", actor=by, subject=shift.request.carer, detail=f"shift {shift.id}")
+    audit.record("respite.cancel_undone", actor=by, subject=shift.respite_request.carer, detail=f"shift {shift.id}")
     return [shift]
 
 
@@ -308,7 +308,7 @@ def undo_cancel_rest(shift: RespiteShift, *, by: User) -> list[RespiteShift]:
     for s in rest:
         _transition(s, "undo_cancel", by)
     notify.restored(rest)
-    audit.record("respite.cancel_undone", actor=by, subject=shift.request.carer,
+    audit.record("respite.cancel_undone", actor=by, subject=shift.respite_request.carer,
                  detail=f"request {shift.request_id} from shift {shift.id}: {len(rest)}")
     return rest
 
@@ -317,4 +317,4 @@ def may_change(shift: RespiteShift, user: User) -> bool:
     """Staff of the village, and the carer whose booking it is."""
     if user.has_role(R.COORDINATOR, R.ADMIN) and user.village_id == shift.village_id:
         return True
-    return user.has_role(R.CARER) and shift.request.carer_id == user.id
+    return user.has_role(R.CARER) and shift.respite_request.carer_id == user.id

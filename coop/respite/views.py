@@ -52,7 +52,8 @@ def week():
 
 def _people_of(shifts: list[RespiteShift]) -> list[int | None]:
     """Everyone a roster names: the volunteers, the carers and the people cared for."""
-    return [person for s in shifts for person in (s.volunteer_id, s.request.carer_id, s.request.care_recipient_id)]
+    return [person for s in shifts
+            for person in (s.volunteer_id, s.respite_request.carer_id, s.respite_request.care_recipient_id)]
 
 
 @bp.get("/respijt/rooster-afdrukken")
@@ -67,7 +68,7 @@ def print_roster():
     wanted = request.args.get("vrijwilliger", type=int)
     pages = [(items[0].volunteer, items) for vid, items in per_volunteer.items() if wanted in (None, vid)]
     page = render_template("respite/print_roster.html", monday=monday, pages=pages,
-                           profiles=service.profiles_for(s.request.carer_id for s in shifts))
+                           profiles=service.profiles_for(s.respite_request.carer_id for s in shifts))
     audit.shown("roster.printed", subjects=_people_of([s for _, items in pages for s in items]),
                 detail=f"week van {monday.isoformat()}")
     return page
@@ -197,14 +198,14 @@ def _shift_page(shift: RespiteShift, form=None, status=200, log: bool = False):
     form = form or PickVolunteerForm(formdata=None)
     found = None
     if current_user.has_role(*STAFF):
-        found = queries.candidates(shift.request, shift=shift)
+        found = queries.candidates(shift.respite_request, shift=shift)
         form.volunteer.choices = _choices(found)
     page = render_template("respite/shift.html", shift=shift, form=form, sees_notes=sees_notes, found=found,
-                           profile=service.profile_for(shift.request.carer) if sees_notes else None,
+                           profile=service.profile_for(shift.respite_request.carer) if sees_notes else None,
                            may_change=service.may_change(shift, current_user), undo=_undo(shift))
     if log:
-        audit.shown("shift.viewed", subject=shift.request.carer, detail=f"respijtkeer {shift.id}",
-                    subjects=[shift.request.care_recipient_id, shift.volunteer_id]
+        audit.shown("shift.viewed", subject=shift.respite_request.carer, detail=f"respijtkeer {shift.id}",
+                    subjects=[shift.respite_request.care_recipient_id, shift.volunteer_id]
                     + [c.user.id for c in (found.eligible if found else [])])
     return page, status
 
@@ -214,7 +215,7 @@ def _shift_page(shift: RespiteShift, form=None, status=200, log: bool = False):
 def shift_detail(shift_id: int):
     shift = get_in_village_or_404(RespiteShift, shift_id)
     is_own_volunteer = shift.volunteer_id == current_user.id and shift.status == RespiteShift.BOOKED
-    if not (current_user.has_role(*STAFF) or is_own_volunteer or shift.request.carer_id == current_user.id):
+    if not (current_user.has_role(*STAFF) or is_own_volunteer or shift.respite_request.carer_id == current_user.id):
         abort(404)
     return _shift_page(shift, log=True)
 
@@ -231,7 +232,7 @@ def _told(shifts: list[RespiteShift]) -> list[str]:
     def how(user: User) -> str:
         return ("krijgt een bericht in coop en een mail" if user.email else
                 "heeft geen e-mailadres: de dorpsondersteuner belt (het komt op de bellijst)")
-    carer = shifts[0].request.carer
+    carer = shifts[0].respite_request.carer
     lines = [f"{'U zelf' if carer.id == current_user.id else carer.full_name} (mantelzorger) {how(carer)}."]
     volunteers = {s.volunteer_id: s.volunteer for s in shifts
                   if s.volunteer is not None and s.status == RespiteShift.BOOKED}
@@ -247,7 +248,7 @@ def _confirm_cancel(shift: RespiteShift, rest: bool):
     if not shifts or shift.status == RespiteShift.CANCELLED or shift.is_past:
         flash("Deze keer is al afgezegd of voorbij; er valt niets af te zeggen.", "info")
         return redirect(url_for("respite.shift_detail", shift_id=shift.id))
-    recipient = shift.request.care_recipient.full_name
+    recipient = shift.respite_request.care_recipient.full_name
     minutes = int(service.UNDO_WINDOW.total_seconds() // 60) if service.UNDO_WINDOW else 0
     if rest:
         what = [f"Deze en alle volgende keren respijt bij {recipient} gaan niet door: {len(shifts)} keer, "
@@ -255,7 +256,7 @@ def _confirm_cancel(shift: RespiteShift, rest: bool):
                 f"de laatste op {dutch.span(shifts[-1].starts_at, shifts[-1].ends_at)}."]
     else:
         what = [f"Het bezoek op {dutch.span(shift.starts_at, shift.ends_at)} bij {recipient} gaat niet door.",
-                "Andere keren blijven zoals ze zijn." if shift.request.series else ""]
+                "Andere keren blijven zoals ze zijn." if shift.respite_request.series else ""]
     confirm = {"title": "Alle volgende bezoeken afzeggen" if rest else "Bezoek afzeggen",
                "caption": "Respijt", "what": [w for w in what if w], "told": _told(shifts),
                "undo": f"Vergist? Tot {minutes} minuten na het afzeggen kunt u het ongedaan maken; "
@@ -263,8 +264,8 @@ def _confirm_cancel(shift: RespiteShift, rest: bool):
                "button": "Alle volgende bezoeken afzeggen" if rest else "Bezoek afzeggen",
                "action": url_for("respite.cancel_rest" if rest else "respite.cancel", shift_id=shift.id),
                "back": url_for("respite.shift_detail", shift_id=shift.id)}
-    audit.shown("shift.viewed", subject=shift.request.carer, detail=f"respijtkeer {shift.id}, afzeggen",
-                subjects=[shift.request.care_recipient_id] + [s.volunteer_id for s in shifts])
+    audit.shown("shift.viewed", subject=shift.respite_request.carer, detail=f"respijtkeer {shift.id}, afzeggen",
+                subjects=[shift.respite_request.care_recipient_id] + [s.volunteer_id for s in shifts])
     return render_template("core/confirm.html", confirm=confirm, form=None)
 
 

@@ -43,7 +43,7 @@ def _roster(form: Form, feed_url: str | None = None):
     shifts = queries.volunteer_month(current_user, first)
     after = queries.next_month(first)
     following = queries.volunteer_next_after(current_user, queries.local_midnight(after))
-    profiles = service.profiles_for(s.request.carer_id for s in shifts)
+    profiles = service.profiles_for(s.respite_request.carer_id for s in shifts)
     page = render_template("respite/my_roster.html", shifts=shifts, profiles=profiles, form=form,
                            first=first, previous=queries.previous_month(first), after=after,
                            following=following, this_month=local_now().date().replace(day=1),
@@ -51,7 +51,8 @@ def _roster(form: Form, feed_url: str | None = None):
                            webcal_url=calendar.webcal(feed_url) if feed_url else None,
                            inbox=notify.inbox(current_user))
     shown = shifts + ([following] if following else [])
-    audit.shown("roster.viewed", subjects=[p for s in shown for p in (s.request.carer_id, s.request.care_recipient_id)],
+    audit.shown("roster.viewed",
+                subjects=[p for s in shown for p in (s.respite_request.carer_id, s.respite_request.care_recipient_id)],
                 detail=f"mijn rooster, {first:%Y-%m}")
     return page
 

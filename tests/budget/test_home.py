@@ -29,7 +29,8 @@ def test_coordinator_home(same_queries, client_as, coordinator, village):
         for i, p in enumerate(flagged):
             CheckinFactory(carer=p.carer, vas=4)
             if i % 2:
-                RespiteShiftFactory(village=village, request__carer=p.carer, request__care_recipient=p.care_recipient)
+                RespiteShiftFactory(village=village, respite_request__carer=p.carer,
+                                    respite_request__care_recipient=p.care_recipient)
         RespiteShiftFactory.create_batch(n, village=village, volunteer=None, status="open")
         dead = DeadMailFactory.create_batch(min(n, 20 - len(shown_dead)), village=village)
         shown_dead.extend(dead)
@@ -47,8 +48,8 @@ def test_volunteer_home(same_queries, client_as, volunteer, village):
         shifts = [RespiteShiftFactory(village=village, volunteer=volunteer,
                                       starts_at=now() + timedelta(hours=5 * (len(made) + i + 1))) for i in range(n)]
         made.extend(shifts)
-        return [p.request.resident.first_name for p in proposals] + \
-            [s.request.care_recipient.first_name for s in shifts if s.starts_at < now() + timedelta(days=14)]
+        return [p.help_request.resident.first_name for p in proposals] + \
+            [s.respite_request.care_recipient.first_name for s in shifts if s.starts_at < now() + timedelta(days=14)]
     same_queries(client_as(volunteer), "/", grow)
 
 

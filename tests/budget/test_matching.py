@@ -21,7 +21,7 @@ from tests.support.factories import (
 def test_my_proposals(same_queries, client_as, volunteer, village):
     def grow(n):
         proposals = ProposalFactory.create_batch(n, village=village, helper=volunteer)
-        return [p.request.resident.first_name for p in proposals]
+        return [p.help_request.resident.first_name for p in proposals]
     same_queries(client_as(volunteer), "/voorstellen", grow)
 
 

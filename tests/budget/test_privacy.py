@@ -18,8 +18,8 @@ def _history(carer, village):
         shown = []
         for _ in range(n):
             req = HelpRequestFactory(village=village, resident=carer, status="done", closed_at=now())
-            db.session.add(RequestEvent(request=req, action="posted", note=f"notitie bij {req.description}"))
-            ProposalFactory(village=village, request=req, status="accepted")
+            db.session.add(RequestEvent(help_request=req, action="posted", note=f"notitie bij {req.description}"))
+            ProposalFactory(village=village, help_request=req, status="accepted")
             CheckinFactory(carer=carer, taken_at=now() - timedelta(days=len(shown) + 1))
             db.session.add(O.FollowUp(village_id=village.id, recipient_id=carer.id, kind="k", status=O.SENT,
                                       body=f"bericht over {req.description}"))

@@ -44,7 +44,8 @@ def week_of_shifts(village, n, start_index):
         elif i % 5 == 3 and shifts:
             extra = {"volunteer": shifts[-1].volunteer, "starts_at": shifts[-1].starts_at + timedelta(hours=1)}
         shift = RespiteShiftFactory(village=village, **{"starts_at": monday + timedelta(hours=3 * i), **extra})
-        CarerProfileFactory(village=village, carer=shift.request.carer, care_recipient=shift.request.care_recipient)
+        CarerProfileFactory(village=village, carer=shift.respite_request.carer,
+                            care_recipient=shift.respite_request.care_recipient)
         shifts.append(shift)
     return shifts
 
@@ -68,7 +69,7 @@ def test_week_roster(same_queries, client_as, coordinator, village):
     def grow(n):
         shifts = week_of_shifts(village, n, len(made))
         made.extend(shifts)
-        return [s.request.carer.full_name for s in shifts] + \
+        return [s.respite_request.carer.full_name for s in shifts] + \
             [s.volunteer.full_name for s in shifts if s.volunteer is not None] + \
             ["is dan al ingeroosterd bij", "niet beschikbaar (gevraagd:"]
     same_queries(client_as(coordinator), f"/respijt?week={next_monday().isoformat()}", grow)
@@ -81,7 +82,7 @@ def test_print_roster(same_queries, client_as, coordinator, village):
     def grow(n):
         shifts = week_of_shifts(village, n, len(made))
         made.extend(shifts)
-        return [s.request.care_recipient.full_name for s in shifts if s.volunteer is not None] + \
+        return [s.respite_request.care_recipient.full_name for s in shifts if s.volunteer is not None] + \
             [s.volunteer.full_name for s in shifts if s.volunteer is not None]
     same_queries(client_as(coordinator), f"/respijt/rooster-afdrukken?week={next_monday().isoformat()}", grow)
 
@@ -96,9 +97,11 @@ def test_my_roster(same_queries, client_as, volunteer, village):
         shifts = [RespiteShiftFactory(village=village, volunteer=volunteer,
                                       starts_at=start + timedelta(hours=13 * (len(made) + i))) for i in range(n)]
         for s in shifts:
-            CarerProfileFactory(village=village, carer=s.request.carer, care_recipient=s.request.care_recipient)
+            CarerProfileFactory(village=village, carer=s.respite_request.carer,
+                                care_recipient=s.respite_request.care_recipient)
         made.extend(shifts)
-        return [s.request.care_recipient.full_name for s in shifts] + [s.request.carer.full_name for s in shifts]
+        return ([s.respite_request.care_recipient.full_name for s in shifts]
+                + [s.respite_request.carer.full_name for s in shifts])
     same_queries(client_as(volunteer), f"/mijn-rooster?maand={first:%Y-%m}", grow)
 
 
@@ -109,7 +112,7 @@ def test_my_respite(same_queries, client_as, carer, village):
     made = []
 
     def grow(n):
-        shifts = [RespiteShiftFactory(village=village, request__carer=carer,
+        shifts = [RespiteShiftFactory(village=village, respite_request__carer=carer,
                                       starts_at=start + timedelta(days=len(made) + i)) for i in range(n)]
         made.extend(shifts)
         return [s.volunteer.first_name for s in shifts]
@@ -196,11 +199,11 @@ def test_checkin_history(same_queries, client_as, carer):
 def test_candidates_for_a_request(same_queries, client_as, coordinator, village, session, located):
     start = datetime.combine(next_monday() + timedelta(days=1), time(14), tzinfo=LOCAL)
     first = RespiteShiftFactory(village=village, volunteer=None, status=RespiteShift.OPEN, starts_at=start,
-                                **({} if located else {"request__care_recipient__lat": None,
-                                                       "request__care_recipient__lon": None}))
+                                **({} if located else {"respite_request__care_recipient__lat": None,
+                                                       "respite_request__care_recipient__lon": None}))
     for week in (1, 2):
-        RespiteShiftFactory(village=village, request=first.request, volunteer=None, status=RespiteShift.OPEN,
-                            starts_at=start + timedelta(weeks=week))
+        RespiteShiftFactory(village=village, respite_request=first.respite_request, volunteer=None,
+                            status=RespiteShift.OPEN, starts_at=start + timedelta(weeks=week))
 
     def grow(n):
         volunteers = VolunteerFactory.create_batch(n, village=village)

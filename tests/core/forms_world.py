@@ -89,7 +89,7 @@ def build_world(session, make) -> World:
     asked = respite.request_respite(carer, by=carer, first_date=date(2026, 3, 17), start_time=time(14, 0),
                                     end_time=time(17, 0), freq="weekly", until=date(2026, 4, 14))
     session.flush()
-    weekly = asked.request
+    weekly = asked.respite_request
     agreement = agreements.create_agreement(village, by=coordinator, title="Wie doet wat", starts_on=date(2026, 1, 1),
                                             ends_on=date(2026, 12, 31), review_on=date(2026, 7, 1))
     draft = HoursEntry(village_id=village.id, helper_id=volunteer.id, worked_on=date(2026, 3, 10),

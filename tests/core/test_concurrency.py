@@ -162,7 +162,7 @@ def test_two_volunteers_accepting_one_request_one_wins_the_other_reads_why(serve
         resident = setup.user(village, R.RESIDENT)
         req = new_request(db.session, village, resident, status=SEARCHING)
         pair = [setup.volunteer(village) for _ in range(2)]
-        proposals = [Proposal(village_id=village.id, request=req, helper=v, resident_id=resident.id,
+        proposals = [Proposal(village_id=village.id, help_request=req, helper=v, resident_id=resident.id,
                               proposed_by_id=coordinator.id) for v in pair]
         db.session.add_all(proposals)
         rounds.append((req, pair, proposals))
@@ -204,7 +204,7 @@ def test_everything_at_once(servers, setup):
     newcomers = [setup.user(village, R.RESIDENT) for _ in range(6)]
     req = new_request(db.session, village, residents[0], status=SEARCHING)
     pair = [setup.volunteer(village) for _ in range(2)]
-    proposals = [Proposal(village_id=village.id, request=req, helper=v, resident_id=residents[0].id,
+    proposals = [Proposal(village_id=village.id, help_request=req, helper=v, resident_id=residents[0].id,
                           proposed_by_id=coordinator.id) for v in pair]
     db.session.add_all(proposals)
     db.session.commit()

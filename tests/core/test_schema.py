@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from coop.core import roles as R
 from coop.core.models import TaskCategory, User, Village
 from coop.extensions import db
+from coop.matching.models import Proposal
 from coop.people.models import VolunteerProfile
 
 
@@ -17,6 +18,15 @@ def test_migrated_database_matches_the_models(app):
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         diff = compare_metadata(context, db.metadata)
     assert diff == []
+
+
+def test_no_relationship_is_called_request(app):
+    """`request` is Flask's: a relationship to a hulpvraag is `help_request`, to a respite
+    request `respite_request` (docs/glossary.md)."""
+    named = sorted(f"{mapper.class_.__name__}.{rel.key}" for mapper in db.Model.registry.mappers
+                   for rel in mapper.relationships if rel.key == "request")
+    assert named == []
+    assert "help_request" in {rel.key for rel in db.inspect(Proposal).relationships}
 
 
 def test_demo_village_is_built_once(app, session):

@@ -89,8 +89,9 @@ def respite_shift(session, village, carer, resident, start, *, hours=3, status=R
     req = RespiteRequest(village_id=village.id, carer_id=carer.id, care_recipient_id=resident.id,
                          category_id=category.id, start_time=start.astimezone(LOCAL).time(),
                          end_time=(start + timedelta(hours=hours)).astimezone(LOCAL).time())
-    shift = RespiteShift(village_id=village.id, request=req, starts_at=start, ends_at=start + timedelta(hours=hours),
-                         status=status, volunteer_id=volunteer.id if volunteer else None)
+    shift = RespiteShift(village_id=village.id, respite_request=req, starts_at=start,
+                         ends_at=start + timedelta(hours=hours), status=status,
+                         volunteer_id=volunteer.id if volunteer else None)
     session.add_all([req, shift])
     session.flush()
     return shift

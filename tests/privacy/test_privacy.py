@@ -48,17 +48,18 @@ def world(session, make, village, coordinator, admin):
                              closed_at=closed, created_at=closed - timedelta(days=3),
                              matched_at=closed - timedelta(days=2))
     session.add_all([
-        RequestEvent(request=req, actor_id=coordinator.id, action="posted", note="Bep Jansen belde zelf"),
-        FiveQuestionsAnswer(request=req, question=1, party="resident", note="doet zelf de lijst"),
+        RequestEvent(help_request=req, actor_id=coordinator.id, action="posted", note="Bep Jansen belde zelf"),
+        FiveQuestionsAnswer(help_request=req, question=1, party="resident", note="doet zelf de lijst"),
     ])
-    ProposalFactory(village=village, request=req, helper=kees, status="accepted",
+    ProposalFactory(village=village, help_request=req, helper=kees, status="accepted",
                     note="Bep Jansen wacht op je, bel 06 12340001")
     HelpRequestFactory(village=village, resident=piet, status="searching", description="Piet zijn eigen vraag")
     session.add(CarerProfile(user_id=bep.id, village_id=village.id, care_recipient_id=piet.id,
                              relationship_label="partner", routines="Koffie om drie uur",
                              support_needs="Bep Jansen is moe"))
-    RespiteShiftFactory(village=village, request__carer=bep, request__care_recipient=piet, volunteer=kees,
-                        request__notes="Sleutel onder de mat", starts_at=now() - timedelta(days=9))
+    RespiteShiftFactory(village=village, respite_request__carer=bep, respite_request__care_recipient=piet,
+                        volunteer=kees, respite_request__notes="Sleutel onder de mat",
+                        starts_at=now() - timedelta(days=9))
     CheckinFactory(carer=bep, vas=4)
     HoursEntryFactory(village=village, helper=kees, description="Bij Bep Jansen geweest",
                       worked_on=local_now().date() - timedelta(days=9))
@@ -263,7 +264,7 @@ def make_quiet_carer(session, village, world, at) -> int:
     carer = UserFactory(village=village, roles=(R.RESIDENT, R.CARER))
     session.add(CarerProfile(user_id=carer.id, village_id=village.id, care_recipient_id=world["piet"].id,
                              routines="Wil om vijf uur eten", updated_at=at - timedelta(days=400)))
-    RespiteShiftFactory(village=village, request__carer=carer, request__care_recipient=world["piet"],
+    RespiteShiftFactory(village=village, respite_request__carer=carer, respite_request__care_recipient=world["piet"],
                         volunteer=world["kees"], starts_at=at - timedelta(days=400))
     session.flush()
     return carer.id

@@ -75,4 +75,4 @@ def weekly(rcarer, session):
     result = service.request_respite(rcarer, by=rcarer, first_date=date(2026, 3, 17), start_time=time(14, 0),
                                      end_time=time(17, 0), freq="weekly", until=date(2026, 4, 14))
     session.flush()
-    return result.request
+    return result.respite_request

@@ -32,8 +32,8 @@ def test_request_makes_open_shifts_for_every_occurrence(weekly):
 def test_series_without_end_is_capped_and_says_so(rcarer):
     result = service.request_respite(rcarer, by=rcarer, first_date=date(2026, 3, 18), start_time=time(10, 0),
                                      end_time=time(12, 0), freq="fortnightly")
-    assert result.expansion.capped and result.request.series.capped
-    assert len(result.request.shifts) == 27  # 18-3-2026 up to and including 17-3-2027
+    assert result.expansion.capped and result.respite_request.series.capped
+    assert len(result.respite_request.shifts) == 27  # 18-3-2026 up to and including 17-3-2027
 
 
 @pytest.mark.parametrize("kw, message", [
@@ -82,7 +82,7 @@ def test_trained_respite_needs_a_trained_volunteer(rcarer, rvolunteer, rcoordina
     result = service.request_respite(rcarer, by=rcarer, first_date=date(2026, 3, 17), start_time=time(14, 0),
                                      end_time=time(17, 0), with_care=True)
     with pytest.raises(DomainError, match="niet bevoegd"):
-        service.book_volunteer(result.request, rvolunteer, by=rcoordinator)
+        service.book_volunteer(result.respite_request, rvolunteer, by=rcoordinator)
 
 
 def test_booking_queues_inapp_mail_and_reminders(weekly, rvolunteer, rcoordinator, session):

@@ -197,9 +197,9 @@ class ProposalFactory(_Flushed):
         village = None
 
     village_id = factory.SelfAttribute("village.id")
-    request = factory.SubFactory(HelpRequestFactory, village=SAME_VILLAGE, status="searching")
+    help_request = factory.SubFactory(HelpRequestFactory, village=SAME_VILLAGE, status="searching")
     helper = factory.SubFactory(VolunteerFactory, village=SAME_VILLAGE)
-    resident_id = factory.SelfAttribute("request.resident_id")
+    resident_id = factory.SelfAttribute("help_request.resident_id")
     status = "proposed"
 
 
@@ -262,7 +262,7 @@ class RespiteShiftFactory(_Flushed):
         village = None
 
     village_id = factory.SelfAttribute("village.id")
-    request = factory.SubFactory(RespiteRequestFactory, village=SAME_VILLAGE)
+    respite_request = factory.SubFactory(RespiteRequestFactory, village=SAME_VILLAGE)
     starts_at = factory.LazyFunction(lambda: now() + timedelta(days=2))
     ends_at = factory.LazyAttribute(lambda s: s.starts_at + timedelta(hours=3))
     status = RespiteShift.BOOKED

@@ -7,6 +7,8 @@
   next to how its follow-ups are written (`coop.core.outbox.message_builder`). `create_app`
   imports those modules of every feature (`coop.feature_modules`), whether or not any page
   is ever opened: the scheduler process shows none.
+- Groups of people a coordinator writes to at once (`recipient_groups`): registered by each
+  feature's `messages.py` (members, a phone circle, an activity's sign-ups).
 
 So the shared parts need no list of features, a new feature touches no shared file, and no
 import runs upward (coop/followups, which runs the rules, imports no feature).
@@ -153,3 +155,31 @@ def login_figure(name: str) -> Any | None:
     """A figure read with this request's login, or None when it was not (then ask the database)."""
     from flask import g, has_request_context
     return g.get("login_figures", {}).get(name) if has_request_context() else None
+
+
+# --- groups of people to write to at once ----------------------------------------------------
+
+@dataclass(frozen=True)
+class RecipientGroup:
+    """People the coordinator can send one message to: all members, a phone circle, the
+    sign-ups of an activity. `key` is stable in a form ("leden", "cirkel-3"); `label` is Dutch."""
+    key: str
+    label: str
+    people: Callable[[], list[User]] = field(compare=False)
+
+
+GroupSource = Callable[["Village"], list[RecipientGroup]]
+_group_sources: list[GroupSource] = []
+
+
+def recipient_groups(fn: GroupSource) -> GroupSource:
+    """Decorator: `fn(village)` lists a feature's groups in that village (registered in the
+    feature's `messages.py`, so every process knows them)."""
+    if fn not in _group_sources:
+        _group_sources.append(fn)
+    return fn
+
+
+def groups_for(village: Village) -> list[RecipientGroup]:
+    """Every feature's groups in `village`, in registration order."""
+    return [group for source in _group_sources for group in source(village)]

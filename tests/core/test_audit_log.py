@@ -55,7 +55,7 @@ def world(session, make, village, coordinator, admin):
         session.add(WeeklySlot(user_id=kees.id, weekday=day, start=time(8), end=time(20)))
     first = local_now().date() + timedelta(days=7)
     series = respite.request_respite(truus, by=truus, first_date=first, start_time=time(14), end_time=time(17),
-                                     freq="weekly", until=first + timedelta(days=14)).request
+                                     freq="weekly", until=first + timedelta(days=14)).respite_request
     respite.assign_shift(series.shifts[0], kees, by=coordinator)
     today = local_now().date()
     session.add(HoursEntry(village_id=village.id, helper_id=kees.id, worked_on=today.replace(day=1),

@@ -79,7 +79,7 @@ def _everything_queued(app, session, make, at):
     respite.save_carer_profile(carer, by=coordinator, care_recipient=cared_for, routines=TYPED["note"])
     series = respite.request_respite(carer, by=carer, first_date=date(2026, 3, 18), start_time=time(14, 0),
                                      end_time=time(17, 0), freq="weekly", until=date(2026, 3, 25),
-                                     notes=TYPED["note"]).request
+                                     notes=TYPED["note"]).respite_request
     respite.book_volunteer(series, helper, by=coordinator)
     respite.assign_shift(series.shifts[0], other, by=coordinator)
     respite.cancel_shift(series.shifts[1], by=coordinator)

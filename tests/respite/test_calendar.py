@@ -75,7 +75,7 @@ def feed_around_the_changes(client, rcarer, rvolunteer, rcoordinator, session):
     rvolunteer.volunteer_profile.max_hours_month = 40
     for day, _ in AROUND_THE_CHANGES:
         ask = service.request_respite(rcarer, by=rcarer, first_date=day, start_time=time(14, 0),
-                                      end_time=time(17, 0)).request
+                                      end_time=time(17, 0)).respite_request
         assert service.book_volunteer(ask, rvolunteer, by=rcoordinator).booked
     session.flush()
     response = client.get(f"/agenda/{calendar.create_feed(rvolunteer)}.ics")

@@ -68,7 +68,7 @@ def test_outside_radius_or_not_allowed_is_not_a_candidate(weekly, rvolunteer, ma
 
 def test_trained_respite_ranks_only_trained_volunteers(rcarer, rvolunteer, make, rvillage, session):
     req = service.request_respite(rcarer, by=rcarer, first_date=date(2026, 3, 17), start_time=time(14, 0),
-                                  end_time=time(16, 0), with_care=True).request
+                                  end_time=time(16, 0), with_care=True).respite_request
     assert names(queries.candidates(req)) == []
     care = make.category(rvillage, "respijt_zorg")
     session.add(Competence(volunteer_id=rvolunteer.id, category_id=care.id, recorded_on=date(2026, 1, 5),

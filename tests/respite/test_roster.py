@@ -5,7 +5,7 @@ from coop.respite import service
 
 
 def _book_once(carer, volunteer, coordinator, day, start=time(14, 0), end=time(17, 0)):
-    ask = service.request_respite(carer, by=carer, first_date=day, start_time=start, end_time=end).request
+    ask = service.request_respite(carer, by=carer, first_date=day, start_time=start, end_time=end).respite_request
     assert service.book_volunteer(ask, volunteer, by=coordinator).booked
     return ask.shifts[0]
 

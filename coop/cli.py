@@ -25,7 +25,7 @@ def init_app(app: Flask) -> None:
     @app.cli.command("audit-verify")
     def audit_verify_command():
         """Walk the audit log's hash chains; report the first row that does not fit (exit 1)."""
-        from coop.core import audit
+        from coop.core import audit, dutch
         with db.engine.connect() as connection:
             result = audit.verify(connection)
         if result.broken is not None:
@@ -39,6 +39,9 @@ def init_app(app: Flask) -> None:
         for village_id, (last_id, head) in sorted(result.heads.items(), key=lambda item: item[0] or 0):
             # Written down elsewhere (with the backups), a head also shows when rows were cut off the end.
             click.echo(f"  dorp {village_id or '–'}: laatste rij {last_id}, hash {head}")
+        for village_id, (first_id, removed, before) in sorted(result.starts.items(), key=lambda item: item[0] or 0):
+            click.echo(f"  dorp {village_id or '–'}: begint bij rij {first_id}; {removed} oudere rijen verwijderd "
+                       f"na hun bewaartermijn (van voor {dutch.date(before)})")
 
     @app.cli.command("demo-logins")
     def demo_logins_command():

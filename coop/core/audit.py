@@ -6,7 +6,9 @@ SHA-256 of the previous row's hash and the row's own fields (`canonical`), so a 
 removed, inserted or reordered row breaks the chain from there on (`verify`, the command
 `flask --app coop audit-verify`). The previous hash is read inside the writing transaction;
 on PostgreSQL a transaction-level advisory lock per village serialises the writers of one
-chain until they commit (SQLite has one writer at a time anyway).
+chain until they commit (SQLite has one writer at a time anyway). Rows past their retention
+period leave from the start of a chain only (`trim`): the chain then starts at the hash of the
+last row removed, which `verify` begins with.
 
 Free text (the detail, the address) goes into the hash as its own SHA-256, so that a later
 anonymisation could blank the text, keep that digest beside it and leave the chain valid.
@@ -20,16 +22,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, cast
 
+from dateutil.relativedelta import relativedelta
 from flask import g, has_request_context
 from flask_login import current_user
-from sqlalchemy import ColumnElement, Connection, Table, insert, select, text
+from sqlalchemy import ColumnElement, Connection, Table, delete, func, insert, select, text, update
 
 from coop.core import roles as R
 from coop.core.clock import local_now, now
-from coop.core.models import AuditLog, AuditSubject, User
+from coop.core.models import AuditChainStart, AuditLog, AuditSubject, User
 from coop.extensions import db
 
 GENESIS = "0" * 64  # the "previous hash" of a chain's first row
+MIN_YEARS = 5  # NEN 7513: the log is kept at least five years; the database enforces it too
 LOCK_CLASS = 7513  # first key of pg_advisory_xact_lock(LOCK_CLASS, village): the audit chains
 # When a user holds several of the roles a page admits, the one written down is the first here.
 ROLE_ORDER = (R.COORDINATOR, R.ADMIN, R.PLATFORM, R.MUNICIPALITY, R.PROFESSIONAL, R.VOLUNTEER, R.CARER,
@@ -38,6 +42,7 @@ PUBLIC = "public"
 
 _log = cast(Table, AuditLog.__table__)
 _subjects = cast(Table, AuditSubject.__table__)
+_starts = cast(Table, AuditChainStart.__table__)
 Row = Mapping[Any, Any]  # a row of audit_log as a mapping of column name to value
 
 
@@ -88,12 +93,23 @@ def _others(connection: Connection, ids: Sequence[int]) -> dict[int, list[int]]:
     return found
 
 
+def _key(village_id: int | None) -> int:
+    return village_id or 0
+
+
+def _start(connection: Connection, village_id: int | None) -> str:
+    """The hash a chain's first row builds on: the genesis, or after old rows were removed the
+    hash of the last removed row (`trim`)."""
+    start = connection.scalar(select(_starts.c.start_hash).where(_starts.c.chain == _key(village_id)))
+    return start or GENESIS
+
+
 def _head(connection: Connection, village_id: int | None) -> str:
     """The hash the next row of this village's chain builds on."""
     last = connection.execute(select(_log.c.id, _log.c.row_hash).where(_chain(village_id))
                               .order_by(_log.c.id.desc()).limit(1)).first()
     if last is None:
-        return GENESIS
+        return _start(connection, village_id)
     if last.row_hash is not None:
         return last.row_hash
     # Rows written by the release before the chain existed, during a rolling upgrade, have no
@@ -101,7 +117,7 @@ def _head(connection: Connection, village_id: int | None) -> str:
     sealed = connection.execute(select(_log.c.id, _log.c.row_hash).where(_chain(village_id),
                                                                           _log.c.row_hash.is_not(None))
                                 .order_by(_log.c.id.desc()).limit(1)).first()
-    state = sealed.row_hash if sealed is not None else GENESIS
+    state = sealed.row_hash if sealed is not None else _start(connection, village_id)
     rows = connection.execute(select(_log).where(_chain(village_id), _log.c.id > (sealed.id if sealed else 0))
                               .order_by(_log.c.id)).mappings().all()
     others = _others(connection, [r["id"] for r in rows])
@@ -141,12 +157,15 @@ def _row(action: str, *, actor: User | None, subject: User | None, on_behalf_of:
             "on_behalf_of_id": on_behalf_of.id if on_behalf_of else None, "detail": detail or "", "ip": ip}
 
 
-def _write(row: dict[str, Any], others: Sequence[int]) -> int:
-    connection = db.session.connection()
+def _lock(connection: Connection, village_id: int | None) -> None:
     if connection.dialect.name == "postgresql":
         # Held until this transaction ends: the next writer of the chain reads this row's hash.
-        connection.execute(text("SELECT pg_advisory_xact_lock(:c, :v)"),
-                           {"c": LOCK_CLASS, "v": row["village_id"] or 0})
+        connection.execute(text("SELECT pg_advisory_xact_lock(:c, :v)"), {"c": LOCK_CLASS, "v": _key(village_id)})
+
+
+def _write(row: dict[str, Any], others: Sequence[int]) -> int:
+    connection = db.session.connection()
+    _lock(connection, row["village_id"])
     prev = _head(connection, row["village_id"])
     row = {**row, "prev_hash": prev, "row_hash": chain_hash(prev, row, others)}
     key = connection.execute(insert(_log).values(**row)).inserted_primary_key
@@ -192,6 +211,38 @@ def concerning(user_id: int) -> ColumnElement[bool]:
         select(AuditSubject.audit_id).where(AuditSubject.user_id == user_id))
 
 
+# --- retention -------------------------------------------------------------------------------
+
+def trim(village_id: int | None, before: datetime) -> int:
+    """Remove the chain's rows written before `before`, their retention period being over, and
+    return how many. The chain then starts at the first row kept, building on the hash of the
+    last row removed (`AuditChainStart`); the database refuses any other DELETE. A row without
+    its own hash (see `_head`) is kept with the rows after it. Joins the caller's transaction.
+
+    The database accepts a cutoff only MIN_YEARS back by its own clock (0022_audit_retention),
+    so a cutoff nearer than that, as under a moved test or demo clock, is moved back to it."""
+    before = min(before, datetime.now(UTC) - relativedelta(years=MIN_YEARS, days=1))
+    connection = db.session.connection()
+    _lock(connection, village_id)
+    keep = connection.scalar(select(func.min(_log.c.id)).where(_chain(village_id), _log.c.at >= before))
+    last = connection.execute(
+        select(_log.c.id, _log.c.row_hash)
+        .where(_chain(village_id), _log.c.row_hash.is_not(None), *([_log.c.id < keep] if keep else []))
+        .order_by(_log.c.id.desc()).limit(1)).first()
+    if last is None:
+        return 0
+    first_id, gone = last.id + 1, (_chain(village_id), _log.c.id < last.id + 1)
+    removed = connection.scalar(select(func.count()).select_from(_log).where(*gone)) or 0
+    values = {"first_id": first_id, "start_hash": last.row_hash, "removed_before": before, "at": now()}
+    moved = connection.execute(update(_starts).where(_starts.c.chain == _key(village_id))
+                               .values(removed=_starts.c.removed + removed, **values))
+    if not moved.rowcount:
+        connection.execute(insert(_starts).values(chain=_key(village_id), removed=removed, **values))
+    connection.execute(delete(_subjects).where(_subjects.c.audit_id.in_(select(_log.c.id).where(*gone))))
+    connection.execute(delete(_log).where(*gone))
+    return removed
+
+
 # --- checking ---------------------------------------------------------------------------------
 
 @dataclass
@@ -206,6 +257,8 @@ class Verification:
     rows: int = 0
     unhashed: int = 0  # written by the release before the chain; sealed by the next hashed row
     heads: dict[int | None, tuple[int, str]] = field(default_factory=dict)  # village → (last id, hash)
+    # village → (first id kept, rows removed, before when): chains whose oldest rows were removed
+    starts: dict[int | None, tuple[int, int, datetime]] = field(default_factory=dict)
     broken: Broken | None = None
 
 
@@ -220,9 +273,11 @@ def _batches(connection: Connection, size: int) -> Iterator[list[Row]]:
 
 
 def verify(connection: Connection, batch: int = 2000) -> Verification:
-    """Walk every chain in id order; stop at the first row that does not fit."""
+    """Walk every chain in id order from its start; stop at the first row that does not fit."""
     result = Verification()
-    state: dict[int | None, str] = {}
+    starts = {row.chain: row for row in connection.execute(select(_starts))}
+    result.starts = {chain or None: (row.first_id, row.removed, row.removed_before) for chain, row in starts.items()}
+    state: dict[int | None, str] = {chain or None: row.start_hash for chain, row in starts.items()}
     for rows in _batches(connection, batch):
         others = _others(connection, [r["id"] for r in rows])
         for row in rows:

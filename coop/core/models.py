@@ -151,10 +151,11 @@ class TaskCategory(Model):
 class AuditLog(Model):
     """Who did what to whom, in which role, on whose behalf, from where (NEN 7513, AVG).
 
-    Staff reading a person's record is written here too. Append-only: the app has no path
-    that changes or deletes a row, the database refuses UPDATE and DELETE (triggers in
-    0017_audit_chain), and each row carries a hash over its fields and the previous row's
-    hash in its village's chain (coop/core/audit.py; `flask --app coop audit-verify`).
+    Staff reading a person's record is written here too. Append-only: the app changes no row
+    and deletes rows only at the start of a chain when their retention period is over
+    (`AuditChainStart`); the database refuses UPDATE and any other DELETE (triggers in
+    0019_audit_chain and 0022_audit_retention), and each row carries a hash over its fields
+    and the previous row's hash in its village's chain (coop/core/audit.py; `flask --app coop audit-verify`).
     """
 
     __tablename__ = "audit_log"
@@ -224,6 +225,22 @@ class FormSubmission(Model):
     endpoint: Mapped[str] = mapped_column(String(80))
     result_url: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, index=True)
+
+
+class AuditChainStart(Model):
+    """Where a chain of the audit log begins once its oldest rows were removed at the end of
+    their retention period (`coop.core.audit.trim`): the first row kept and the hash it builds
+    on. The database lets a DELETE of audit rows through only before this start, and a start
+    only moves forward (triggers in 0022_audit_retention)."""
+
+    __tablename__ = "audit_chain_starts"
+
+    chain: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)  # the village's id; 0: no village
+    first_id: Mapped[int]
+    start_hash: Mapped[str] = mapped_column(String(64))
+    removed: Mapped[int] = mapped_column(default=0)  # rows removed from this chain, all runs together
+    removed_before: Mapped[datetime] = mapped_column(UTCDateTime)  # the last run's cutoff
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)  # when it last moved
 
 
 class AuditSubject(Model):

@@ -66,8 +66,8 @@ def entries(village_id: int | None) -> list[Entry]:
               "u zelf (op Mijn gegevens)", "login_attempt_days"),
         Entry("Logboek", "wie wanneer uw gegevens bekeek of veranderde, in welke rol en namens wie",
               "de norm voor de zorg (NEN 7513) vraagt dit, zodat u kunt zien wie er keek",
-              f"{_n(p.audit_years, 'jaar', 'jaar')}; het logboek kan niet veranderd worden, dus oudere regels "
-              "verwijdert de beheerder van het platform, niet de app",
+              f"{_n(p.audit_years, 'jaar', 'jaar')}; het logboek kan niet veranderd worden; oudere regels "
+              "verwijdert de app elke nacht",
               "u zelf (op Mijn gegevens) en de beheerder", "audit_years"),
         Entry("Cijfers voor de gemeente", "alleen aantallen per maand en soort hulp; kleine aantallen verborgen",
               "om de gemeente te laten zien wat de coöperatie doet", "geen persoonsgegevens", "de gemeente"),

@@ -10,8 +10,9 @@ only what is older than its period.
   when the carer has had no respite for the period and none is planned.
 - CarerQol answers: deleted. The figures of years that lie beyond the period then no longer
   count them.
-- The audit log is append-only and checked as a hash chain from its first row, so the app does
-  not delete from it: its period is shown in the register and kept by the operator.
+- The audit log: rows older than the period leave from the start of the village's chain
+  (`audit.trim`); the chain then starts at the hash of the last row removed, so
+  `audit-verify` still checks every row kept. Nothing else in the log changes.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import CursorResult, Text, cast, delete, exists, func, select, update
 
 from coop.auth.models import LoginAttempt
+from coop.core import audit
 from coop.core import outbox as O
 from coop.core.clock import now
 from coop.core.models import AuditLog, User
@@ -40,10 +42,11 @@ class Cleared:
     message_texts: int = 0
     carer_notes: int = 0
     carerqol: int = 0
+    audit_rows: int = 0
 
     @property
     def total(self) -> int:
-        return self.login_attempts + self.message_texts + self.carer_notes + self.carerqol
+        return self.login_attempts + self.message_texts + self.carer_notes + self.carerqol + self.audit_rows
 
 
 def _count(stmt: Any) -> int:
@@ -74,13 +77,16 @@ def apply(village_id: int, at: datetime, periods: Periods) -> Cleared:
     done.carerqol = _count(delete(CarerQolCheckin).where(
         CarerQolCheckin.village_id == village_id,
         CarerQolCheckin.taken_at < at - relativedelta(months=periods.carerqol_months)))
+    done.audit_rows = audit.trim(village_id, at - relativedelta(years=periods.audit_years))
     return done
 
 
 def apply_retention_periods(at: datetime | None = None) -> int:
     """The nightly job: every village with its own periods. Caller commits."""
     at = at or now()
-    return sum(apply(village.id, at, periods_for(village.id)).total for village in villages())
+    cleared = sum(apply(village.id, at, periods_for(village.id)).total for village in villages())
+    # Rows of no village (the platform's own): the default period.
+    return cleared + audit.trim(None, at - relativedelta(years=Periods().audit_years))
 
 
 def audit_rows_past(village_id: int, at: datetime | None = None) -> int:

@@ -24,12 +24,10 @@ REVISION = "0019_audit_chain"
 def _drop_triggers(connection) -> None:
     """Only an operator with the database's own rights can do this; the test plays one."""
     db.session.commit()  # PostgreSQL: DROP TRIGGER waits for every open transaction on the table
+    on = {"postgresql": " ON {table}"}.get(connection.dialect.name, "")
     for table in ("audit_log", "audit_log_subjects"):
-        if connection.dialect.name == "postgresql":
-            connection.execute(text(f"DROP TRIGGER {table}_no_change ON {table}"))
-        else:
-            connection.execute(text(f"DROP TRIGGER {table}_no_update"))
-            connection.execute(text(f"DROP TRIGGER {table}_no_delete"))
+        for trigger in ("no_update", "no_delete"):
+            connection.execute(text(f"DROP TRIGGER {table}_{trigger}{on.format(table=table)}"))
 
 
 _databases = itertools.count(1)

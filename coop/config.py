@@ -141,6 +141,8 @@ def from_env(instance: Path = INSTANCE) -> dict:
         "SESSION_IDLE_MINUTES": _int("SESSION_IDLE_MINUTES", 120),
         "SESSION_MAX_HOURS": _int("SESSION_MAX_HOURS", 12),
         "REAUTH_MINUTES": _int("REAUTH_MINUTES", 5),
+        # Staff log in with a code from an authenticator app as well (coop/auth/two_step.py).
+        "TWO_STEP_FOR_STAFF": _bool("TWO_STEP_FOR_STAFF", os.environ.get("COOP_ENV") == "production"),
         "PASSWORD_RESET_MAX_AGE": _int("PASSWORD_RESET_MAX_AGE", 60 * 60 * 2),
         # argon2id cost; tests lower it (hashing is deliberately slow).
         "ARGON2_TIME_COST": _int("ARGON2_TIME_COST", 3),

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import Response, current_app, request
+from flask import current_app, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from werkzeug.wrappers import Response
 
 COOKIE = "coop_device"
 MAX_AGE = 365 * 24 * 3600

@@ -95,6 +95,19 @@ class ChangePasswordForm(NewPasswordMixin, Form):
     pass
 
 
+class TwoStepCodeForm(Form):
+    """The six digits from the app, or (with `recovery`) one of the printed recovery codes."""
+    code = StringField("Code uit uw app", validators=[required("de code"), max_length(20)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false",
+                                  "autocapitalize": "off"})
+
+    def __init__(self, *args, recovery: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if recovery:
+            self.code.label.text = "Herstelcode"
+            self.code.render_kw = {**self.code.render_kw, "inputmode": "text", "autocomplete": "off"}
+
+
 class PasswordAgainForm(Form):
     """The password typed again before a change to e-mail, phone or password."""
     password = PasswordField("Uw wachtwoord", validators=[required("uw wachtwoord")],

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, false
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coop.core.clock import now
@@ -63,3 +63,32 @@ class AccountRequest(Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     email: Mapped[str] = mapped_column(String(254))
     ip: Mapped[str] = mapped_column(String(45))
+
+
+class TwoStepKey(Model):
+    """The secret of a user's authenticator app (TOTP, RFC 6238), sealed with the app's key
+    (coop/auth/two_step.py). Until `confirmed_at` the user is still setting it up."""
+
+    __tablename__ = "two_step_keys"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    sealed_secret: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The last time step whose code was accepted: a code counts once, even within its 30 s.
+    last_step: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Wrong codes in a row, and when the last came: each one after the first few doubles the wait.
+    failures: Mapped[int] = mapped_column(default=0)
+    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class RecoveryCode(Model):
+    """One of ten codes printed at setup, each good for one login without the phone. Only the
+    SHA-256 is kept: a code is random enough that a hash needs no salt or slowness."""
+
+    __tablename__ = "two_step_recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

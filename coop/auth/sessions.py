@@ -134,11 +134,15 @@ def confirm(row: UserSession) -> None:
     row.confirmed_at = now()
 
 
-def recently_confirmed() -> bool:
-    """Whether the password was typed again in this session within REAUTH_MINUTES."""
+def recently_confirmed(login_counts: bool = False) -> bool:
+    """Whether the password was typed again in this session within REAUTH_MINUTES (or, with
+    `login_counts`, typed to log in that recently)."""
     row = current()
-    return bool(row and row.confirmed_at
-                and now() - row.confirmed_at < timedelta(minutes=current_app.config["REAUTH_MINUTES"]))
+    if row is None:
+        return False
+    window = timedelta(minutes=current_app.config["REAUTH_MINUTES"])
+    typed = [row.confirmed_at] + ([row.created_at] if login_counts else [])
+    return any(at is not None and now() - at < window for at in typed)
 
 
 # --- every request ---------------------------------------------------------------------------

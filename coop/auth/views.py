@@ -1,14 +1,11 @@
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, logout_user
 from sqlalchemy import select
 
-from coop.auth import devices, service, sessions
+from coop.auth import devices, service, sessions, two_step, views_two_step
+from coop.auth.blueprint import bp, log_in, password_again
 from coop.auth.forms import (
     ChangePasswordForm,
     ContactForm,
@@ -30,8 +27,6 @@ from coop.core.web import client_ip, run, safe_next
 from coop.extensions import db, login_manager
 from coop.people import service as people
 
-bp = Blueprint("auth", __name__)
-
 # Every request checks its session row (coop/auth/sessions.py).
 login_manager.user_loader(sessions.load_user)
 login_manager.unauthorized_handler(sessions.unauthorized)
@@ -39,13 +34,7 @@ bp.after_app_request(sessions.touch)
 # "Mijn gegevens" lists where one is logged in.
 bp.add_app_template_global(sessions.open_sessions, "open_logins")
 bp.add_app_template_global(sessions.current, "current_login")
-
-
-def _log_in(user: User) -> None:
-    """A fresh cookie session (no fixation) with its server-side row."""
-    session.clear()
-    login_user(user)
-    sessions.begin(user)
+bp.add_app_template_global(two_step.enabled, "two_step_on")
 
 
 @bp.route("/inloggen", methods=["GET", "POST"])
@@ -66,7 +55,9 @@ def login():
             # request's transaction commits it with the page.
             form.attach(err)
         else:
-            _log_in(user)
+            if two_step.enabled(user):
+                return views_two_step.to_second_step(user, form.email.data)
+            log_in(user)
             response = redirect(safe_next(request.args.get("next"), url_for("core.home")))
             devices.remember(response, form.email.data)
             return response
@@ -108,7 +99,7 @@ def register():
     # a refused one (an e-mail address already in use) is just what a prober sends.
     if sent and run(form, lambda: service.limit_registration(form.email.data, client_ip())):
         def welcome(user):
-            _log_in(user)
+            log_in(user)
             if form.kind.data == "volunteer":
                 flash("Dank u wel voor uw aanmelding als vrijwilliger! De dorpsondersteuner neemt "
                       "contact met u op. Daarna kunt u aan de slag.", "success")
@@ -158,16 +149,6 @@ def reset_password(token: str):
 
 
 # --- one's own account ---------------------------------------------------------------------------
-
-def password_again(view: Callable[..., Any]) -> Callable[..., Any]:
-    """The password must have been typed again in this session within REAUTH_MINUTES."""
-    @wraps(view)
-    def checked(*args: Any, **kwargs: Any) -> Any:
-        if not sessions.recently_confirmed():
-            return redirect(url_for("auth.confirm_password", next=request.path))
-        return view(*args, **kwargs)
-    return checked
-
 
 @bp.route("/mijn-gegevens/bevestigen", methods=["GET", "POST"])
 @roles_required(ANY_USER)
@@ -243,3 +224,4 @@ def set_account_active(person_id: int):
             f"Het account van {person.full_name} is weer aangezet." if active
             else f"Het account van {person.full_name} is uitgezet; overal uitgelogd.")
     return redirect(url_for("people.show", person_id=person.id))
+

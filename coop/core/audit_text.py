@@ -41,6 +41,13 @@ WORDINGS: dict[str, Wording] = {
     "account.disabled": Wording("account uitgezet", "zette uw account uit"),
     "account.enabled": Wording("account weer aangezet", "zette uw account weer aan"),
     "logout.everywhere": Wording("overal uitgelogd", "logde overal uit"),
+    "login.two_step": Wording("code uit de app getypt bij inloggen", "logde in met de code uit de app"),
+    "login.recovery_code": Wording("ingelogd met een herstelcode", "logde in met een herstelcode"),
+    "login.two_step_failed": Wording("verkeerde code getypt bij inloggen",
+                                     "Bij het inloggen op uw account werd een verkeerde code getypt"),
+    "two_step.on": Wording("tweestapsverificatie aangezet", "zette de tweestapsverificatie aan"),
+    "two_step.new_codes": Wording("nieuwe herstelcodes gemaakt", "maakte nieuwe herstelcodes"),
+    "two_step.off": Wording("tweestapsverificatie uitgezet of gewist", "zette uw tweestapsverificatie uit"),
     # people
     "person.created": Wording("persoon vastgelegd", "legde uw gegevens vast"),
     "person.viewed": Wording("gegevens van een persoon bekeken", "bekeek uw gegevens"),

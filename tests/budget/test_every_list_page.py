@@ -17,6 +17,7 @@ NOT_LISTS = {
     "people.volunteer_profile": "one person's form", "respite.ask": "a form", "respite.my_notes": "a form",
     "respite.add_hours": "a form", "respite.settings": "a form", "villages.new": "a form",
     "auth.confirm_password": "a form", "auth.change_password": "a form", "auth.change_contact": "a form",
+    "auth.two_step_code": "a form", "auth.two_step_setup": "a form",
     "privacy.settings": "a form", "privacy.register_page": "fixed rows with the village's periods",
 }
 

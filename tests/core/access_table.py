@@ -102,6 +102,14 @@ TABLE: dict[str, Access] = {
     "auth.register": page(PUBLIC, "/aanmelden"),
     "auth.reset_password": page(PUBLIC, "/wachtwoord-instellen/{reset}"),
     "auth.set_account_active": staff("/mensen/{resident}/account", who=frozenset({"admin"})),
+    # the code after the password: without a password just typed, back to the login page
+    "auth.two_step_code": Access(PUBLIC, at("/inloggen/code"), done="login"),
+    "auth.two_step_setup": page(LOGGED_IN, "/mijn-gegevens/tweestaps"),
+    "auth.two_step_begin": page(LOGGED_IN, "/mijn-gegevens/tweestaps/beginnen"),
+    "auth.two_step_confirm": page(LOGGED_IN, "/mijn-gegevens/tweestaps/bevestigen"),
+    "auth.two_step_new_codes": page(LOGGED_IN, "/mijn-gegevens/tweestaps/herstelcodes"),
+    "auth.two_step_off": page(LOGGED_IN, "/mijn-gegevens/tweestaps/uitzetten"),
+    "auth.two_step_clear": staff("/mensen/{resident}/tweestaps-wissen", who=frozenset({"admin"})),
     # the call list is the coordinator's
     "calllist.index": page(frozenset({"coordinator"}), "/bellijst/"),
     "calllist.record": staff("/bellijst/{call}", who=frozenset({"coordinator"})),

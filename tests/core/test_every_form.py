@@ -144,6 +144,9 @@ CASES = [
              "coop.auth.forms:ChangePasswordForm", confirmed=True),
     FormCase("auth.change_contact", "resident", lambda w: "/mijn-gegevens/contact",
              "coop.auth.forms:ContactForm", confirmed=True),
+    FormCase("auth.two_step_code", "anonymous", lambda w: "/inloggen/code", "coop.auth.forms:TwoStepCodeForm"),
+    FormCase("auth.two_step_confirm", "resident", lambda w: "/mijn-gegevens/tweestaps/bevestigen",
+             "coop.auth.forms:TwoStepCodeForm", confirmed=True),
     FormCase("privacy.settings", "admin", lambda w: "/beheer/bewaartermijnen", "coop.privacy.forms:RetentionForm"),
     FormCase("calllist.record", "coordinator", lambda w: f"/bellijst/{w.call.id}", "coop.calllist.forms:OutcomeForm",
              "oproep-{call}"),
@@ -155,7 +158,7 @@ NO_FIELDS = {
     "respite.reject", "respite.cancel", "respite.cancel_rest", "agreements.remove_row", "agreements.revise",
     "followups.answer_post", "followups.retry", "followups.dismiss", "admin.toggle_destination",
     "people.locate", "people.remove_competence", "auth.logout_everywhere", "auth.set_account_active",
-    "privacy.erase",
+    "privacy.erase", "auth.two_step_begin", "auth.two_step_new_codes", "auth.two_step_off", "auth.two_step_clear",
     "requests.undo", "respite.undo_cancel", "respite.undo_cancel_rest",
 }
 

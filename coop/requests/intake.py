@@ -215,14 +215,14 @@ def post_request(resident: User, data: RequestInput, *, by: User, form_token: st
         raise DomainErrors(found)
     category = _category(resident.village_id, data.category_id)
     description = _description(data.description)
-    request = HelpRequest(
+    req = HelpRequest(
         village_id=resident.village_id, resident=resident, category=category, description=description,
         urgency=data.urgency, recurrence=data.recurrence, consent_contact=bool(data.consent_contact),
         entered_by_id=by.id, channel=data.channel, form_token=form_token.strip(),
         **_when(data), **_where(data, resident, by))
     try:
         with db.session.begin_nested():
-            db.session.add(request)
+            db.session.add(req)
             db.session.flush()
     except IntegrityError:
         # The same form won a race in another worker a moment ago: show that one.
@@ -232,20 +232,20 @@ def post_request(resident: User, data: RequestInput, *, by: User, form_token: st
         return existing, False
     note = "" if by.id == resident.id else \
         f"ingevoerd door {by.full_name} namens {resident.full_name} ({CHANNEL_LABELS[data.channel]})"
-    add_event(request, by, "posted", note, to_status=request.status)
-    audit.record("request.posted", actor=by, subject=resident, detail=f"hulpvraag {request.id}",
+    add_event(req, by, "posted", note, to_status=req.status)
+    audit.record("request.posted", actor=by, subject=resident, detail=f"hulpvraag {req.id}",
                  on_behalf_of=resident if by.id != resident.id else None)
-    return request, True
+    return req, True
 
 
-def record_five_questions(request: HelpRequest, answers: dict[int, tuple], *, by: User) -> None:
+def record_five_questions(req: HelpRequest, answers: dict[int, tuple], *, by: User) -> None:
     """Store the Schijf van Vijf: per question a short note and the party that takes it on,
     or "niet nodig" (not needed: nobody takes anything on; a note on why may go with it).
 
     `answers` maps a question to (note, party) or (note, party, not_needed). A note needs a
     party and a party needs a note; "niet nodig" has no party; at least one question is answered.
     """
-    if request.status == CANCELLED or request.anonymised_at is not None:
+    if req.status == CANCELLED or req.anonymised_at is not None:
         raise DomainError("Deze hulpvraag is afgesloten; de rolverdeling kan niet meer worden aangepast.")
     cleaned: dict[int, tuple[str, str | None, bool]] = {}
     for question in FIVE_QUESTIONS:
@@ -269,17 +269,17 @@ def record_five_questions(request: HelpRequest, answers: dict[int, tuple], *, by
             cleaned[question] = (note, party, False)
     if not cleaned:
         raise DomainError("Vul minstens één van de vijf vragen in.")
-    had_lines = bool(request.five_questions)
-    lines = {line.question: line for line in request.five_questions}
+    had_lines = bool(req.five_questions)
+    lines = {line.question: line for line in req.five_questions}
     for question, line in lines.items():
         if question not in cleaned:
-            request.five_questions.remove(line)
+            req.five_questions.remove(line)
     for question, (note, party, not_needed) in cleaned.items():
         if question in lines:
             line = lines[question]
             line.note, line.party, line.not_needed = note, party, not_needed
         else:
-            request.five_questions.append(FiveQuestionsAnswer(question=question, note=note, party=party,
+            req.five_questions.append(FiveQuestionsAnswer(question=question, note=note, party=party,
                                                               not_needed=not_needed))
-    add_event(request, by, FIVE_QUESTIONS_ACTION,
+    add_event(req, by, FIVE_QUESTIONS_ACTION,
               "Schijf van Vijf bijgewerkt" if had_lines else "Schijf van Vijf vastgelegd")

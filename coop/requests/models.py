@@ -281,9 +281,9 @@ def _from_request(context, column):
 def _copy_request_columns(mapper, connection, target: FiveQuestionsAnswer) -> None:
     # The request itself when it is in memory (a new request has no row to read yet); never a
     # lazy load in the middle of a flush.
-    request = db.inspect(target).dict.get("help_request")
-    if request is not None:
-        village_id, month = request.village_id, request.created_month
+    req = db.inspect(target).dict.get("help_request")
+    if req is not None:
+        village_id, month = req.village_id, req.created_month
     else:
         village_id, month = connection.execute(select(HelpRequest.village_id, HelpRequest.created_month)
                                                .where(HelpRequest.id == target.request_id)).one()

@@ -137,8 +137,8 @@ def build_ics(user: User) -> bytes:
     cal.add_component(amsterdam_timezone())
     stamp = now()
     for shift in shifts_for(user):
-        request = shift.respite_request
-        home, carer = request.care_recipient, request.carer
+        respite_request = shift.respite_request
+        home, carer = respite_request.care_recipient, respite_request.carer
         event = Event()
         event.add("uid", f"respite-shift-{shift.id}@{user.village.slug}.coop")
         event.add("dtstamp", stamp)

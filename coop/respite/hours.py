@@ -122,45 +122,45 @@ def record_shift_hours(village_id: int) -> int:
     return created
 
 
-def record_request_hours(request, helper: User, hours: Decimal, worked_on: date | None = None) -> HoursEntry:
+def record_request_hours(req, helper: User, hours: Decimal, worked_on: date | None = None) -> HoursEntry:
     """A matched help request counts as the helper's hours (for matching's load rule), once."""
     def existing():
         return db.session.scalar(select(HoursEntry).where(
-            HoursEntry.source_type == REQUEST, HoursEntry.source_id == request.id, HoursEntry.helper_id == helper.id))
+            HoursEntry.source_type == REQUEST, HoursEntry.source_id == req.id, HoursEntry.helper_id == helper.id))
     found = existing()
     if found is not None:
         return found
-    entry = HoursEntry(village_id=request.village_id, helper_id=helper.id, hours=hours,
-                       worked_on=worked_on or local_now().date(), source_type=REQUEST, source_id=request.id,
-                       description=f"Hulpvraag: {request.category.name}"[:200], status=HoursEntry.DRAFT)
+    entry = HoursEntry(village_id=req.village_id, helper_id=helper.id, hours=hours,
+                       worked_on=worked_on or local_now().date(), source_type=REQUEST, source_id=req.id,
+                       description=f"Hulpvraag: {req.category.name}"[:200], status=HoursEntry.DRAFT)
     return entry if _add_once(entry) else existing()
 
 
-def request_hours(request) -> tuple[Decimal, date]:
+def request_hours(req) -> tuple[Decimal, date]:
     """What a completed help request counts for: the requested window's length on its day, or
     one hour on the day it was done (the helper corrects it in "Mijn uren")."""
     today = local_now().date()
-    if request.window_start is not None and request.window_end is not None \
-            and request.window_end > request.window_start:
-        length = Decimal((request.window_end - request.window_start).total_seconds()) / Decimal(3600)
-        return min(length, Decimal(24)).quantize(CENT), min(request.window_start.astimezone(LOCAL).date(), today)
-    on = request.on_date if request.on_date is not None and request.on_date <= today else today
+    if req.window_start is not None and req.window_end is not None \
+            and req.window_end > req.window_start:
+        length = Decimal((req.window_end - req.window_start).total_seconds()) / Decimal(3600)
+        return min(length, Decimal(24)).quantize(CENT), min(req.window_start.astimezone(LOCAL).date(), today)
+    on = req.on_date if req.on_date is not None and req.on_date <= today else today
     return Decimal("1.00"), on
 
 
-def _accepted_helper(request) -> User | None:
+def _accepted_helper(req) -> User | None:
     return db.session.scalar(select(User).join(Proposal, Proposal.helper_id == User.id).where(
-        Proposal.request_id == request.id, Proposal.status == ACCEPTED).order_by(Proposal.answered_at.desc()))
+        Proposal.request_id == req.id, Proposal.status == ACCEPTED).order_by(Proposal.answered_at.desc()))
 
 
 def hours_for_completed_request(step: Transition[HelpRequest]) -> None:
     """A completed request with an accepted proposal becomes a draft hours entry of its helper.
     (A hook on the request's lifecycle, registered in coop/respite/rules.py.)"""
-    request = step.subject
-    helper = _accepted_helper(request)
+    req = step.subject
+    helper = _accepted_helper(req)
     if helper is not None:
-        amount, on = request_hours(request)
-        record_request_hours(request, helper, amount, worked_on=on)
+        amount, on = request_hours(req)
+        record_request_hours(req, helper, amount, worked_on=on)
 
 
 def drop_draft_request_hours(step: Transition[HelpRequest]) -> None:

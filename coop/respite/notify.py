@@ -57,9 +57,9 @@ def _queue_reminders(shift: RespiteShift) -> None:
 
 def _to_volunteer(shift: RespiteShift, when: str) -> str:
     """Where the volunteer goes is the person cared for; the carer is who they deal with."""
-    request = shift.respite_request
-    return (f"U bent ingeroosterd voor respijt bij {request.care_recipient.full_name}: {when}. "
-            f"Contactpersoon: {request.carer.full_name} (mantelzorger).")
+    respite_request = shift.respite_request
+    return (f"U bent ingeroosterd voor respijt bij {respite_request.care_recipient.full_name}: {when}. "
+            f"Contactpersoon: {respite_request.carer.full_name} (mantelzorger).")
 
 
 def booked(shifts: list[RespiteShift], volunteer: User) -> None:

@@ -136,10 +136,10 @@ class Candidates:
     located: bool  # False: the cared-for person's address has no place on the map yet
 
 
-def _sample(request: RespiteRequest, shift: RespiteShift | None, size: int) -> list[RespiteShift]:
+def _sample(respite_request: RespiteRequest, shift: RespiteShift | None, size: int) -> list[RespiteShift]:
     if shift is not None:
         return [shift]
-    return [s for s in request.shifts if s.status == RespiteShift.OPEN and s.starts_at > now()][:size]
+    return [s for s in respite_request.shifts if s.status == RespiteShift.OPEN and s.starts_at > now()][:size]
 
 
 def _calendar(users, sample: list[RespiteShift], today: date) -> Calendar:
@@ -155,15 +155,15 @@ def _fit(user: User, sample: list[RespiteShift], calendar: Calendar) -> tuple[in
     return sum(1 for r in reasons if not r), next((r[0] for r in reasons if r), None)
 
 
-def _unlocated(request: RespiteRequest, sample: list[RespiteShift]) -> list[Candidate]:
+def _unlocated(respite_request: RespiteRequest, sample: list[RespiteShift]) -> list[Candidate]:
     """Without a place on the map matching cannot rank: every eligible volunteer, least loaded first."""
     today = local_now().date()
     volunteers = db.session.scalars(
         select(User).join(VolunteerProfile, VolunteerProfile.user_id == User.id)
-        .where(User.village_id == request.village_id, User.active,
+        .where(User.village_id == respite_request.village_id, User.active,
                User.id.in_(select(UserRole.user_id).where(UserRole.role == R.VOLUNTEER)))
         .options(*facts_loaded())).all()
-    eligible = [user for user in volunteers if not ineligibility_reasons(user, request.category, on=today)]
+    eligible = [user for user in volunteers if not ineligibility_reasons(user, respite_request.category, on=today)]
     calendar = _calendar(eligible, sample, today)
     out = []
     for user in eligible:
@@ -175,17 +175,17 @@ def _unlocated(request: RespiteRequest, sample: list[RespiteShift]) -> list[Cand
     return [c for _, c in out]
 
 
-def candidates(request: RespiteRequest, shift: RespiteShift | None = None, sample_size: int = 4) -> Candidates:
+def candidates(respite_request: RespiteRequest, shift: RespiteShift | None = None, sample_size: int = 4) -> Candidates:
     """Volunteers for a request (or one of its occurrences) in matching's order and words,
     with the respite clash checks on top: who can take the most of the next open occurrences
     comes first, then matching's score."""
-    sample = _sample(request, shift, sample_size)
-    timing = sample[0] if sample else (request.shifts[0] if request.shifts else None)
-    home = request.care_recipient
+    sample = _sample(respite_request, shift, sample_size)
+    timing = sample[0] if sample else (respite_request.shifts[0] if respite_request.shifts else None)
+    home = respite_request.care_recipient
     point = (home.lat, home.lon) if home.lat is not None and home.lon is not None else None
     if timing is None or point is None:
-        return Candidates(_unlocated(request, sample), [], point is not None)
-    ranking = rank_for_time(request.category, point, timing.starts_at, timing.ends_at, home)
+        return Candidates(_unlocated(respite_request, sample), [], point is not None)
+    ranking = rank_for_time(respite_request.category, point, timing.starts_at, timing.ends_at, home)
     # Only volunteers are booked for respite shifts (service._check_eligible refuses others).
     rows = [c for c in ranking.candidates if c.helper.has_volunteer_role]
     users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_([c.helper.id for c in rows]))
@@ -193,7 +193,7 @@ def candidates(request: RespiteRequest, shift: RespiteShift | None = None, sampl
     today = local_now().date()
     # The booking would refuse the ineligible ones (e.g. a professional without a volunteer profile).
     eligible = [(position, c) for position, c in enumerate(rows)
-                if not ineligibility_reasons(users[c.helper.id], request.category, on=today)]
+                if not ineligibility_reasons(users[c.helper.id], respite_request.category, on=today)]
     calendar = _calendar([users[c.helper.id] for _, c in eligible], sample, today)
     out = []
     for position, c in eligible:

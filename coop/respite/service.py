@@ -180,17 +180,18 @@ def request_respite(carer: User, *, by: User, first_date: date, start_time: time
         series = ShiftSeries(village_id=carer.village_id, freq=freq, first_date=first_date,
                              until=expansion.until, capped=expansion.capped,
                              exceptions=sorted(d.isoformat() for d in exceptions))
-    request = RespiteRequest(village_id=carer.village_id, carer=carer, care_recipient_id=profile.care_recipient_id,
-                             category=category, series=series, start_time=start_time, end_time=end_time,
-                             notes=notes.strip(), created_by_id=by.id)
+    respite_request = RespiteRequest(village_id=carer.village_id, carer=carer,
+                                     care_recipient_id=profile.care_recipient_id, category=category, series=series,
+                                     start_time=start_time, end_time=end_time, notes=notes.strip(),
+                                     created_by_id=by.id)
     for occ in expansion.occurrences:
-        request.shifts.append(RespiteShift(village_id=carer.village_id, starts_at=occ.starts_at,
+        respite_request.shifts.append(RespiteShift(village_id=carer.village_id, starts_at=occ.starts_at,
                                            ends_at=occ.ends_at, status=RespiteShift.OPEN))
-    db.session.add(request)
+    db.session.add(respite_request)
     db.session.flush()
-    audit.record("respite.requested", actor=by, subject=carer, detail=f"request {request.id}",
+    audit.record("respite.requested", actor=by, subject=carer, detail=f"request {respite_request.id}",
                  on_behalf_of=carer if by.id != carer.id else None)
-    return RequestResult(request, expansion)
+    return RequestResult(respite_request, expansion)
 
 
 # --- booking ----------------------------------------------------------------------------
@@ -201,19 +202,19 @@ class BookingResult:
     clashes: list[tuple[RespiteShift, list[str]]] = field(default_factory=list)
 
 
-def _check_eligible(volunteer: User, request: RespiteRequest) -> None:
-    if volunteer.village_id != request.village_id or not volunteer.has_role(R.VOLUNTEER):
+def _check_eligible(volunteer: User, respite_request: RespiteRequest) -> None:
+    if volunteer.village_id != respite_request.village_id or not volunteer.has_role(R.VOLUNTEER):
         raise DomainError("Kies een vrijwilliger uit het eigen dorp.", "volunteer")
-    reasons = ineligibility_reasons(volunteer, request.category, on=local_now().date())
+    reasons = ineligibility_reasons(volunteer, respite_request.category, on=local_now().date())
     if reasons:
         raise DomainError(f"{volunteer.full_name} kan dit niet doen: {', '.join(reasons)}.", "volunteer")
 
 
-def book_volunteer(request: RespiteRequest, volunteer: User, *, by: User) -> BookingResult:
+def book_volunteer(respite_request: RespiteRequest, volunteer: User, *, by: User) -> BookingResult:
     """Book `volunteer` for every open, future occurrence they can take; list the others with
     the clash that stops them. When not a single one fits, nothing is saved."""
-    _check_eligible(volunteer, request)
-    open_shifts = [s for s in request.shifts if s.status == RespiteShift.OPEN and s.starts_at > now()]
+    _check_eligible(volunteer, respite_request)
+    open_shifts = [s for s in respite_request.shifts if s.status == RespiteShift.OPEN and s.starts_at > now()]
     if not open_shifts:
         raise DomainError("Er zijn geen open keren meer om te regelen.")
     result = BookingResult()
@@ -232,7 +233,7 @@ def book_volunteer(request: RespiteRequest, volunteer: User, *, by: User) -> Boo
                           "volunteer")
     notify.booked(result.booked, volunteer)
     audit.record("respite.booked", actor=by, subject=volunteer,
-                 detail=f"request {request.id}: {len(result.booked)} booked, {len(result.clashes)} clash")
+                 detail=f"request {respite_request.id}: {len(result.booked)} booked, {len(result.clashes)} clash")
     return result
 
 

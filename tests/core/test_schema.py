@@ -29,6 +29,22 @@ def test_no_relationship_is_called_request(app):
     assert "help_request" in {rel.key for rel in db.inspect(Proposal).relationships}
 
 
+def test_no_variable_or_parameter_in_the_code_is_called_request():
+    """Nothing in coop/ assigns or takes a `request`: the name is always Flask's, so a hulpvraag
+    is `req` and a respite request `respite_request`."""
+    import ast
+    from pathlib import Path
+
+    import coop
+    found = []
+    for path in sorted(Path(coop.__file__).parent.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.arg) and node.arg == "request") or (
+                    isinstance(node, ast.Name) and node.id == "request" and isinstance(node.ctx, ast.Store)):
+                found.append(f"{path.name}:{node.lineno}")
+    assert found == []
+
+
 def test_demo_village_is_built_once(app, session):
     from coop import demo
     lines = []

@@ -52,14 +52,6 @@ def timeouts(app, tmp_path):
     app.config.update(saved)
 
 
-@pytest.fixture
-def frozen():
-    start = clock.now().replace(microsecond=0)
-    clock.freeze(start)
-    yield start
-    clock.freeze(None)
-
-
 def test_a_cookie_copied_before_logout_does_not_work_after_it(app, client, session, resident):
     login(client, resident)
     copied = cookie_of(client)

@@ -5,7 +5,6 @@ import statistics
 import time
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import func, select
 
 from coop.auth import passwords
@@ -26,14 +25,6 @@ def fail(client, email, times, ip="192.0.2.10"):
     for _ in range(times):
         response = login(client, email, "fout-fout-fout", ip=ip)
         assert "klopt niet" in response.text
-
-
-@pytest.fixture
-def frozen():
-    start = clock.now().replace(microsecond=0)
-    clock.freeze(start)
-    yield start
-    clock.freeze(None)
 
 
 def test_the_wait_grows_with_each_failure_and_is_told_in_dutch(client, session, resident, frozen):

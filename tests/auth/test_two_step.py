@@ -10,7 +10,6 @@ import re
 import struct
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select
 
 from coop.auth import two_step
@@ -36,14 +35,6 @@ def test_the_test_s_reader_matches_rfc_6238():
     secret = base64.b32encode(b"12345678901234567890").decode()
     assert totp(secret, 59, digits=8) == "94287082"
     assert totp(secret, 1111111109, digits=8) == "07081804"
-
-
-@pytest.fixture
-def frozen():
-    start = clock.now().replace(microsecond=0)
-    clock.freeze(start)
-    yield start
-    clock.freeze(None)
 
 
 def login(client, user, password=PASSWORD):

@@ -4,7 +4,6 @@ migration, rows written by the release before are sealed by the next, and concur
 of one village keep one unbroken chain. On real, committed databases of their own."""
 from __future__ import annotations
 
-import itertools
 import threading
 
 import pytest
@@ -13,10 +12,9 @@ from sqlalchemy import select, text
 
 from coop import create_app
 from coop.core import audit
-from coop.core import roles as R
 from coop.core.models import AuditLog, AuditSubject, User, Village
 from coop.extensions import db
-from tests.conftest import TEST_CONFIG, Factory
+from tests.conftest import TEST_CONFIG
 
 REVISION = "0019_audit_chain"
 
@@ -28,30 +26,6 @@ def _drop_triggers(connection) -> None:
     for table in ("audit_log", "audit_log_subjects"):
         for trigger in ("no_update", "no_delete"):
             connection.execute(text(f"DROP TRIGGER {table}_{trigger}{on.format(table=table)}"))
-
-
-_databases = itertools.count(1)
-
-
-@pytest.fixture
-def chain_app(backend, database_factory):
-    url = database_factory(backend, f"chain_{next(_databases)}_{backend}")
-    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
-    with app.app_context():
-        yield app
-        db.session.remove()
-        db.engine.dispose()
-
-
-@pytest.fixture
-def people(chain_app):
-    make = Factory(db.session)
-    village, other = make.village(), make.village(name="Den Dolder")
-    coordinator = make.user(village, R.COORDINATOR, first_name="Marieke")
-    residents = [make.user(village) for _ in range(3)]
-    stranger = make.user(other)
-    db.session.commit()
-    return village, other, coordinator, residents, stranger
 
 
 def _write(coordinator, residents, stranger, n=6):

@@ -4,48 +4,21 @@ after, or when every row went), and the database refuses every other DELETE, any
 a start moved back. On real, committed databases of their own (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
-import itertools
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
-from coop import create_app
 from coop.core import audit, clock
-from coop.core import roles as R
 from coop.core.models import AuditChainStart, AuditLog, AuditSubject
 from coop.extensions import db
 from coop.privacy import retention
 from coop.privacy.models import RetentionSettings
-from tests.conftest import TEST_CONFIG, Factory
 
-_databases = itertools.count(1)
 # The database lets only rows older than five years by its own clock go: the test writes rows
 # in the past, by the app's clock, and removes them now.
 NOW = datetime.now(UTC).replace(microsecond=0)
-
-
-@pytest.fixture
-def log_app(backend, database_factory):
-    url = database_factory(backend, f"audit_retention_{next(_databases)}_{backend}")
-    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
-    with app.app_context():
-        yield app
-        clock.freeze(None)
-        db.session.remove()
-        db.engine.dispose()
-
-
-@pytest.fixture
-def world(log_app):
-    make = Factory(db.session)
-    village, other = make.village(), make.village(name="Den Dolder")
-    coordinator = make.user(village, R.COORDINATOR, first_name="Marieke")
-    residents = [make.user(village) for _ in range(3)]
-    stranger = make.user(other)
-    db.session.commit()
-    return village, other, coordinator, residents, stranger
 
 
 def _write_at(when, coordinator, residents, stranger, n=3):
@@ -73,8 +46,8 @@ def _run_retention(at):
     db.session.commit()
 
 
-def test_rows_past_the_period_go_and_the_chain_still_verifies(log_app, world):
-    village, other, coordinator, residents, stranger = world
+def test_rows_past_the_period_go_and_the_chain_still_verifies(chain_app, people):
+    village, other, coordinator, residents, stranger = people
     _write_at(NOW - timedelta(days=6 * 365), coordinator, residents, stranger)  # past five years
     old = _ids(village.id)
     _write_at(NOW - timedelta(days=2 * 365), coordinator, residents, stranger)
@@ -95,7 +68,7 @@ def test_rows_past_the_period_go_and_the_chain_still_verifies(log_app, world):
     assert start.start_hash == db.session.get(AuditLog, kept[0]).prev_hash
     result = _verify()
     assert result.broken is None and result.starts[village.id][:2] == (old[-1] + 1, len(old))
-    out = log_app.test_cli_runner().invoke(args=["audit-verify"])
+    out = chain_app.test_cli_runner().invoke(args=["audit-verify"])
     assert out.exit_code == 0 and f"begint bij rij {old[-1] + 1}; {len(old)} oudere rijen verwijderd" in out.output
 
     # New rows build on the chain as it stands; running the job again removes nothing more.
@@ -105,8 +78,8 @@ def test_rows_past_the_period_go_and_the_chain_still_verifies(log_app, world):
     assert db.session.get(AuditChainStart, village.id).removed == len(old)
 
 
-def test_when_every_row_went_the_next_builds_on_the_last_removed(log_app, world):
-    village, _other, coordinator, residents, stranger = world
+def test_when_every_row_went_the_next_builds_on_the_last_removed(chain_app, people):
+    village, _other, coordinator, residents, stranger = people
     _write_at(NOW - timedelta(days=7 * 365), coordinator, residents, stranger)
     last_hash = db.session.get(AuditLog, _ids(village.id)[-1]).row_hash
     _run_retention(NOW)
@@ -117,10 +90,10 @@ def test_when_every_row_went_the_next_builds_on_the_last_removed(log_app, world)
     assert _verify().broken is None
 
 
-def test_a_row_removed_after_the_start_is_found(log_app, world):
+def test_a_row_removed_after_the_start_is_found(chain_app, people):
     """The start says where the chain begins; a kept row removed by someone who dropped the
     triggers still breaks the chain."""
-    village, _other, coordinator, residents, stranger = world
+    village, _other, coordinator, residents, stranger = people
     _write_at(NOW - timedelta(days=6 * 365), coordinator, residents, stranger)
     _write_at(NOW - timedelta(days=365), coordinator, residents, stranger)
     _run_retention(NOW)
@@ -134,8 +107,8 @@ def test_a_row_removed_after_the_start_is_found(log_app, world):
     assert result.broken is not None and result.broken.id == second
 
 
-def test_the_database_refuses_every_other_removal(log_app, world):
-    village, _other, coordinator, residents, stranger = world
+def test_the_database_refuses_every_other_removal(chain_app, people):
+    village, _other, coordinator, residents, stranger = people
     _write_at(NOW - timedelta(days=6 * 365), coordinator, residents, stranger)
     _write_at(NOW - timedelta(days=365), coordinator, residents, stranger)
     _run_retention(NOW)

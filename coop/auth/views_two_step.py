@@ -91,11 +91,15 @@ def two_step_setup():
     if two_step.enabled(user):
         return render_template("auth/two_step_on.html", left=two_step.recovery_codes_left(user),
                                required=two_step.required(user), form=Form())
-    secret = two_step.pending_secret(user)
-    uri = two_step.setup_uri(user, secret) if secret else None
-    return render_template("auth/two_step_setup.html", form=TwoStepCodeForm(), secret=secret,
+    return _setup_page(user, TwoStepCodeForm(), two_step.pending_secret(user))
+
+
+def _setup_page(user: User, form: TwoStepCodeForm, secret: str | None):
+    """The QR code and the secret being set up (None: the button to begin), and the code field."""
+    return render_template("auth/two_step_setup.html", form=form, secret=secret,
                            spaced=two_step.spaced(secret) if secret else None,
-                           qr=two_step.qr_svg(uri) if uri else None, required=two_step.required(user))
+                           qr=two_step.qr_svg(two_step.setup_uri(user, secret)) if secret else None,
+                           required=two_step.required(user))
 
 
 @bp.post("/mijn-gegevens/tweestaps/beginnen")
@@ -118,9 +122,7 @@ def two_step_confirm():
     secret = two_step.pending_secret(user)
     if secret is None:
         return redirect(url_for("auth.two_step_setup"))
-    return render_template("auth/two_step_setup.html", form=form, secret=secret, spaced=two_step.spaced(secret),
-                           qr=two_step.qr_svg(two_step.setup_uri(user, secret)),
-                           required=two_step.required(user)), 422
+    return _setup_page(user, form, secret), 422
 
 
 @bp.post("/mijn-gegevens/tweestaps/herstelcodes")

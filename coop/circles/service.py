@@ -245,6 +245,13 @@ def round_of(circle: PhoneCircle, day: date) -> CircleRound | None:
                              .options(selectinload(CircleRound.missed)))
 
 
+def rounds_on(village_id: int, day: date) -> dict[int, CircleRound]:
+    """The rounds of `day` in a village, by circle (one query for a list of circles)."""
+    return {r.circle_id: r for r in db.session.scalars(
+        select(CircleRound).where(CircleRound.village_id == village_id, CircleRound.day == day)
+        .options(selectinload(CircleRound.missed)))}
+
+
 def _round(circle: PhoneCircle, day: date) -> CircleRound:
     found = round_of(circle, day)
     if found is None:

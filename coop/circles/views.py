@@ -5,7 +5,7 @@ A member sees of the others only their name and phone number: never an address, 
 address or the key holders (the caller hears that an alert went out, not to whom)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -63,7 +63,8 @@ def _circle(circle_id: int) -> PhoneCircle:
 def index():
     day = service.today()
     circles = service.circles_of_village(current_user.village_id)
-    rounds = {c.id: service.round_of(c, day) for c in circles}
+    found = service.rounds_on(current_user.village_id, day)
+    rounds = {c.id: found.get(c.id) for c in circles}
     return render_template("circles/index.html", circles=circles, rounds=rounds, day=day,
                            present={c.id: len(service.order_on(c, day)) for c in circles})
 
@@ -83,7 +84,10 @@ def new():
             result_url=lambda circle: url_for("circles.show", circle_id=circle.id))
         if answer:
             return answer
-    return render_template("circles/new.html", form=form), 422 if form.errors or form.form_errors else 200
+    page = render_template("circles/new.html", form=form)
+    if request.method == "GET":
+        audit.shown("circle.form_viewed", subjects=residents)
+    return page, 422 if form.errors or form.form_errors else 200
 
 
 def _show(circle: PhoneCircle, *, details=None, add=None, report=None, confirm=None, failed=None,

@@ -44,7 +44,7 @@ LAYERS = (
     ("followups", "geo"),
     ("people", "calllist"),
     ("auth", "requests", "admin"),  # the admin's audit search finds people by name
-    ("matching", "agreements", "villages"),
+    ("matching", "agreements", "villages", "circles"),
     ("respite",),
     ("reports", "privacy"),  # privacy reads every feature to copy or forget a person
     ("app",),

@@ -310,3 +310,19 @@ def test_each_circle_is_a_group_to_write_to(belt, village):
     [group] = [g for g in groups_for(village) if g.key == f"cirkel-{belt.circle.id}"]
     assert group.label == "Telefooncirkel Austerlitz Belt"
     assert [p.id for p in group.people()] == [p.id for p in belt.people]
+
+
+# --- the person's copy and "Vergeet mij" -----------------------------------------------------------------
+
+def test_the_copy_holds_the_circle_and_forgetting_takes_the_person_out(belt, session):
+    from coop.privacy import erasure, export
+    cor = belt.people[1]
+    [entry] = export.gather(cor)["phone_circles"]
+    assert entry["circle"] == "Austerlitz Belt" and entry["place"] == 2 and entry["key_holder_relation"] == "buurman"
+    assert "Bep" not in str(entry)  # the other members are not in Cor's copy
+    erasure.erase(cor, by=belt.coordinator)
+    erasure.erase(belt.key_holders[0], by=belt.coordinator)  # Anja, Bep's key holder
+    db.session.expire_all()
+    members = db.session.scalars(select(CircleMember).order_by(CircleMember.position)).all()
+    assert cor.id not in {m.person_id for m in members} and len(members) == 3
+    assert members[0].key_holder_id is None and members[0].key_holder_relation == ""

@@ -142,6 +142,34 @@ WORDINGS: dict[str, Wording] = {
     "call.called": Wording("gebeld", "belde u en gaf het bericht door"),
     "call.not_reached": Wording("niet bereikt", "probeerde u te bellen, maar bereikte u niet"),
     "call.taken_over": Wording("gesprek overgenomen", "noteerde dat iemand anders u het bericht doorgaf"),
+    # the phone circle
+    "circle.created": Wording("telefooncirkel gemaakt", "maakte een telefooncirkel met u erin",
+                              "maakte een telefooncirkel met u erin"),
+    "circle.changed": Wording("telefooncirkel gewijzigd", "wijzigde de naam of tijden van de telefooncirkel"),
+    "circle.form_viewed": Wording("inwoners gekozen voor een telefooncirkel", "bekeek wie mee kan doen aan een "
+                                  "telefooncirkel", "bekeek wie mee kan doen aan een telefooncirkel, ook u"),
+    "circle.viewed": Wording("telefooncirkel bekeken", "bekeek de telefooncirkel",
+                             "bekeek een telefooncirkel waarin uw naam en telefoonnummer staan"),
+    "circle.printed": Wording("telefooncirkel geopend om te printen", "opende de telefooncirkel om te printen",
+                              "opende een telefooncirkel om te printen, met uw naam en telefoonnummer"),
+    "circle.member_viewed": Wording("deelnemer van een telefooncirkel bekeken", "bekeek uw plaats in de "
+                                    "telefooncirkel", "bekeek een deelnemer van wie u de sleutelhouder bent"),
+    "circle.member_added": Wording("in een telefooncirkel gezet", "zette u in de telefooncirkel"),
+    "circle.member_removed": Wording("uit een telefooncirkel gehaald", "haalde u uit de telefooncirkel"),
+    "circle.order_changed": Wording("volgorde van een telefooncirkel gewijzigd", "veranderde uw plaats in de "
+                                    "telefooncirkel"),
+    "circle.key_holder_set": Wording("sleutelhouder vastgelegd", "legde vast wie een sleutel van uw huis heeft",
+                                     "legde vast dat u een sleutel heeft van een deelnemer van de telefooncirkel"),
+    "circle.absence_added": Wording("afwezigheid in een telefooncirkel vastgelegd", "legde vast dat u een tijd "
+                                    "niet gebeld wordt in de telefooncirkel"),
+    "circle.absence_removed": Wording("afwezigheid in een telefooncirkel verwijderd", "haalde uw afwezigheid in "
+                                      "de telefooncirkel weg"),
+    "circle.no_answer": Wording("geen gehoor gemeld in de telefooncirkel", "meldde dat u niet opnam in de "
+                                "telefooncirkel; uw sleutelhouder en de dorpsondersteuner kregen bericht"),
+    "circle.no_answer_handled": Wording("melding van de telefooncirkel afgehandeld", "schreef op hoe het afliep "
+                                        "toen u niet opnam in de telefooncirkel"),
+    "circle.round_complete": Wording("ronde van de telefooncirkel rond gemeld", "meldde dat de telefooncirkel "
+                                     "rond was"),
     # the village and the log itself
     "village.created": Wording("dorp aangemaakt", "maakte het dorp aan"),
     "category.added": Wording("soort hulp toegevoegd", "voegde een soort hulp toe"),

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, String, Table, Text, cast, delete, func, or_, select, update
 
 from coop.auth.models import AccountRequest, LoginAttempt, UserSession
+from coop.circles.models import CircleMember
 from coop.core import audit
 from coop.core import outbox as O
 from coop.core import roles as R
@@ -128,7 +129,11 @@ def erase(person: User, *, by: User, at: datetime | None = None) -> int:
     _set(O.FollowUp, (O.FollowUp.recipient_id == pid) & O.FollowUp.status.in_((O.PENDING, O.FAILED)),
          status=O.CANCELLED)
     _set(O.FollowUp, O.FollowUp.recipient_id == pid, payload={}, body=None, title=None, last_error=None)
-    for model, where in ((WeeklySlot, WeeklySlot.user_id == pid), (UserSession, UserSession.user_id == pid),
+    # Out of every phone circle (their absences and missed calls go with the membership), and
+    # no longer anyone's key holder.
+    _set(CircleMember, CircleMember.key_holder_id == pid, key_holder_id=None, key_holder_relation="")
+    for model, where in ((CircleMember, CircleMember.person_id == pid),
+                         (WeeklySlot, WeeklySlot.user_id == pid), (UserSession, UserSession.user_id == pid),
                          (CalendarFeed, CalendarFeed.user_id == pid), (FormSubmission, FormSubmission.user_id == pid)):
         db.session.execute(delete(model).where(where).execution_options(synchronize_session=False))
     if person.email:

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from coop.auth.models import LoginAttempt, UserSession
+from coop.circles.models import CircleMember
 from coop.core import audit, audit_text, safejson
 from coop.core import outbox as O
 from coop.core import roles as R
@@ -38,7 +39,8 @@ SECTIONS = {
     "proposals": "Voorstellen om te helpen", "carer_profile": "Mantelzorg",
     "respite_requests": "Respijt", "respite_shifts": "Respijt waarbij u hielp",
     "carerqol": "Hoe gaat het? (CarerQol)", "hours": "Uren en onkosten", "messages": "Berichten aan u",
-    "calls": "Telefoontjes van de dorpsondersteuner", "logins": "Waar en wanneer u inlogde",
+    "calls": "Telefoontjes van de dorpsondersteuner", "phone_circles": "Telefooncirkel",
+    "logins": "Waar en wanneer u inlogde",
     "login_attempts": "Pogingen om in te loggen", "calendar_feeds": "Agenda-koppelingen",
     "audit": "Wie heeft uw gegevens bekeken of veranderd",
 }
@@ -119,6 +121,13 @@ def gather(person: User) -> dict[str, Any]:
     data["calls"] = [{"kind": c.kind, "status": CALL_LABELS.get(c.status, c.status), "due_on": c.due_on,
                       "attempts": c.attempts, "outcome_note": c.outcome_note, "handled_at": c.handled_at}
                      for c in _rows(select(CallTask).where(CallTask.person_id == pid).order_by(CallTask.id))]
+    # Other members appear by place only: their names are theirs.
+    data["phone_circles"] = [
+        {"circle": m.circle.name, "place": m.position, "start_time": m.circle.start_time,
+         "has_key_holder": m.key_holder_id is not None, "key_holder_relation": m.key_holder_relation,
+         "absences": [{"starts_on": a.starts_on, "ends_on": a.ends_on, "reason": a.reason_label} for a in m.absences]}
+        for m in _rows(select(CircleMember).where(CircleMember.person_id == pid).options(
+            selectinload(CircleMember.circle), selectinload(CircleMember.absences)).order_by(CircleMember.id))]
     data["logins"] = [{"created_at": s.created_at, "last_seen_at": s.last_seen_at, "ip": s.ip,
                        "device": s.user_agent, "ended_at": s.ended_at, "end_reason": s.end_reason}
                       for s in _rows(select(UserSession).where(UserSession.user_id == pid).order_by(UserSession.id))]

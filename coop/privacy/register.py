@@ -48,6 +48,12 @@ def entries(village_id: int | None) -> list[Entry]:
               "om op tijd te zien dat het u te veel wordt; dit zijn gegevens over gezondheid, die wij alleen "
               "bewaren als u ze zelf invult of dat goed vindt (AVG art. 9 lid 2a)",
               f"{_n(p.carerqol_months, 'maand', 'maanden')}", "de dorpsondersteuner", "carerqol_months"),
+        Entry("Telefooncirkel", "in welke cirkel u zit en op welke plaats, wanneer u weg bent, wie uw sleutel "
+              "heeft, en of u 's ochtends opnam",
+              "om op tijd te merken dat er iets mis is als u alleen woont (uitvoering van de afspraak met u, "
+              "AVG art. 6 lid 1b)", "zolang u meedoet; op uw verzoek wissen wij het (Vergeet mij)",
+              "de andere deelnemers zien alleen uw naam en telefoonnummer; de dorpsondersteuner ziet alles, uw "
+              "sleutelhouder krijgt uw adres als u niet opneemt"),
         Entry("Uren en vrijwilligersvergoeding", "datum, uren, kilometers, onkosten en wat u kreeg",
               "de belastingwet vraagt dat de coöperatie vastlegt wat zij aan vergoedingen betaalt "
               "(wettelijke plicht, AVG art. 6 lid 1c)",

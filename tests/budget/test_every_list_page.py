@@ -13,6 +13,7 @@ NOT_LISTS = {
     "admin.index": "the admin's own village and the scheduler's health",
     "reports.index": "sends the reader on to the figures of their village",
     "auth.login": "a form", "auth.register": "a form", "auth.forgot_password": "a form",
+    "circles.new": "a form (its list of residents is the village's, not paged)",
     "requests.new": "a form", "people.new": "a form", "agreements.new": "a form",
     "people.volunteer_profile": "one person's form", "respite.ask": "a form", "respite.my_notes": "a form",
     "respite.add_hours": "a form", "respite.settings": "a form", "villages.new": "a form",

@@ -137,6 +137,8 @@ def build_attack(session, make: Factory, connection) -> Attack:
         "slot": slot.id, "resident": a.resident.id, "volunteer": a.volunteer.id, "carer": a.carer.id,
         "competence": a.competence.id, "hours": a.draft_hours.id, "respite": a.respite.id, "shift": a.shift.id,
         "reset": reset_token(a.resident), "answer": answer, "feed": calendar.create_feed(a.volunteer),
+        "circle": a.circle.id, "circle_member": a.circle.members[0].id, "circle_other": a.circle.members[2].id,
+        "circle_absence": a.circle.members[2].absences[0].id, "circle_missed": a.circle_missed.id,
     }
     session.commit()
     attack.log_in_everyone(current_app)

@@ -47,6 +47,8 @@ class World:
     call: object
     competence: object
     ids: list[str] = field(default_factory=list)
+    circle: object = None  # Bep, Piet and Gerrit phone each other
+    circle_missed: object = None  # nobody answered at Piet this morning
 
     def role(self, name: str) -> User | None:
         return None if name == "anonymous" else getattr(self, name)
@@ -108,6 +110,7 @@ def build_world(session, make) -> World:
                   searching=searching, referable=referable, respite=weekly, shift=weekly.shifts[0],
                   agreement=agreement, draft_hours=draft, proposal=proposal, destination=destination,
                   call=call, competence=competence)
+    _circle(session, make, world, cared_for)
     categories = session.scalars(select(TaskCategory.id).where(TaskCategory.village_id == village.id)).all()
     destinations = session.scalars(select(ReferralDestination.id)
                                    .where(ReferralDestination.village_id == village.id)).all()
@@ -115,6 +118,19 @@ def build_world(session, make) -> World:
                                   professional.id, coordinator.id, *(r.id for r in agreement.latest.rows)]]
     session.commit()
     return world
+
+
+def _circle(session, make, world: World, piet: User) -> None:
+    from coop.circles import service as circles
+    gerrit = make.user(world.village, R.RESIDENT, first_name="Gerrit", last_name="Kok")
+    world.circle = circles.create_circle(world.village, name="Belt", start_time=time(9, 0), confirm_by=time(10, 0),
+                                         members=[world.resident, piet, gerrit], by=world.coordinator)
+    members = sorted(world.circle.members, key=lambda m: m.position)
+    circles.set_key_holder(members[0], key_holder=world.volunteer, relation="buurman", by=world.coordinator)
+    circles.add_absence(members[2], starts_on=date(2027, 1, 4), ends_on=date(2027, 1, 8), reason="holiday",
+                        by=world.coordinator)
+    world.circle_missed = circles.report_missed(world.circle, members[1], by=world.coordinator)
+    session.flush()
 
 
 def token() -> str:

@@ -62,11 +62,16 @@ def world(session, make, village, coordinator, admin):
                            hours=Decimal("2"), status=HoursEntry.APPROVED, source_type="manual"))
     session.add(CallTask(village_id=village.id, person_id=bep.id, kind="request.helped", due_on=today))
     token = calendar.create_feed(kees)
+    from coop.circles import service as circles
+    circle = circles.create_circle(village, name="Belt", start_time=time(9), confirm_by=time(10),
+                                   members=[bep, piet, truus], by=coordinator)
+    circles.set_key_holder(circle.members[0], key_holder=helper, relation="buurman", by=coordinator)
     session.commit()
     monday = series.shifts[0].local_start.date() - timedelta(days=series.shifts[0].local_start.weekday())
     return {"bep": bep, "req": req, "helper": helper, "proposal": proposal, "piet": piet, "truus": truus,
             "kees": kees, "series": series, "shift": series.shifts[0], "token": token, "week": monday.isoformat(),
-            "month": f"{today:%Y-%m}", "coordinator": coordinator, "admin": admin}
+            "month": f"{today:%Y-%m}", "coordinator": coordinator, "admin": admin, "circle": circle,
+            "circle_member": circle.members[0]}
 
 
 # (endpoint, url, who opens it, action, subject, others it must name, on whose behalf)
@@ -127,11 +132,18 @@ PAGES = [
      "bep"),
     ("privacy.erase", "/mensen/{bep.id}/vergeten", "coordinator", "person.viewed", "bep", (), None),
     ("calllist.index", "/bellijst/", "coordinator", "calls.listed", None, ("bep",), None),
+    ("circles.new", "/telefooncirkels/nieuw", "coordinator", "circle.form_viewed", None, ("bep",), None),
+    ("circles.show", "/telefooncirkels/{circle.id}", "coordinator", "circle.viewed", None, ("bep", "helper"), None),
+    ("circles.member", "/telefooncirkels/deelnemers/{circle_member.id}", "coordinator", "circle.member_viewed", "bep",
+     ("helper",), None),
+    ("circles.print_order", "/telefooncirkels/{circle.id}/afdrukken", "coordinator", "circle.printed", None,
+     ("bep", "truus"), None),
+    ("circles.mine", "/mijn-telefooncirkel", "piet", "circle.viewed", None, ("bep", "truus"), None),
     ("admin.audit_log", "/beheer/logboek?persoon=Jansen", "admin", "audit.searched", None, ("bep",), None),
     ("admin.audit_log_csv", "/beheer/logboek.csv?persoon=Jansen", "admin", "audit.exported", None, ("bep",), None),
 ]
 ROLE_OF = {"coordinator": R.COORDINATOR, "admin": R.ADMIN, "helper": R.VOLUNTEER, "kees": R.VOLUNTEER,
-           None: R.VOLUNTEER}
+           None: R.VOLUNTEER, "piet": R.RESIDENT}
 
 # GET pages that show no one's data but the user's own, or no personal data at all.
 NOT_ABOUT_OTHERS = {
@@ -151,6 +163,8 @@ NOT_ABOUT_OTHERS = {
     "privacy.my_export", "privacy.my_print", "privacy.settings", "privacy.register_page",
     # The home page's panels summarise and link to the pages above, which write the look down.
     "core.home",
+    # The circles by name and count, no person.
+    "circles.index",
 }
 
 

@@ -150,6 +150,24 @@ CASES = [
     FormCase("privacy.settings", "admin", lambda w: "/beheer/bewaartermijnen", "coop.privacy.forms:RetentionForm"),
     FormCase("calllist.record", "coordinator", lambda w: f"/bellijst/{w.call.id}", "coop.calllist.forms:OutcomeForm",
              "oproep-{call}"),
+    FormCase("circles.new", "coordinator", lambda w: "/telefooncirkels/nieuw", "coop.circles.forms:CircleForm"),
+    FormCase("circles.show", "coordinator", lambda w: f"/telefooncirkels/{w.circle.id}",
+             "coop.circles.forms:CircleDetailsForm"),
+    FormCase("circles.add_member", "coordinator", lambda w: f"/telefooncirkels/{w.circle.id}/deelnemers",
+             "coop.circles.forms:AddMemberForm"),
+    FormCase("circles.key_holder", "coordinator",
+             lambda w: f"/telefooncirkels/deelnemers/{w.circle.members[0].id}/sleutelhouder",
+             "coop.circles.forms:KeyHolderForm", "sleutel"),
+    FormCase("circles.add_absence", "coordinator",
+             lambda w: f"/telefooncirkels/deelnemers/{w.circle.members[0].id}/afwezig",
+             "coop.circles.forms:AbsenceForm", "afwezig"),
+    FormCase("circles.report_for", "coordinator", lambda w: f"/telefooncirkels/{w.circle.id}/geen-gehoor",
+             "coop.circles.forms:ReportForm"),
+    FormCase("circles.confirm_for", "coordinator", lambda w: f"/telefooncirkels/{w.circle.id}/rond",
+             "coop.circles.forms:ConfirmForm"),
+    FormCase("circles.handle", "coordinator",
+             lambda w: f"/telefooncirkels/meldingen/{w.circle_missed.id}/afgehandeld",
+             "coop.circles.forms:HandleForm", "melding-{circle_missed}"),
 ]
 # POST routes with no field to fill: a button (and the CSRF token), or a signed link.
 NO_FIELDS = {
@@ -160,6 +178,7 @@ NO_FIELDS = {
     "people.locate", "people.remove_competence", "auth.logout_everywhere", "auth.set_account_active",
     "privacy.erase", "auth.two_step_begin", "auth.two_step_new_codes", "auth.two_step_off", "auth.two_step_clear",
     "requests.undo", "respite.undo_cancel", "respite.undo_cancel_rest",
+    "circles.move", "circles.remove_member", "circles.remove_absence", "circles.report", "circles.confirm",
 }
 
 
@@ -250,7 +269,8 @@ def _strategy(bound, ids: list[str]):
 
 def _fields(app, case: FormCase, world):
     # A prefix may name a row of the world: one form per competence or per call on the page.
-    prefix = (case.prefix or "").format(competence=world.competence.id, call=world.call.id)
+    prefix = (case.prefix or "").format(competence=world.competence.id, call=world.call.id,
+                                        circle_missed=world.circle_missed.id)
     with app.test_request_context():
         form = _form_class(case.form)(formdata=None, prefix=prefix)
         # A list of fields (the days without respite) is filled entry by entry.

@@ -106,10 +106,17 @@ def _start(connection: Connection, village_id: int | None) -> str:
 
 def _head(connection: Connection, village_id: int | None) -> str:
     """The hash the next row of this village's chain builds on."""
-    last = connection.execute(select(_log.c.id, _log.c.row_hash).where(_chain(village_id))
-                              .order_by(_log.c.id.desc()).limit(1)).first()
-    if last is None:
-        return _start(connection, village_id)
+    newest = select(_log.c.id).where(_chain(village_id)).order_by(_log.c.id.desc()).limit(1)
+    # One statement: the newest row, and where the chain starts in case it has no rows (yet, or
+    # any more).
+    last = connection.execute(select(
+        newest.scalar_subquery().label("id"),
+        select(_log.c.row_hash).where(_chain(village_id)).order_by(_log.c.id.desc()).limit(1)
+        .scalar_subquery().label("row_hash"),
+        select(_starts.c.start_hash).where(_starts.c.chain == _key(village_id)).scalar_subquery().label("start"),
+    )).one()
+    if last.id is None:
+        return last.start or GENESIS
     if last.row_hash is not None:
         return last.row_hash
     # Rows written by the release before the chain existed, during a rolling upgrade, have no

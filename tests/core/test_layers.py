@@ -44,7 +44,7 @@ LAYERS = (
     ("followups", "geo"),
     ("people", "calllist"),
     ("auth", "requests", "admin"),  # the admin's audit search finds people by name
-    ("matching", "agreements", "villages"),
+    ("matching", "agreements", "villages", "aids"),
     ("respite",),
     ("reports", "privacy"),  # privacy reads every feature to copy or forget a person
     ("app",),
@@ -214,7 +214,7 @@ def test_core_and_followups_import_no_feature(graph, package, may_import):
 
 
 FEATURE_RULES = {"ask_if_helped", "escalate_unmatched", "carerqol_checkins", "respite_shift_hours",
-                 "agreement_reviews", "weekly_digest", "dead_mail_alert"}
+                 "agreement_reviews", "weekly_digest", "dead_mail_alert", "aid_loan_reminders"}
 FEATURE_KINDS = {"request.ask_helped", "request.escalation", "request.not_helped", "carer.checkin",
                  "agreement.review", "digest.weekly", "followups.dead", "proposal.new", "request.matched",
                  "shift.booked", "shift.reminder", "contact.phone_needed"}

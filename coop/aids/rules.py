@@ -37,6 +37,6 @@ def aid_loan_reminders(at: datetime) -> int:
         kind = OVERDUE if loan.due_on < today else DUE_SOON
         row = O.queue(kind, loan.resident, payload={"loan_id": loan.id, "due_on": loan.due_on.isoformat()},
                       due_at=due_at, subject=loan, village_id=loan.village_id,
-                      dedupe_key=f"aid:{kind}:{loan.id}:{loan.due_on.isoformat()}")
+                      dedupe_key=f"{kind}:{loan.id}:{loan.due_on.isoformat()}")
         queued += row is not None
     return queued

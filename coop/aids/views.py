@@ -129,6 +129,7 @@ def lend(item_id: int):
     form.resident.choices = _resident_choices(found.village_id)
     if current is not None and request.method == "GET":
         form.resident.data = current.resident_id
+        audit.shown("aid.viewed", subject=current.resident, detail=f"{found.name}, uitlenen")
     _period_defaults(form)
     if form.validate_on_submit():
         def action():

@@ -102,6 +102,18 @@ TABLE: dict[str, Access] = {
     "auth.register": page(PUBLIC, "/aanmelden"),
     "auth.reset_password": page(PUBLIC, "/wachtwoord-instellen/{reset}"),
     "auth.set_account_active": staff("/mensen/{resident}/account", who=frozenset({"admin"})),
+    # lending aids: the village's staff
+    "aids.cancel_reservation": staff("/hulpmiddelen/uitleningen/{reservation}/afzeggen"),
+    "aids.edit_item": staff("/hulpmiddelen/{aid}/wijzigen"),
+    "aids.extend": staff("/hulpmiddelen/uitleningen/{loan}/verlengen"),
+    "aids.hand_out": staff("/hulpmiddelen/uitleningen/{reservation}/meegeven"),
+    "aids.item": staff("/hulpmiddelen/{aid}"),
+    "aids.lend": staff("/hulpmiddelen/{aid}/uitlenen"),
+    "aids.loans": page(STAFF, "/hulpmiddelen/uitgeleend"),
+    "aids.new_item": page(STAFF, "/hulpmiddelen/nieuw"),
+    "aids.reserve": staff("/hulpmiddelen/reserveren/hulpvraag/{searching}"),
+    "aids.return_item": staff("/hulpmiddelen/uitleningen/{loan}/terug"),
+    "aids.stock": page(STAFF, "/hulpmiddelen/", "/hulpmiddelen/?soort=rollator&status=free"),
     # the call list is the coordinator's
     "calllist.index": page(frozenset({"coordinator"}), "/bellijst/"),
     "calllist.record": staff("/bellijst/{call}", who=frozenset({"coordinator"})),

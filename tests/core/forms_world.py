@@ -47,6 +47,10 @@ class World:
     call: object
     competence: object
     ids: list[str] = field(default_factory=list)
+    # Lending aids: a free item, one lent to the resident, one reserved for them.
+    aid: object = None
+    loan: object = None
+    reservation: object = None
 
     def role(self, name: str) -> User | None:
         return None if name == "anonymous" else getattr(self, name)
@@ -108,6 +112,7 @@ def build_world(session, make) -> World:
                   searching=searching, referable=referable, respite=weekly, shift=weekly.shifts[0],
                   agreement=agreement, draft_hours=draft, proposal=proposal, destination=destination,
                   call=call, competence=competence)
+    _aids(world)
     categories = session.scalars(select(TaskCategory.id).where(TaskCategory.village_id == village.id)).all()
     destinations = session.scalars(select(ReferralDestination.id)
                                    .where(ReferralDestination.village_id == village.id)).all()
@@ -115,6 +120,17 @@ def build_world(session, make) -> World:
                                   professional.id, coordinator.id, *(r.id for r in agreement.latest.rows)]]
     session.commit()
     return world
+
+
+def _aids(world: World) -> None:
+    from coop.aids import service as aids
+    day = date(2026, 3, 2)
+    village, by, resident = world.village, world.coordinator, world.resident
+    world.aid = aids.add_item(village.id, kind="rollator", label="R-01", condition="good", by=by)
+    lent = aids.add_item(village.id, kind="rollator", label="R-02", condition="good", by=by)
+    kept = aids.add_item(village.id, kind="douchestoel", label="D-01", condition="good", by=by)
+    world.loan = aids.lend(lent, resident, starts_on=day, due_on=date(2026, 4, 13), by=by)
+    world.reservation = aids.reserve(kept, resident, starts_on=date(2026, 3, 18), due_on=date(2026, 4, 30), by=by)
 
 
 def token() -> str:
@@ -168,6 +184,7 @@ class CreateCase:
 
 def create_cases() -> list[CreateCase]:
     from coop.agreements.models import Agreement, AgreementRow, RowComment
+    from coop.aids.models import AidItem, AidLoan
     from coop.core.models import Village
     from coop.matching.models import Proposal
     from coop.people.models import Absence, Competence
@@ -228,6 +245,11 @@ def create_cases() -> list[CreateCase]:
                    "bestemming-form_token"),
         CreateCase("village", "platform", lambda w: "/platform/dorpen/nieuw", lambda w: _village_form(),
                    lambda: _count(Village)),
+        CreateCase("aid", "coordinator", lambda w: "/hulpmiddelen/nieuw",
+                   lambda w: {"kind": "rolstoel", "label": "RS-09", "condition": "good"}, lambda: _count(AidItem)),
+        CreateCase("loan", "coordinator", lambda w: f"/hulpmiddelen/{w.aid.id}/uitlenen",
+                   lambda w: {"resident": str(w.resident.id), "starts_on": "2026-03-16", "due_on": "2026-04-27"},
+                   lambda: _count(AidLoan)),
         CreateCase("sign-up", "anonymous", lambda w: "/aanmelden",
                    lambda w: {"kind": "resident", "first_name": "Jan", "last_name": "Smit",
                               "email": "jan.smit@example.nl", "password": "een lange zin om te onthouden",

@@ -145,6 +145,18 @@ CASES = [
     FormCase("auth.change_contact", "resident", lambda w: "/mijn-gegevens/contact",
              "coop.auth.forms:ContactForm", confirmed=True),
     FormCase("privacy.settings", "admin", lambda w: "/beheer/bewaartermijnen", "coop.privacy.forms:RetentionForm"),
+    FormCase("aids.new_item", "coordinator", lambda w: "/hulpmiddelen/nieuw", "coop.aids.forms:NewItemForm"),
+    FormCase("aids.edit_item", "coordinator", lambda w: f"/hulpmiddelen/{w.aid.id}/wijzigen",
+             "coop.aids.forms:ItemForm"),
+    FormCase("aids.lend", "coordinator", lambda w: f"/hulpmiddelen/{w.aid.id}/uitlenen", "coop.aids.forms:LendForm"),
+    FormCase("aids.hand_out", "coordinator", lambda w: f"/hulpmiddelen/uitleningen/{w.reservation.id}/meegeven",
+             "coop.aids.forms:HandOutForm"),
+    FormCase("aids.return_item", "coordinator", lambda w: f"/hulpmiddelen/uitleningen/{w.loan.id}/terug",
+             "coop.aids.forms:ReturnForm"),
+    FormCase("aids.extend", "coordinator", lambda w: f"/hulpmiddelen/uitleningen/{w.loan.id}/verlengen",
+             "coop.aids.forms:ExtendForm"),
+    FormCase("aids.reserve", "coordinator", lambda w: f"/hulpmiddelen/reserveren/hulpvraag/{w.searching.id}",
+             "coop.aids.forms:ReserveForm"),
     FormCase("calllist.record", "coordinator", lambda w: f"/bellijst/{w.call.id}", "coop.calllist.forms:OutcomeForm",
              "oproep-{call}"),
 ]
@@ -157,6 +169,7 @@ NO_FIELDS = {
     "people.locate", "people.remove_competence", "auth.logout_everywhere", "auth.set_account_active",
     "privacy.erase",
     "requests.undo", "respite.undo_cancel", "respite.undo_cancel_rest",
+    "aids.cancel_reservation",
 }
 
 

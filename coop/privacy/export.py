@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from coop.aids.models import CONDITIONS as AID_CONDITIONS
 from coop.aids.models import AidLoan
@@ -136,7 +136,7 @@ def gather(person: User) -> dict[str, Any]:
                           "return_condition": AID_CONDITIONS.get(loan.return_condition or "", None),
                           "request_id": loan.help_request_id, "notes": loan.notes, "created_at": loan.created_at}
                          for loan in _rows(select(AidLoan).where(AidLoan.resident_id == pid)
-                                           .options(selectinload(AidLoan.item)).order_by(AidLoan.id))]
+                                           .options(joinedload(AidLoan.item)).order_by(AidLoan.id))]
     rows = _rows(select(AuditLog).where(audit.concerning(pid)).options(
         selectinload(AuditLog.actor), selectinload(AuditLog.on_behalf_of)).order_by(AuditLog.id))
     data["audit"] = [{"at": r.at, "sentence": audit_text.sentence(r, person)} for r in rows]

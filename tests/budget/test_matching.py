@@ -30,7 +30,7 @@ def test_proposals_of_a_request(same_queries, client_as, coordinator, village):
     req = HelpRequestFactory(village=village, status="searching")
 
     def grow(n):
-        return [p.helper.full_name for p in ProposalFactory.create_batch(n, village=village, request=req)]
+        return [p.helper.full_name for p in ProposalFactory.create_batch(n, village=village, help_request=req)]
     same_queries(client_as(coordinator), f"/hulpvragen/{req.id}/koppelen", grow)
 
 
@@ -39,7 +39,7 @@ def test_proposals_on_the_request_page(same_queries, client_as, coordinator, vil
     req = HelpRequestFactory(village=village, status="searching")
 
     def grow(n):
-        return [p.helper.full_name for p in ProposalFactory.create_batch(n, village=village, request=req)]
+        return [p.helper.full_name for p in ProposalFactory.create_batch(n, village=village, help_request=req)]
     same_queries(client_as(coordinator), f"/hulpvragen/{req.id}", grow)
 
 

@@ -64,7 +64,7 @@ def test_two_coordinators_lending_one_item_at_once_lend_it_once(live, setup):
     for item, residents in rounds:
         path = f"/hulpmiddelen/{item.id}/uitlenen"
         forms = [_form(r) for r in residents]
-        responses = at_once([lambda b=b, f=f: b.post(path, f) for b, f in zip(people, forms, strict=True)],
+        responses = at_once([lambda b=b, f=f, path=path: b.post(path, f) for b, f in zip(people, forms, strict=True)],
                             threads=2)
         no_server_errors(responses, servers)
         assert sorted(r.status_code for r in responses) == [302, 422]

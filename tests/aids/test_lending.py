@@ -91,7 +91,8 @@ def test_an_item_is_not_lent_twice_nor_while_reserved_for_someone_else(session, 
     before = _loans(session)
     client = client_as(coordinator)
     twice = client.post(f"/hulpmiddelen/{rollator.id}/uitlenen", data=_lend_form(other))
-    assert twice.status_code == 422 and "Rollator R-01 is al uitgeleend aan Bep Jansen, tot 30 maart 2026." in twice.text
+    assert twice.status_code == 422
+    assert "Rollator R-01 is al uitgeleend aan Bep Jansen, tot 30 maart 2026." in twice.text
     reserved = client.post(f"/hulpmiddelen/{chair.id}/uitlenen", data=_lend_form(other))
     assert reserved.status_code == 422 and "Douchestoel D-01 is gereserveerd voor Bep Jansen" in reserved.text
     assert _loans(session) == before

@@ -20,9 +20,10 @@ one in its own layer or above:
 4. `people`, `admin`, `calllist` — profiles, competences, hours entries; the administrator's
    pages; the coordinator's bellijst (its tasks are written by the outbox in core).
 5. `auth`, `requests` — logging in (uses people); the hulpvraag (uses people).
-6. `matching`, `agreements`, `villages` — proposals and ranking (requests, people, geo); the
+6. `matching`, `agreements`, `villages`, `aids` — proposals and ranking (requests, people, geo); the
    gemeente agreements (their parties are the request's role-split parties); the platform's
-   new villages and their first coordinator (auth, people), where present.
+   new villages and their first coordinator (auth, people), where present; lending aids (a
+   reservation comes from a request's Schijf van Vijf).
 7. `respite` — shifts (booked through matching's candidates), hours of requests and shifts.
 8. `reports`, `privacy` — the gemeente's figures over requests, respite and people; a person's
    copy, erasure and retention over every feature.

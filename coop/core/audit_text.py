@@ -183,6 +183,22 @@ WORDINGS: dict[str, Wording] = {
     "reports.threshold": Wording("drempel voor de cijfers ingesteld", "stelde de drempel voor de cijfers in"),
     "audit.searched": Wording("logboek doorzocht", "zocht in het logboek naar wat er met uw gegevens gebeurde"),
     "audit.exported": Wording("logboek gedownload", "downloadde uit het logboek wat er met uw gegevens gebeurde"),
+    # lending aids
+    "aid.added": Wording("hulpmiddel aan de voorraad toegevoegd", "voegde een hulpmiddel aan de voorraad toe"),
+    "aid.changed": Wording("gegevens van een hulpmiddel gewijzigd", "wijzigde de gegevens van een hulpmiddel"),
+    "aid.reserved": Wording("hulpmiddel gereserveerd", "reserveerde een hulpmiddel voor u"),
+    "aid.reservation_cancelled": Wording("reservering van een hulpmiddel afgezegd",
+                                         "zegde de reservering van een hulpmiddel voor u af"),
+    "aid.lent": Wording("hulpmiddel uitgeleend", "leende u een hulpmiddel uit"),
+    "aid.returned": Wording("hulpmiddel terug ontvangen", "noteerde dat u een hulpmiddel terugbracht"),
+    "aid.extended": Wording("uitlening verlengd", "verlengde de uitlening van uw hulpmiddel"),
+    "aid.viewed": Wording("hulpmiddel en wie het leende bekeken", "bekeek het hulpmiddel dat u leent",
+                          "bekeek een hulpmiddel dat u eerder leende"),
+    "aids.listed": Wording("voorraad hulpmiddelen bekeken", "bekeek de voorraad hulpmiddelen",
+                           "bekeek de voorraad hulpmiddelen, met wat u leent"),
+    "aids.loans_listed": Wording("lijst van uitgeleende hulpmiddelen bekeken",
+                                 "bekeek wie welk hulpmiddel leent",
+                                 "bekeek wie welk hulpmiddel leent, ook wat u leent"),
 }
 
 

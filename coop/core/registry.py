@@ -79,6 +79,21 @@ def context_for(template: str, user: User | None) -> dict[str, Any]:
     return found
 
 
+# Panels a feature adds to another feature's page (a lower layer's page cannot name them): the
+# page includes each template of `page_panels(page)` with its own context, e.g. what was
+# reserved for a hulpvraag on the request's page.
+_page_panels: dict[str, list[str]] = {}
+
+
+def page_panel(page: str, template: str) -> None:
+    if template not in _page_panels.setdefault(page, []):
+        _page_panels[page].append(template)
+
+
+def page_panels(page: str) -> list[str]:
+    return list(_page_panels.get(page, []))
+
+
 # --- the scheduler -------------------------------------------------------------------------
 
 Rule = Callable[[datetime], int]  # rule(at) -> how many follow-ups it queued

@@ -60,6 +60,7 @@ def init_app(app: Flask) -> None:
             "save_failed": g.get("save_failed", False),
             "save_failed_message": PASSING_MESSAGE,
             "nav_links": registry.nav_for(current_user.roles if signed_in else set()),
+            "page_panels": registry.page_panels,
             "role_labels": R.LABELS,
             "R": R,
             "today": local_now().date(),

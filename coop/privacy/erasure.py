@@ -19,6 +19,10 @@ from typing import Any
 
 from sqlalchemy import JSON, Column, String, Table, Text, cast, delete, func, or_, select, update
 
+from coop.aids.models import CANCELLED as AID_CANCELLED
+from coop.aids.models import LENT as AID_LENT
+from coop.aids.models import RESERVED as AID_RESERVED
+from coop.aids.models import AidLoan
 from coop.auth.models import AccountRequest, LoginAttempt, UserSession
 from coop.circles.models import CircleMember
 from coop.core import audit
@@ -88,6 +92,11 @@ def blockers(person: User, by: User) -> list[Blocker]:
     if shifts:
         word = "is nog 1 respijtkeer" if shifts == 1 else f"zijn nog {shifts} respijtkeren"
         found.append(Blocker(f"Er {word} gepland. Zeg die eerst af."))
+    lent = db.session.scalar(select(func.count(AidLoan.id)).where(AidLoan.resident_id == person.id,
+                                                                  AidLoan.status == AID_LENT)) or 0
+    if lent:
+        found.append(Blocker(f"Deze persoon leent nog {lent} hulpmiddel{'' if lent == 1 else 'en'}. "
+                             "Leg eerst vast dat het terug is."))
     return found
 
 
@@ -124,6 +133,10 @@ def erase(person: User, *, by: User, at: datetime | None = None) -> int:
     _set(Competence, Competence.volunteer_id == pid, note="")
     _set(ProfessionalProfile, ProfessionalProfile.user_id == pid, organisation="", discipline="")
     _set(Absence, Absence.user_id == pid, note="")
+    # Loans stay for the figures (items lent per month), without the notes; a reservation lapses.
+    _set(AidLoan, (AidLoan.resident_id == pid) & (AidLoan.status == AID_RESERVED), status=AID_CANCELLED,
+         open_item_id=None)
+    _set(AidLoan, AidLoan.resident_id == pid, notes="")
     _set(CallTask, CallTask.person_id == pid, outcome_note="", taken_over_by=None)
     _set(CallTask, (CallTask.person_id == pid) & (CallTask.status == CALL_OPEN), status=CALL_CANCELLED)
     _set(O.FollowUp, (O.FollowUp.recipient_id == pid) & O.FollowUp.status.in_((O.PENDING, O.FAILED)),

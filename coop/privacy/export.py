@@ -12,8 +12,10 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
+from coop.aids.models import CONDITIONS as AID_CONDITIONS
+from coop.aids.models import AidLoan
 from coop.auth.models import LoginAttempt, UserSession
 from coop.circles.models import CircleMember
 from coop.core import audit, audit_text, safejson
@@ -43,6 +45,7 @@ SECTIONS = {
     "logins": "Waar en wanneer u inlogde",
     "login_attempts": "Pogingen om in te loggen", "calendar_feeds": "Agenda-koppelingen",
     "audit": "Wie heeft uw gegevens bekeken of veranderd",
+    "aid_loans": "Geleende hulpmiddelen",
 }
 
 
@@ -137,6 +140,12 @@ def gather(person: User) -> dict[str, Any]:
                        .order_by(LoginAttempt.at))]
     data["calendar_feeds"] = [{"created_at": f.created_at, "revoked_at": f.revoked_at}
                               for f in _rows(select(CalendarFeed).where(CalendarFeed.user_id == pid))]
+    data["aid_loans"] = [{"aid": loan.item.name, "status": loan.status_label, "starts_on": loan.starts_on,
+                          "due_on": loan.due_on, "returned_on": loan.returned_on,
+                          "return_condition": AID_CONDITIONS.get(loan.return_condition or "", None),
+                          "request_id": loan.help_request_id, "notes": loan.notes, "created_at": loan.created_at}
+                         for loan in _rows(select(AidLoan).where(AidLoan.resident_id == pid)
+                                           .options(joinedload(AidLoan.item)).order_by(AidLoan.id))]
     rows = _rows(select(AuditLog).where(audit.concerning(pid)).options(
         selectinload(AuditLog.actor), selectinload(AuditLog.on_behalf_of)).order_by(AuditLog.id))
     data["audit"] = [{"at": r.at, "sentence": audit_text.sentence(r, person)} for r in rows]
@@ -232,4 +241,5 @@ LABELS = {
     "attempts": "pogingen", "outcome_note": "wat er uitkwam", "handled_at": "afgehandeld op",
     "last_seen_at": "laatst actief", "ip": "internetadres", "device": "apparaat", "ended_at": "uitgelogd op",
     "end_reason": "waarom", "success": "gelukt", "revoked_at": "ingetrokken op", "sentence": "wat er gebeurde",
+    "aid": "hulpmiddel", "returned_on": "teruggebracht op", "return_condition": "staat bij terugbrengen",
 }

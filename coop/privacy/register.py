@@ -75,6 +75,12 @@ def entries(village_id: int | None) -> list[Entry]:
               f"{_n(p.audit_years, 'jaar', 'jaar')}; het logboek kan niet veranderd worden; oudere regels "
               "verwijdert de app elke nacht",
               "u zelf (op Mijn gegevens) en de beheerder", "audit_years"),
+        Entry("Geleende hulpmiddelen", "welk hulpmiddel u leent of leende, van wanneer tot wanneer, in welke "
+              "staat het terugkwam, en een notitie",
+              "om bij te houden wat de coöperatie uitleent en u op tijd te herinneren (AVG art. 6 lid 1b)",
+              "zolang u het leent, en daarna tot u vraagt om vergeten te worden (Vergeet mij); dan blijven alleen "
+              "het hulpmiddel en de datums over, zonder naam, voor de cijfers",
+              "de dorpsondersteuner en de beheerder"),
         Entry("Cijfers voor de gemeente", "alleen aantallen per maand en soort hulp; kleine aantallen verborgen",
               "om de gemeente te laten zien wat de coöperatie doet", "geen persoonsgegevens", "de gemeente"),
     ]

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from coop.aids import queries as aids_queries
 from coop.core import dutch
 from coop.core.models import TaskCategory, Village
 from coop.extensions import db
@@ -114,6 +115,7 @@ def build(village: Village, year: int) -> Report:
     tables.append(hours_table(village.id, year, k, fmt))
     tables.append(carers_table(village.id, year, k, fmt))
     tables.append(five_questions_table(village.id, year, k, fmt))
+    tables.append(aids_table(village.id, year, k, fmt))
     return Report(village=village, year=year, threshold=k, tables=tables)
 
 
@@ -319,3 +321,20 @@ def five_questions_table(village_id: int, year: int, k: int, fmt: Fmt) -> Table:
 def _margin_weight(row: object, col: object) -> float:
     """Rather hide a cell than a margin, a margin than the grand total."""
     return 1 + (row is None) + (col is None) + 2 * (row is None and col is None)
+
+
+def aids_table(village_id: int, year: int, k: int, fmt: Fmt) -> Table:
+    """How many items of the stock went out per month: counts only, no one named; a small
+    count is hidden, and then at least one more, so it cannot be worked back from the year."""
+    months = list(range(1, 13))
+    found = aids_queries.loans_per_month(village_id, year)
+    cells: dict[int, Cell] = {m: Cell(found.get(m, 0)) for m in months}
+    cells[0] = Cell(sum(found.values()), weight=2)
+    hide_small(cells, k)
+    protect_network(cells, line_network(months, 0))
+    table = Table("hulpmiddelen", f"Uitgeleende hulpmiddelen in {year}", ["Maand", "Uitgeleend"],
+                  note="Telt hoe vaak een hulpmiddel (rollator, rolstoel, douchestoel …) werd meegegeven, in de "
+                       "maand dat het meeging.")
+    table.rows = [[MONTH_NAMES[m - 1], fmt.count(cells[m])] for m in months]
+    table.total = ["Totaal", fmt.count(cells[0])]
+    return table

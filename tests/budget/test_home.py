@@ -7,6 +7,7 @@ import pytest
 
 from coop.agreements import service as agreements
 from coop.core.clock import now
+from tests.budget.test_aids import _lent_items
 from tests.support.factories import (
     CarerProfileFactory,
     CheckinFactory,
@@ -34,8 +35,9 @@ def test_coordinator_home(same_queries, client_as, coordinator, village):
         RespiteShiftFactory.create_batch(n, village=village, volunteer=None, status="open")
         dead = DeadMailFactory.create_batch(min(n, 20 - len(shown_dead)), village=village)
         shown_dead.extend(dead)
+        late = _lent_items(village, coordinator, n, overdue=True)  # the aids panel's overdue list
         return [v.full_name for v in pending] + [p.carer.full_name for p in flagged] + \
-            [d.recipient.full_name for d in dead]
+            [d.recipient.full_name for d in dead] + late
     same_queries(client_as(coordinator), "/", grow)
 
 

@@ -110,6 +110,18 @@ TABLE: dict[str, Access] = {
     "auth.two_step_new_codes": page(LOGGED_IN, "/mijn-gegevens/tweestaps/herstelcodes"),
     "auth.two_step_off": page(LOGGED_IN, "/mijn-gegevens/tweestaps/uitzetten"),
     "auth.two_step_clear": staff("/mensen/{resident}/tweestaps-wissen", who=frozenset({"admin"})),
+    # lending aids: the village's staff
+    "aids.cancel_reservation": staff("/hulpmiddelen/uitleningen/{reservation}/afzeggen"),
+    "aids.edit_item": staff("/hulpmiddelen/{aid}/wijzigen"),
+    "aids.extend": staff("/hulpmiddelen/uitleningen/{loan}/verlengen"),
+    "aids.hand_out": staff("/hulpmiddelen/uitleningen/{reservation}/meegeven"),
+    "aids.item": staff("/hulpmiddelen/{aid}"),
+    "aids.lend": staff("/hulpmiddelen/{aid}/uitlenen"),
+    "aids.loans": page(STAFF, "/hulpmiddelen/uitgeleend"),
+    "aids.new_item": page(STAFF, "/hulpmiddelen/nieuw"),
+    "aids.reserve": staff("/hulpmiddelen/reserveren/hulpvraag/{searching}"),
+    "aids.return_item": staff("/hulpmiddelen/uitleningen/{loan}/terug"),
+    "aids.stock": page(STAFF, "/hulpmiddelen/", "/hulpmiddelen/?soort=rollator&status=free"),
     # the call list is the coordinator's
     "calllist.index": page(frozenset({"coordinator"}), "/bellijst/"),
     "calllist.record": staff("/bellijst/{call}", who=frozenset({"coordinator"})),

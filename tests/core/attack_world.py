@@ -139,6 +139,7 @@ def build_attack(session, make: Factory, connection) -> Attack:
         "reset": reset_token(a.resident), "answer": answer, "feed": calendar.create_feed(a.volunteer),
         "circle": a.circle.id, "circle_member": a.circle.members[0].id, "circle_other": a.circle.members[2].id,
         "circle_absence": a.circle.members[2].absences[0].id, "circle_missed": a.circle_missed.id,
+        "aid": a.aid.id, "loan": a.loan.id, "reservation": a.reservation.id,
     }
     session.commit()
     attack.log_in_everyone(current_app)

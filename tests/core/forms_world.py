@@ -49,6 +49,10 @@ class World:
     ids: list[str] = field(default_factory=list)
     circle: object = None  # Bep, Piet and Gerrit phone each other
     circle_missed: object = None  # nobody answered at Piet this morning
+    # Lending aids: a free item, one lent to the resident, one reserved for them.
+    aid: object = None
+    loan: object = None
+    reservation: object = None
 
     def role(self, name: str) -> User | None:
         return None if name == "anonymous" else getattr(self, name)
@@ -111,6 +115,7 @@ def build_world(session, make) -> World:
                   agreement=agreement, draft_hours=draft, proposal=proposal, destination=destination,
                   call=call, competence=competence)
     _circle(session, make, world, cared_for)
+    _aids(world)
     categories = session.scalars(select(TaskCategory.id).where(TaskCategory.village_id == village.id)).all()
     destinations = session.scalars(select(ReferralDestination.id)
                                    .where(ReferralDestination.village_id == village.id)).all()
@@ -131,6 +136,15 @@ def _circle(session, make, world: World, piet: User) -> None:
                         by=world.coordinator)
     world.circle_missed = circles.report_missed(world.circle, members[1], by=world.coordinator)
     session.flush()
+def _aids(world: World) -> None:
+    from coop.aids import service as aids
+    day = date(2026, 3, 2)
+    village, by, resident = world.village, world.coordinator, world.resident
+    world.aid = aids.add_item(village.id, kind="rollator", label="R-01", condition="good", by=by)
+    lent = aids.add_item(village.id, kind="rollator", label="R-02", condition="good", by=by)
+    kept = aids.add_item(village.id, kind="douchestoel", label="D-01", condition="good", by=by)
+    world.loan = aids.lend(lent, resident, starts_on=day, due_on=date(2026, 4, 13), by=by)
+    world.reservation = aids.reserve(kept, resident, starts_on=date(2026, 3, 18), due_on=date(2026, 4, 30), by=by)
 
 
 def token() -> str:
@@ -184,6 +198,8 @@ class CreateCase:
 
 def create_cases() -> list[CreateCase]:
     from coop.agreements.models import Agreement, AgreementRow, RowComment
+    from coop.aids.models import AidItem, AidLoan
+    from coop.circles.models import CircleAbsence, CircleMember, PhoneCircle
     from coop.core.models import Village
     from coop.matching.models import Proposal
     from coop.people.models import Absence, Competence
@@ -244,6 +260,24 @@ def create_cases() -> list[CreateCase]:
                    "bestemming-form_token"),
         CreateCase("village", "platform", lambda w: "/platform/dorpen/nieuw", lambda w: _village_form(),
                    lambda: _count(Village)),
+        CreateCase("aid", "coordinator", lambda w: "/hulpmiddelen/nieuw",
+                   lambda w: {"kind": "rolstoel", "label": "RS-09", "condition": "good"}, lambda: _count(AidItem)),
+        CreateCase("loan", "coordinator", lambda w: f"/hulpmiddelen/{w.aid.id}/uitlenen",
+                   lambda w: {"resident": str(w.resident.id), "starts_on": "2026-03-16", "due_on": "2026-04-27"},
+                   lambda: _count(AidLoan)),
+        CreateCase("phone circle", "coordinator", lambda w: "/telefooncirkels/nieuw",
+                   lambda w: {"name": "Ochtendronde", "start_time": "09:00", "confirm_by": "10:00",
+                              "members": [str(w.resident.id), str(w.carer.id)]}, lambda: _count(PhoneCircle)),
+        CreateCase("circle member", "coordinator", lambda w: f"/telefooncirkels/{w.circle.id}/deelnemers",
+                   lambda w: {"person": str(w.carer.id)}, lambda: _count(CircleMember)),
+        CreateCase("circle absence", "coordinator",
+                   lambda w: f"/telefooncirkels/deelnemers/{min(w.circle.members, key=lambda m: m.position).id}"
+                             "/afwezig",
+                   lambda w: {"afwezig-starts_on-day": "6", "afwezig-starts_on-month": "4",
+                              "afwezig-starts_on-year": "2026", "afwezig-ends_on-day": "10",
+                              "afwezig-ends_on-month": "4", "afwezig-ends_on-year": "2026",
+                              "afwezig-reason": "holiday"}, lambda: _count(CircleAbsence),
+                   token_field="afwezig-form_token"),
         CreateCase("sign-up", "anonymous", lambda w: "/aanmelden",
                    lambda w: {"kind": "resident", "first_name": "Jan", "last_name": "Smit",
                               "email": "jan.smit@example.nl", "password": "een lange zin om te onthouden",

@@ -66,12 +66,18 @@ def world(session, make, village, coordinator, admin):
     circle = circles.create_circle(village, name="Belt", start_time=time(9), confirm_by=time(10),
                                    members=[bep, piet, truus], by=coordinator)
     circles.set_key_holder(circle.members[0], key_holder=helper, relation="buurman", by=coordinator)
+    from coop.aids import service as aids
+    rollator = aids.add_item(village.id, kind="rollator", label="R-01", condition="good", by=coordinator)
+    loan = aids.lend(rollator, bep, starts_on=today, due_on=today + timedelta(days=30), by=coordinator)
+    chair = aids.add_item(village.id, kind="douchestoel", label="D-01", condition="good", by=coordinator)
+    reservation = aids.reserve(chair, bep, starts_on=today, due_on=today + timedelta(days=30), by=coordinator)
     session.commit()
     monday = series.shifts[0].local_start.date() - timedelta(days=series.shifts[0].local_start.weekday())
     return {"bep": bep, "req": req, "helper": helper, "proposal": proposal, "piet": piet, "truus": truus,
             "kees": kees, "series": series, "shift": series.shifts[0], "token": token, "week": monday.isoformat(),
             "month": f"{today:%Y-%m}", "coordinator": coordinator, "admin": admin, "circle": circle,
-            "circle_member": circle.members[0]}
+            "circle_member": circle.members[0], "rollator": rollator, "loan": loan,
+            "reservation": reservation}
 
 
 # (endpoint, url, who opens it, action, subject, others it must name, on whose behalf)
@@ -139,6 +145,17 @@ PAGES = [
     ("circles.print_order", "/telefooncirkels/{circle.id}/afdrukken", "coordinator", "circle.printed", None,
      ("bep", "truus"), None),
     ("circles.mine", "/mijn-telefooncirkel", "piet", "circle.viewed", None, ("bep", "truus"), None),
+    ("aids.stock", "/hulpmiddelen/", "coordinator", "aids.listed", None, ("bep",), None),
+    ("aids.loans", "/hulpmiddelen/uitgeleend", "coordinator", "aids.loans_listed", None, ("bep",), None),
+    ("aids.item", "/hulpmiddelen/{rollator.id}", "coordinator", "aid.viewed", "bep", (), None),
+    ("aids.return_item", "/hulpmiddelen/uitleningen/{loan.id}/terug", "coordinator", "aid.viewed", "bep", (), None),
+    ("aids.extend", "/hulpmiddelen/uitleningen/{loan.id}/verlengen", "coordinator", "aid.viewed", "bep", (), None),
+    ("aids.hand_out", "/hulpmiddelen/uitleningen/{reservation.id}/meegeven", "coordinator", "aid.viewed", "bep", (),
+     None),
+    ("aids.cancel_reservation", "/hulpmiddelen/uitleningen/{reservation.id}/afzeggen", "coordinator", "aid.viewed",
+     "bep", (), None),
+    ("aids.reserve", "/hulpmiddelen/reserveren/hulpvraag/{req.id}", "coordinator", "request.viewed", "bep", (),
+     None),
     ("admin.audit_log", "/beheer/logboek?persoon=Jansen", "admin", "audit.searched", None, ("bep",), None),
     ("admin.audit_log_csv", "/beheer/logboek.csv?persoon=Jansen", "admin", "audit.exported", None, ("bep",), None),
 ]
@@ -161,6 +178,9 @@ NOT_ABOUT_OTHERS = {
     "villages.new",
     # One's own copy (like people.my_data); the periods and the register name no one.
     "privacy.my_export", "privacy.my_print", "privacy.settings", "privacy.register_page",
+    # Lending aids: forms about an item, and lending one that nobody holds (the residents to choose
+    # from are a list to pick from, as on the respite carer's page); lending a reserved item logs.
+    "aids.new_item", "aids.edit_item", "aids.lend",
     # The home page's panels summarise and link to the pages above, which write the look down.
     "core.home",
     # The circles by name and count, no person.

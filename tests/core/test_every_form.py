@@ -148,6 +148,18 @@ CASES = [
     FormCase("auth.two_step_confirm", "resident", lambda w: "/mijn-gegevens/tweestaps/bevestigen",
              "coop.auth.forms:TwoStepCodeForm", confirmed=True),
     FormCase("privacy.settings", "admin", lambda w: "/beheer/bewaartermijnen", "coop.privacy.forms:RetentionForm"),
+    FormCase("aids.new_item", "coordinator", lambda w: "/hulpmiddelen/nieuw", "coop.aids.forms:NewItemForm"),
+    FormCase("aids.edit_item", "coordinator", lambda w: f"/hulpmiddelen/{w.aid.id}/wijzigen",
+             "coop.aids.forms:ItemForm"),
+    FormCase("aids.lend", "coordinator", lambda w: f"/hulpmiddelen/{w.aid.id}/uitlenen", "coop.aids.forms:LendForm"),
+    FormCase("aids.hand_out", "coordinator", lambda w: f"/hulpmiddelen/uitleningen/{w.reservation.id}/meegeven",
+             "coop.aids.forms:HandOutForm"),
+    FormCase("aids.return_item", "coordinator", lambda w: f"/hulpmiddelen/uitleningen/{w.loan.id}/terug",
+             "coop.aids.forms:ReturnForm"),
+    FormCase("aids.extend", "coordinator", lambda w: f"/hulpmiddelen/uitleningen/{w.loan.id}/verlengen",
+             "coop.aids.forms:ExtendForm"),
+    FormCase("aids.reserve", "coordinator", lambda w: f"/hulpmiddelen/reserveren/hulpvraag/{w.searching.id}",
+             "coop.aids.forms:ReserveForm"),
     FormCase("calllist.record", "coordinator", lambda w: f"/bellijst/{w.call.id}", "coop.calllist.forms:OutcomeForm",
              "oproep-{call}"),
     FormCase("circles.new", "coordinator", lambda w: "/telefooncirkels/nieuw", "coop.circles.forms:CircleForm"),
@@ -179,6 +191,7 @@ NO_FIELDS = {
     "privacy.erase", "auth.two_step_begin", "auth.two_step_new_codes", "auth.two_step_off", "auth.two_step_clear",
     "requests.undo", "respite.undo_cancel", "respite.undo_cancel_rest",
     "circles.move", "circles.remove_member", "circles.remove_absence", "circles.report", "circles.confirm",
+    "aids.cancel_reservation",
 }
 
 

@@ -15,11 +15,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, time
+from functools import cache
+from typing import Any
 
 from babel.dates import format_date
 from dateutil.relativedelta import relativedelta
 from flask import current_app
-from sqlalchemy import and_, case, false, func, literal, or_, select, union_all
+from sqlalchemy import ARRAY, Date, Float, Integer, and_, bindparam, case, false, func, literal, or_, select, union_all
 
 from coop.core import roles as R
 from coop.core.clock import LOCAL, local_now
@@ -90,14 +92,15 @@ def month_words(day: date) -> str:
     return "in " + format_date(day, "MMMM" if day.year == today.year else "MMMM y", locale="nl")
 
 
-def _columns(req: HelpRequest, day: date):
-    """The helper columns, with the flags and subqueries the rules need."""
+def _columns(req, day, first, last):
+    """The helper columns, with the flags and subqueries the rules need; the load is counted
+    from `first` to `last`, the month the help is asked for. `req` has the request's
+    category_id, resident_id and id (bound parameters: see _statement)."""
     u, vp, pp = User, VolunteerProfile, ProfessionalProfile
 
     def role(name):
         return select(UserRole.user_id).where(UserRole.user_id == u.id, UserRole.role == name).exists()
     is_pro = and_(role(R.PROFESSIONAL), pp.user_id.is_not(None))
-    first, last = _month_bounds(day)  # the load in the month the help is asked for
     hours = (select(func.coalesce(func.sum(HoursEntry.hours), 0))
              .where(HoursEntry.helper_id == u.id, HoursEntry.worked_on.between(first, last),
                     HoursEntry.status != HoursEntry.REJECTED).scalar_subquery())
@@ -139,7 +142,7 @@ def _reach_km():
     return select(func.coalesce(func.max(each.c.km), 0) * 1.01).scalar_subquery()
 
 
-def _helpers(req: HelpRequest, cols):
+def _helpers(req, cols):
     """Every volunteer and professional of the village but the resident, with the columns."""
     labelled = [c.label(name) for name, c in cols.items()]
     return (select(*labelled)
@@ -150,11 +153,10 @@ def _helpers(req: HelpRequest, cols):
                    or_(VolunteerProfile.user_id.is_not(None), ProfessionalProfile.user_id.is_not(None))))
 
 
-def _near(req: HelpRequest, point: tuple[float, float], cols):
-    lat, lon = point
-    # Degrees per km at the box's edge nearest the pole (the widest longitude span needed).
+def _near(req, lat, lon, per_lon, cols):
+    """The helpers within reach of (lat, lon); per_lon: km per degree of longitude at the
+    box's edge nearest the pole (the widest longitude span needed)."""
     reach = _reach_km()
-    per_lon = km_per_degree_lon(min(abs(lat) + 1.0, 89.0))
     # The larger of the helper's radii (or NEAR_KM): a box no smaller than the one the rules
     # use, without the role lookups that decide which radius is theirs.
     vp_km, pp_km = VolunteerProfile.radius_km, ProfessionalProfile.radius_km
@@ -165,10 +167,10 @@ def _near(req: HelpRequest, point: tuple[float, float], cols):
         User.lon.between(lon - reach / per_lon, lon + reach / per_lon),
         # each helper's own radius (or NEAR_KM) as a box: cheap, and the distance follows
         func.abs(User.lat - lat) * KM_PER_DEGREE_LAT <= own,
-        func.abs(User.lon - lon) * literal(per_lon) <= own)
+        func.abs(User.lon - lon) * per_lon <= own)
 
 
-def _unplaced(req: HelpRequest, cols):
+def _unplaced(req, cols):
     """The helpers without a pin (a bounded list): nobody can tell whether they are near.
 
     A pin is always set and removed as a pair (people.service), so `lat IS NULL` finds them:
@@ -199,15 +201,43 @@ def request_day(req: HelpRequest) -> date:
     return request_when(req).day or local_now().date()
 
 
+@dataclass(frozen=True)
+class _Shape:
+    """What the helpers' statement reads of a request, as bound parameters."""
+    category_id: Any
+    resident_id: Any
+    village_id: Any
+    id: Any  # None: a stand-in without an id (rank_for_time), which matches no proposal
+
+
+@cache
+def _statement(one_helper: bool, with_id: bool):
+    """The helpers' statement, built once per process for each shape: building it and
+    computing its cache key cost more than PostgreSQL takes to run it. Everything that
+    differs between rankings is a bound parameter (named in fetch_rows); the statement holds
+    no data, so every process builds the same one."""
+    p = {name: bindparam(f"rank_{name}", type_=type_) for name, type_ in (
+        ("category_id", Integer()), ("resident_id", Integer()), ("village_id", Integer()), ("id", Integer()),
+        ("day", Date()), ("first", Date()), ("last", Date()), ("lat", Float()), ("lon", Float()),
+        ("per_lon", Float()), ("helper_id", Integer()))}
+    req = _Shape(p["category_id"], p["resident_id"], p["village_id"], p["id"] if with_id else None)
+    cols = _columns(req, p["day"], p["first"], p["last"])
+    if one_helper:
+        return _helpers(req, cols).where(User.id == p["helper_id"])
+    return union_all(_near(req, p["lat"], p["lon"], p["per_lon"], cols), _unplaced(req, cols))
+
+
 def fetch_rows(req: HelpRequest, point: tuple[float, float], *,
                helper_id: int | None = None) -> list[ranking.HelperRow]:
     """The helpers near the request and those not on the map yet, in one query (or one helper)."""
-    cols = _columns(req, request_day(req))
-    if helper_id is not None:
-        stmt = _helpers(req, cols).where(User.id == helper_id)
-    else:
-        stmt = union_all(_near(req, point, cols), _unplaced(req, cols))
-    return [_row(m) for m in db.session.execute(stmt).mappings()]
+    day = request_day(req)
+    first, last = _month_bounds(day)
+    lat, lon = point
+    params = {"category_id": req.category_id, "resident_id": req.resident_id, "village_id": req.village_id,
+              "id": req.id, "day": day, "first": first, "last": last, "lat": lat, "lon": lon,
+              "per_lon": km_per_degree_lon(min(abs(lat) + 1.0, 89.0)), "helper_id": helper_id}
+    stmt = _statement(helper_id is not None, req.id is not None)
+    return [_row(m) for m in db.session.execute(stmt, {f"rank_{k}": v for k, v in params.items()}).mappings()]
 
 
 def approximate(point, rows: list[ranking.HelperRow]) -> dict[int, float]:
@@ -223,15 +253,23 @@ def approximate(point, rows: list[ranking.HelperRow]) -> dict[int, float]:
     return found
 
 
+@cache
+def _slots_statement(one_day: bool, postgresql: bool):
+    # The ids as one parameter (a list given to in_() is checked value by value), on
+    # PostgreSQL one array: a few hundred ids are one value to send, not a few hundred.
+    ids = (WeeklySlot.user_id == func.any(bindparam("ids", type_=ARRAY(Integer()))) if postgresql
+           else WeeklySlot.user_id.in_(bindparam("ids", expanding=True)))
+    stmt = select(WeeklySlot.user_id, WeeklySlot.weekday, WeeklySlot.start, WeeklySlot.end).where(ids)
+    return stmt.where(WeeklySlot.weekday == bindparam("weekday")) if one_day else stmt
+
+
 def fetch_slots(ids: list[int], day: date | None) -> dict[int, list]:
     if not ids:
         return {}
-    stmt = select(WeeklySlot.user_id, WeeklySlot.weekday, WeeklySlot.start, WeeklySlot.end).where(
-        WeeklySlot.user_id.in_(ids))
-    if day is not None:
-        stmt = stmt.where(WeeklySlot.weekday == day.weekday())
     slots: dict[int, list] = {}
-    for user_id, weekday, start, end in db.session.execute(stmt):
+    params = {"ids": ids, "weekday": day.weekday() if day is not None else None}
+    postgresql = db.session.get_bind().dialect.name == "postgresql"
+    for user_id, weekday, start, end in db.session.execute(_slots_statement(day is not None, postgresql), params):
         slots.setdefault(user_id, []).append((weekday, start, end))
     return slots
 

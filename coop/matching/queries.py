@@ -21,13 +21,18 @@ def request_points(village_id: int, url_prefix: str, limit: int = 20000, urgent_
     # A request's own pin only: one at home has its resident's (requests/place.py); one at an
     # address no geocoder knew is listed under "Nog niet op de kaart", never drawn at home.
     lat, lon = HelpRequest.lat, HelpRequest.lon
+    order = INBOX_ORDER if urgent_first else (HelpRequest.id,)
+    # The page's few rows are chosen from help_requests alone, then joined: joined first, the
+    # sort would wait for a join of every open request of the village with its resident.
+    chosen = (select(HelpRequest.id).where(HelpRequest.village_id == village_id,
+                                           HelpRequest.status.in_(OPEN_STATUSES), lat.is_not(None), lon.is_not(None))
+              .order_by(*order).limit(limit))
     stmt = (select(lat, lon, HelpRequest.id, HelpRequest.status, HelpRequest.urgency, TaskCategory.name,
                    resident.c.first_name, func.substr(HelpRequest.description, 1, SNIPPET))
             .join(resident, resident.c.id == HelpRequest.resident_id)
             .join(TaskCategory, TaskCategory.id == HelpRequest.category_id)
-            .where(HelpRequest.village_id == village_id, HelpRequest.status.in_(OPEN_STATUSES),
-                   lat.is_not(None), lon.is_not(None))
-            .order_by(*(INBOX_ORDER if urgent_first else (HelpRequest.id,))).limit(limit))
+            .where(HelpRequest.id.in_(chosen.scalar_subquery()))
+            .order_by(*order))
     return [[round(la, 6), round(lo, 6), rid, status, urgency, f"{cat} – {first}", text or "",
              f"{url_prefix}{rid}/koppelen", STATUS_LABELS[status], URGENCY_LABELS[urgency]]
             for la, lo, rid, status, urgency, cat, first, text in db.session.execute(stmt)]

@@ -5,10 +5,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from coop.core.clock import now
-from coop.core.models import User
+from coop.core.models import TaskCategory, User
 from coop.extensions import db
 from coop.requests.models import (
     INTAKE,
@@ -32,6 +32,9 @@ PAGE_SIZE = 50  # rows per inbox page: a coordinator reads the top, and a page s
 
 URGENCY_ORDER = case((HelpRequest.urgency == TODAY, 0), (HelpRequest.urgency == THIS_WEEK, 1), else_=2)
 INBOX_ORDER = (URGENCY_ORDER, HelpRequest.created_at, HelpRequest.id)
+# What a row of the inbox shows (templates/requests/inbox.html), and the keys it joins on.
+INBOX_COLUMNS = (HelpRequest.id, HelpRequest.urgency, HelpRequest.created_at, HelpRequest.street, HelpRequest.status,
+                 HelpRequest.resident_id, HelpRequest.category_id)
 
 
 @dataclass
@@ -131,8 +134,13 @@ def inbox(village_id: int, f: InboxFilter | None = None, counts: dict[str, int] 
     # index alone), then only those rows are read; names and categories joined, in one query.
     ids = (stmt.with_only_columns(HelpRequest.id).order_by(*INBOX_ORDER)
            .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
+    # Only the columns a row shows (anything else asked of them raises, not a query): fifty
+    # requests and residents of every column cost more to load than to draw.
     rows = (select(HelpRequest).where(HelpRequest.id.in_(ids.scalar_subquery()))
-            .options(joinedload(HelpRequest.resident).lazyload(User.role_rows), joinedload(HelpRequest.category))
+            .options(load_only(*INBOX_COLUMNS, raiseload=True),
+                     joinedload(HelpRequest.resident).load_only(User.first_name, User.last_name, raiseload=True)
+                     .lazyload(User.role_rows),
+                     joinedload(HelpRequest.category).load_only(TaskCategory.name, raiseload=True))
             .order_by(*INBOX_ORDER))
     return InboxPage(list(db.session.scalars(rows).unique()), total, page, pages)
 
@@ -151,6 +159,16 @@ def most_urgent(village_id: int, n: int = 5) -> list[HelpRequest]:
                                       HelpRequest.status.in_(NEEDS_ACTION))
             .options(selectinload(HelpRequest.resident), selectinload(HelpRequest.category))
             .order_by(*INBOX_ORDER).limit(n))
+    return list(db.session.scalars(stmt))
+
+
+def open_own_requests(resident_id: int, n: int) -> list[HelpRequest]:
+    """The resident's n newest open requests with their category's name: what the home panel
+    shows, in one query, no column more (anything else asked of them raises, not a query)."""
+    stmt = (select(HelpRequest).where(HelpRequest.resident_id == resident_id, HelpRequest.status.in_(OPEN_STATUSES))
+            .options(load_only(HelpRequest.id, HelpRequest.status, HelpRequest.category_id, raiseload=True),
+                     joinedload(HelpRequest.category).load_only(TaskCategory.name, raiseload=True))
+            .order_by(HelpRequest.created_at.desc(), HelpRequest.id.desc()).limit(n))
     return list(db.session.scalars(stmt))
 
 

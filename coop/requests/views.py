@@ -349,7 +349,7 @@ def _coordinator_panel(user):
 
 
 def _resident_panel(user):
-    return {"mine": [r for r in queries.own_requests(user.id) if r.is_open][:3]}
+    return {"mine": queries.open_own_requests(user.id, 3)}
 
 
 registry.nav_link("Hulpvragen", "requests.inbox", R.COORDINATOR, order=10)

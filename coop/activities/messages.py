@@ -1,0 +1,60 @@
+"""How the activities' messages are written (mail, and the in-app copy), and the groups the
+coordinator can write to: the sign-ups of each coming activity."""
+from __future__ import annotations
+
+from functools import partial
+
+from flask import url_for
+
+from coop.activities import notify, queries
+from coop.activities.models import Activity
+from coop.core import dutch
+from coop.core.mail import render_message
+from coop.core.models import Village
+from coop.core.outbox import FollowUp, Message, Obsolete, message_builder, recipient_of
+from coop.core.registry import RecipientGroup, recipient_groups
+from coop.extensions import db
+
+SUBJECTS = {
+    notify.SIGNED_UP: "U bent aangemeld",
+    notify.WAITING: "U staat op de wachtlijst",
+    notify.MOVED_UP: "Er is een plaats voor u vrijgekomen",
+    notify.REMINDER: "Morgen: {title}",
+    notify.CANCELLED: "Gaat niet door: {title}",
+    notify.CHANGED: "Veranderd: {title}",
+    notify.LIFT_NOT_NEEDED: "Lift niet meer nodig",
+}
+ABOUT = {
+    notify.SIGNED_UP: "een aanmelding voor een activiteit",
+    notify.WAITING: "de wachtlijst van een activiteit",
+    notify.MOVED_UP: "een plaats bij een activiteit die vrijkwam",
+    notify.REMINDER: "de activiteit van morgen",
+    notify.CANCELLED: "een activiteit die niet doorgaat",
+    notify.CHANGED: "een activiteit die veranderd is",
+    notify.LIFT_NOT_NEEDED: "een lift die niet meer nodig is",
+}
+
+
+def _build(row: FollowUp) -> Message:
+    user = recipient_of(row)
+    activity = db.session.get(Activity, row.payload.get("activity_id"))
+    if activity is None:
+        raise Obsolete("de activiteit bestaat niet meer")
+    helper = row.kind == notify.LIFT_NOT_NEEDED
+    link = url_for("matching.my_proposals", _external=True) if helper else \
+        url_for("activities.mine_show", activity_id=activity.id, _external=True)
+    return render_message("activity", subject=SUBJECTS[row.kind].format(title=activity.title), village=user.village,
+                          user=user, text=row.payload.get("text", ""), link=link, activity=activity, helper=helper,
+                          cost=dutch.money(activity.cost) if activity.cost else "gratis")
+
+
+for _kind in notify.KINDS:
+    message_builder(_kind, about=ABOUT[_kind])(_build)
+
+
+@recipient_groups
+def coming_activity_signups(village: Village) -> list[RecipientGroup]:
+    """One group per coming activity: the people with a place."""
+    return [RecipientGroup(key=f"activiteit-{a.id}", label=f"Aanmeldingen {a.title} ({dutch.date(a.on_date)})",
+                           people=partial(queries.people_signed_up, a.id))
+            for a in queries.coming_planned(village.id)]

@@ -19,6 +19,8 @@ from typing import Any
 
 from sqlalchemy import JSON, Column, String, Table, Text, cast, delete, func, or_, select, update
 
+from coop.activities import queries as activity_queries
+from coop.activities.models import Signup
 from coop.auth.models import AccountRequest, LoginAttempt, UserSession
 from coop.core import audit
 from coop.core import outbox as O
@@ -87,6 +89,11 @@ def blockers(person: User, by: User) -> list[Blocker]:
     if shifts:
         word = "is nog 1 respijtkeer" if shifts == 1 else f"zijn nog {shifts} respijtkeren"
         found.append(Blocker(f"Er {word} gepland. Zeg die eerst af."))
+    coming = activity_queries.future_for(person.id)
+    if coming:
+        found.append(Blocker(f"Deze persoon staat nog bij {coming} komende "
+                             f"activiteit{'' if coming == 1 else 'en'} (aangemeld, op de wachtlijst of als helper). "
+                             "Meld die eerst af."))
     return found
 
 
@@ -123,6 +130,7 @@ def erase(person: User, *, by: User, at: datetime | None = None) -> int:
     _set(Competence, Competence.volunteer_id == pid, note="")
     _set(ProfessionalProfile, ProfessionalProfile.user_id == pid, organisation="", discipline="")
     _set(Absence, Absence.user_id == pid, note="")
+    _set(Signup, Signup.person_id == pid, dietary_note="")
     _set(CallTask, CallTask.person_id == pid, outcome_note="", taken_over_by=None)
     _set(CallTask, (CallTask.person_id == pid) & (CallTask.status == CALL_OPEN), status=CALL_CANCELLED)
     _set(O.FollowUp, (O.FollowUp.recipient_id == pid) & O.FollowUp.status.in_((O.PENDING, O.FAILED)),

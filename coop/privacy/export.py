@@ -12,8 +12,10 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
+from coop.activities import queries as activity_queries
+from coop.activities.models import SIGNUP_LABELS, ActivityHelper
 from coop.auth.models import LoginAttempt, UserSession
 from coop.core import audit, audit_text, safejson
 from coop.core import outbox as O
@@ -40,6 +42,7 @@ SECTIONS = {
     "carerqol": "Hoe gaat het? (CarerQol)", "hours": "Uren en onkosten", "messages": "Berichten aan u",
     "calls": "Telefoontjes van de dorpsondersteuner", "logins": "Waar en wanneer u inlogde",
     "login_attempts": "Pogingen om in te loggen", "calendar_feeds": "Agenda-koppelingen",
+    "activity_signups": "Aanmeldingen voor activiteiten", "activity_helping": "Activiteiten waarbij u hielp",
     "audit": "Wie heeft uw gegevens bekeken of veranderd",
 }
 
@@ -128,6 +131,16 @@ def gather(person: User) -> dict[str, Any]:
                        .order_by(LoginAttempt.at))]
     data["calendar_feeds"] = [{"created_at": f.created_at, "revoked_at": f.revoked_at}
                               for f in _rows(select(CalendarFeed).where(CalendarFeed.user_id == pid))]
+    data["activity_signups"] = [{"activity": s.activity.title, "on_date": s.activity.on_date,
+                                 "status": SIGNUP_LABELS[s.status], "queued_at": s.queued_at,
+                                 "withdrawn_at": s.withdrawn_at, "wants_lift": s.wants_lift,
+                                 "lift_request_id": s.lift_request_id, "dietary_note": s.dietary_note,
+                                 "attended": s.attended,
+                                 "signed_up_by": _role(s.entered_by_id, pid, "dorpsondersteuner")}
+                                for s in activity_queries.signups_of(pid)]
+    data["activity_helping"] = [{"activity": h.activity.title, "on_date": h.activity.on_date, "added_at": h.added_at}
+                                for h in _rows(select(ActivityHelper).where(ActivityHelper.volunteer_id == pid)
+                                               .options(joinedload(ActivityHelper.activity)))]
     rows = _rows(select(AuditLog).where(audit.concerning(pid)).options(
         selectinload(AuditLog.actor), selectinload(AuditLog.on_behalf_of)).order_by(AuditLog.id))
     data["audit"] = [{"at": r.at, "sentence": audit_text.sentence(r, person)} for r in rows]

@@ -23,6 +23,7 @@ one in its own layer or above:
 6. `matching`, `agreements`, `villages` — proposals and ranking (requests, people, geo); the
    gemeente agreements (their parties are the request's role-split parties); the platform's
    new villages and their first coordinator (auth, people), where present.
+   `activities` — activities and sign-ups (just above: a lift is a hulpvraag, its driver a proposal).
 7. `respite` — shifts (booked through matching's candidates), hours of requests and shifts.
 8. `reports`, `privacy` — the gemeente's figures over requests, respite and people; a person's
    copy, erasure and retention over every feature.
@@ -45,6 +46,7 @@ LAYERS = (
     ("people", "calllist"),
     ("auth", "requests", "admin"),  # the admin's audit search finds people by name
     ("matching", "agreements", "villages"),
+    ("activities",),  # a lift to an activity is a hulpvraag; its driver is matching's accepted proposal
     ("respite",),
     ("reports", "privacy"),  # privacy reads every feature to copy or forget a person
     ("app",),

@@ -15,11 +15,10 @@ from coop.core.clock import local_now
 from coop.core.errors import DomainError
 from coop.core.models import TaskCategory, User
 from coop.extensions import db
-from coop.matching.models import ACCEPTED, Proposal
 from coop.requests import intake
 from coop.requests import service as requests
 from coop.requests.intake import WINDOW
-from coop.requests.models import NO_RUSH, PHONE, THIS_WEEK, TODAY, WEB, HelpRequest
+from coop.requests.models import MATCHED, NO_RUSH, PHONE, THIS_WEEK, TODAY, WEB, HelpRequest
 
 CATEGORY = "vervoer"
 EARLY = timedelta(minutes=30)
@@ -71,19 +70,14 @@ def ask(activity, person: User, *, by: User) -> HelpRequest:
     return request
 
 
-def driver(request: HelpRequest) -> User | None:
-    """The helper who said yes to the lift, if any."""
-    return db.session.scalar(select(User).join(Proposal, Proposal.helper_id == User.id).where(
-        Proposal.request_id == request.id, Proposal.status == ACCEPTED).limit(1))
-
-
-def cancel(request: HelpRequest | None, *, by: User, note: str) -> User | None:
-    """Stop the lift when it is still open; returns the driver who had said yes (to tell them)."""
+def cancel(request: HelpRequest | None, *, by: User, note: str) -> bool:
+    """Stop the lift when it is still open (with the note on its timeline); True when it was
+    matched, so a volunteer had said yes and must hear it (by phone, as when a request stops)."""
     if request is None or not request.is_open:
-        return None
-    helper = driver(request)
+        return False
+    matched = request.status == MATCHED
     requests.cancel(request, by=by, note=note)
-    return helper
+    return matched
 
 
 requests.register_event_labels(activity_lift="lift naar een activiteit")

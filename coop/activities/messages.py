@@ -8,7 +8,8 @@ from flask import url_for
 
 from coop.activities import notify, queries
 from coop.activities.models import Activity
-from coop.core import dutch
+from coop.core import audit_text, dutch
+from coop.core.audit_text import Wording
 from coop.core.mail import render_message
 from coop.core.models import Village
 from coop.core.outbox import FollowUp, Message, Obsolete, message_builder, recipient_of
@@ -22,7 +23,6 @@ SUBJECTS = {
     notify.REMINDER: "Morgen: {title}",
     notify.CANCELLED: "Gaat niet door: {title}",
     notify.CHANGED: "Veranderd: {title}",
-    notify.LIFT_NOT_NEEDED: "Lift niet meer nodig",
 }
 ABOUT = {
     notify.SIGNED_UP: "een aanmelding voor een activiteit",
@@ -31,7 +31,6 @@ ABOUT = {
     notify.REMINDER: "de activiteit van morgen",
     notify.CANCELLED: "een activiteit die niet doorgaat",
     notify.CHANGED: "een activiteit die veranderd is",
-    notify.LIFT_NOT_NEEDED: "een lift die niet meer nodig is",
 }
 
 
@@ -40,11 +39,9 @@ def _build(row: FollowUp) -> Message:
     activity = db.session.get(Activity, row.payload.get("activity_id"))
     if activity is None:
         raise Obsolete("de activiteit bestaat niet meer")
-    helper = row.kind == notify.LIFT_NOT_NEEDED
-    link = url_for("matching.my_proposals", _external=True) if helper else \
-        url_for("activities.mine_show", activity_id=activity.id, _external=True)
+    link = url_for("activities.mine_show", activity_id=activity.id, _external=True)
     return render_message("activity", subject=SUBJECTS[row.kind].format(title=activity.title), village=user.village,
-                          user=user, text=row.payload.get("text", ""), link=link, activity=activity, helper=helper,
+                          user=user, text=row.payload.get("text", ""), link=link, activity=activity,
                           cost=dutch.money(activity.cost) if activity.cost else "gratis")
 
 
@@ -58,3 +55,28 @@ def coming_activity_signups(village: Village) -> list[RecipientGroup]:
     return [RecipientGroup(key=f"activiteit-{a.id}", label=f"Aanmeldingen {a.title} ({dutch.date(a.on_date)})",
                            people=partial(queries.people_signed_up, a.id))
             for a in queries.coming_planned(village.id)]
+
+
+# How the audit log reads the activities' codes (core's table, added to as requests' timeline
+# labels are: this module is loaded in every process).
+audit_text.WORDINGS.update({
+    "activity.created": Wording("activiteit gepland", "plande een activiteit"),
+    "activity.changed": Wording("activiteit gewijzigd", "wijzigde een activiteit"),
+    "activity.cancelled": Wording("activiteit afgezegd", "zegde een activiteit af",
+                                  "zegde een activiteit af waarvoor u was aangemeld"),
+    "activity.signed_up": Wording("aangemeld voor een activiteit", "meldde u aan voor een activiteit"),
+    "activity.withdrawn": Wording("afgemeld voor een activiteit", "meldde u af voor een activiteit"),
+    "activity.moved_up": Wording("van de wachtlijst naar een plaats", "gaf u een plaats bij een activiteit, "
+                                 "van de wachtlijst"),
+    "activity.helper_added": Wording("vrijwilliger bij een activiteit gezet", "vroeg u te helpen bij een activiteit"),
+    "activity.helper_removed": Wording("vrijwilliger van een activiteit gehaald", "haalde u van een activiteit af"),
+    "activity.attendance": Wording("aanwezigheid vastgelegd", "legde vast wie er bij een activiteit was",
+                                   "legde vast of u bij een activiteit was"),
+    "activity.viewed": Wording("activiteit bekeken", "bekeek uw aanmelding voor een activiteit",
+                               "bekeek een activiteit waarvoor u bent aangemeld"),
+    "activity.printed": Wording("lijst van een activiteit geopend om te printen",
+                                "opende de lijst van een activiteit om te printen",
+                                "opende de lijst van een activiteit om te printen, waarop u stond"),
+    "activity.form_opened": Wording("aanmelden voor een activiteit geopend",
+                                    "opende het aanmelden voor een activiteit namens u"),
+})

@@ -1,5 +1,5 @@
-"""What the activities queue in the outbox. Each row has the sign-up (or, for a helper of a
-lift, the activity) as its subject, so withdrawing cancels what no longer holds. A mail to
+"""What the activities queue in the outbox. Each row has the sign-up as its subject, so
+withdrawing cancels what no longer holds. A mail to
 someone without an e-mail address becomes a call on the bellijst (coop.core.outbox.queue)."""
 from __future__ import annotations
 
@@ -8,12 +8,10 @@ from datetime import datetime, time, timedelta
 from coop.core import dutch
 from coop.core import outbox as O
 from coop.core.clock import LOCAL
-from coop.core.models import User
 
 SIGNED_UP, WAITING, MOVED_UP = "activity.signed_up", "activity.waiting", "activity.moved_up"
 REMINDER, CANCELLED, CHANGED = "activity.reminder", "activity.cancelled", "activity.changed"
-LIFT_NOT_NEEDED = "activity.lift_not_needed"
-KINDS = (SIGNED_UP, WAITING, MOVED_UP, REMINDER, CANCELLED, CHANGED, LIFT_NOT_NEEDED)
+KINDS = (SIGNED_UP, WAITING, MOVED_UP, REMINDER, CANCELLED, CHANGED)
 REMINDER_HOUR = time(10, 0)  # the reminder goes out from 10:00 the day before
 
 
@@ -67,10 +65,3 @@ def changed(signup, before: str) -> None:
     tell(CHANGED, signup, f"{activity.title} is veranderd. Het was: {before}. Het wordt: {when(activity)}, "
                           f"{activity.address_line}.")
 
-
-def lift_not_needed(helper: User, activity, person: User) -> None:
-    """The volunteer who would drive hears that the lift is off (their proposal was accepted)."""
-    O.queue(LIFT_NOT_NEEDED, helper, payload={"activity_id": activity.id,
-                                              "text": f"De lift van {person.first_name} naar {activity.title} op "
-                                                      f"{when(activity)} is niet meer nodig. Dank u wel!"},
-            subject=activity, village_id=activity.village_id)

@@ -12,7 +12,6 @@ from coop.activities.models import ACTIVE, PLANNED, SIGNED_UP, Activity, Activit
 from coop.core.clock import local_now
 from coop.core.models import User
 from coop.extensions import db
-from coop.matching.models import ACCEPTED, Proposal
 from coop.requests.models import HelpRequest
 
 HISTORY = timedelta(days=60)  # how far back the coordinator's list and the calendar feed reach
@@ -21,7 +20,11 @@ HISTORY = timedelta(days=60)  # how far back the coordinator's list and the cale
 @dataclass(frozen=True)
 class Lift:
     request: HelpRequest
-    driver: User | None
+
+    @property
+    def found(self) -> bool:
+        """A volunteer said yes (the request's page names them)."""
+        return self.request.status in ("matched", "done")
 
 
 def _with_counts():
@@ -64,16 +67,12 @@ def detail(activity_id: int) -> list:
 
 
 def lifts(signups: list[Signup]) -> dict[int, Lift]:
-    """The lift of each sign-up that has one, with the driver who said yes: two queries."""
+    """The lift of each sign-up that has one: one query."""
     ids = [s.lift_request_id for s in signups if s.lift_request_id]
     if not ids:
         return {}
     requests = {r.id: r for r in db.session.scalars(select(HelpRequest).where(HelpRequest.id.in_(ids)))}
-    drivers = {request_id: helper for request_id, helper in db.session.execute(
-        select(Proposal.request_id, User).join(User, User.id == Proposal.helper_id)
-        .where(Proposal.request_id.in_(ids), Proposal.status == ACCEPTED))}
-    return {s.id: Lift(requests[s.lift_request_id], drivers.get(s.lift_request_id))
-            for s in signups if s.lift_request_id in requests}
+    return {s.id: Lift(requests[s.lift_request_id]) for s in signups if s.lift_request_id in requests}
 
 
 def helping(user: User) -> list[Activity]:

@@ -255,10 +255,9 @@ def _lift_request(signup: Signup) -> HelpRequest | None:
     return db.session.get(HelpRequest, signup.lift_request_id) if signup.lift_request_id else None
 
 
-def _stop_lift(signup: Signup, by: User, note: str) -> None:
-    helper = lift.cancel(_lift_request(signup), by=by, note=note)
-    if helper is not None:
-        notify.lift_not_needed(helper, signup.activity, signup.person)
+def _stop_lift(signup: Signup, by: User, note: str) -> bool:
+    """Stop the sign-up's lift; True when a volunteer had said yes (the coordinator phones them)."""
+    return lift.cancel(_lift_request(signup), by=by, note=note)
 
 
 def withdraw(signup: Signup, *, by: User) -> Signup | None:

@@ -138,7 +138,8 @@ def cancel(activity_id: int):
     lifts = sum(1 for s in active if s.lift_request_id)
     what = [f"{activity.title} op {notify.when(activity)} gaat niet door."]
     if lifts:
-        what.append(f"De {lifts} aangevraagde lift(en) worden gestopt; een vrijwilliger die al ja zei krijgt bericht.")
+        what.append(f"De {lifts} aangevraagde lift(en) worden gestopt. Had een vrijwilliger al ja gezegd? Die "
+                    "krijgt geen bericht: bel zelf (de naam staat bij de hulpvraag).")
     confirm = {"title": "Activiteit afzeggen", "caption": activity.title, "what": what, "told": told,
                "undo": "Dit kunt u niet ongedaan maken: plan de activiteit zo nodig opnieuw.",
                "button": "Activiteit afzeggen", "action": url_for("activities.cancel", activity_id=activity.id),
@@ -248,7 +249,8 @@ def withdraw(signup_id: int):
     what = [f"{'U gaat' if own else signup.person.full_name + ' gaat'} niet mee naar "
             f"{activity.title} op {notify.when(activity)}."]
     if signup.lift_request_id:
-        what.append("De lift wordt gestopt; een vrijwilliger die al ja zei krijgt bericht.")
+        what.append("De lift wordt gestopt (de hulpvraag krijgt een notitie). Had een vrijwilliger al ja gezegd, "
+                    "dan belt de dorpsondersteuner die.")
     told = ["Wie het eerst op de wachtlijst staat, krijgt de plaats en hoort dat meteen."] \
         if signup.status == SIGNED_UP and activity.waiting else ["Er gaat geen bericht uit."]
     confirm = {"title": "Afmelden", "caption": activity.title, "what": what, "told": told,

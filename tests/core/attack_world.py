@@ -138,6 +138,8 @@ def build_attack(session, make: Factory, connection) -> Attack:
         "competence": a.competence.id, "hours": a.draft_hours.id, "respite": a.respite.id, "shift": a.shift.id,
         "reset": reset_token(a.resident), "answer": answer, "feed": calendar.create_feed(a.volunteer),
     }
+    from tests.activities.world import activity_of, signup_of
+    attack.ids |= {"activity": activity_of(a).id, "signup": signup_of(a).id}
     session.commit()
     attack.log_in_everyone(current_app)
     session.commit()

@@ -20,10 +20,10 @@ one in its own layer or above:
 4. `people`, `admin`, `calllist` — profiles, competences, hours entries; the administrator's
    pages; the coordinator's bellijst (its tasks are written by the outbox in core).
 5. `auth`, `requests` — logging in (uses people); the hulpvraag (uses people).
-6. `matching`, `agreements`, `villages` — proposals and ranking (requests, people, geo); the
+6. `matching`, `agreements`, `villages`, `activities` — proposals and ranking (requests, people, geo); the
    gemeente agreements (their parties are the request's role-split parties); the platform's
-   new villages and their first coordinator (auth, people), where present.
-   `activities` — activities and sign-ups (just above: a lift is a hulpvraag, its driver a proposal).
+   new villages and their first coordinator (auth, people), where present; activities and their
+   sign-ups (a lift to one is a hulpvraag: requests).
 7. `respite` — shifts (booked through matching's candidates), hours of requests and shifts.
 8. `reports`, `privacy` — the gemeente's figures over requests, respite and people; a person's
    copy, erasure and retention over every feature.
@@ -45,8 +45,7 @@ LAYERS = (
     ("followups", "geo"),
     ("people", "calllist"),
     ("auth", "requests", "admin"),  # the admin's audit search finds people by name
-    ("matching", "agreements", "villages"),
-    ("activities",),  # a lift to an activity is a hulpvraag; its driver is matching's accepted proposal
+    ("matching", "agreements", "villages", "activities"),
     ("respite",),
     ("reports", "privacy"),  # privacy reads every feature to copy or forget a person
     ("app",),
@@ -216,10 +215,10 @@ def test_core_and_followups_import_no_feature(graph, package, may_import):
 
 
 FEATURE_RULES = {"ask_if_helped", "escalate_unmatched", "carerqol_checkins", "respite_shift_hours",
-                 "agreement_reviews", "weekly_digest", "dead_mail_alert"}
+                 "agreement_reviews", "weekly_digest", "dead_mail_alert", "activity_reminders"}
 FEATURE_KINDS = {"request.ask_helped", "request.escalation", "request.not_helped", "carer.checkin",
                  "agreement.review", "digest.weekly", "followups.dead", "proposal.new", "request.matched",
-                 "shift.booked", "shift.reminder", "contact.phone_needed"}
+                 "shift.booked", "shift.reminder", "contact.phone_needed", "activity.reminder", "activity.moved_up"}
 WITHOUT_VIEWS = """
 import json, sys
 import coop

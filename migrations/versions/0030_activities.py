@@ -3,7 +3,7 @@
 New tables only: the release before ignores them.
 
 Revision ID: 0030_activities
-Revises: 0021_privacy
+Revises: 0022_audit_retention
 Create Date: 2026-12-01 15:10:24.479000
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 import coop.core.types
 
 revision = '0030_activities'
-down_revision = '0021_privacy'
+down_revision = '0022_audit_retention'
 branch_labels = None
 depends_on = None
 

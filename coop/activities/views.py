@@ -77,7 +77,7 @@ def _volunteers(village_id: int) -> list[User]:
         .order_by(User.last_name, User.first_name)))
 
 
-def _show(activity: Activity, helper_form: HelperForm | None = None, status: int = 200):
+def _show(activity: Activity, helper_form: HelperForm | None = None, status: int = 200, log: bool = True):
     helper_form = helper_form or HelperForm(formdata=None)
     taken = {h.volunteer_id for h in activity.helpers}
     helper_form.helper.choices = choices([("", "Kies een vrijwilliger")] + [
@@ -85,8 +85,9 @@ def _show(activity: Activity, helper_form: HelperForm | None = None, status: int
     active = [s for s in activity.signups if s.is_active]
     page = render_template("activities/show.html", activity=activity, lifts=queries.lifts(active),
                            helper_form=helper_form, signed=activity.signed_up, waiting=activity.waiting)
-    audit.shown("activity.viewed", detail=f"activiteit {activity.id}",
-                subjects=[s.person_id for s in active] + [h.volunteer_id for h in activity.helpers])
+    if log:  # a refused form shown again is not a new look (and writes nothing)
+        audit.shown("activity.viewed", detail=f"activiteit {activity.id}",
+                    subjects=[s.person_id for s in active] + [h.volunteer_id for h in activity.helpers])
     return page, status
 
 
@@ -111,7 +112,7 @@ def add_helper(activity_id: int):
         return service.add_helper(activity, volunteer, by=current_user)
     if form.validate_on_submit() and run(form, action, "De vrijwilliger helpt mee en ziet het in de agenda."):
         return redirect(url_for("activities.show", activity_id=activity.id))
-    return _show(activity, form, 422)
+    return _show(activity, form, 422, log=False)
 
 
 @bp.post("/activiteiten/<int:activity_id>/helpers/<int:volunteer_id>/weg")

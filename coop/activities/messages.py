@@ -16,13 +16,14 @@ from coop.core.outbox import FollowUp, Message, Obsolete, message_builder, recip
 from coop.core.registry import RecipientGroup, recipient_groups
 from coop.extensions import db
 
+# A subject shows on a locked phone: the kind of message and the day, never the typed title.
 SUBJECTS = {
     notify.SIGNED_UP: "U bent aangemeld",
     notify.WAITING: "U staat op de wachtlijst",
     notify.MOVED_UP: "Er is een plaats voor u vrijgekomen",
-    notify.REMINDER: "Morgen: {title}",
-    notify.CANCELLED: "Gaat niet door: {title}",
-    notify.CHANGED: "Veranderd: {title}",
+    notify.REMINDER: "Morgen: uw activiteit van {date}",
+    notify.CANCELLED: "De activiteit van {date} gaat niet door",
+    notify.CHANGED: "Er is iets veranderd aan uw activiteit",
 }
 ABOUT = {
     notify.SIGNED_UP: "een aanmelding voor een activiteit",
@@ -40,7 +41,7 @@ def _build(row: FollowUp) -> Message:
     if activity is None:
         raise Obsolete("de activiteit bestaat niet meer")
     link = url_for("activities.mine_show", activity_id=activity.id, _external=True)
-    return render_message("activity", subject=SUBJECTS[row.kind].format(title=activity.title), village=user.village,
+    return render_message("activity", subject=SUBJECTS[row.kind].format(date=dutch.date(activity.on_date, "EEEE d MMMM")), village=user.village,
                           user=user, text=row.payload.get("text", ""), link=link, activity=activity,
                           cost=dutch.money(activity.cost) if activity.cost else "gratis")
 

@@ -41,8 +41,9 @@ def _build(row: FollowUp) -> Message:
     if activity is None:
         raise Obsolete("de activiteit bestaat niet meer")
     link = url_for("activities.mine_show", activity_id=activity.id, _external=True)
-    return render_message("activity", subject=SUBJECTS[row.kind].format(date=dutch.date(activity.on_date, "EEEE d MMMM")), village=user.village,
-                          user=user, text=row.payload.get("text", ""), link=link, activity=activity,
+    subject = SUBJECTS[row.kind].format(date=dutch.date(activity.on_date, "EEEE d MMMM"))
+    return render_message("activity", subject=subject, village=user.village, user=user,
+                          text=row.payload.get("text", ""), link=link, activity=activity,
                           cost=dutch.money(activity.cost) if activity.cost else "gratis")
 
 

@@ -36,7 +36,8 @@ def test_a_reminder_goes_out_once_from_ten_the_day_before(plan, people, coordina
     assert len(_reminders(session)) == 2
     session.commit()
     dispatch_due()
-    (mail,) = [m for m in smtp.to(people["bep"].email) if m["Subject"] == "Morgen: uw activiteit van donderdag 19 maart"]
+    subject = "Morgen: uw activiteit van donderdag 19 maart"
+    (mail,) = [m for m in smtp.to(people["bep"].email) if m["Subject"] == subject]
     assert "Tot morgen! Austerlitz Eet: donderdag 19 maart 2026 van 17:30 tot 19:30" in \
         mail.get_body(("plain",)).get_content()
     piet_reminder = next(r for r in _reminders(session) if r.recipient_id == people["piet"].id)

@@ -19,6 +19,8 @@ from typing import Any
 
 from sqlalchemy import JSON, Column, String, Table, Text, cast, delete, func, or_, select, update
 
+from coop.activities import queries as activity_queries
+from coop.activities.models import Signup
 from coop.aids.models import CANCELLED as AID_CANCELLED
 from coop.aids.models import LENT as AID_LENT
 from coop.aids.models import RESERVED as AID_RESERVED
@@ -97,6 +99,11 @@ def blockers(person: User, by: User) -> list[Blocker]:
     if lent:
         found.append(Blocker(f"Deze persoon leent nog {lent} hulpmiddel{'' if lent == 1 else 'en'}. "
                              "Leg eerst vast dat het terug is."))
+    coming = activity_queries.future_for(person.id)
+    if coming:
+        found.append(Blocker(f"Deze persoon staat nog bij {coming} komende "
+                             f"activiteit{'' if coming == 1 else 'en'} (aangemeld, op de wachtlijst of als helper). "
+                             "Meld die eerst af."))
     return found
 
 
@@ -137,6 +144,7 @@ def erase(person: User, *, by: User, at: datetime | None = None) -> int:
     _set(AidLoan, (AidLoan.resident_id == pid) & (AidLoan.status == AID_RESERVED), status=AID_CANCELLED,
          open_item_id=None)
     _set(AidLoan, AidLoan.resident_id == pid, notes="")
+    _set(Signup, Signup.person_id == pid, dietary_note="")
     _set(CallTask, CallTask.person_id == pid, outcome_note="", taken_over_by=None)
     _set(CallTask, (CallTask.person_id == pid) & (CallTask.status == CALL_OPEN), status=CALL_CANCELLED)
     _set(O.FollowUp, (O.FollowUp.recipient_id == pid) & O.FollowUp.status.in_((O.PENDING, O.FAILED)),

@@ -14,6 +14,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from coop.activities import queries as activity_queries
+from coop.activities.models import SIGNUP_LABELS, ActivityHelper
 from coop.aids.models import CONDITIONS as AID_CONDITIONS
 from coop.aids.models import AidLoan
 from coop.auth.models import LoginAttempt, UserSession
@@ -44,6 +46,7 @@ SECTIONS = {
     "calls": "Telefoontjes van de dorpsondersteuner", "phone_circles": "Telefooncirkel",
     "logins": "Waar en wanneer u inlogde",
     "login_attempts": "Pogingen om in te loggen", "calendar_feeds": "Agenda-koppelingen",
+    "activity_signups": "Aanmeldingen voor activiteiten", "activity_helping": "Activiteiten waarbij u hielp",
     "audit": "Wie heeft uw gegevens bekeken of veranderd",
     "aid_loans": "Geleende hulpmiddelen",
 }
@@ -146,6 +149,16 @@ def gather(person: User) -> dict[str, Any]:
                           "request_id": loan.help_request_id, "notes": loan.notes, "created_at": loan.created_at}
                          for loan in _rows(select(AidLoan).where(AidLoan.resident_id == pid)
                                            .options(joinedload(AidLoan.item)).order_by(AidLoan.id))]
+    data["activity_signups"] = [{"activity": s.activity.title, "on_date": s.activity.on_date,
+                                 "status": SIGNUP_LABELS[s.status], "queued_at": s.queued_at,
+                                 "withdrawn_at": s.withdrawn_at, "wants_lift": s.wants_lift,
+                                 "lift_request_id": s.lift_request_id, "dietary_note": s.dietary_note,
+                                 "attended": s.attended,
+                                 "signed_up_by": _role(s.entered_by_id, pid, "dorpsondersteuner")}
+                                for s in activity_queries.signups_of(pid)]
+    data["activity_helping"] = [{"activity": h.activity.title, "on_date": h.activity.on_date, "added_at": h.added_at}
+                                for h in _rows(select(ActivityHelper).where(ActivityHelper.volunteer_id == pid)
+                                               .options(joinedload(ActivityHelper.activity)))]
     rows = _rows(select(AuditLog).where(audit.concerning(pid)).options(
         selectinload(AuditLog.actor), selectinload(AuditLog.on_behalf_of)).order_by(AuditLog.id))
     data["audit"] = [{"at": r.at, "sentence": audit_text.sentence(r, person)} for r in rows]

@@ -59,6 +59,12 @@ def entries(village_id: int | None) -> list[Entry]:
               "(wettelijke plicht, AVG art. 6 lid 1c)",
               "7 jaar (fiscale bewaarplicht); ook na Vergeet mij blijven datum, uren, kilometers en bedragen, "
               "zonder naam", "de dorpsondersteuner en de beheerder"),
+        Entry("Activiteiten", "voor welke activiteit u zich aanmeldde, de wachtlijst, of u opgehaald wilt worden, "
+              "wat u niet eet, of u er was; en bij welke activiteit een vrijwilliger helpt",
+              "om de activiteit te regelen waarvoor u zich aanmeldt (AVG art. 6 lid 1b)",
+              "zolang u bij ons bekend bent; op uw verzoek wissen wij ze (Vergeet mij); de gemeente ziet alleen "
+              "hoeveel mensen er per maand waren", "de dorpsondersteuner; de vrijwilliger die helpt ziet alleen "
+              "hoeveel mensen er komen, de vrijwilliger die rijdt ziet de lift zoals bij elke hulpvraag"),
         Entry("VOG en vrijwilligersovereenkomst", "datum van de VOG en van de overeenkomst, bevoegdheden",
               "om veilig te werken met kwetsbare inwoners (gerechtvaardigd belang, AVG art. 6 lid 1f)",
               "zolang u vrijwilliger bent", "de dorpsondersteuner"),

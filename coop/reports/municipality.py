@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from coop.core.models import Municipality, Village
-from coop.reports import protection
-from coop.reports.report import MONTH_SHORT, Fmt, Table, protect_requests, thresholds_for
+from coop.reports import attendance, protection
+from coop.reports.report import HIDDEN_TEXT, MONTH_SHORT, Fmt, Table, protect_requests, thresholds_for
 from coop.reports.report import villages_of as villages_of
 from coop.reports.suppression import Cell
 
@@ -55,5 +55,6 @@ def build(municipality: Municipality, year: int) -> MunicipalityReport:
                      count(protected.referred(v.id), v)] for v in villages]
     outcome.total = [ALL, count(protected.requests(every, None)), count(protected.matched(every)),
                      count(protected.referred(every))]
+    meeting = attendance.per_village(villages, year, fmts, HIDDEN_TEXT, Table, ALL)
     return MunicipalityReport(municipality=municipality, year=year, threshold=k, villages=villages,
-                              tables=[by_month, outcome])
+                              tables=[by_month, outcome, meeting])

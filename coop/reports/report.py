@@ -13,7 +13,7 @@ from coop.aids import queries as aids_queries
 from coop.core import dutch
 from coop.core.models import TaskCategory, Village
 from coop.extensions import db
-from coop.reports import protection, queries
+from coop.reports import attendance, protection, queries
 from coop.reports.charts import Chart, bar_chart
 from coop.reports.models import DEFAULT_THRESHOLD, ReportSettings
 from coop.reports.suppression import (
@@ -116,6 +116,7 @@ def build(village: Village, year: int) -> Report:
     tables.append(carers_table(village.id, year, k, fmt))
     tables.append(five_questions_table(village.id, year, k, fmt))
     tables.append(aids_table(village.id, year, k, fmt))
+    tables.append(attendance.table(village.id, year, k, fmt, Table, MONTH_NAMES))
     return Report(village=village, year=year, threshold=k, tables=tables)
 
 

@@ -1,4 +1,4 @@
-"""A volunteer's private iCalendar feed of their respite shifts.
+"""A volunteer's private iCalendar feed of their respite shifts and the activities they help at.
 
 The URL carries a random token; only its SHA-256 is stored, so a database leak does not
 leak feeds. Making a new link revokes the old one. A wrong or revoked token is a plain 404.
@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vDuration, vRecur
 from sqlalchemy import select
 
+from coop.activities import queries as activities
 from coop.core import audit
 from coop.core import roles as R
 from coop.core.clock import LOCAL, local_now, now
@@ -153,4 +154,21 @@ def build_ics(user: User) -> bytes:
                                  "Mijn rooster. Vragen? Bel de dorpsondersteuner: "
                                  f"{display_phone(user.village.coordinator_phone)}.")
         cal.add_component(event)
+    for activity in activities.helping(user):
+        cal.add_component(_activity_event(activity, user, stamp))
     return cal.to_ical()
+
+
+def _activity_event(activity, user: User, stamp: datetime) -> Event:
+    """An activity the volunteer helps at: where and when, no names of who signed up."""
+    event = Event()
+    event.add("uid", f"activity-{activity.id}@{user.village.slug}.coop")
+    event.add("dtstamp", stamp)
+    event.add("last-modified", activity.updated_at)
+    event.add("dtstart", activity.starts_at)
+    event.add("dtend", activity.ends_at)
+    event.add("summary", f"Helpen bij {activity.title}")
+    event.add("location", activity.address_line)
+    event.add("description", f"{activity.kind_label}, {len(activity.signed_up)} aangemeld. Vragen? Bel de "
+                             f"dorpsondersteuner: {display_phone(user.village.coordinator_phone)}.")
+    return event

@@ -21,6 +21,7 @@ NOT_LISTS = {
     "auth.two_step_code": "a form", "auth.two_step_setup": "a form",
     "privacy.settings": "a form", "privacy.register_page": "fixed rows with the village's periods",
     "aids.new_item": "a form",
+    "activities.new": "a form",
 }
 
 

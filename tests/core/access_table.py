@@ -69,6 +69,21 @@ def carers(template: str) -> Access:
 
 
 TABLE: dict[str, Access] = {
+    # activities: the coordinator plans them; a resident signs up and withdraws their own
+    "activities.add_helper": staff("/activiteiten/{activity}/helpers"),
+    "activities.attendance": staff("/activiteiten/{activity}/aanwezigheid"),
+    "activities.cancel": staff("/activiteiten/{activity}/afzeggen"),
+    "activities.edit": staff("/activiteiten/{activity}/wijzigen"),
+    "activities.index": page(STAFF, "/activiteiten"),
+    "activities.mine": page(RESIDENTS, "/mijn-activiteiten"),
+    "activities.mine_show": Access(RESIDENTS, at("/mijn-activiteiten/{activity}"), village=True),
+    "activities.new": page(STAFF, "/activiteiten/nieuw"),
+    "activities.print_list": staff("/activiteiten/{activity}/afdrukken"),
+    "activities.remove_helper": staff("/activiteiten/{activity}/helpers/{volunteer}/weg"),
+    "activities.show": staff("/activiteiten/{activity}"),
+    "activities.sign_up_for": staff("/activiteiten/{activity}/aanmelden/{resident}"),
+    "activities.sign_up_pick": staff("/activiteiten/{activity}/aanmelden"),
+    "activities.withdraw": residents("/activiteiten/aanmeldingen/{signup}/afmelden"),
     # admin
     "admin.add_destination": page(STAFF, "/beheer/doorverwijzen"),
     "admin.audit_log": page(frozenset({"admin"}), "/beheer/logboek"),

@@ -141,6 +141,8 @@ def build_attack(session, make: Factory, connection) -> Attack:
         "circle_absence": a.circle.members[2].absences[0].id, "circle_missed": a.circle_missed.id,
         "aid": a.aid.id, "loan": a.loan.id, "reservation": a.reservation.id,
     }
+    from tests.activities.world import activity_of, signup_of
+    attack.ids |= {"activity": activity_of(a).id, "signup": signup_of(a).id}
     session.commit()
     attack.log_in_everyone(current_app)
     session.commit()

@@ -197,6 +197,7 @@ class CreateCase:
 
 
 def create_cases() -> list[CreateCase]:
+    from coop.activities.models import Activity, Signup
     from coop.agreements.models import Agreement, AgreementRow, RowComment
     from coop.aids.models import AidItem, AidLoan
     from coop.circles.models import CircleAbsence, CircleMember, PhoneCircle
@@ -205,6 +206,7 @@ def create_cases() -> list[CreateCase]:
     from coop.people.models import Absence, Competence
     from coop.requests.models import RequestEvent
     from coop.respite.models import CarerQolCheckin, RespiteRequest
+    from tests.activities.world import activity_of
     return [
         CreateCase("person", "coordinator", lambda w: "/mensen/nieuw",
                    lambda w: {"first_name": "Riek", "last_name": "Mulder", "street": "Molenweg", "house_number": "3"},
@@ -278,6 +280,15 @@ def create_cases() -> list[CreateCase]:
                               "afwezig-ends_on-month": "4", "afwezig-ends_on-year": "2026",
                               "afwezig-reason": "holiday"}, lambda: _count(CircleAbsence),
                    token_field="afwezig-form_token"),
+        CreateCase("activity", "coordinator", lambda w: "/activiteiten/nieuw",
+                   lambda w: {"kind": "coffee", "title": "Koffieochtend", "on_date": "2026-03-20",
+                              "start_time": "10:00", "end_time": "11:30", "venue": "De Kapel", "capacity": "20",
+                              "cost": "0"}, lambda: _count(Activity)),
+        CreateCase("sign-up for an activity", "carer", lambda w: f"/mijn-activiteiten/{activity_of(w).id}",
+                   lambda w: {"dietary_note": "vegetarisch"}, lambda: _count(Signup)),
+        CreateCase("sign-up for an activity by phone", "coordinator",
+                   lambda w: f"/activiteiten/{activity_of(w).id}/aanmelden/{w.carer.id}",
+                   lambda w: {"wants_lift": "y"}, lambda: _count(Signup)),
         CreateCase("sign-up", "anonymous", lambda w: "/aanmelden",
                    lambda w: {"kind": "resident", "first_name": "Jan", "last_name": "Smit",
                               "email": "jan.smit@example.nl", "password": "een lange zin om te onthouden",

@@ -71,13 +71,28 @@ def world(session, make, village, coordinator, admin):
     loan = aids.lend(rollator, bep, starts_on=today, due_on=today + timedelta(days=30), by=coordinator)
     chair = aids.add_item(village.id, kind="douchestoel", label="D-01", condition="good", by=coordinator)
     reservation = aids.reserve(chair, bep, starts_on=today, due_on=today + timedelta(days=30), by=coordinator)
+    meal = _meal(village, coordinator, bep, kees)
     session.commit()
     monday = series.shifts[0].local_start.date() - timedelta(days=series.shifts[0].local_start.weekday())
     return {"bep": bep, "req": req, "helper": helper, "proposal": proposal, "piet": piet, "truus": truus,
             "kees": kees, "series": series, "shift": series.shifts[0], "token": token, "week": monday.isoformat(),
             "month": f"{today:%Y-%m}", "coordinator": coordinator, "admin": admin, "circle": circle,
             "circle_member": circle.members[0], "rollator": rollator, "loan": loan,
-            "reservation": reservation}
+            "reservation": reservation,
+            "meal": meal, "meal_signup": meal.signups[0]}
+
+
+def _meal(village, coordinator, bep, kees):
+    """Austerlitz Eet in three days, Bep signed up and Kees helping."""
+    from decimal import Decimal
+
+    from coop.activities import service as activities
+    activity = activities.create(village.id, activities.ActivityInput(
+        kind="meal", title="Austerlitz Eet", on_date=local_now().date() + timedelta(days=3), start_time=time(17, 30),
+        end_time=time(19, 30), venue="De Kapel", capacity=10, cost=Decimal("7.50")), by=coordinator)
+    activities.sign_up(activity, bep, by=coordinator)
+    activities.add_helper(activity, kees, by=coordinator)
+    return activity
 
 
 # (endpoint, url, who opens it, action, subject, others it must name, on whose behalf)
@@ -156,6 +171,18 @@ PAGES = [
      "bep", (), None),
     ("aids.reserve", "/hulpmiddelen/reserveren/hulpvraag/{req.id}", "coordinator", "request.viewed", "bep", (),
      None),
+    ("activities.show", "/activiteiten/{meal.id}", "coordinator", "activity.viewed", None, ("bep", "kees"), None),
+    ("activities.cancel", "/activiteiten/{meal.id}/afzeggen", "coordinator", "activity.viewed", None, ("bep",), None),
+    ("activities.sign_up_pick", "/activiteiten/{meal.id}/aanmelden?zoek=Jansen", "coordinator", "people.searched",
+     None, ("bep",), None),
+    ("activities.sign_up_for", "/activiteiten/{meal.id}/aanmelden/{bep.id}", "coordinator", "activity.form_opened",
+     "bep", (), "bep"),
+    ("activities.attendance", "/activiteiten/{meal.id}/aanwezigheid", "coordinator", "activity.viewed", None,
+     ("bep",), None),
+    ("activities.print_list", "/activiteiten/{meal.id}/afdrukken", "coordinator", "activity.printed", None,
+     ("bep",), None),
+    ("activities.withdraw", "/activiteiten/aanmeldingen/{meal_signup.id}/afmelden", "coordinator",
+     "activity.viewed", "bep", (), None),
     ("admin.audit_log", "/beheer/logboek?persoon=Jansen", "admin", "audit.searched", None, ("bep",), None),
     ("admin.audit_log_csv", "/beheer/logboek.csv?persoon=Jansen", "admin", "audit.exported", None, ("bep",), None),
 ]
@@ -181,6 +208,8 @@ NOT_ABOUT_OTHERS = {
     # Lending aids: forms about an item, and lending one that nobody holds (the residents to choose
     # from are a list to pick from, as on the respite carer's page); lending a reserved item logs.
     "aids.new_item", "aids.edit_item", "aids.lend",
+    # Activities by their kind, day and counts; the resident's own sign-ups; the forms of an activity.
+    "activities.index", "activities.new", "activities.edit", "activities.mine", "activities.mine_show",
     # The home page's panels summarise and link to the pages above, which write the look down.
     "core.home",
     # The circles by name and count, no person.

@@ -28,6 +28,7 @@ from wtforms import (
 
 from coop.core import clock
 from coop.extensions import db
+from tests.activities.world import activity_of
 from tests.conftest import login_client
 from tests.core.forms_world import MONDAY, build_world, token
 
@@ -180,6 +181,17 @@ CASES = [
     FormCase("circles.handle", "coordinator",
              lambda w: f"/telefooncirkels/meldingen/{w.circle_missed.id}/afgehandeld",
              "coop.circles.forms:HandleForm", "melding-{circle_missed}"),
+    FormCase("activities.new", "coordinator", lambda w: "/activiteiten/nieuw", "coop.activities.forms:ActivityForm"),
+    FormCase("activities.edit", "coordinator", lambda w: f"/activiteiten/{activity_of(w).id}/wijzigen",
+             "coop.activities.forms:ActivityForm"),
+    FormCase("activities.sign_up_for", "coordinator",
+             lambda w: f"/activiteiten/{activity_of(w).id}/aanmelden/{w.carer.id}", "coop.activities.forms:SignupForm"),
+    FormCase("activities.mine_show", "carer", lambda w: f"/mijn-activiteiten/{activity_of(w).id}",
+             "coop.activities.forms:SignupForm"),
+    FormCase("activities.add_helper", "coordinator", lambda w: f"/activiteiten/{activity_of(w).id}/helpers",
+             "coop.activities.forms:HelperForm"),
+    FormCase("activities.attendance", "coordinator", lambda w: f"/activiteiten/{activity_of(w).id}/aanwezigheid",
+             "coop.activities.forms:AttendanceForm"),
 ]
 # POST routes with no field to fill: a button (and the CSRF token), or a signed link.
 NO_FIELDS = {
@@ -192,6 +204,7 @@ NO_FIELDS = {
     "requests.undo", "respite.undo_cancel", "respite.undo_cancel_rest",
     "circles.move", "circles.remove_member", "circles.remove_absence", "circles.report", "circles.confirm",
     "aids.cancel_reservation",
+    "activities.remove_helper", "activities.cancel", "activities.withdraw",
 }
 
 

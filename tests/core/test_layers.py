@@ -20,10 +20,11 @@ one in its own layer or above:
 4. `people`, `admin`, `calllist` — profiles, competences, hours entries; the administrator's
    pages; the coordinator's bellijst (its tasks are written by the outbox in core).
 5. `auth`, `requests` — logging in (uses people); the hulpvraag (uses people).
-6. `matching`, `agreements`, `villages`, `aids` — proposals and ranking (requests, people, geo); the
-   gemeente agreements (their parties are the request's role-split parties); the platform's
-   new villages and their first coordinator (auth, people), where present; lending aids (a
-   reservation comes from a request's Schijf van Vijf).
+6. `matching`, `agreements`, `villages`, `circles`, `aids`, `activities` — proposals and ranking
+   (requests, people, geo); the gemeente agreements (their parties are the request's role-split
+   parties); the platform's new villages and their first coordinator (auth, people), where
+   present; the phone circles; lending aids (a reservation comes from a request's Schijf van
+   Vijf); activities and their sign-ups (a lift to one is a hulpvraag: requests).
 7. `respite` — shifts (booked through matching's candidates), hours of requests and shifts.
 8. `reports`, `privacy` — the gemeente's figures over requests, respite and people; a person's
    copy, erasure and retention over every feature.
@@ -45,7 +46,7 @@ LAYERS = (
     ("followups", "geo"),
     ("people", "calllist"),
     ("auth", "requests", "admin"),  # the admin's audit search finds people by name
-    ("matching", "agreements", "villages", "circles", "aids"),
+    ("matching", "agreements", "villages", "circles", "aids", "activities"),
     ("respite",),
     ("reports", "privacy"),  # privacy reads every feature to copy or forget a person
     ("app",),
@@ -216,11 +217,12 @@ def test_core_and_followups_import_no_feature(graph, package, may_import):
 
 FEATURE_RULES = {"ask_if_helped", "escalate_unmatched", "carerqol_checkins", "respite_shift_hours",
                  "agreement_reviews", "weekly_digest", "dead_mail_alert", "unconfirmed_rounds",
-                 "aid_loan_reminders"}
+                 "aid_loan_reminders", "activity_reminders"}
 FEATURE_KINDS = {"request.ask_helped", "request.escalation", "request.not_helped", "carer.checkin",
                  "agreement.review", "digest.weekly", "followups.dead", "proposal.new", "request.matched",
                  "shift.booked", "shift.reminder", "contact.phone_needed", "circle.key_holder_alert",
-                 "circle.no_answer", "circle.round_late"}
+                 "circle.no_answer", "circle.round_late", "activity.reminder",
+                 "activity.moved_up"}
 WITHOUT_VIEWS = """
 import json, sys
 import coop

@@ -104,6 +104,27 @@ def _everything_queued(app, session, make, at):
         new_municipality="", category_set="eenvoudig", coordinator_first_name=TYPED["other_helper"][0],
         coordinator_last_name=TYPED["other_helper"][1], coordinator_email=f"nieuw{village.id}@example.nl",
         coordinator_is_admin=True), by=coordinator)
+    # Activities (the title is the coordinator's words): a place, the waiting list, a change, moving
+    # up, the reminder the day before, and one that does not go on.
+    from coop.activities import rules as activity_rules
+    from coop.activities import service as activities
+    plan = activities.ActivityInput(kind="meal", title=TYPED["title"], on_date=date(2026, 3, 17),
+                                    start_time=time(14, 0), end_time=time(16, 0), venue="De Kapel", capacity=1)
+    meal = activities.create(village.id, plan, by=coordinator)
+    first = activities.sign_up(meal, resident, by=resident)
+    activities.sign_up(meal, carer, by=carer)
+    plan.venue = "Het Dorpshuis"
+    activities.update(meal, plan, by=coordinator)
+    activities.withdraw(first, by=resident)
+    activity_rules.activity_reminders(clock.now() + timedelta(hours=2))  # from 10:00 the day before
+    activities.sign_up(activities.create(village.id, activities.ActivityInput(
+        kind="exercise", title=TYPED["title"], on_date=date(2026, 3, 24), start_time=time(10, 0),
+        end_time=time(11, 0), venue="De Linde", capacity=5), by=coordinator), resident, by=resident)
+    coffee = activities.create(village.id, activities.ActivityInput(
+        kind="coffee", title=TYPED["title"], on_date=date(2026, 3, 20), start_time=time(10, 0),
+        end_time=time(11, 0), venue="De Kapel", capacity=5), by=coordinator)
+    activities.sign_up(coffee, resident, by=coordinator)
+    activities.cancel(coffee, by=coordinator)
     respite_rules.carerqol_checkins(clock.now())
     rules.weekly_digest(clock.now())
     request_rules.escalate_unmatched(clock.now())

@@ -1,0 +1,1 @@
+"""Ontmoeting: activities (coffee mornings, shared meals, exercise, outings) and their sign-ups."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from coop.core import audit, dutch
@@ -108,7 +108,7 @@ def _account_name(name: str) -> str:
 
 # --- who is a member -----------------------------------------------------------------------
 
-def _current(day: date):
+def _current(day: date) -> ColumnElement[bool]:
     return and_(Household.starts_on <= day, or_(Household.ends_on.is_(None), Household.ends_on >= day))
 
 
@@ -125,7 +125,7 @@ def is_member(user: User, day: date | None = None) -> bool:
 def category_needs_membership(category_id: object, resident: User) -> bool:
     """True when the category is for members only and `resident` is not one (yet)."""
     try:
-        category = db.session.get(TaskCategory, int(category_id))  # type: ignore[arg-type]
+        category = db.session.get(TaskCategory, int(str(category_id)))
     except (TypeError, ValueError):
         return False
     if category is None or category.village_id != resident.village_id or not category.members_only:

@@ -42,7 +42,7 @@ LAYERS = (
     ("core",),
     ("ops",),
     ("followups", "geo"),
-    ("people", "calllist"),
+    ("people", "calllist", "members"),
     ("auth", "requests", "admin"),  # the admin's audit search finds people by name
     ("matching", "agreements", "villages"),
     ("respite",),

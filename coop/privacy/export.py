@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from coop.auth.models import LoginAttempt, UserSession
 from coop.core import audit, audit_text, safejson
@@ -25,6 +25,7 @@ from coop.core.models import AuditLog, User
 from coop.extensions import db
 from coop.matching.models import STATUS_LABELS as PROPOSAL_LABELS
 from coop.matching.models import Proposal
+from coop.members.models import Household, Member
 from coop.people.models import Absence, HoursEntry, ProfessionalProfile, VolunteerProfile, WeeklySlot
 from coop.requests import service as requests_service
 from coop.requests.models import FIVE_QUESTIONS, HelpRequest
@@ -38,7 +39,8 @@ SECTIONS = {
     "proposals": "Voorstellen om te helpen", "carer_profile": "Mantelzorg",
     "respite_requests": "Respijt", "respite_shifts": "Respijt waarbij u hielp",
     "carerqol": "Hoe gaat het? (CarerQol)", "hours": "Uren en onkosten", "messages": "Berichten aan u",
-    "calls": "Telefoontjes van de dorpsondersteuner", "logins": "Waar en wanneer u inlogde",
+    "calls": "Telefoontjes van de dorpsondersteuner",
+    "membership": "Lidmaatschap en contributie", "logins": "Waar en wanneer u inlogde",
     "login_attempts": "Pogingen om in te loggen", "calendar_feeds": "Agenda-koppelingen",
     "audit": "Wie heeft uw gegevens bekeken of veranderd",
 }
@@ -128,10 +130,32 @@ def gather(person: User) -> dict[str, Any]:
                        .order_by(LoginAttempt.at))]
     data["calendar_feeds"] = [{"created_at": f.created_at, "revoked_at": f.revoked_at}
                               for f in _rows(select(CalendarFeed).where(CalendarFeed.user_id == pid))]
+    data["membership"] = _membership(pid)
     rows = _rows(select(AuditLog).where(audit.concerning(pid)).options(
         selectinload(AuditLog.actor), selectinload(AuditLog.on_behalf_of)).order_by(AuditLog.id))
     data["audit"] = [{"at": r.at, "sentence": audit_text.sentence(r, person)} for r in rows]
     return data
+
+
+def _membership(pid: int) -> dict[str, Any] | None:
+    """The household the person is (or was) a member of, its mandate and contributions: one query."""
+    found = db.session.scalars(select(Household).join(Member, Member.household_id == Household.id)
+                               .where(Member.user_id == pid)
+                               .options(joinedload(Household.mandate), joinedload(Household.contributions)))
+    household = found.unique().first()
+    if household is None:
+        return None
+    m = household.mandate
+    return {
+        "number": household.number, "starts_on": household.starts_on, "ends_on": household.ends_on,
+        "pays_by": household.method_label, "reduction": household.reduction,
+        "reduction_reason": household.reduction_reason, "gets_the_letters": household.contact_id == pid,
+        "mandate": None if m is None else {"reference": m.reference, "signed_on": m.signed_on, "iban": m.iban,
+                                           "account_holder": m.account_holder},
+        "contributions": [{"year": c.year, "amount": c.amount, "status": c.status_label, "due_on": c.due_on,
+                           "paid_on": c.paid_on, "returned_on": c.returned_on, "why_returned": c.return_reason_label}
+                          for c in household.contributions],
+    }
 
 
 def _requests(pid: int) -> list[dict[str, Any]]:
@@ -223,4 +247,9 @@ LABELS = {
     "attempts": "pogingen", "outcome_note": "wat er uitkwam", "handled_at": "afgehandeld op",
     "last_seen_at": "laatst actief", "ip": "internetadres", "device": "apparaat", "ended_at": "uitgelogd op",
     "end_reason": "waarom", "success": "gelukt", "revoked_at": "ingetrokken op", "sentence": "wat er gebeurde",
+    "number": "lidnummer", "pays_by": "betaalt met", "reduction": "korting", "reduction_reason": "waarom korting",
+    "gets_the_letters": "krijgt de post", "mandate": "machtiging", "reference": "kenmerk", "signed_on": "getekend op",
+    "iban": "IBAN", "account_holder": "naam bij de rekening", "contributions": "contributie", "year": "jaar",
+    "amount": "bedrag", "paid_on": "betaald op", "returned_on": "teruggeboekt op", "why_returned": "waarom "
+    "teruggeboekt",
 }

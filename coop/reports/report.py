@@ -12,6 +12,7 @@ from sqlalchemy import select
 from coop.core import dutch
 from coop.core.models import TaskCategory, Village
 from coop.extensions import db
+from coop.members import service as members
 from coop.reports import protection, queries
 from coop.reports.charts import Chart, bar_chart
 from coop.reports.models import DEFAULT_THRESHOLD, ReportSettings
@@ -106,7 +107,8 @@ def _categories(village_ids: list[int]) -> dict[int, list[TaskCategory]]:
     return found
 
 
-def build(village: Village, year: int) -> Report:
+def build(village: Village, year: int, money: bool = False) -> Report:
+    """The village's figures; `money`: with the contribution income (its own staff only)."""
     k = threshold_for(village.id)
     fmt = Fmt(k)
     protected, categories = protect_requests(villages_with(village), year)
@@ -114,7 +116,33 @@ def build(village: Village, year: int) -> Report:
     tables.append(hours_table(village.id, year, k, fmt))
     tables.append(carers_table(village.id, year, k, fmt))
     tables.append(five_questions_table(village.id, year, k, fmt))
+    tables.append(members_table(village.id, year, k, fmt))
+    if money:
+        tables.append(contribution_table(village.id, year))
     return Report(village=village, year=year, threshold=k, tables=tables)
+
+
+def members_table(village_id: int, year: int, k: int, fmt: Fmt) -> Table:
+    """Member households in the year and how many joined: counts, the small ones hidden. The
+    two do not add up to anything, so hiding one reveals nothing of the other."""
+    cells = {"all": Cell(members.member_count(village_id, year)),
+             "new": Cell(members.new_member_count(village_id, year))}
+    hide_small(cells, k)
+    table = Table("leden", f"Leden in {year}", ["Leden", "Huishoudens"],
+                  note="Een huishouden telt één keer, ook als het maar een deel van het jaar lid was.")
+    table.rows = [["Lid in het jaar", fmt.count(cells["all"])], ["Nieuw lid geworden", fmt.count(cells["new"])]]
+    return table
+
+
+def contribution_table(village_id: int, year: int) -> Table:
+    """The contribution of the year in euros: for the cooperative's own books, never the gemeente's."""
+    found = members.income(village_id, year)
+    table = Table("contributie", f"Contributie {year}", ["Contributie", "Bedrag"],
+                  note="Alleen voor de coöperatie zelf; de gemeente ziet dit niet.")
+    table.rows = [["Gevraagd", dutch.money(found.charged)], ["Ontvangen", dutch.money(found.paid)],
+                  ["Nog open", dutch.money(found.unpaid)],
+                  ["Teruggeboekt (storno)", f"{dutch.count(found.returned)} keer"]]
+    return table
 
 
 def villages_of(municipality_id: int) -> list[Village]:

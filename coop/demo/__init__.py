@@ -26,7 +26,7 @@ from coop.villages.category_sets import categories_for
 SLUG = "austerlitz"
 
 PASSWORD = "demo-wachtwoord"
-DEMO_ORDER = ("requests", "matching", "respite", "agreements", "reports", "followups")
+DEMO_ORDER = ("requests", "matching", "respite", "agreements", "reports", "followups", "members")
 
 
 def exists() -> bool:

@@ -70,7 +70,7 @@ class JoinForm(_Payment, CreateForm):
 
 class KitchenTableForm(_Payment, Form):
     """Joining on the spot, while a hulpvraag waits: only how the household pays."""
-    shown = HiddenField(default="1")
+    shown = HiddenField()  # "1" once the coordinator has seen the form
 
     def to_input(self, resident: User) -> JoinInput:
         """The resident alone, a member from today, with the next free number."""

@@ -2,6 +2,8 @@
 and returned debits, the settings, and the message to a group."""
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -296,7 +298,9 @@ def message():
         try:
             chosen = broadcast.group(village, form.group.data)
             reach = broadcast.reach(chosen, village)
-            preview = render_template("mail/members_broadcast.txt", village=village, user=current_user,
+            # As the first recipient will read it (the greeting has their name).
+            reader = reach.people[0] if reach.people else SimpleNamespace(first_name="(voornaam)")
+            preview = render_template("mail/members_broadcast.txt", village=village, user=reader,
                                       message=Broadcast(subject=form.subject.data, text=form.text.data))
         except DomainError as err:
             form.attach(err)

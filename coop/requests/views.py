@@ -120,7 +120,7 @@ def _joining(form: RequestForm, resident: User) -> tuple[KitchenTableForm | None
     join = KitchenTableForm(prefix="lid")
     if join.shown.data:
         return join, False
-    join = KitchenTableForm(formdata=None, prefix="lid", account_holder=resident.full_name)
+    join = KitchenTableForm(formdata=None, prefix="lid", account_holder=resident.full_name, shown="1")
     join.signed_on.process(None, local_now().date())
     return join, True
 

@@ -15,7 +15,7 @@ from coop.core import outbox as O
 from coop.core import roles as R
 from coop.core.clock import local_now, now
 from coop.core.errors import DomainError, DomainErrors, collect
-from coop.core.models import TaskCategory, User, Village
+from coop.core.models import TaskCategory, User, UserRole, Village
 from coop.extensions import db
 from coop.members import sepa
 from coop.members.models import (
@@ -283,11 +283,15 @@ def households(village_id: int) -> list[Household]:
 
 def residents_to_join(village_id: int, text: str) -> list[User]:
     """Residents whose name or street matches `text` and who are not a member now."""
-    from coop.people.service import search_people
-    found = search_people(village_id, text, R.RESIDENT, limit=50)
-    members = set(db.session.scalars(select(Member.user_id).join(Household).where(
-        Household.village_id == village_id, _current(today())))) if found else set()
-    return [p for p in found if p.id not in members and p.erased_at is None]
+    like = f"%{text.strip().lower()}%"
+    members = select(Member.user_id).join(Household).where(Household.village_id == village_id,
+                                                           _current(today()))
+    return list(db.session.scalars(
+        select(User).where(User.village_id == village_id, User.erased_at.is_(None), User.id.not_in(members),
+                           User.id.in_(select(UserRole.user_id).where(UserRole.role == R.RESIDENT)),
+                           or_(func.lower(User.first_name).like(like), func.lower(User.last_name).like(like),
+                               func.lower(User.street).like(like), func.lower(User.postcode).like(like)))
+        .order_by(User.last_name, User.first_name).limit(50)))
 
 
 def housemates(person: User) -> list[User]:

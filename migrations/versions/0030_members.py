@@ -4,7 +4,7 @@ a group, and task categories only for members
 New tables and a column with a default only: the release before ignores them.
 
 Revision ID: 0030_members
-Revises: 0021_privacy
+Revises: 0022_audit_retention
 Create Date: 2026-12-01 15:12:07
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 import coop.core.types
 
 revision = '0030_members'
-down_revision = '0021_privacy'
+down_revision = "0022_audit_retention"
 branch_labels = None
 depends_on = None
 

@@ -137,6 +137,8 @@ def build_attack(session, make: Factory, connection) -> Attack:
         "slot": slot.id, "resident": a.resident.id, "volunteer": a.volunteer.id, "carer": a.carer.id,
         "competence": a.competence.id, "hours": a.draft_hours.id, "respite": a.respite.id, "shift": a.shift.id,
         "reset": reset_token(a.resident), "answer": answer, "feed": calendar.create_feed(a.volunteer),
+        "household": a.household.id, "contribution": a.contribution.id, "run": a.run.id,
+        "broadcast": a.broadcast.id, "category": a.searching.category_id,
     }
     session.commit()
     attack.log_in_everyone(current_app)

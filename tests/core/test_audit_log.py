@@ -62,11 +62,30 @@ def world(session, make, village, coordinator, admin):
                            hours=Decimal("2"), status=HoursEntry.APPROVED, source_type="manual"))
     session.add(CallTask(village_id=village.id, person_id=bep.id, kind="request.helped", due_on=today))
     token = calendar.create_feed(kees)
+    members = _members(session, village, coordinator, bep, piet, today)
     session.commit()
     monday = series.shifts[0].local_start.date() - timedelta(days=series.shifts[0].local_start.weekday())
     return {"bep": bep, "req": req, "helper": helper, "proposal": proposal, "piet": piet, "truus": truus,
             "kees": kees, "series": series, "shift": series.shifts[0], "token": token, "week": monday.isoformat(),
-            "month": f"{today:%Y-%m}", "coordinator": coordinator, "admin": admin}
+            "month": f"{today:%Y-%m}", "coordinator": coordinator, "admin": admin, **members}
+
+
+def _members(session, village, coordinator, bep, piet, today) -> dict:
+    """Bep pays by direct debit, Piet (no e-mail) by transfer; the contribution is asked; a
+    message went to all members (Piet's on paper)."""
+    from coop.members import broadcast
+    from coop.members import service as members
+    from coop.members.models import MemberSettings
+    session.add(MemberSettings(village_id=village.id, creditor_id="NL69ZZZ123456780000", account_name="Coop",
+                               iban="NL91ABNA0417164300", bic="ABNANL2A"))
+    household = members.join(village, members.JoinInput(
+        people=[bep], method="direct_debit", starts_on=today, iban="NL20INGB0001234567", account_holder="Bep",
+        signed_on=today), by=coordinator)
+    members.join(village, members.JoinInput(people=[piet], method="transfer", starts_on=today), by=coordinator)
+    collected = today + timedelta(days=20)
+    run = members.run_year(village, collected.year, collected, by=coordinator)
+    message = broadcast.send(village, "leden", "Koffieochtend", "Vrijdag is er koffie.", by=coordinator)
+    return {"household": household, "run": run, "broadcast": message}
 
 
 # (endpoint, url, who opens it, action, subject, others it must name, on whose behalf)
@@ -128,6 +147,18 @@ PAGES = [
     ("privacy.erase", "/mensen/{bep.id}/vergeten", "coordinator", "person.viewed", "bep", (), None),
     ("calllist.index", "/bellijst/", "coordinator", "calls.listed", None, ("bep",), None),
     ("admin.audit_log", "/beheer/logboek?persoon=Jansen", "admin", "audit.searched", None, ("bep",), None),
+    ("members.index", "/leden/", "coordinator", "members.listed", None, ("bep", "piet"), None),
+    ("members.pick", "/leden/nieuw?zoek=Visser", "coordinator", "people.searched", None, ("truus",), None),
+    ("members.new", "/leden/nieuw/{truus.id}", "coordinator", "member.form_opened", "truus", (), None),
+    ("members.show", "/leden/{household.id}", "coordinator", "member.viewed", "bep", (), None),
+    ("members.debit_file", "/leden/contributie/{run.id}/incasso.xml", "coordinator", "contributions.debit_file", None,
+     ("bep",), None),
+    ("members.transfer_list", "/leden/contributie/overmaken?jaar={run.year}", "coordinator",
+     "contributions.transfer_list", None, ("piet",), None),
+    ("members.transfer_csv", "/leden/contributie/overmaken.csv?jaar={run.year}", "coordinator",
+     "contributions.transfer_exported", None, ("piet",), None),
+    ("members.message_sent", "/leden/bericht/{broadcast.id}", "coordinator", "broadcast.print_list", None, ("piet",),
+     None),
     ("admin.audit_log_csv", "/beheer/logboek.csv?persoon=Jansen", "admin", "audit.exported", None, ("bep",), None),
 ]
 ROLE_OF = {"coordinator": R.COORDINATOR, "admin": R.ADMIN, "helper": R.VOLUNTEER, "kees": R.VOLUNTEER,
@@ -150,6 +181,9 @@ NOT_ABOUT_OTHERS = {
     "privacy.my_export", "privacy.my_print", "privacy.settings", "privacy.register_page",
     # The home page's panels summarise and link to the pages above, which write the look down.
     "core.home",
+    # The contribution's run and settings show sums and the village's account; the message page
+    # the groups and earlier messages (who gets one shows after a preview, which is written down).
+    "members.contributions", "members.settings", "members.message",
 }
 
 

@@ -104,7 +104,9 @@ def _contribution(household: Household, contribution_id: int) -> Contribution:
     return c
 
 
-def _show(household: Household, status: int = 200, **forms):
+def _show(household: Household, status: int = 200, log: bool = False, **forms):
+    """The household's page; `log`: write down the look (a form shown again after a refusal is
+    the same look, already written)."""
     forms.setdefault("end_form", EndForm(formdata=None, prefix="einde"))
     page = render_template("members/show.html", household=household, button=Form(),
                            payment_forms={c.id: forms.get(f"pay_{c.id}") or PaymentForm(formdata=None,
@@ -115,15 +117,16 @@ def _show(household: Household, status: int = 200, **forms):
                                          for c in household.contributions
                                          if c.method == DIRECT_DEBIT and c.status in (COLLECTING, PAID)},
                            **forms)
-    audit.shown("member.viewed", subject=household.contact, subjects=[m.user_id for m in household.members],
-                detail=f"lidnummer {household.number}")
+    if log:
+        audit.shown("member.viewed", subject=household.contact, subjects=[m.user_id for m in household.members],
+                    detail=f"lidnummer {household.number}")
     return page, status
 
 
 @bp.get("/<int:household_id>")
 @roles_required(*STAFF)
 def show(household_id: int):
-    return _show(_household(household_id))
+    return _show(_household(household_id), log=True)
 
 
 @bp.post("/<int:household_id>/betaald/<int:contribution_id>")
@@ -317,7 +320,7 @@ def message():
     failed = bool(form.errors or form.form_errors)
     page = render_template("members/message.html", form=form, preview=preview, reach=reach,
                            sent=broadcast.sent(village.id))
-    if reach is not None:
+    if reach is not None and not failed:  # a refused submit writes nothing, not even this
         audit.shown("broadcast.previewed", subjects=[p.id for p in reach.people], detail=form.group.data or "")
     return page, 422 if failed else 200
 

@@ -18,6 +18,7 @@ NOT_LISTS = {
     "respite.add_hours": "a form", "respite.settings": "a form", "villages.new": "a form",
     "auth.confirm_password": "a form", "auth.change_password": "a form", "auth.change_contact": "a form",
     "privacy.settings": "a form", "privacy.register_page": "fixed rows with the village's periods",
+    "members.settings": "a form", "members.message": "a form; below it the 20 latest messages, a fixed number",
 }
 
 

@@ -104,6 +104,23 @@ def _everything_queued(app, session, make, at):
         new_municipality="", category_set="eenvoudig", coordinator_first_name=TYPED["other_helper"][0],
         coordinator_last_name=TYPED["other_helper"][1], coordinator_email=f"nieuw{village.id}@example.nl",
         coordinator_is_admin=True), by=coordinator)
+    # Members: a notice before the debit, a request to pay by transfer, a storno's reminder, a
+    # message to all members.
+    from coop.members import broadcast
+    from coop.members import service as members
+    from coop.members.models import Contribution, MemberSettings
+    session.add(MemberSettings(village_id=village.id, creditor_id="NL69ZZZ123456780000", account_name="Coop",
+                               iban="NL91ABNA0417164300", bic="ABNANL2A"))
+    members.join(village, members.JoinInput(people=[resident], method="direct_debit", starts_on=date(2026, 1, 1),
+                                            iban="NL20INGB0001234567", account_holder=resident.full_name,
+                                            signed_on=date(2026, 1, 1)), by=coordinator)
+    members.join(village, members.JoinInput(people=[carer], method="transfer", starts_on=date(2026, 1, 1)),
+                 by=coordinator)
+    members.run_year(village, 2026, date(2026, 4, 1), by=coordinator)
+    debit = session.scalar(select(Contribution).where(Contribution.method == "direct_debit",
+                                                      Contribution.village_id == village.id))
+    members.record_return(debit, date(2026, 3, 16), "AM04", by=coordinator)
+    broadcast.send(village, "leden", "Nieuws van de coöperatie", "Vrijdag is er koffie.", by=coordinator)
     respite_rules.carerqol_checkins(clock.now())
     rules.weekly_digest(clock.now())
     request_rules.escalate_unmatched(clock.now())

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from coop.core import audit, dutch
@@ -522,18 +522,14 @@ def remind_all(village_id: int, year: int, *, by: User) -> int:
 
 # --- figures -------------------------------------------------------------------------------
 
-def member_count(village_id: int, year: int) -> int:
-    """Households that were members on some day of `year`."""
+def member_counts(village_id: int, year: int) -> tuple[int, int]:
+    """(households that were members on some day of `year`, households that joined in it), in one query."""
     first, last = date(year, 1, 1), date(year, 12, 31)
-    return db.session.scalar(select(func.count(Household.id)).where(
-        Household.village_id == village_id, Household.starts_on <= last,
-        or_(Household.ends_on.is_(None), Household.ends_on >= first))) or 0
-
-
-def new_member_count(village_id: int, year: int) -> int:
-    return db.session.scalar(select(func.count(Household.id)).where(
-        Household.village_id == village_id, Household.starts_on >= date(year, 1, 1),
-        Household.starts_on <= date(year, 12, 31))) or 0
+    joined = and_(Household.starts_on >= first, Household.starts_on <= last)
+    every, new = db.session.execute(select(func.count(Household.id), func.count(case((joined, 1))))
+                                    .where(Household.village_id == village_id, Household.starts_on <= last,
+                                           or_(Household.ends_on.is_(None), Household.ends_on >= first))).one()
+    return int(every or 0), int(new or 0)
 
 
 @dataclass

@@ -109,9 +109,11 @@ def _categories(village_ids: list[int]) -> dict[int, list[TaskCategory]]:
 
 def build(village: Village, year: int, money: bool = False) -> Report:
     """The village's figures; `money`: with the contribution income (its own staff only)."""
-    k = threshold_for(village.id)
+    villages = villages_with(village)
+    thresholds = thresholds_for([v.id for v in villages])  # read once, for this report and its protection
+    k = thresholds[village.id]
     fmt = Fmt(k)
-    protected, categories = protect_requests(villages_with(village), year)
+    protected, categories = protect_requests(villages, year, thresholds)
     tables = request_tables(village.id, year, protected, categories[village.id], k, fmt)
     tables.append(hours_table(village.id, year, k, fmt))
     tables.append(carers_table(village.id, year, k, fmt))
@@ -125,8 +127,8 @@ def build(village: Village, year: int, money: bool = False) -> Report:
 def members_table(village_id: int, year: int, k: int, fmt: Fmt) -> Table:
     """Member households in the year and how many joined: counts, the small ones hidden. The
     two do not add up to anything, so hiding one reveals nothing of the other."""
-    cells = {"all": Cell(members.member_count(village_id, year)),
-             "new": Cell(members.new_member_count(village_id, year))}
+    every, new = members.member_counts(village_id, year)
+    cells = {"all": Cell(every), "new": Cell(new)}
     hide_small(cells, k)
     table = Table("leden", f"Leden in {year}", ["Leden", "Huishoudens"],
                   note="Een huishouden telt één keer, ook als het maar een deel van het jaar lid was.")
@@ -156,13 +158,14 @@ def villages_with(village: Village) -> list[Village]:
     return villages_of(village.municipality_id) if village.municipality_id is not None else [village]
 
 
-def protect_requests(villages: list[Village], year: int) -> tuple[protection.Protected, dict[int, list[TaskCategory]]]:
+def protect_requests(villages: list[Village], year: int, thresholds: dict[int, int] | None = None,
+                     ) -> tuple[protection.Protected, dict[int, list[TaskCategory]]]:
     """The request figures of these villages, protected as one (protection.py), and each
     village's categories in table order. The same for a village's report and its gemeente's."""
     ids = [v.id for v in villages]
     # One query per kind for all the villages: a gemeente's overview has many.
     counts, referrals = queries.request_counts_per_village(ids, year), queries.referral_counts_per_village(ids, year)
-    thresholds, categories = thresholds_for(ids), _categories(ids)
+    thresholds, categories = thresholds if thresholds is not None else thresholds_for(ids), _categories(ids)
     figures = [protection.VillageFigures(i, thresholds[i], counts[i], referrals[i], [c.id for c in categories[i]])
                for i in ids]
     joint = bool(villages) and villages[0].municipality_id is not None

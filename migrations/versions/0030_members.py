@@ -154,14 +154,13 @@ def upgrade():
     with op.batch_alter_table('members', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_members_household_id'), ['household_id'], unique=False)
 
-    with op.batch_alter_table('task_categories', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('members_only', sa.Boolean(), server_default=sa.false(), nullable=False))
+    op.add_column('task_categories', sa.Column('members_only', sa.Boolean(), server_default=sa.false(),
+                                               nullable=False))
 
 
 
 def downgrade():
-    with op.batch_alter_table('task_categories', schema=None) as batch_op:
-        batch_op.drop_column('members_only')
+    op.drop_column('task_categories', 'members_only')
 
     with op.batch_alter_table('members', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_members_household_id'))

@@ -95,13 +95,14 @@ class Household(Model):
 
 
 class Member(Model):
-    """A person in a household; a person is in one household at a time."""
+    """A person in a household; in one current household at a time (members.service.join checks),
+    and perhaps in an earlier one that ended."""
 
     __tablename__ = "members"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
 
     household: Mapped[Household] = relationship(back_populates="members")
     user: Mapped[User] = relationship()

@@ -138,9 +138,9 @@ def gather(person: User) -> dict[str, Any]:
 
 
 def _membership(pid: int) -> dict[str, Any] | None:
-    """The household the person is (or was) a member of, its mandate and contributions: one query."""
+    """The household the person is (or was last) a member of, its mandate and contributions: one query."""
     found = db.session.scalars(select(Household).join(Member, Member.household_id == Household.id)
-                               .where(Member.user_id == pid)
+                               .where(Member.user_id == pid).order_by(Household.starts_on.desc())
                                .options(joinedload(Household.mandate), joinedload(Household.contributions)))
     household = found.unique().first()
     if household is None:

@@ -148,11 +148,11 @@ def upgrade():
     sa.ForeignKeyConstraint(['household_id'], ['households.id'],
                             name=op.f('fk_members_household_id_households'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_members_user_id_users')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_members')),
-    sa.UniqueConstraint('user_id', name=op.f('uq_members_user_id'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_members'))
     )
     with op.batch_alter_table('members', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_members_household_id'), ['household_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_members_user_id'), ['user_id'], unique=False)
 
     op.add_column('task_categories', sa.Column('members_only', sa.Boolean(), server_default=sa.false(),
                                                nullable=False))
@@ -163,6 +163,7 @@ def downgrade():
     op.drop_column('task_categories', 'members_only')
 
     with op.batch_alter_table('members', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_members_user_id'))
         batch_op.drop_index(batch_op.f('ix_members_household_id'))
 
     op.drop_table('members')

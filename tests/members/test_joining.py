@@ -99,3 +99,13 @@ def test_joining_by_transfer_needs_no_bank_details(session, village, coordinator
 def test_another_village_s_resident_cannot_be_made_a_member(session, other_village, make, coordinator, client_as):
     far = make.user(other_village)
     assert client_as(coordinator).get(f"/leden/nieuw/{far.id}").status_code == 404
+
+
+def test_a_former_member_can_join_again(session, village, coordinator, join, bep):
+    from datetime import date
+
+    from coop.members import service
+    first = join(bep)
+    service.end_membership(first, date(2026, 2, 28), by=coordinator)
+    again = join(bep, debit=False, starts_on=date(2026, 3, 1))
+    assert again.number == 2 and service.household_of(bep).id == again.id

@@ -136,13 +136,8 @@ def category_needs_membership(category_id: object, resident: User) -> bool:
 def not_a_member_message(village: Village) -> str:
     fee = dutch.money(settings_for(village.id).yearly_fee)
     return (f"Deze hulp is er alleen voor leden van {village.cooperative_name}. U bent nog geen lid. "
-            f"Lid worden kost {fee} per jaar per huishouden. Bel de dorpsondersteuner, "
-            f"{_phone(village)}: die maakt u meteen lid en zet uw hulpvraag door.")
-
-
-def _phone(village: Village) -> str:
-    from coop.core.validation import display_phone
-    return display_phone(village.coordinator_phone)
+            f"Lid worden kost {fee} per jaar per huishouden. Bel de dorpsondersteuner: die maakt u meteen "
+            "lid en zet uw hulpvraag door.")
 
 
 def next_number(village_id: int) -> int:

@@ -108,7 +108,9 @@ def _post(form: RequestForm, for_resident: User, channel: str, template: str,
             if field is not None and not field.errors:
                 form.attach(problem)
     failed = form.errors or form.form_errors or (join is not None and join.errors)
-    return render_template(template, form=form, resident=for_resident, join=join,
+    not_a_member = bool(failed) and join is None and form.is_submitted() and \
+        members.category_needs_membership(form.category_id.data, for_resident)
+    return render_template(template, form=form, resident=for_resident, join=join, not_a_member=not_a_member,
                            fee=members.settings_for(for_resident.village_id).yearly_fee), 422 if failed else 200
 
 

@@ -55,7 +55,8 @@ def test_a_resident_who_is_not_a_member_hears_whom_to_phone(session, village, ma
     response = client_as(bep).post("/hulp-vragen", data=_request(category))
     assert response.status_code == 422
     assert "Deze hulp is er alleen voor leden van Zorgcoöperatie Austerlitz. U bent nog geen lid." in response.text
-    assert "€\xa025,00 per jaar" in response.text and "0343 123 456" in response.text
+    assert "€\xa025,00 per jaar" in response.text
+    assert 'href="tel:+31343123456">0343 123 456</a>' in response.text  # one tap to phone
     assert _counts(session) == before
 
 

@@ -1,4 +1,4 @@
-from wtforms import StringField, TextAreaField
+from wtforms import BooleanField, StringField, TextAreaField
 
 from coop.core.forms import CreateForm, DutchSelectField, choices, max_length, optional, required
 from coop.core.models import TaskCategory
@@ -10,6 +10,9 @@ class CategoryForm(CreateForm):
     rule = DutchSelectField("Wie mag dit doen?", what="wie dit mag doen",
                             choices=choices((r, TaskCategory.RULE_LABELS[r]) for r in TaskCategory.RULES))
     description = TextAreaField("Uitleg", validators=[optional(), max_length(1000)])
+    members_only = BooleanField("Alleen voor leden",
+                                description="Wie geen lid is, hoort hoe hij lid wordt; de dorpsondersteuner kan "
+                                            "iemand meteen lid maken.")
 
 
 class DestinationForm(CreateForm):

@@ -19,7 +19,8 @@ from coop.people.service import search_people
 CODE = re.compile(r"^[a-z][a-z0-9_-]{1,39}$")
 
 
-def add_category(*, village_id: int, name: str, code: str, rule: str, description: str, by: User) -> TaskCategory:
+def add_category(*, village_id: int, name: str, code: str, rule: str, description: str, by: User,
+                 members_only: bool = False) -> TaskCategory:
     code = (code or "").strip().lower()
     if not CODE.match(code):
         raise DomainError("Gebruik voor de code alleen kleine letters, cijfers, - en _.", "code")
@@ -31,10 +32,17 @@ def add_category(*, village_id: int, name: str, code: str, rule: str, descriptio
     order = (db.session.scalar(select(func.max(TaskCategory.sort_order))
                                .where(TaskCategory.village_id == village_id)) or 0) + 10
     category = TaskCategory(village_id=village_id, name=name.strip(), code=code, rule=rule,
-                            description=description or "", sort_order=order)
+                            description=description or "", sort_order=order, members_only=bool(members_only))
     db.session.add(category)
     audit.record("category.added", actor=by, village_id=village_id, detail=code)
     return category
+
+
+def set_members_only(category: TaskCategory, members_only: bool, *, by: User) -> None:
+    """Only members may ask for this category, or everyone again."""
+    category.members_only = members_only
+    audit.record("category.members_only" if members_only else "category.for_everyone", actor=by,
+                 village_id=category.village_id, detail=category.code)
 
 
 def destinations(village_id: int) -> list[ReferralDestination]:

@@ -34,7 +34,8 @@ def categories():
     if form.validate_on_submit():
         answer = run_once(form, lambda: service.add_category(
             village_id=current_user.village_id, name=form.name.data, code=form.code.data,
-            rule=form.rule.data, description=form.description.data, by=current_user),
+            rule=form.rule.data, description=form.description.data, by=current_user,
+            members_only=form.members_only.data),
             "De categorie is toegevoegd.", result_url=lambda _: url_for("admin.categories"))
         if answer:
             return answer
@@ -50,6 +51,20 @@ def _categories_page(form=None, destination_form=None):
     return render_template("admin/categories.html", categories=rows, form=form, destination_form=destination_form,
                            destinations=service.destinations(current_user.village_id), toggle_form=Form()), \
         422 if failed else 200
+
+
+@bp.post("/categorieen/<int:category_id>/<change>")
+@roles_required(R.ADMIN, R.COORDINATOR)
+def toggle_members_only(category_id: int, change: str):
+    """A category only for members, or for everyone again (Categorieën page)."""
+    if change not in ("alleen-leden", "voor-iedereen"):
+        abort(404)
+    category = get_in_village_or_404(TaskCategory, category_id)
+    if Form().validate_on_submit():
+        only = change == "alleen-leden"
+        run(None, lambda: service.set_members_only(category, only, by=current_user),
+            f"'{category.name}' is nu alleen voor leden." if only else f"'{category.name}' is weer voor iedereen.")
+    return redirect(url_for("admin.categories"))
 
 
 @bp.post("/doorverwijzen")

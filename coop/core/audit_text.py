@@ -199,6 +199,38 @@ WORDINGS: dict[str, Wording] = {
     "aids.loans_listed": Wording("lijst van uitgeleende hulpmiddelen bekeken",
                                  "bekeek wie welk hulpmiddel leent",
                                  "bekeek wie welk hulpmiddel leent, ook wat u leent"),
+    # members and their contribution
+    "category.members_only": Wording("soort hulp alleen voor leden gemaakt", "maakte een soort hulp alleen voor leden"),
+    "category.for_everyone": Wording("soort hulp weer voor iedereen", "maakte een soort hulp weer voor iedereen"),
+    "members.settings_saved": Wording("instellingen contributie opgeslagen", "sloeg de instellingen van de "
+                                      "contributie op"),
+    "members.listed": Wording("ledenlijst bekeken", "bekeek de ledenlijst", "bekeek de ledenlijst, waarop u stond"),
+    "member.form_opened": Wording("formulier nieuw lid geopend", "opende het formulier om u lid te maken"),
+    "member.joined": Wording("lid gemaakt", "maakte u lid van de coöperatie"),
+    "member.ended": Wording("lidmaatschap beëindigd", "legde het einde van uw lidmaatschap vast"),
+    "member.viewed": Wording("lidmaatschap bekeken", "bekeek uw lidmaatschap en contributie",
+                             "bekeek het lidmaatschap van uw huishouden"),
+    "contributions.run": Wording("contributie van het jaar klaargezet", "zette de contributie van het jaar klaar"),
+    "contributions.debit_file": Wording("incassobestand gedownload", "downloadde het incassobestand voor de bank",
+                                        "downloadde het incassobestand voor de bank, met uw machtiging"),
+    "contributions.transfer_list": Wording("lijst zelf overmaken bekeken", "bekeek wie de contributie zelf overmaakt",
+                                           "bekeek wie de contributie zelf overmaakt; u stond erop"),
+    "contributions.transfer_exported": Wording("lijst zelf overmaken gedownload", "downloadde wie de contributie "
+                                               "zelf overmaakt", "downloadde wie de contributie zelf overmaakt; u "
+                                               "stond erop"),
+    "contribution.paid": Wording("betaling contributie vastgelegd", "legde vast dat uw contributie betaald is"),
+    "contribution.returned": Wording("terugboeking contributie vastgelegd", "legde vast dat de incasso van uw "
+                                     "contributie is teruggeboekt"),
+    "contribution.reminded": Wording("herinnering contributie gestuurd", "stuurde u een herinnering voor de "
+                                     "contributie"),
+    "contributions.reminded": Wording("herinneringen contributie gestuurd", "stuurde herinneringen voor de "
+                                      "contributie"),
+    "broadcast.previewed": Wording("voorbeeld van een bericht aan een groep bekeken", "bekeek wie een bericht aan "
+                                   "een groep krijgt", "bekeek wie een bericht aan een groep krijgt; u hoorde erbij"),
+    "broadcast.sent": Wording("bericht aan een groep verstuurd", "stuurde een bericht aan een groep",
+                              "stuurde een bericht aan een groep waar u bij hoort"),
+    "broadcast.print_list": Wording("lijst om een bericht te bezorgen bekeken", "bekeek wie een bericht op papier "
+                                    "krijgt", "bekeek wie een bericht op papier krijgt; u stond erop"),
 }
 
 

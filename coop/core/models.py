@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coop.core import roles as R
@@ -142,6 +142,8 @@ class TaskCategory(Model):
     rule: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(default=True)
     sort_order: Mapped[int] = mapped_column(default=0)
+    # Only member households may ask for this; others are offered to join (coop/members).
+    members_only: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     @property
     def rule_label(self) -> str:

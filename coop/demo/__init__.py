@@ -26,7 +26,8 @@ from coop.villages.category_sets import categories_for
 SLUG = "austerlitz"
 
 PASSWORD = "demo-wachtwoord"
-DEMO_ORDER = ("requests", "matching", "respite", "agreements", "reports", "followups", "circles", "aids", "activities")
+DEMO_ORDER = ("requests", "matching", "respite", "agreements", "reports", "followups", "circles", "aids",
+              "activities", "members")
 
 
 def exists() -> bool:

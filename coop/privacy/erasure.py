@@ -41,6 +41,7 @@ from coop.extensions import db
 from coop.geo.models import GeocodeCache
 from coop.matching.models import OPEN as OPEN_PROPOSALS
 from coop.matching.models import Proposal
+from coop.members.models import Mandate, Member
 from coop.people.models import Absence, Competence, HoursEntry, ProfessionalProfile, VolunteerProfile, WeeklySlot
 from coop.requests.models import OPEN_STATUSES, HelpRequest
 from coop.requests.retention import anonymise
@@ -145,6 +146,10 @@ def erase(person: User, *, by: User, at: datetime | None = None) -> int:
          open_item_id=None)
     _set(AidLoan, AidLoan.resident_id == pid, notes="")
     _set(Signup, Signup.person_id == pid, dietary_note="")
+    # The household's bank account goes (it pays by transfer from now on, see members.service.plan);
+    # the mandate's reference and the contributions stay for the books, without a name.
+    households = select(Member.household_id).where(Member.user_id == pid).scalar_subquery()
+    _set(Mandate, Mandate.household_id.in_(households), iban=None, bic=None, account_holder=REMOVED)
     _set(CallTask, CallTask.person_id == pid, outcome_note="", taken_over_by=None)
     _set(CallTask, (CallTask.person_id == pid) & (CallTask.status == CALL_OPEN), status=CALL_CANCELLED)
     _set(O.FollowUp, (O.FollowUp.recipient_id == pid) & O.FollowUp.status.in_((O.PENDING, O.FAILED)),

@@ -30,6 +30,7 @@ from coop.core.models import AuditLog, User
 from coop.extensions import db
 from coop.matching.models import STATUS_LABELS as PROPOSAL_LABELS
 from coop.matching.models import Proposal
+from coop.members.models import Household, Member
 from coop.people.models import Absence, HoursEntry, ProfessionalProfile, VolunteerProfile, WeeklySlot
 from coop.requests import service as requests_service
 from coop.requests.models import FIVE_QUESTIONS, HelpRequest
@@ -44,7 +45,7 @@ SECTIONS = {
     "respite_requests": "Respijt", "respite_shifts": "Respijt waarbij u hielp",
     "carerqol": "Hoe gaat het? (CarerQol)", "hours": "Uren en onkosten", "messages": "Berichten aan u",
     "calls": "Telefoontjes van de dorpsondersteuner", "phone_circles": "Telefooncirkel",
-    "logins": "Waar en wanneer u inlogde",
+    "membership": "Lidmaatschap en contributie", "logins": "Waar en wanneer u inlogde",
     "login_attempts": "Pogingen om in te loggen", "calendar_feeds": "Agenda-koppelingen",
     "activity_signups": "Aanmeldingen voor activiteiten", "activity_helping": "Activiteiten waarbij u hielp",
     "audit": "Wie heeft uw gegevens bekeken of veranderd",
@@ -159,10 +160,33 @@ def gather(person: User) -> dict[str, Any]:
     data["activity_helping"] = [{"activity": h.activity.title, "on_date": h.activity.on_date, "added_at": h.added_at}
                                 for h in _rows(select(ActivityHelper).where(ActivityHelper.volunteer_id == pid)
                                                .options(joinedload(ActivityHelper.activity)))]
+    data["membership"] = _membership(pid)
     rows = _rows(select(AuditLog).where(audit.concerning(pid)).options(
         selectinload(AuditLog.actor), selectinload(AuditLog.on_behalf_of)).order_by(AuditLog.id))
     data["audit"] = [{"at": r.at, "sentence": audit_text.sentence(r, person)} for r in rows]
     return data
+
+
+def _membership(pid: int) -> dict[str, Any] | None:
+    """The household the person is (or was last) a member of, its mandate and contributions: one query."""
+    found = db.session.scalars(select(Household).join(Member, Member.household_id == Household.id)
+                               .where(Member.user_id == pid).order_by(Household.starts_on.desc())
+                               .options(joinedload(Household.mandate), joinedload(Household.contributions)))
+    household = found.unique().first()
+    if household is None:
+        return None
+    m = household.mandate
+    return {
+        "number": household.number, "starts_on": household.starts_on, "ends_on": household.ends_on,
+        "pays_by": household.method_label, "reduction": household.reduction,
+        "reduction_reason": household.reduction_reason, "gets_the_letters": household.contact_id == pid,
+        "mandate": None if m is None else {"reference": m.reference, "signed_on": m.signed_on, "iban": m.iban,
+                                           "account_holder": m.account_holder},
+        "contributions": [{"year": c.year, "amount": c.amount, "status": c.status_label, "due_on": c.due_on,
+                           "paid_on": c.paid_on, "debit_returned_on": c.returned_on,
+                           "why_returned": c.return_reason_label}
+                          for c in household.contributions],
+    }
 
 
 def _requests(pid: int) -> list[dict[str, Any]]:
@@ -255,4 +279,9 @@ LABELS = {
     "last_seen_at": "laatst actief", "ip": "internetadres", "device": "apparaat", "ended_at": "uitgelogd op",
     "end_reason": "waarom", "success": "gelukt", "revoked_at": "ingetrokken op", "sentence": "wat er gebeurde",
     "aid": "hulpmiddel", "returned_on": "teruggebracht op", "return_condition": "staat bij terugbrengen",
+    "number": "lidnummer", "pays_by": "betaalt met", "reduction": "korting", "reduction_reason": "waarom korting",
+    "gets_the_letters": "krijgt de post", "mandate": "machtiging", "reference": "kenmerk", "signed_on": "getekend op",
+    "iban": "IBAN", "account_holder": "naam bij de rekening", "contributions": "contributie", "year": "jaar",
+    "amount": "bedrag", "paid_on": "betaald op", "debit_returned_on": "teruggeboekt op", "why_returned": "waarom "
+    "teruggeboekt",
 }

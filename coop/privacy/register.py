@@ -68,6 +68,13 @@ def entries(village_id: int | None) -> list[Entry]:
         Entry("VOG en vrijwilligersovereenkomst", "datum van de VOG en van de overeenkomst, bevoegdheden",
               "om veilig te werken met kwetsbare inwoners (gerechtvaardigd belang, AVG art. 6 lid 1f)",
               "zolang u vrijwilliger bent", "de dorpsondersteuner"),
+        Entry("Lidmaatschap en contributie",
+              "lidnummer, wie in het huishouden lid is, sinds en tot wanneer, korting, de machtiging (kenmerk, "
+              "datum, IBAN en naam bij de rekening), de contributie per jaar: betaald, teruggeboekt, herinnerd",
+              "om de contributie te innen die u als lid betaalt (uitvoering van de afspraak met u, AVG art. 6 lid 1b)",
+              "zolang u lid bent, en daarna 7 jaar wat de boekhouding vraagt (fiscale bewaarplicht); bij Vergeet mij "
+              "wissen wij het IBAN en de naam bij de rekening meteen",
+              "de dorpsondersteuner en de beheerder; de bank krijgt het incassobestand"),
         Entry("Berichten", "de tekst van mails en berichten die wij u stuurden",
               "om u te laten weten wat er geregeld is (AVG art. 6 lid 1b)",
               f"{_n(p.outbox_body_days, 'dag', 'dagen')} na het versturen; daarna blijft alleen dat er iets "

@@ -13,6 +13,7 @@ from coop.aids import queries as aids_queries
 from coop.core import dutch
 from coop.core.models import TaskCategory, Village
 from coop.extensions import db
+from coop.members import service as members
 from coop.reports import attendance, protection, queries
 from coop.reports.charts import Chart, bar_chart
 from coop.reports.models import DEFAULT_THRESHOLD, ReportSettings
@@ -107,17 +108,46 @@ def _categories(village_ids: list[int]) -> dict[int, list[TaskCategory]]:
     return found
 
 
-def build(village: Village, year: int) -> Report:
-    k = threshold_for(village.id)
+def build(village: Village, year: int, money: bool = False) -> Report:
+    """The village's figures; `money`: with the contribution income (its own staff only)."""
+    villages = villages_with(village)
+    thresholds = thresholds_for([v.id for v in villages])  # read once, for this report and its protection
+    k = thresholds[village.id]
     fmt = Fmt(k)
-    protected, categories = protect_requests(villages_with(village), year)
+    protected, categories = protect_requests(villages, year, thresholds)
     tables = request_tables(village.id, year, protected, categories[village.id], k, fmt)
     tables.append(hours_table(village.id, year, k, fmt))
     tables.append(carers_table(village.id, year, k, fmt))
     tables.append(five_questions_table(village.id, year, k, fmt))
     tables.append(aids_table(village.id, year, k, fmt))
     tables.append(attendance.table(village.id, year, k, fmt, Table, MONTH_NAMES))
+    tables.append(members_table(village.id, year, k, fmt))
+    if money:
+        tables.append(contribution_table(village.id, year))
     return Report(village=village, year=year, threshold=k, tables=tables)
+
+
+def members_table(village_id: int, year: int, k: int, fmt: Fmt) -> Table:
+    """Member households in the year and how many joined: counts, the small ones hidden. The
+    two do not add up to anything, so hiding one reveals nothing of the other."""
+    every, new = members.member_counts(village_id, year)
+    cells = {"all": Cell(every), "new": Cell(new)}
+    hide_small(cells, k)
+    table = Table("leden", f"Leden in {year}", ["Leden", "Huishoudens"],
+                  note="Een huishouden telt één keer, ook als het maar een deel van het jaar lid was.")
+    table.rows = [["Lid in het jaar", fmt.count(cells["all"])], ["Nieuw lid geworden", fmt.count(cells["new"])]]
+    return table
+
+
+def contribution_table(village_id: int, year: int) -> Table:
+    """The contribution of the year in euros: for the cooperative's own books, never the gemeente's."""
+    found = members.income(village_id, year)
+    table = Table("contributie", f"Contributie {year}", ["Contributie", "Bedrag"],
+                  note="Alleen voor de coöperatie zelf; de gemeente ziet dit niet.")
+    table.rows = [["Gevraagd", dutch.money(found.charged)], ["Ontvangen", dutch.money(found.paid)],
+                  ["Nog open", dutch.money(found.unpaid)],
+                  ["Teruggeboekt (storno)", f"{dutch.count(found.returned)} keer"]]
+    return table
 
 
 def villages_of(municipality_id: int) -> list[Village]:
@@ -131,13 +161,14 @@ def villages_with(village: Village) -> list[Village]:
     return villages_of(village.municipality_id) if village.municipality_id is not None else [village]
 
 
-def protect_requests(villages: list[Village], year: int) -> tuple[protection.Protected, dict[int, list[TaskCategory]]]:
+def protect_requests(villages: list[Village], year: int, thresholds: dict[int, int] | None = None,
+                     ) -> tuple[protection.Protected, dict[int, list[TaskCategory]]]:
     """The request figures of these villages, protected as one (protection.py), and each
     village's categories in table order. The same for a village's report and its gemeente's."""
     ids = [v.id for v in villages]
     # One query per kind for all the villages: a gemeente's overview has many.
     counts, referrals = queries.request_counts_per_village(ids, year), queries.referral_counts_per_village(ids, year)
-    thresholds, categories = thresholds_for(ids), _categories(ids)
+    thresholds, categories = thresholds if thresholds is not None else thresholds_for(ids), _categories(ids)
     figures = [protection.VillageFigures(i, thresholds[i], counts[i], referrals[i], [c.id for c in categories[i]])
                for i in ids]
     joint = bool(villages) and villages[0].municipality_id is not None

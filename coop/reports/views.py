@@ -39,6 +39,11 @@ def _village(village_id: int) -> Village | None:
     return village if service.may_read(village, current_user) else None
 
 
+def _own_staff(village: Village) -> bool:
+    """The village's own coordinator or admin: they see its money too; the gemeente counts only."""
+    return current_user.village_id == village.id and current_user.has_role(R.COORDINATOR, R.ADMIN)
+
+
 @bp.get("/")
 @roles_required(*READERS)
 def index():
@@ -52,7 +57,7 @@ def village(village_id: int):
     if place is None:
         return _refuse()
     year = _year()
-    built = report.build(place, year)
+    built = report.build(place, year, money=_own_staff(place))
     form = ThresholdForm(formdata=None, threshold=built.threshold)
     return render_template("reports/index.html", report=built, form=form, years=range(local_now().year, 2019, -1))
 
@@ -67,7 +72,7 @@ def export(village_id: int, key: str):
     if place is None:
         return _refuse()
     year = _year()
-    table = report.build(place, year).table(key)
+    table = report.build(place, year, money=_own_staff(place)).table(key)
     if table is None:
         return render_template("agreements/refused.html", message="Deze tabel bestaat niet.", code=404), 404
     return _csv(table, f"{place.slug}-{key}-{year}.csv")

@@ -19,6 +19,7 @@ from coop.core.errors import DomainError, DomainErrors, collect
 from coop.core.models import TaskCategory, User
 from coop.core.validation import normalise_postcode
 from coop.extensions import db
+from coop.members import service as members
 from coop.people import service as people
 from coop.requests import place as where
 from coop.requests.models import (
@@ -142,10 +143,18 @@ def _urgency(data: RequestInput) -> None:
         raise DomainError("Kies hoe snel u hulp nodig hebt.", "urgency")
 
 
+def _for_members(resident: User, data: RequestInput) -> None:
+    """A category only for members: who is not one hears how to join (the coordinator can
+    make them a member on the spot, see requests/views.py)."""
+    if members.category_needs_membership(data.category_id, resident):
+        raise DomainError(members.not_a_member_message(resident.village), "category_id")
+
+
 def problems(resident: User, data: RequestInput) -> list[DomainError]:
     """Everything wrong with a posting at once, each on its field (the form shows them together)."""
     found = collect(lambda: _category(resident.village_id, data.category_id), lambda: _description(data.description),
-                    lambda: _urgency(data), lambda: _when(data), lambda: _check_where(data, resident))
+                    lambda: _urgency(data), lambda: _when(data), lambda: _check_where(data, resident),
+                    lambda: _for_members(resident, data))
     if data.channel not in CHANNEL_LABELS:
         found.insert(0, DomainError("Kies hoe de hulpvraag binnenkwam.", "channel"))
     return found

@@ -8,12 +8,15 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from coop.core import audit, registry
 from coop.core import roles as R
+from coop.core.clock import local_now
 from coop.core.forms import Form, choices
 from coop.core.guard import get_in_village_or_404, roles_required
 from coop.core.models import TaskCategory, User
 from coop.core.once import run_once
 from coop.core.web import run
 from coop.extensions import db
+from coop.members import service as members
+from coop.members.forms import KitchenTableForm
 from coop.people import service as people
 from coop.requests import intake, queries, service
 from coop.requests.forms import (
@@ -62,17 +65,32 @@ def _categories(village_id: int) -> list[TaskCategory]:
 
 def _prepare(form: RequestForm, village_id: int) -> RequestForm:
     form.category_id.choices = choices([("", "Kies een soort hulp")]
-                                       + [(c.id, c.name) for c in _categories(village_id)])
+                                       + [(c.id, f"{c.name} (alleen voor leden)" if c.members_only else c.name)
+                                          for c in _categories(village_id)])
     return form
 
 
 ALREADY_SENT = "Deze hulpvraag was al verstuurd; hieronder staat hij."
 
 
-def _post(form: RequestForm, for_resident: User, channel: str, template: str):
-    """Shared by the resident's form and the phone intake: validate, post once, confirm."""
-    if form.validate_on_submit():
+def _post(form: RequestForm, for_resident: User, channel: str, template: str,
+          join: KitchenTableForm | None = None):
+    """Shared by the resident's form and the phone intake: validate, post once, confirm.
+
+    `join`: the resident is not a member and the category is only for members; the
+    coordinator makes them one in the same step (their form is on the page), then the
+    request goes on."""
+    valid = form.validate_on_submit()
+    if join is not None:
+        valid = join.validate() and valid
+        if valid:
+            for problem in members.join_problems(for_resident.village, join.to_input(for_resident)):
+                join.attach(problem)
+            valid = not join.errors
+    if valid:
         def action():
+            if join is not None:
+                members.join(for_resident.village, join.to_input(for_resident), by=current_user)
             req, created = intake.post_request(
                 for_resident, form.to_input(channel), by=current_user, form_token=form.form_token.data)
             if not created:  # made with this token before the form tokens had their own table
@@ -89,7 +107,24 @@ def _post(form: RequestForm, for_resident: User, channel: str, template: str):
             field = getattr(form, problem.field, None) if problem.field else None
             if field is not None and not field.errors:
                 form.attach(problem)
-    return render_template(template, form=form, resident=for_resident), 422 if form.errors or form.form_errors else 200
+    failed = form.errors or form.form_errors or (join is not None and join.errors)
+    not_a_member = bool(failed) and join is None and form.is_submitted() and \
+        members.category_needs_membership(form.category_id.data, for_resident)
+    return render_template(template, form=form, resident=for_resident, join=join, not_a_member=not_a_member,
+                           fee=members.settings_for(for_resident.village_id).yearly_fee), 422 if failed else 200
+
+
+def _joining(form: RequestForm, resident: User) -> tuple[KitchenTableForm | None, bool]:
+    """The form to make `resident` a member on the spot, when the chosen category asks for it,
+    and whether it is shown for the first time (then it was not filled in yet)."""
+    if not form.is_submitted() or not members.category_needs_membership(request.form.get("category_id"), resident):
+        return None, False
+    join = KitchenTableForm(prefix="lid")
+    if join.shown.data:
+        return join, False
+    join = KitchenTableForm(formdata=None, prefix="lid", account_holder=resident.full_name, shown="1")
+    join.signed_on.process(None, local_now().date())
+    return join, True
 
 
 @bp.route("/hulp-vragen", methods=["GET", "POST"])
@@ -145,7 +180,13 @@ def on_behalf(resident_id: int):
     form = _prepare(OnBehalfForm(), resident.village_id)
     if request.method == "GET":
         audit.shown("request.form_opened", subject=resident, on_behalf_of=resident)
-    return _post(form, resident, form.channel.data or "phone", "requests/on_behalf.html")
+    join, first_time = _joining(form, resident)
+    if first_time:
+        # The coordinator learns the category is for members only: the page again, as typed,
+        # with the form to join; nothing is checked or saved yet.
+        return render_template("requests/on_behalf.html", form=form, resident=resident, join=join,
+                               fee=members.settings_for(resident.village_id).yearly_fee)
+    return _post(form, resident, form.channel.data or "phone", "requests/on_behalf.html", join=join)
 
 
 @bp.get("/hulpvragen")

@@ -22,6 +22,7 @@ NOT_LISTS = {
     "privacy.settings": "a form", "privacy.register_page": "fixed rows with the village's periods",
     "aids.new_item": "a form",
     "activities.new": "a form",
+    "members.settings": "a form", "members.message": "a form; below it the 20 latest messages, a fixed number",
 }
 
 

@@ -91,6 +91,7 @@ TABLE: dict[str, Access] = {
     "admin.categories": page(STAFF, "/beheer/categorieen"),
     "admin.index": page(frozenset({"admin"}), "/beheer/"),
     "admin.toggle_destination": staff("/beheer/doorverwijzen/{destination}/verbergen"),
+    "admin.toggle_members_only": staff("/beheer/categorieen/{category}/alleen-leden"),
     # agreements: the village's coordinator writes, its gemeente reads, comments and signs
     "agreements.add_row": staff("/afspraken/{agreement}/onderwerp-toevoegen", who=frozenset({"coordinator"})),
     "agreements.comment": staff("/afspraken/{agreement}/opmerking", who=frozenset({"coordinator", "gemeente"})),
@@ -184,6 +185,23 @@ TABLE: dict[str, Access] = {
     "matching.withdraw": staff("/voorstellen/{proposal}/intrekken"),
     "ops.healthz": page(PUBLIC, "/healthz"),
     "ops.readyz": page(PUBLIC, "/readyz"),
+    # members: the village's own staff; the message to a group is the coordinator's
+    "members.contributions": page(STAFF, "/leden/contributie"),
+    "members.debit_file": staff("/leden/contributie/{run}/incasso.xml"),
+    "members.end": staff("/leden/{household}/einde"),
+    "members.index": page(STAFF, "/leden/"),
+    "members.message": page(frozenset({"coordinator"}), "/leden/bericht"),
+    "members.message_sent": staff("/leden/bericht/{broadcast}", who=frozenset({"coordinator"})),
+    "members.new": staff("/leden/nieuw/{carer}"),
+    "members.paid": staff("/leden/{household}/betaald/{contribution}"),
+    "members.pick": page(STAFF, "/leden/nieuw?zoek=Visser"),
+    "members.remind": staff("/leden/{household}/herinnering/{contribution}"),
+    "members.remind_all": page(STAFF, "/leden/contributie/herinneren"),
+    "members.returned": staff("/leden/{household}/storno/{contribution}"),
+    "members.settings": page(STAFF, "/leden/instellingen"),
+    "members.show": staff("/leden/{household}"),
+    "members.transfer_csv": page(STAFF, "/leden/contributie/overmaken.csv"),
+    "members.transfer_list": page(STAFF, "/leden/contributie/overmaken"),
     # people
     # privacy: one's own copy; the copy, the print and erasure of a person of the village
     "privacy.my_export": page(LOGGED_IN, "/mijn-gegevens/download.json"),

@@ -140,6 +140,8 @@ def build_attack(session, make: Factory, connection) -> Attack:
         "circle": a.circle.id, "circle_member": a.circle.members[0].id, "circle_other": a.circle.members[2].id,
         "circle_absence": a.circle.members[2].absences[0].id, "circle_missed": a.circle_missed.id,
         "aid": a.aid.id, "loan": a.loan.id, "reservation": a.reservation.id,
+        "household": a.household.id, "contribution": a.contribution.id, "run": a.run.id,
+        "broadcast": a.broadcast.id, "category": a.searching.category_id,
     }
     from tests.activities.world import activity_of, signup_of
     attack.ids |= {"activity": activity_of(a).id, "signup": signup_of(a).id}

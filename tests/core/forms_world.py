@@ -53,6 +53,11 @@ class World:
     aid: object = None
     loan: object = None
     reservation: object = None
+    # Members: Bep's household (direct debit), this year's contribution run, a message to all members.
+    household: object = None
+    contribution: object = None
+    run: object = None
+    broadcast: object = None
 
     def role(self, name: str) -> User | None:
         return None if name == "anonymous" else getattr(self, name)
@@ -109,11 +114,13 @@ def build_world(session, make) -> World:
     competence = people.record_competence(volunteer, category=trained, backstop=professional, note="", by=coordinator)
     session.flush()
     destination = session.scalar(select(ReferralDestination).where(ReferralDestination.village_id == village.id))
+    household, contribution, run, message = _members(session, village, coordinator, resident)
     world = World(village=village, coordinator=coordinator, admin=admin, gemeente=gemeente, platform=platform,
                   resident=resident, carer=carer, volunteer=volunteer, professional=professional,
                   searching=searching, referable=referable, respite=weekly, shift=weekly.shifts[0],
                   agreement=agreement, draft_hours=draft, proposal=proposal, destination=destination,
-                  call=call, competence=competence)
+                  call=call, competence=competence, household=household, contribution=contribution, run=run,
+                  broadcast=message)
     _circle(session, make, world, cared_for)
     _aids(world)
     categories = session.scalars(select(TaskCategory.id).where(TaskCategory.village_id == village.id)).all()
@@ -145,6 +152,21 @@ def _aids(world: World) -> None:
     kept = aids.add_item(village.id, kind="douchestoel", label="D-01", condition="good", by=by)
     world.loan = aids.lend(lent, resident, starts_on=day, due_on=date(2026, 4, 13), by=by)
     world.reservation = aids.reserve(kept, resident, starts_on=date(2026, 3, 18), due_on=date(2026, 4, 30), by=by)
+def _members(session, village, coordinator, resident) -> tuple:
+    """Bep is a member by direct debit, this year's contribution is asked (collected on 1 April),
+    and a message went to all members."""
+    from coop.members import broadcast
+    from coop.members import service as members
+    from coop.members.models import Contribution, MemberSettings
+    session.add(MemberSettings(village_id=village.id, creditor_id="NL69ZZZ123456780000",
+                               account_name=village.cooperative_name, iban="NL91ABNA0417164300", bic="ABNANL2A"))
+    household = members.join(village, members.JoinInput(
+        people=[resident], method="direct_debit", starts_on=date(2026, 1, 1), iban="NL20INGB0001234567",
+        account_holder=resident.full_name, signed_on=date(2026, 1, 1)), by=coordinator)
+    run = members.run_year(village, 2026, date(2026, 4, 1), by=coordinator)
+    contribution = session.scalar(select(Contribution).where(Contribution.household_id == household.id))
+    message = broadcast.send(village, "leden", "Koffieochtend", "Vrijdag is er koffie.", by=coordinator)
+    return household, contribution, run, message
 
 
 def token() -> str:
@@ -203,6 +225,7 @@ def create_cases() -> list[CreateCase]:
     from coop.circles.models import CircleAbsence, CircleMember, PhoneCircle
     from coop.core.models import Village
     from coop.matching.models import Proposal
+    from coop.members.models import Broadcast, ContributionRun, Household
     from coop.people.models import Absence, Competence
     from coop.requests.models import RequestEvent
     from coop.respite.models import CarerQolCheckin, RespiteRequest
@@ -289,6 +312,13 @@ def create_cases() -> list[CreateCase]:
         CreateCase("sign-up for an activity by phone", "coordinator",
                    lambda w: f"/activiteiten/{activity_of(w).id}/aanmelden/{w.carer.id}",
                    lambda w: {"wants_lift": "y"}, lambda: _count(Signup)),
+        CreateCase("member household", "coordinator", lambda w: f"/leden/nieuw/{w.carer.id}",
+                   lambda w: {"method": "transfer", "starts_on": "2026-03-01"}, lambda: _count(Household)),
+        CreateCase("contribution run", "coordinator", lambda w: "/leden/contributie",
+                   lambda w: {"year": "2027", "collection_date": "2027-01-15"}, lambda: _count(ContributionRun)),
+        CreateCase("message to a group", "coordinator", lambda w: "/leden/bericht",
+                   lambda w: {"group": "leden", "subject": "Nieuws", "text": "Vrijdag is er koffie.", "confirmed": "y",
+                              "versturen": "1"}, lambda: _count(Broadcast)),
         CreateCase("sign-up", "anonymous", lambda w: "/aanmelden",
                    lambda w: {"kind": "resident", "first_name": "Jan", "last_name": "Smit",
                               "email": "jan.smit@example.nl", "password": "een lange zin om te onthouden",

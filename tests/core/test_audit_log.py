@@ -72,6 +72,7 @@ def world(session, make, village, coordinator, admin):
     chair = aids.add_item(village.id, kind="douchestoel", label="D-01", condition="good", by=coordinator)
     reservation = aids.reserve(chair, bep, starts_on=today, due_on=today + timedelta(days=30), by=coordinator)
     meal = _meal(village, coordinator, bep, kees)
+    members = _members(session, village, coordinator, bep, piet, today)
     session.commit()
     monday = series.shifts[0].local_start.date() - timedelta(days=series.shifts[0].local_start.weekday())
     return {"bep": bep, "req": req, "helper": helper, "proposal": proposal, "piet": piet, "truus": truus,
@@ -79,7 +80,7 @@ def world(session, make, village, coordinator, admin):
             "month": f"{today:%Y-%m}", "coordinator": coordinator, "admin": admin, "circle": circle,
             "circle_member": circle.members[0], "rollator": rollator, "loan": loan,
             "reservation": reservation,
-            "meal": meal, "meal_signup": meal.signups[0]}
+            "meal": meal, "meal_signup": meal.signups[0], **members}
 
 
 def _meal(village, coordinator, bep, kees):
@@ -93,6 +94,24 @@ def _meal(village, coordinator, bep, kees):
     activities.sign_up(activity, bep, by=coordinator)
     activities.add_helper(activity, kees, by=coordinator)
     return activity
+
+
+def _members(session, village, coordinator, bep, piet, today) -> dict:
+    """Bep pays by direct debit, Piet (no e-mail) by transfer; the contribution is asked; a
+    message went to all members (Piet's on paper)."""
+    from coop.members import broadcast
+    from coop.members import service as members
+    from coop.members.models import MemberSettings
+    session.add(MemberSettings(village_id=village.id, creditor_id="NL69ZZZ123456780000", account_name="Coop",
+                               iban="NL91ABNA0417164300", bic="ABNANL2A"))
+    household = members.join(village, members.JoinInput(
+        people=[bep], method="direct_debit", starts_on=today, iban="NL20INGB0001234567", account_holder="Bep",
+        signed_on=today), by=coordinator)
+    members.join(village, members.JoinInput(people=[piet], method="transfer", starts_on=today), by=coordinator)
+    collected = today + timedelta(days=20)
+    run = members.run_year(village, collected.year, collected, by=coordinator)
+    message = broadcast.send(village, "leden", "Koffieochtend", "Vrijdag is er koffie.", by=coordinator)
+    return {"household": household, "run": run, "broadcast": message}
 
 
 # (endpoint, url, who opens it, action, subject, others it must name, on whose behalf)
@@ -184,6 +203,18 @@ PAGES = [
     ("activities.withdraw", "/activiteiten/aanmeldingen/{meal_signup.id}/afmelden", "coordinator",
      "activity.viewed", "bep", (), None),
     ("admin.audit_log", "/beheer/logboek?persoon=Jansen", "admin", "audit.searched", None, ("bep",), None),
+    ("members.index", "/leden/", "coordinator", "members.listed", None, ("bep", "piet"), None),
+    ("members.pick", "/leden/nieuw?zoek=Visser", "coordinator", "people.searched", None, ("truus",), None),
+    ("members.new", "/leden/nieuw/{truus.id}", "coordinator", "member.form_opened", "truus", (), None),
+    ("members.show", "/leden/{household.id}", "coordinator", "member.viewed", "bep", (), None),
+    ("members.debit_file", "/leden/contributie/{run.id}/incasso.xml", "coordinator", "contributions.debit_file", None,
+     ("bep",), None),
+    ("members.transfer_list", "/leden/contributie/overmaken?jaar={run.year}", "coordinator",
+     "contributions.transfer_list", None, ("piet",), None),
+    ("members.transfer_csv", "/leden/contributie/overmaken.csv?jaar={run.year}", "coordinator",
+     "contributions.transfer_exported", None, ("piet",), None),
+    ("members.message_sent", "/leden/bericht/{broadcast.id}", "coordinator", "broadcast.print_list", None, ("piet",),
+     None),
     ("admin.audit_log_csv", "/beheer/logboek.csv?persoon=Jansen", "admin", "audit.exported", None, ("bep",), None),
 ]
 ROLE_OF = {"coordinator": R.COORDINATOR, "admin": R.ADMIN, "helper": R.VOLUNTEER, "kees": R.VOLUNTEER,
@@ -214,6 +245,9 @@ NOT_ABOUT_OTHERS = {
     "core.home",
     # The circles by name and count, no person.
     "circles.index",
+    # The contribution's run and settings show sums and the village's account; the message page
+    # the groups and earlier messages (who gets one shows after a preview, which is written down).
+    "members.contributions", "members.settings", "members.message",
 }
 
 

@@ -192,6 +192,17 @@ CASES = [
              "coop.activities.forms:HelperForm"),
     FormCase("activities.attendance", "coordinator", lambda w: f"/activiteiten/{activity_of(w).id}/aanwezigheid",
              "coop.activities.forms:AttendanceForm"),
+    FormCase("members.new", "coordinator", lambda w: f"/leden/nieuw/{w.carer.id}", "coop.members.forms:JoinForm"),
+    FormCase("members.paid", "coordinator", lambda w: f"/leden/{w.household.id}/betaald/{w.contribution.id}",
+             "coop.members.forms:PaymentForm", "betaald-{contribution}"),
+    FormCase("members.returned", "coordinator", lambda w: f"/leden/{w.household.id}/storno/{w.contribution.id}",
+             "coop.members.forms:ReturnForm", "storno-{contribution}"),
+    FormCase("members.end", "coordinator", lambda w: f"/leden/{w.household.id}/einde", "coop.members.forms:EndForm",
+             "einde"),
+    FormCase("members.contributions", "coordinator", lambda w: "/leden/contributie", "coop.members.forms:RunForm"),
+    FormCase("members.settings", "coordinator", lambda w: "/leden/instellingen", "coop.members.forms:SettingsForm"),
+    FormCase("members.message", "coordinator", lambda w: "/leden/bericht", "coop.members.forms:MessageForm",
+             extra={"versturen": "1"}),
 ]
 # POST routes with no field to fill: a button (and the CSRF token), or a signed link.
 NO_FIELDS = {
@@ -205,6 +216,7 @@ NO_FIELDS = {
     "circles.move", "circles.remove_member", "circles.remove_absence", "circles.report", "circles.confirm",
     "aids.cancel_reservation",
     "activities.remove_helper", "activities.cancel", "activities.withdraw",
+    "members.remind", "members.remind_all", "admin.toggle_members_only",
 }
 
 
@@ -296,7 +308,7 @@ def _strategy(bound, ids: list[str]):
 def _fields(app, case: FormCase, world):
     # A prefix may name a row of the world: one form per competence or per call on the page.
     prefix = (case.prefix or "").format(competence=world.competence.id, call=world.call.id,
-                                        circle_missed=world.circle_missed.id)
+                                        circle_missed=world.circle_missed.id, contribution=world.contribution.id)
     with app.test_request_context():
         form = _form_class(case.form)(formdata=None, prefix=prefix)
         # A list of fields (the days without respite) is filled entry by entry.

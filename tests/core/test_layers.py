@@ -17,8 +17,9 @@ one in its own layer or above:
 3. `followups`, `geo` — generic machinery: the dispatcher, the scheduler, the answer links, the
    follow-up durations; maps, distances and geocoding. They import core (and ops) only;
    features register their rules and messages with core and use this machinery.
-4. `people`, `admin`, `calllist` — profiles, competences, hours entries; the administrator's
-   pages; the coordinator's bellijst (its tasks are written by the outbox in core).
+4. `people`, `admin`, `calllist`, `members` — profiles, competences, hours entries; the
+   administrator's pages; the coordinator's bellijst (its tasks are written by the outbox in
+   core); member households, their contribution and the message to a group.
 5. `auth`, `requests` — logging in (uses people); the hulpvraag (uses people).
 6. `matching`, `agreements`, `villages`, `circles`, `aids`, `activities` — proposals and ranking
    (requests, people, geo); the gemeente agreements (their parties are the request's role-split
@@ -44,7 +45,7 @@ LAYERS = (
     ("core",),
     ("ops",),
     ("followups", "geo"),
-    ("people", "calllist"),
+    ("people", "calllist", "members"),
     ("auth", "requests", "admin"),  # the admin's audit search finds people by name
     ("matching", "agreements", "villages", "circles", "aids", "activities"),
     ("respite",),

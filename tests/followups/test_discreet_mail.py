@@ -125,6 +125,42 @@ def _everything_queued(app, session, make, at):
         end_time=time(11, 0), venue="De Kapel", capacity=5), by=coordinator)
     activities.sign_up(coffee, resident, by=coordinator)
     activities.cancel(coffee, by=coordinator)
+    # Members: a notice before the debit, a request to pay by transfer, a storno's reminder, a
+    # message to all members.
+    from coop.members import broadcast
+    from coop.members import service as members
+    from coop.members.models import Contribution, MemberSettings
+    session.add(MemberSettings(village_id=village.id, creditor_id="NL69ZZZ123456780000", account_name="Coop",
+                               iban="NL91ABNA0417164300", bic="ABNANL2A"))
+    members.join(village, members.JoinInput(people=[resident], method="direct_debit", starts_on=date(2026, 1, 1),
+                                            iban="NL20INGB0001234567", account_holder=resident.full_name,
+                                            signed_on=date(2026, 1, 1)), by=coordinator)
+    members.join(village, members.JoinInput(people=[carer], method="transfer", starts_on=date(2026, 1, 1)),
+                 by=coordinator)
+    members.run_year(village, 2026, date(2026, 4, 1), by=coordinator)
+    debit = session.scalar(select(Contribution).where(Contribution.method == "direct_debit",
+                                                      Contribution.village_id == village.id))
+    members.record_return(debit, date(2026, 3, 16), "AM04", by=coordinator)
+    broadcast.send(village, "leden", "Nieuws van de coöperatie", "Vrijdag is er koffie.", by=coordinator)
+    # A phone circle named by the coordinator: nobody answers at the carer (her key holder and the
+    # coordinator hear it at once), and the round is not confirmed in time.
+    from coop.circles import rules as circle_rules
+    from coop.circles import service as circles
+    circle = circles.create_circle(village, name=TYPED["title"], start_time=time(9, 30), confirm_by=time(10, 0),
+                                   members=[resident, carer], by=coordinator)
+    at_the_carer = next(m for m in circle.members if m.person_id == carer.id)
+    circles.set_key_holder(at_the_carer, key_holder=helper, relation="buurman", by=coordinator)
+    circles.report_missed(circle, at_the_carer, by=coordinator)
+    circle_rules.unconfirmed_rounds(clock.now() + timedelta(hours=2))
+    # A rollator on loan: a reminder the day before it is due, and one when it is late.
+    from coop.aids import rules as aid_rules
+    from coop.aids import service as aids
+    rollator = aids.add_item(village.id, kind="rollator", label="R-01", condition="good", by=coordinator)
+    today = clock.local_now().date()
+    aids.lend(rollator, resident, starts_on=today - timedelta(weeks=4), due_on=today + timedelta(days=1),
+              by=coordinator)
+    aid_rules.aid_loan_reminders(clock.now())
+    aid_rules.aid_loan_reminders(clock.now() + timedelta(days=2))  # sent with the mails of that day
     respite_rules.carerqol_checkins(clock.now())
     rules.weekly_digest(clock.now())
     request_rules.escalate_unmatched(clock.now())

@@ -166,7 +166,7 @@ def test_csv_and_page_of_another_village_are_refused(session, make, village, oth
 def test_report_page_shows_charts_with_tables_and_no_names(session, village, figures, client_as, municipality_user,
                                                            resident):
     page = client_as(municipality_user).get(f"/cijfers/dorp/{village.id}?jaar=2025").get_data(as_text=True)
-    assert page.count("<svg") == 3 and page.count("<table") == 9  # with the aids and attendance tables
+    assert page.count("<svg") == 3 and page.count("<table") == 10  # with the aids, attendance and member tables
     assert "Download deze tabel als CSV" in page and "Gemiddelde CarerQol-VAS" in page
     assert resident.last_name not in page and resident.street not in page
     assert "Zorgvlijt" not in page

@@ -26,7 +26,7 @@ def _missed(row: FollowUp) -> MissedCall:
 def key_holder_alert(row: FollowUp) -> Message:
     missed = _missed(row)
     person = missed.member.person
-    return render_message("circle_key_holder", subject=f"Dringend: {person.full_name} neemt niet op",
+    return render_message("circle_key_holder", subject="Dringend: iemand van de telefooncirkel neemt niet op",
                           village=recipient_of(row).village, user=row.recipient, missed=missed, person=person,
                           circle=missed.round.circle)
 
@@ -36,8 +36,7 @@ def coordinator_alert(row: FollowUp) -> Message:
     missed = _missed(row)
     person = missed.member.person
     circle = missed.round.circle
-    return render_message("circle_no_answer", subject=f"Telefooncirkel {circle.name}: geen gehoor bij "
-                                                      f"{person.full_name}",
+    return render_message("circle_no_answer", subject="Telefooncirkel: geen gehoor bij een deelnemer",
                           village=recipient_of(row).village, user=row.recipient, missed=missed, person=person,
                           circle=circle, key_holder=missed.member.key_holder, member=missed.member,
                           url=url_for("circles.show", circle_id=circle.id, _external=True))
@@ -50,7 +49,7 @@ def round_late(row: FollowUp) -> Message:
         raise Obsolete("de ronde bestaat niet meer")
     if rnd.confirmed_at is not None:
         raise Obsolete("de ronde is intussen rond gemeld")
-    return render_message("circle_round_late", subject=f"Telefooncirkel {rnd.circle.name} is nog niet rond",
+    return render_message("circle_round_late", subject="De telefooncirkel is nog niet rond",
                           village=recipient_of(row).village, user=row.recipient, round=rnd, circle=rnd.circle,
                           url=url_for("circles.show", circle_id=rnd.circle_id, _external=True))
 

@@ -3,6 +3,7 @@ a formula in a spreadsheet, whatever people typed into names, categories and not
 import csv
 import io
 import re
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -81,6 +82,10 @@ def _hostile_village(session, make, village, coordinator):
         record_five_questions(req, {1: (HOSTILE["note"], "resident"), 2: (HOSTILE["note"], "family")}, by=coordinator)
         requests_service.apply_transition(req, "start_intake", by=coordinator)
         requests_service.refer(req, by=coordinator, to=destination, reason=HOSTILE["note"])
+    # A member household paying by transfer: its names reach the transfer list.
+    from coop.members import service as members
+    members.join(village, members.JoinInput(people=[resident], method="transfer", starts_on=today), by=coordinator)
+    members.run_year(village, today.year, today + timedelta(days=members.PRENOTICE_DAYS + 1), by=coordinator)
     session.commit()
     return today
 
@@ -92,6 +97,7 @@ def _csv_urls(app, village, today) -> dict[str, list[str]]:
     urls = {
         "admin.audit_log_csv": ["/beheer/logboek.csv"],
         "respite.statements_csv": [f"/respijt/uren/overzicht.csv?maand={year}-{month:02d}"],
+        "members.transfer_csv": [f"/leden/contributie/overmaken.csv?jaar={year}"],
         "reports.export": [f"/cijfers/dorp/{village.id}/{t.key}.csv?jaar={year}"
                            for t in report.build(village, year).tables],
         "reports.municipality_export": [f"/cijfers/gemeente/{t.key}.csv?jaar={year}"
@@ -126,7 +132,7 @@ def test_every_export_neutralises_hostile_names_categories_and_notes(app, sessio
                     cells.append(value)
     # The hostile texts are there, as text: a quote in front.
     full_name = f"{HOSTILE['first_name']} {HOSTILE['last_name']}"
-    assert "'" + full_name in cells  # the hours statement
+    assert "'" + full_name in cells  # the hours statement, the transfer list
     assert "'" + HOSTILE["category"] in cells  # the report's category rows and column heads
     assert "'" + HOSTILE["referred_to"] in cells  # the referrals table
     assert "'" + HOSTILE["last_name"] in cells  # the village's row in the gemeente's overview

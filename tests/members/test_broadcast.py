@@ -96,3 +96,27 @@ def test_a_message_needs_a_group_a_subject_and_a_text(session, village, coordina
     assert response.status_code == 422
     assert "Kies een groep uit de lijst." in response.text and "Vul het onderwerp in." in response.text
     assert _rows(session) == (0, 0, 0)
+
+
+def test_the_phone_circles_and_the_coming_activities_are_groups_to_write_to(session, village, coordinator, bep,
+                                                                             piet, client_as):
+    """The real groups of the other features, as the coordinator sees them on the message page."""
+    from datetime import time, timedelta
+    from decimal import Decimal
+
+    from coop.activities import service as activities
+    from coop.circles import service as circles
+    from coop.core.clock import local_now
+    circle = circles.create_circle(village, name="Austerlitz Belt", start_time=time(9), confirm_by=time(10),
+                                   members=[bep, piet], by=coordinator)
+    meal = activities.create(village.id, activities.ActivityInput(
+        kind="meal", title="Austerlitz Eet", on_date=local_now().date() + timedelta(days=5), start_time=time(17, 30),
+        end_time=time(19, 0), venue="De Kapel", capacity=10, cost=Decimal("0")), by=coordinator)
+    activities.sign_up(meal, bep, by=coordinator)
+    session.flush()
+    groups = {g.key: g for g in registry.groups_for(village)}
+    assert {f"cirkel-{circle.id}", f"activiteit-{meal.id}"} <= set(groups)
+    assert {p.id for p in groups[f"cirkel-{circle.id}"].people()} == {bep.id, piet.id}
+    assert [p.id for p in groups[f"activiteit-{meal.id}"].people()] == [bep.id]
+    page = client_as(coordinator).get("/leden/bericht").text
+    assert "Telefooncirkel Austerlitz Belt" in page and "Austerlitz Eet" in page

@@ -9,28 +9,22 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from coop import create_app
 from coop.aids import service
 from coop.aids.models import AidLoan
 from coop.core import roles as R
 from coop.core.clock import local_now
 from coop.core.forms import new_form_token
 from coop.extensions import db
-from tests.conftest import TEST_CONFIG, Factory
+from tests.conftest import Factory
 from tests.core.test_concurrency import at_once, browsers, committed, no_server_errors
-from tests.support.live_server import LiveServers
+from tests.support.live_server import servers_and_app
 
 _numbers = itertools.count(1)
 
 
 @pytest.fixture(scope="module")
 def live(backend, database_factory):
-    url = database_factory(backend, f"aids_live_{backend}")
-    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
-    with LiveServers(url, count=2) as servers:
-        yield servers, app
-    with app.app_context():
-        db.engine.dispose()
+    yield from servers_and_app(database_factory, backend, "aids_live")
 
 
 @pytest.fixture

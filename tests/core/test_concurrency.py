@@ -16,15 +16,14 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
-from coop import create_app
 from coop.core import roles as R
 from coop.core.models import AuditLog
 from coop.extensions import db
 from coop.matching.models import ACCEPTED, WITHDRAWN, Proposal
 from coop.requests.models import MATCHED, SEARCHING, HelpRequest
-from tests.conftest import PASSWORD, TEST_CONFIG, Factory
+from tests.conftest import PASSWORD, Factory
 from tests.followups.conftest import new_request
-from tests.support.live_server import LiveServers
+from tests.support.live_server import servers_and_app
 
 THREADS = 8
 _numbers = itertools.count(1)
@@ -32,14 +31,7 @@ _numbers = itertools.count(1)
 
 @pytest.fixture(scope="module")
 def live(backend, database_factory):
-    """(servers, app): the servers on a fresh database, and an app on it for setting up and
-    checking (real commits, its own connections)."""
-    url = database_factory(backend, f"txn_live_{backend}")
-    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
-    with LiveServers(url, count=2) as servers:
-        yield servers, app
-    with app.app_context():
-        db.engine.dispose()
+    yield from servers_and_app(database_factory, backend, "txn_live")
 
 
 @pytest.fixture

@@ -80,3 +80,17 @@ class LiveServers:
 
 if __name__ == "__main__":
     serve(sys.argv[1])
+
+
+def servers_and_app(database_factory, backend: str, name: str, count: int = 2):
+    """(servers, app) for a module's fixture: `count` server processes on a fresh database,
+    and an app on it for setting up and checking (real commits, its own connections)."""
+    from coop import create_app
+    from coop.extensions import db
+    from tests.conftest import TEST_CONFIG
+    url = database_factory(backend, f"{name}_{backend}")
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
+    with LiveServers(url, count=count) as servers:
+        yield servers, app
+    with app.app_context():
+        db.engine.dispose()

@@ -11,6 +11,7 @@ a transaction of its own: most page views write nothing.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import re
@@ -19,7 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from flask import current_app, flash, g, has_request_context, request, session
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, bindparam, select, update
 from sqlalchemy.orm import joinedload
 
 from coop.auth.models import UserSession
@@ -180,19 +181,29 @@ def _row_and_user(ident: int) -> tuple[UserSession | None, User | None]:
             if row is not None and row.user_id == ident else None
         return row, user
     token = session.get(TOKEN_KEY)
-    with_login = registry.with_login()
-    names = list(with_login)
-    found = db.session.execute(
-        select(UserSession, User, *(with_login[n]().label(n) for n in names))
-        .join(User, User.id == UserSession.user_id).options(*options)
-        .where(UserSession.token_hash == token_hash(token))
-        .execution_options(populate_existing=True)).unique().first() if token else None
+    names = tuple(registry.with_login())
+    found = db.session.execute(_login_query(names), {"token_hash": token_hash(token),
+                                                     **registry.with_login_params()}
+                               ).unique().first() if token else None
     row, user = (found[0], found[1]) if found is not None else (None, None)
     g.user_session = row
     if found is None or user is None or user.id != ident:
         return row, None
     g.login_figures = dict(zip(names, found[2:], strict=True))
     return row, user
+
+
+@functools.cache
+def _login_query(names: tuple[str, ...]):
+    """The session row, its user with roles and village, and the figures read with the login:
+    built once per process (it holds no value, only bindparams), so that every request does not
+    build and key a statement of five subqueries again."""
+    with_login = registry.with_login()
+    return (select(UserSession, User, *(with_login[n]().label(n) for n in names))
+            .join(User, User.id == UserSession.user_id)
+            .options(joinedload(User.role_rows), joinedload(User.village))
+            .where(UserSession.token_hash == bindparam("token_hash"))
+            .execution_options(populate_existing=True))
 
 
 def _forget() -> None:

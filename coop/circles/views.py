@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import Date, bindparam, func, select
 from sqlalchemy.orm import selectinload
 
 from coop.circles import service
@@ -367,7 +367,8 @@ def _open_alerts_of_user():
     missed = (select(func.count(MissedCall.id))
               .where(MissedCall.village_id == User.village_id, MissedCall.handled_at.is_(None)).scalar_subquery())
     late = (select(func.count(CircleRound.id))
-            .where(CircleRound.village_id == User.village_id, CircleRound.day == service.today(),
+            .where(CircleRound.village_id == User.village_id,
+                   CircleRound.day == bindparam("circle_today", type_=Date),
                    CircleRound.late_alerted_at.is_not(None), CircleRound.confirmed_at.is_(None)).scalar_subquery())
     return missed + late
 
@@ -376,7 +377,7 @@ def _member_of_user():
     return select(func.count(CircleMember.id)).where(CircleMember.person_id == User.id).scalar_subquery()
 
 
-registry.read_with_login("circle_alerts", _open_alerts_of_user)
+registry.read_with_login("circle_alerts", _open_alerts_of_user, lambda: {"circle_today": service.today()})
 registry.read_with_login("circle_memberships", _member_of_user)
 
 

@@ -153,17 +153,32 @@ def digest_sections(village: Village) -> list[DigestSection]:
 # --- figures read with the login -------------------------------------------------------------
 
 _WITH_LOGIN: dict[str, Callable[[], Any]] = {}
+_WITH_LOGIN_PARAMS: dict[str, Callable[[], dict[str, Any]]] = {}
 
 
-def read_with_login(name: str, column: Callable[[], Any]) -> None:
+def read_with_login(name: str, column: Callable[[], Any],
+                    params: Callable[[], dict[str, Any]] | None = None) -> None:
     """Read `column()` (a scalar subquery correlated to User.id) in the same query as the login
     on every request (coop/auth/sessions.py); the value is login_figure(name). The bell's unread
-    count is one: every page shows it."""
+    count is one: every page shows it.
+
+    The query is built once per process, so `column()` holds no value of the moment: what
+    changes (today's date) is a bindparam whose value `params()` gives on each request."""
     _WITH_LOGIN[name] = column
+    if params is not None:
+        _WITH_LOGIN_PARAMS[name] = params
 
 
 def with_login() -> dict[str, Callable[[], Any]]:
     return dict(_WITH_LOGIN)
+
+
+def with_login_params() -> dict[str, Any]:
+    """This request's values of the bindparams in the figures read with the login."""
+    values: dict[str, Any] = {}
+    for params in _WITH_LOGIN_PARAMS.values():
+        values.update(params())
+    return values
 
 
 def login_figure(name: str) -> Any | None:

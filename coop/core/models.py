@@ -47,6 +47,11 @@ class UserRole(Model):
     role: Mapped[str] = mapped_column(String(20), primary_key=True)
 
 
+def full_name(first_name: str | None, last_name: str | None) -> str:
+    """'Gerda Veldhuis': a person's name as every page shows it (also from plain rows)."""
+    return f"{first_name or ''} {last_name or ''}".strip()
+
+
 class User(UserMixin, Model):
     """A person. Many residents never log in: then email and password_hash stay empty."""
 
@@ -103,7 +108,7 @@ class User(UserMixin, Model):
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
+        return full_name(self.first_name, self.last_name)
 
     @property
     def address_line(self) -> str:

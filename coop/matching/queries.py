@@ -8,7 +8,7 @@ from coop.core import roles as R
 from coop.core.models import TaskCategory, User, UserRole
 from coop.extensions import db
 from coop.people.models import ProfessionalProfile, VolunteerProfile
-from coop.requests.models import OPEN_STATUSES, STATUS_LABELS, URGENCY_LABELS, HelpRequest
+from coop.requests.models import IS_OPEN, OPEN_STATUSES, STATUS_LABELS, URGENCY_LABELS, HelpRequest
 from coop.requests.queries import INBOX_ORDER
 
 SNIPPET = 140
@@ -25,7 +25,7 @@ def request_points(village_id: int, url_prefix: str, limit: int = 20000, urgent_
     # The page's few rows are chosen from help_requests alone, then joined: joined first, the
     # sort would wait for a join of every open request of the village with its resident.
     chosen = (select(HelpRequest.id).where(HelpRequest.village_id == village_id,
-                                           HelpRequest.status.in_(OPEN_STATUSES), lat.is_not(None), lon.is_not(None))
+                                           IS_OPEN, lat.is_not(None), lon.is_not(None))
               .order_by(*order).limit(limit))
     stmt = (select(lat, lon, HelpRequest.id, HelpRequest.status, HelpRequest.urgency, TaskCategory.name,
                    resident.c.first_name, func.substr(HelpRequest.description, 1, SNIPPET))

@@ -2,23 +2,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from coop.core.clock import now
-from coop.core.models import TaskCategory, User
+from coop.core.models import TaskCategory, User, full_name
 from coop.extensions import db
 from coop.requests.models import (
     INTAKE,
+    IS_OPEN,
     NEW,
     OPEN_STATUSES,
     SEARCHING,
+    STATUS_LABELS,
     STATUSES,
-    THIS_WEEK,
-    TODAY,
     URGENCIES,
+    URGENCY_LABELS,
+    URGENCY_RANK,
     HelpRequest,
 )
 
@@ -30,11 +32,8 @@ NEEDS_ACTION = (NEW, INTAKE, SEARCHING)
 
 PAGE_SIZE = 50  # rows per inbox page: a coordinator reads the top, and a page stays quick to draw
 
-URGENCY_ORDER = case((HelpRequest.urgency == TODAY, 0), (HelpRequest.urgency == THIS_WEEK, 1), else_=2)
-INBOX_ORDER = (URGENCY_ORDER, HelpRequest.created_at, HelpRequest.id)
-# What a row of the inbox shows (templates/requests/inbox.html), and the keys it joins on.
-INBOX_COLUMNS = (HelpRequest.id, HelpRequest.urgency, HelpRequest.created_at, HelpRequest.street, HelpRequest.status,
-                 HelpRequest.resident_id, HelpRequest.category_id)
+# The order of the partial index ix_help_requests_open_inbox (requests/models.py).
+INBOX_ORDER = (URGENCY_RANK, HelpRequest.created_at, HelpRequest.id)
 
 
 @dataclass
@@ -74,9 +73,31 @@ class InboxFilter:
                    page=min(max(page, 1), 100_000))
 
 
+@dataclass(frozen=True, slots=True)
+class InboxRow:
+    """One line of the inbox, only what it shows (templates/requests/inbox.html), as plain
+    values: fifty requests with their residents cost more to load as ORM objects than to draw."""
+    id: int
+    resident_id: int
+    urgency: str
+    created_at: datetime
+    street: str | None
+    status: str
+    resident_name: str
+    category_name: str
+
+    @property
+    def urgency_label(self) -> str:
+        return URGENCY_LABELS[self.urgency]
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+
 @dataclass
 class InboxPage:
-    requests: list[HelpRequest]
+    requests: list[InboxRow]
     total: int  # every request that passes the filter, on all pages
     page: int
     pages: int
@@ -94,7 +115,7 @@ class InboxPage:
 def _filtered(village_id: int, f: InboxFilter):
     stmt = select(HelpRequest).where(HelpRequest.village_id == village_id)
     if f.status == "open":
-        stmt = stmt.where(HelpRequest.status.in_(OPEN_STATUSES))
+        stmt = stmt.where(IS_OPEN)
     elif f.status != "all":
         stmt = stmt.where(HelpRequest.status == f.status)
     if f.category_id:
@@ -134,15 +155,16 @@ def inbox(village_id: int, f: InboxFilter | None = None, counts: dict[str, int] 
     # index alone), then only those rows are read; names and categories joined, in one query.
     ids = (stmt.with_only_columns(HelpRequest.id).order_by(*INBOX_ORDER)
            .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
-    # Only the columns a row shows (anything else asked of them raises, not a query): fifty
-    # requests and residents of every column cost more to load than to draw.
-    rows = (select(HelpRequest).where(HelpRequest.id.in_(ids.scalar_subquery()))
-            .options(load_only(*INBOX_COLUMNS, raiseload=True),
-                     joinedload(HelpRequest.resident).load_only(User.first_name, User.last_name, raiseload=True)
-                     .lazyload(User.role_rows),
-                     joinedload(HelpRequest.category).load_only(TaskCategory.name, raiseload=True))
+    rows = (select(HelpRequest.id, HelpRequest.resident_id, HelpRequest.urgency, HelpRequest.created_at,
+                   HelpRequest.street, HelpRequest.status, User.first_name, User.last_name, TaskCategory.name)
+            .outerjoin(User, User.id == HelpRequest.resident_id)
+            .outerjoin(TaskCategory, TaskCategory.id == HelpRequest.category_id)
+            .where(HelpRequest.id.in_(ids.scalar_subquery()))
             .order_by(*INBOX_ORDER))
-    return InboxPage(list(db.session.scalars(rows).unique()), total, page, pages)
+    return InboxPage([InboxRow(rid, resident_id, urgency, created_at, street, status, full_name(first, last),
+                               category or "")
+                      for rid, resident_id, urgency, created_at, street, status, first, last, category
+                      in db.session.execute(rows)], total, page, pages)
 
 
 def counts_per_status(village_id: int) -> dict[str, int]:

@@ -237,7 +237,8 @@ def fetch_rows(req: HelpRequest, point: tuple[float, float], *,
               "id": req.id, "day": day, "first": first, "last": last, "lat": lat, "lon": lon,
               "per_lon": km_per_degree_lon(min(abs(lat) + 1.0, 89.0)), "helper_id": helper_id}
     stmt = _statement(helper_id is not None, req.id is not None)
-    return [_row(m) for m in db.session.execute(stmt, {f"rank_{k}": v for k, v in params.items()}).mappings()]
+    # all() fetches the few hundred rows at once; iterating would fetch them one by one.
+    return [_row(m) for m in db.session.execute(stmt, {f"rank_{k}": v for k, v in params.items()}).mappings().all()]
 
 
 def approximate(point, rows: list[ranking.HelperRow]) -> dict[int, float]:

@@ -94,6 +94,13 @@ def of_resident(user_id: int) -> list[AidLoan]:
         .options(joinedload(AidLoan.item)).order_by(AidLoan.due_on, AidLoan.id)))
 
 
+def open_of_user():
+    """of_resident's count as a subquery correlated to users.id: read with the login, so a
+    resident's home page asks for loans only when there are some (most residents have none)."""
+    return (select(func.count(AidLoan.id))
+            .where(AidLoan.resident_id == User.id, AidLoan.status.in_(OPEN_LOANS)).scalar_subquery())
+
+
 def for_request(request_id: int) -> list[AidLoan]:
     """Reservations and loans made from a hulpvraag's Schijf van Vijf."""
     return list(db.session.scalars(

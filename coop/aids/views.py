@@ -262,7 +262,12 @@ def _coordinator_panel(user) -> dict:
 
 
 def _resident_panel(user) -> dict:
+    if registry.login_figure("aid_loans_open") == 0:
+        return {"mine": []}
     return {"mine": queries.of_resident(user.id)}
+
+
+registry.read_with_login("aid_loans_open", queries.open_of_user)
 
 
 registry.nav_link("Hulpmiddelen", "aids.stock", *STAFF, order=45)

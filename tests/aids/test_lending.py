@@ -193,3 +193,23 @@ def test_a_cancelled_reservation_frees_the_item(session, client_as, coordinator,
     assert reservation.status == "cancelled" and reservation.open_item_id is None
     assert [i.id for i in queries.free_items(rollator.village_id)] == [rollator.id]
     assert RESERVED not in {line.state for line in queries.stock(rollator.village_id)}
+
+
+def test_a_residents_home_shows_their_loans_and_asks_for_none_when_there_are_none(session, app, client_as,
+                                                                                   coordinator, resident, rollator):
+    """Most residents have nothing on loan: the count is read with the login, and the home page
+    asks for the loans themselves only when there are some."""
+    from coop.extensions import db
+    from tests.support.queries import RequestQueries
+    client = client_as(resident)
+    recorded = RequestQueries(app, db.engine)
+    try:
+        home = client.get("/").text
+        assert "Geleend van de coöperatie" not in home
+        assert not [s for s in recorded.last if "FROM aid_loans" in s and "count(" not in s]
+        service.lend(rollator, resident, starts_on=TODAY, due_on=TODAY + timedelta(weeks=2), by=coordinator)
+        home = client.get("/").text
+        assert "Geleend van de coöperatie" in home and "Rollator (R-01)" in home
+        assert [s for s in recorded.last if "FROM aid_loans" in s and "count(" not in s]
+    finally:
+        recorded.close()

@@ -21,7 +21,7 @@ from typing import Any
 from babel.dates import format_date
 from dateutil.relativedelta import relativedelta
 from flask import current_app
-from sqlalchemy import ARRAY, Date, Float, Integer, and_, bindparam, case, false, func, literal, or_, select, union_all
+from sqlalchemy import ARRAY, Date, Float, Integer, bindparam, case, false, func, literal, or_, select, union_all
 
 from coop.core import roles as R
 from coop.core.clock import LOCAL, local_now
@@ -100,7 +100,9 @@ def _columns(req, day, first, last):
 
     def role(name):
         return select(UserRole.user_id).where(UserRole.user_id == u.id, UserRole.role == name).exists()
-    is_pro = and_(role(R.PROFESSIONAL), pp.user_id.is_not(None))
+    # The role is looked up only for someone with a professional profile (few): as a plain AND
+    # PostgreSQL ran the lookup for every helper near, twice (here and in radius_km).
+    is_pro = case((pp.user_id.is_not(None), role(R.PROFESSIONAL)), else_=false())
     hours = (select(func.coalesce(func.sum(HoursEntry.hours), 0))
              .where(HoursEntry.helper_id == u.id, HoursEntry.worked_on.between(first, last),
                     HoursEntry.status != HoursEntry.REJECTED).scalar_subquery())

@@ -187,16 +187,21 @@ def _unplaced(req, cols):
     return _helpers(req, cols).where(User.id.in_(ids))
 
 
-def _row(m) -> ranking.HelperRow:
+# The helpers' columns in the order _columns gives them, read by position: a row of a few
+# hundred is read for every ranking, and a lookup by name per column cost more than the rules.
+ROW_COLUMNS = ("id", "first_name", "last_name", "lat", "lon", "active", "is_pro", "has_volunteer_role", "radius_km",
+               "max_hours_month", "vog_date", "contract_signed_on", "paused", "approved", "offers", "competence",
+               "backstop", "absent", "hours_month", "helped_before", "open_proposal", "preferences")
+
+
+def _row(r) -> ranking.HelperRow:
+    (id_, first_name, last_name, lat, lon, active, is_pro, volunteer_role, radius_km, max_hours, vog_date, contract,
+     paused, approved, offers, competence, backstop, absent, hours, helped_before, open_proposal, preferences) = r
     return ranking.HelperRow(
-        id=m["id"], first_name=m["first_name"], last_name=m["last_name"], lat=m["lat"], lon=m["lon"],
-        kind=ranking.PROFESSIONAL if m["is_pro"] else ranking.VOLUNTEER, radius_km=float(m["radius_km"] or 0),
-        active=bool(m["active"]), has_volunteer_role=bool(m["has_volunteer_role"]),
-        max_hours_month=m["max_hours_month"], vog_date=m["vog_date"], contract_signed_on=m["contract_signed_on"],
-        paused=bool(m["paused"]), approved=bool(m["approved"]), offers=bool(m["offers"]),
-        competence=bool(m["competence"]), backstop=bool(m["backstop"]), absent=bool(m["absent"]),
-        hours_month=float(m["hours_month"] or 0), helped_before=bool(m["helped_before"]),
-        open_proposal=m["open_proposal"], preferences=m["preferences"] or "")
+        id_, first_name, last_name, lat, lon, ranking.PROFESSIONAL if is_pro else ranking.VOLUNTEER,
+        float(radius_km or 0), bool(active), bool(volunteer_role), max_hours, vog_date, contract, bool(paused),
+        bool(approved), bool(offers), bool(competence), bool(backstop), bool(absent), float(hours or 0),
+        bool(helped_before), open_proposal, preferences or "")
 
 
 def request_day(req: HelpRequest) -> date:
@@ -224,6 +229,7 @@ def _statement(one_helper: bool, with_id: bool):
         ("per_lon", Float()), ("helper_id", Integer()))}
     req = _Shape(p["category_id"], p["resident_id"], p["village_id"], p["id"] if with_id else None)
     cols = _columns(req, p["day"], p["first"], p["last"])
+    assert tuple(cols) == ROW_COLUMNS, "_row reads the columns by position"
     if one_helper:
         return _helpers(req, cols).where(User.id == p["helper_id"])
     return union_all(_near(req, p["lat"], p["lon"], p["per_lon"], cols), _unplaced(req, cols))
@@ -240,7 +246,7 @@ def fetch_rows(req: HelpRequest, point: tuple[float, float], *,
               "per_lon": km_per_degree_lon(min(abs(lat) + 1.0, 89.0)), "helper_id": helper_id}
     stmt = _statement(helper_id is not None, req.id is not None)
     # all() fetches the few hundred rows at once; iterating would fetch them one by one.
-    return [_row(m) for m in db.session.execute(stmt, {f"rank_{k}": v for k, v in params.items()}).mappings().all()]
+    return [_row(r) for r in db.session.execute(stmt, {f"rank_{k}": v for k, v in params.items()}).all()]
 
 
 def approximate(point, rows: list[ranking.HelperRow]) -> dict[int, float]:

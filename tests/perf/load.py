@@ -61,14 +61,24 @@ def _free_port() -> int:
 
 def _vacuum(url: str, echo) -> None:
     """What autovacuum does after a bulk load: statistics, and the visibility map that lets the
-    inbox and the counts read their index alone. From a connection of its own once the app's
-    are closed (run from inside the seeding app context it marked no page all-visible)."""
+    inbox and the counts read their index alone.
+
+    A page is marked all-visible only when no open snapshot is older than its rows, and an
+    autovacuum worker that started analysing during the load holds such a snapshot: wait until
+    none runs, and VACUUM again until (nearly) every page of help_requests is marked."""
     from sqlalchemy import create_engine
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    visible = 0.0
     with engine.connect() as conn:
-        conn.exec_driver_sql("VACUUM ANALYZE")
-        visible = conn.exec_driver_sql("SELECT relallvisible::float / greatest(relpages, 1) FROM pg_class "
-                                       "WHERE relname = 'help_requests'").scalar()
+        for _ in range(20):
+            while conn.exec_driver_sql("SELECT count(*) FROM pg_stat_activity "
+                                       "WHERE backend_type = 'autovacuum worker'").scalar():
+                time.sleep(0.5)
+            conn.exec_driver_sql("VACUUM ANALYZE")
+            visible = conn.exec_driver_sql("SELECT relallvisible::float / greatest(relpages, 1) FROM pg_class "
+                                           "WHERE relname = 'help_requests'").scalar() or 0.0
+            if visible >= 0.99:
+                break
     engine.dispose()
     echo(f"  help_requests: {visible:.0%} of its pages all-visible after VACUUM")
 
@@ -267,14 +277,38 @@ def run(args) -> tuple[dict, list[str]]:
         for workers in [int(w) for w in args.workers.split(",")]:
             with gunicorn(url, workers, args.logs or tmp) as base:
                 cookies = {who: login(base, ids[who]) for who in ("coordinator", "resident")}
-                for name, (path, who) in pages(ids).items():
-                    answers_itself(base + path, cookies.get(who))
-                    wrk(base + path, cookies.get(who), 2, args.connections, script)  # warm up
-                    figures = wrk(base + path, cookies.get(who), args.seconds, args.connections, script)
-                    figures["load_avg_1m"] = round(os.getloadavg()[0], 2)
-                    results.setdefault(str(workers), {})[name] = figures
+
+                def measure(name: str, base=base, cookies=cookies, workers=workers) -> dict:
+                    figures = _measure(base + pages(ids)[name][0], cookies.get(pages(ids)[name][1]), args, script)
                     print(workers, name, json.dumps(figures), flush=True)
+                    return figures
+                # The login page is measured before and after each page, and the page's ratio is
+                # to the mean of those two: this machine's speed drifts over a minute (other
+                # jobs, a virtual CPU), and a page is then compared with the login page of the
+                # same moment, not with one a minute earlier.
+                by_page = results.setdefault(str(workers), {})
+                logins = [measure("login")]
+                for name in pages(ids):
+                    if name == "login":
+                        continue
+                    by_page[name] = measure(name)
+                    logins.append(measure("login"))
+                    by_page[name]["login_rps_around"] = round((logins[-2]["rps"] + logins[-1]["rps"]) / 2, 1)
+                results[str(workers)] = {
+                    "login": {**logins[0], "rps": round(sum(f["rps"] for f in logins) / len(logins), 1),
+                              "rps_runs": [f["rps"] for f in logins],
+                              **{k: max(f[k] for f in logins) for k in ("p50_ms", "p95_ms", "p99_ms")},
+                              "errors": sum(f["errors"] for f in logins)},
+                    **by_page}
     return results, check(results.get("2", {}))
+
+
+def _measure(url: str, cookie: str | None, args, script: Path) -> dict:
+    answers_itself(url, cookie)
+    wrk(url, cookie, 2, args.connections, script)  # warm up
+    figures = wrk(url, cookie, args.seconds, args.connections, script)
+    figures["load_avg_1m"] = round(os.getloadavg()[0], 2)
+    return figures
 
 
 def check(at_two: dict) -> list[str]:
@@ -282,10 +316,10 @@ def check(at_two: dict) -> list[str]:
     if not at_two:
         return []
     missed = []
-    login_rps = at_two["login"]["rps"]
     for name, figures in at_two.items():
         if figures["errors"]:
             missed.append(f"{name}: {figures['errors']} errors")
+        login_rps = figures.get("login_rps_around", at_two["login"]["rps"])
         if name in TARGETS:
             ratio_ok = name in RATIOS and figures["rps"] >= RATIOS[name] * login_rps
             if figures["rps"] < TARGETS[name] and not ratio_ok:
@@ -312,14 +346,14 @@ def main() -> None:
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
     print(f"\nload average (1, 5, 15 min) at the end: {os.getloadavg()}")
-    print("\n| workers | page | req/s | p50 ms | p95 ms | p99 ms | errors | ÷ login |\n"
-          "|---|---|---|---|---|---|---|---|")
+    print("\n| workers | page | req/s | p50 ms | p95 ms | p99 ms | errors | login around | ÷ login |\n"
+          "|---|---|---|---|---|---|---|---|---|")
     for workers, by_page in results.items():
-        login_rps = by_page.get("login", {}).get("rps")
         for name, f in by_page.items():
-            ratio = f"{f['rps'] / login_rps:.2f}" if login_rps and name != "login" else ""
+            around = f.get("login_rps_around")
+            ratio = f"{f['rps'] / around:.3f}" if around else ""
             print(f"| {workers} | {name} | {f['rps']:,.1f} | {f['p50_ms']} | {f['p95_ms']} | {f['p99_ms']} "
-                  f"| {f['errors']} | {ratio} |")
+                  f"| {f['errors']} | {around or ''} | {ratio} |")
     if missed:
         print("\nTargets missed at 2 workers:\n- " + "\n- ".join(missed))
         raise SystemExit(1)

@@ -26,10 +26,9 @@ loglevel = os.environ.get("LOG_LEVEL", "info")
 forwarded_allow_ips = ""
 
 
-def post_fork(server, worker):
+def post_worker_init(worker):
     """A forked worker must not share the master's database connections (there should be none;
     this makes sure): each worker opens its own."""
     from coop.extensions import db
-    from coop.wsgi import app
-    with app.app_context():
+    with worker.wsgi.app_context():  # the app gunicorn loaded in the master (preload_app)
         db.engine.dispose(close=False)

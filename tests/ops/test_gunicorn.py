@@ -1,0 +1,67 @@
+"""gunicorn with the repository's settings (coop/ops/gunicorn_conf.py) serves the app: the app is
+built once in the master and each worker is a fork with its own database connections, and a
+worker recycled after max_requests is replaced without an error or a lost request."""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).parents[2]
+BIN = Path(sys.executable).parent
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> tuple[int, str]:
+    with urllib.request.urlopen(url, timeout=10) as answer:
+        return answer.status, answer.headers.get("X-Request-ID", "")
+
+
+def test_gunicorn_serves_from_forked_workers_and_replaces_a_recycled_one(tmp_path):
+    port = _free_port()
+    env = {**os.environ, "COOP_ENV": "production", "SECRET_KEY": "g" * 40,
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'coop.db'}", "BASE_URL": f"http://127.0.0.1:{port}",
+           "MAIL_BACKEND": "console", "WEB_CONCURRENCY": "2", "BIND": f"127.0.0.1:{port}"}
+    subprocess.run([str(BIN / "flask"), "--app", "coop", "db", "upgrade"], cwd=ROOT, env=env, check=True,
+                   capture_output=True)
+    log = tmp_path / "gunicorn.log"
+    # A small max_requests, so that workers are recycled while the test runs.
+    with open(log, "w") as out:
+        server = subprocess.Popen([str(BIN / "gunicorn"), "-c", "python:coop.ops.gunicorn_conf",
+                                   "--max-requests", "15", "--max-requests-jitter", "0", "coop.wsgi:app"],
+                                  cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                _get(base + "/healthz")
+                break
+            except OSError:
+                time.sleep(0.1)
+        with ThreadPoolExecutor(4) as pool:
+            answers = list(pool.map(lambda path: _get(base + path)[0], ["/inloggen", "/healthz"] * 40))
+        assert answers == [200] * 80
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    text = log.read_text()
+    assert "Traceback" not in text and "Worker failed to boot" not in text, text
+    assert text.count("Booting worker") >= 4, text  # the two first workers, and recycled ones after them
+    assert "max requests" in text.lower() or "Autorestarting worker" in text, text
+
+
+def test_the_settings_fork_workers_from_a_built_app():
+    from coop.ops import gunicorn_conf
+    assert gunicorn_conf.preload_app is True and gunicorn_conf.worker_class == "sync"
+    assert callable(gunicorn_conf.post_worker_init)

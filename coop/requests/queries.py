@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, load_only, selectinload
 
+from coop.core import dutch
 from coop.core.clock import now
 from coop.core.models import TaskCategory, User, full_name
 from coop.extensions import db
@@ -85,6 +86,8 @@ class InboxRow:
     status: str
     resident_name: str
     category_name: str
+    waited: str  # "3 dagen": how long it waits, by one clock for the whole page
+    since: str  # created_at as ISO 8601, for <time datetime>
 
     @property
     def urgency_label(self) -> str:
@@ -161,10 +164,18 @@ def inbox(village_id: int, f: InboxFilter | None = None, counts: dict[str, int] 
             .outerjoin(TaskCategory, TaskCategory.id == HelpRequest.category_id)
             .where(HelpRequest.id.in_(ids.scalar_subquery()))
             .order_by(*INBOX_ORDER))
+    at = now()
     return InboxPage([InboxRow(rid, resident_id, urgency, created_at, street, status, full_name(first, last),
-                               category or "")
+                               category or "", dutch.waited(created_at, at), created_at.isoformat(timespec="seconds"))
                       for rid, resident_id, urgency, created_at, street, status, first, last, category
                       in db.session.execute(rows)], total, page, pages)
+
+
+def category_choices(village_id: int) -> list[tuple[int, str]]:
+    """(id, name) of the village's active categories, in their order: the inbox's filter."""
+    return [(cid, name) for cid, name in db.session.execute(
+        select(TaskCategory.id, TaskCategory.name)
+        .where(TaskCategory.village_id == village_id, TaskCategory.active).order_by(TaskCategory.sort_order))]
 
 
 def counts_per_status(village_id: int) -> dict[str, int]:

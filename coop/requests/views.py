@@ -198,7 +198,7 @@ def inbox():
     found = queries.inbox(village_id, f, counts)
     audit.shown("requests.listed", subjects=[r.resident_id for r in found.requests])
     return render_template("requests/inbox.html", found=found, requests=found.requests, f=f,
-                           counts=counts, categories=_categories(village_id),
+                           counts=counts, categories=queries.category_choices(village_id),
                            waited_choices=queries.WAITED_CHOICES, status_labels=STATUS_LABELS)
 
 

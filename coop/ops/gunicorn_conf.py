@@ -14,21 +14,12 @@ keepalive = 5
 # Recycle workers now and then so that a slow leak never grows into an outage.
 max_requests = 2000
 max_requests_jitter = 200
-# The app is built once in the master and each worker is a fork of it: a recycled worker
-# answers within milliseconds instead of importing everything again (about a second in which
-# the requests queued behind it wait), and the workers share the app's memory.
-preload_app = True
+# Not preload_app: each worker imports the app itself, so that a reload (HUP, `systemctl reload
+# coop-web`) starts workers with the new release while the old ones finish (docs/migrations.md).
+# A preloaded app would fork every new worker from the master's copy of the old code.
 # coop logs each request itself (coop.ops.logs); gunicorn logs only its own events.
 accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info")
 # The app applies PROXY_HOPS itself (werkzeug's ProxyFix); gunicorn trusts no forwarded header.
 forwarded_allow_ips = ""
-
-
-def post_worker_init(worker):
-    """A forked worker must not share the master's database connections (there should be none;
-    this makes sure): each worker opens its own."""
-    from coop.extensions import db
-    with worker.wsgi.app_context():  # the app gunicorn loaded in the master (preload_app)
-        db.engine.dispose(close=False)

@@ -1,6 +1,5 @@
-"""gunicorn with the repository's settings (coop/ops/gunicorn_conf.py) serves the app: the app is
-built once in the master and each worker is a fork with its own database connections, and a
-worker recycled after max_requests is replaced without an error or a lost request."""
+"""gunicorn with the repository's settings (coop/ops/gunicorn_conf.py) serves the app, and a worker
+recycled after max_requests is replaced without an error or a lost request."""
 from __future__ import annotations
 
 import os
@@ -28,7 +27,7 @@ def _get(url: str) -> tuple[int, str]:
         return answer.status, answer.headers.get("X-Request-ID", "")
 
 
-def test_gunicorn_serves_from_forked_workers_and_replaces_a_recycled_one(tmp_path):
+def test_gunicorn_serves_and_replaces_a_recycled_worker(tmp_path):
     port = _free_port()
     env = {**os.environ, "COOP_ENV": "production", "SECRET_KEY": "g" * 40,
            "DATABASE_URL": f"sqlite:///{tmp_path / 'coop.db'}", "BASE_URL": f"http://127.0.0.1:{port}",
@@ -61,7 +60,9 @@ def test_gunicorn_serves_from_forked_workers_and_replaces_a_recycled_one(tmp_pat
     assert "max requests" in text.lower() or "Autorestarting worker" in text, text
 
 
-def test_the_settings_fork_workers_from_a_built_app():
+
+def test_a_reload_starts_workers_with_the_new_release():
+    """A preloaded app would fork every new worker from the master's copy of the old code, and
+    `systemctl reload coop-web` would then keep serving the old release."""
     from coop.ops import gunicorn_conf
-    assert gunicorn_conf.preload_app is True and gunicorn_conf.worker_class == "sync"
-    assert callable(gunicorn_conf.post_worker_init)
+    assert not getattr(gunicorn_conf, "preload_app", False)

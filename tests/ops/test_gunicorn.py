@@ -32,8 +32,9 @@ def test_gunicorn_serves_and_replaces_a_recycled_worker(tmp_path):
     env = {**os.environ, "COOP_ENV": "production", "SECRET_KEY": "g" * 40,
            "DATABASE_URL": f"sqlite:///{tmp_path / 'coop.db'}", "BASE_URL": f"http://127.0.0.1:{port}",
            "MAIL_BACKEND": "console", "WEB_CONCURRENCY": "2", "BIND": f"127.0.0.1:{port}"}
-    subprocess.run([str(BIN / "flask"), "--app", "coop", "db", "upgrade"], cwd=ROOT, env=env, check=True,
-                   capture_output=True)
+    for command in (["db", "upgrade"], ["collect-static"]):  # as `make serve` does first
+        subprocess.run([str(BIN / "flask"), "--app", "coop", *command], cwd=ROOT, env=env, check=True,
+                       capture_output=True)
     log = tmp_path / "gunicorn.log"
     # A small max_requests, so that workers are recycled while the test runs.
     with open(log, "w") as out:
@@ -42,7 +43,8 @@ def test_gunicorn_serves_and_replaces_a_recycled_worker(tmp_path):
                                   cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
         base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
+        for _ in range(600):
+            assert server.poll() is None, log.read_text()
             try:
                 _get(base + "/healthz")
                 break

@@ -170,40 +170,27 @@ def _lock(connection: Connection, village_id: int | None) -> None:
         connection.execute(text("SELECT pg_advisory_xact_lock(:c, :v)"), {"c": LOCK_CLASS, "v": _key(village_id)})
 
 
-# PostgreSQL: the row (and its people shown) in one statement that reads the chain's head and
-# hashes onto it in the database (sha256 of the same bytes as chain_hash), instead of three
-# round trips while the chain's lock is held. It writes nothing when the head has no hash yet
-# (a row of the release before the chain): then _head folds those rows in, as on SQLite. A chain
-# with no rows builds on its start (`trim`), or on the genesis.
-_PG_WRITE = """
-WITH head AS (SELECT row_hash FROM audit_log WHERE {chain} ORDER BY id DESC LIMIT 1),
-prev AS (SELECT coalesce((SELECT row_hash FROM head),
-                         (SELECT start_hash FROM audit_chain_starts WHERE chain = :chain_key), :genesis) AS hash,
-                EXISTS (SELECT 1 FROM head WHERE row_hash IS NULL) AS unsealed),
-new AS (
-  INSERT INTO audit_log (at, village_id, actor_id, actor_role, action, subject_user_id, on_behalf_of_id,
-                         detail, ip, prev_hash, row_hash)
-  SELECT :at, :village_id, :actor_id, :actor_role, :action, :subject_user_id, :on_behalf_of_id, :detail, :ip,
-         prev.hash, encode(sha256(convert_to(prev.hash || chr(30) || :canonical, 'UTF8')), 'hex')
-  FROM prev WHERE NOT prev.unsealed
-  RETURNING id),
-shown AS (INSERT INTO audit_log_subjects (audit_id, user_id)
-          SELECT new.id, person FROM new, unnest(CAST(:others AS integer[])) AS person)
-SELECT id FROM new
-"""
-_PG_WRITES = {chain: text(_PG_WRITE.format(chain=chain)).bindparams(bindparam("at", type_=_log.c.at.type))
-              for chain in ("village_id = :village_id", "village_id IS NULL")}
+# PostgreSQL: one call of audit_log_append (migration 0029) takes the chain's lock, reads the
+# head after it and writes the row with its people shown, hashed in the database (sha256 of the
+# same bytes as chain_hash). One round trip, where a lock and then a statement took two: a single
+# statement could not do it, as it reads the snapshot taken before its lock was granted. It
+# writes nothing when the head has no hash yet (a row of the release before the chain): then
+# _head folds those rows in, as on SQLite, under the lock the call took. A chain with no rows
+# builds on its start (`trim`), or on the genesis.
+_PG_APPEND = text(
+    "SELECT audit_log_append(:lock_class, :chain_key, :genesis, :canonical, CAST(:others AS integer[]), :at, "
+    ":village_id, :actor_id, :actor_role, :action, :subject_user_id, :on_behalf_of_id, :detail, :ip)"
+).bindparams(bindparam("at", type_=_log.c.at.type))
 
 
 def _write_pg(connection: Connection, row: dict[str, Any], others: Sequence[int]) -> int | None:
-    chain = "village_id IS NULL" if row["village_id"] is None else "village_id = :village_id"
-    return connection.execute(_PG_WRITES[chain], {**row, "genesis": GENESIS, "chain_key": _key(row["village_id"]),
-                                                  "canonical": canonical(row, others), "others": list(others)}).scalar()
+    return connection.execute(_PG_APPEND, {**row, "lock_class": LOCK_CLASS, "genesis": GENESIS,
+                                           "chain_key": _key(row["village_id"]),
+                                           "canonical": canonical(row, others), "others": list(others)}).scalar()
 
 
 def _write(row: dict[str, Any], others: Sequence[int]) -> int:
     connection = db.session.connection()
-    _lock(connection, row["village_id"])
     if connection.dialect.name == "postgresql":
         written = _write_pg(connection, row, others)
         if written is not None:

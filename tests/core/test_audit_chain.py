@@ -8,7 +8,7 @@ import threading
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 
 from coop import create_app
 from coop.core import audit
@@ -118,6 +118,33 @@ def test_a_row_of_the_release_before_is_sealed_by_the_next_one(chain_app, people
         _drop_triggers(connection)
         connection.execute(text("UPDATE audit_log SET action = 'person.viewed' WHERE id = :i"), {"i": old})
     assert _verify().broken.id == old + 1
+
+
+def test_a_row_is_written_in_one_round_trip_on_postgresql(chain_app, people, backend):
+    """PostgreSQL: the lock, the head and both inserts are one call of audit_log_append (0029),
+    where the lock and the statement after it were two round trips for every page that shows a
+    person. SQLite (one writer at a time, no lock): the head, the row, its people."""
+    village, _other, coordinator, residents, _stranger = people
+    db.session.commit()
+    sent: list[str] = []
+    listener = lambda _conn, _cur, statement, *_a: sent.append(statement)  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        # the people loaded (and the transaction begun) before counting
+        [(p.id, p.village_id, p.roles) for p in (coordinator, *residents)]
+        sent.clear()
+        written = audit.record("person.viewed", actor=coordinator, subject=residents[0], subjects=residents)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    db.session.commit()
+    if backend == "postgresql":
+        assert len(sent) == 1 and "audit_log_append" in sent[0], sent
+    else:
+        assert len(sent) == 3 and "audit_log_subjects" in sent[2], sent
+    row = db.session.get(AuditLog, written)
+    assert row.village_id == village.id and row.subject_user_id == residents[0].id
+    assert [s.user_id for s in row.others] == sorted(r.id for r in residents[1:])
+    assert _verify().broken is None
 
 
 def test_concurrent_writers_of_one_village_keep_one_chain(chain_app, people):

@@ -235,6 +235,21 @@ Index("ix_help_requests_open_inbox", HelpRequest.village_id, URGENCY_RANK, HelpR
       postgresql_where=IS_OPEN, sqlite_where=IS_OPEN)
 
 
+class RequestStatusCount(Model):
+    """How many requests a village has in a status, for the inbox's counts.
+
+    Kept by the database, not the app: triggers on help_requests (0030_request_status_counts)
+    count every request added, removed or moved, by any writer, in the writer's transaction. So
+    the inbox reads seven rows instead of an index entry for every request the village ever had.
+    On SQLite a batch rebuild of help_requests drops those triggers (see the migration)."""
+
+    __tablename__ = "request_status_counts"
+
+    village_id: Mapped[int] = mapped_column(ForeignKey("villages.id", ondelete="CASCADE"), primary_key=True)
+    status: Mapped[str] = mapped_column(String(12), primary_key=True)
+    n: Mapped[int]
+
+
 class RequestEvent(Model):
     """One line on a request's timeline: who did what, when, with an optional note."""
 

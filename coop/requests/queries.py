@@ -23,6 +23,7 @@ from coop.requests.models import (
     URGENCY_LABELS,
     URGENCY_RANK,
     HelpRequest,
+    RequestStatusCount,
 )
 
 # Waiting filters offered in the inbox: label → days.
@@ -179,9 +180,10 @@ def category_choices(village_id: int) -> list[tuple[int, str]]:
 
 
 def counts_per_status(village_id: int) -> dict[str, int]:
-    # count(*): an index-only scan of (village_id, status)
-    rows = db.session.execute(select(HelpRequest.status, func.count())
-                              .where(HelpRequest.village_id == village_id).group_by(HelpRequest.status))
+    """The number of the village's requests in each status, kept by the database's triggers
+    (RequestStatusCount): seven rows, however many requests the village has had."""
+    rows = db.session.execute(select(RequestStatusCount.status, RequestStatusCount.n)
+                              .where(RequestStatusCount.village_id == village_id))
     counts = {status: 0 for status in STATUSES}
     counts.update({status: n for status, n in rows})
     return counts

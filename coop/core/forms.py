@@ -7,6 +7,7 @@ window, each with a Dutch message: nonsense never reaches a service or the datab
 from __future__ import annotations
 
 import calendar
+import functools
 import secrets
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -15,6 +16,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from babel import support
 from flask import g, has_request_context
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -32,6 +34,7 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3, after the stubs
 from wtforms.form import BaseForm
+from wtforms.i18n import messages_path
 from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation, ValidationError
 
@@ -107,6 +110,13 @@ def _cleaned(value: str, *, multi_line: bool) -> str:
     return "".join(out)
 
 
+@functools.cache
+def _wtforms_dutch() -> support.NullTranslations:
+    """WTForms' own messages in Dutch, read once per process. Flask-WTF would read and parse the
+    catalogue again in every request that makes a form; the interface speaks only Dutch."""
+    return support.Translations.load(messages_path(), ["nl"], domain="wtforms")
+
+
 class Form(FlaskForm):
     """Base form: refuses control characters in text, shows a DomainError from a service on the
     right field.
@@ -115,6 +125,10 @@ class Form(FlaskForm):
     runs once more to show the form again as typed; then no form validates (see
     coop.core.transaction), so nothing is attempted a second time.
     """
+
+    class Meta(FlaskForm.Meta):
+        def get_translations(self, form: Any) -> support.NullTranslations:
+            return _wtforms_dutch()
 
     def validate_on_submit(self, extra_validators: dict[str, list[Any]] | None = None) -> bool:
         if has_request_context() and g.get("save_failed"):

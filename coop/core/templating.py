@@ -1,9 +1,11 @@
 """What every template gets: Dutch formatting, the navigation, the current village."""
 from __future__ import annotations
 
+import functools
 import re
+from typing import Any
 
-from flask import Flask, g
+from flask import Flask, g, request, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
 
@@ -41,6 +43,18 @@ def tel_in_text(text: str | None) -> Markup:
     return Markup("").join(out)
 
 
+@functools.lru_cache(maxsize=1024)
+def _fixed_url(script_root: str, endpoint: str, values: tuple[tuple[str, Any], ...]) -> str:
+    return url_for(endpoint, **dict(values))
+
+
+def fixed_url(endpoint: str, **values: Any) -> str:
+    """url_for for a URL that depends on nothing but its arguments and where the app is mounted
+    (a page of the menu, a static file): built once per process. Every page draws some thirty of
+    them in its layout, and building one costs more than drawing a row of the inbox."""
+    return _fixed_url(request.script_root, endpoint, tuple(sorted(values.items())))
+
+
 def init_app(app: Flask) -> None:
     # The user loader and the way to the login page are the auth package's (coop/auth/sessions.py).
     login_manager.login_view = "auth.login"
@@ -50,6 +64,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["phone"] = display_phone
     app.jinja_env.filters["tel"] = tel_link
     app.jinja_env.filters["tel_in_text"] = tel_in_text
+    app.jinja_env.globals["fixed_url"] = fixed_url
 
     @app.context_processor
     def layout() -> dict[str, object]:

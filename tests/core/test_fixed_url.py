@@ -1,0 +1,18 @@
+"""fixed_url builds a layout's URLs once per process: the same URL url_for gives, and another
+one where the app is mounted elsewhere (a reverse proxy's path prefix)."""
+from __future__ import annotations
+
+from flask import url_for
+
+from coop.core.templating import fixed_url
+
+
+def test_fixed_url_is_url_for_under_each_mount_point(app):
+    for root in ("", "/coop"):
+        with app.test_request_context("/", base_url=f"http://localhost{root}/"):
+            for endpoint, values in (("core.home", {}), ("static", {"filename": "css/coop.css"}),
+                                     ("requests.inbox", {"status": "new"})):
+                assert fixed_url(endpoint, **values) == url_for(endpoint, **values)
+            assert fixed_url("core.privacy").startswith(root + "/")
+    with app.test_request_context("/", base_url="http://localhost/coop/"):
+        assert fixed_url("requests.inbox", status="new") == "/coop/hulpvragen?status=new"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from coop.aids.models import FREE, LENT, OPEN_LOANS, OUT, OVERDUE, RESERVED, AidItem, AidLoan
@@ -101,11 +101,14 @@ def open_of_user():
             .where(AidLoan.resident_id == User.id, AidLoan.status.in_(OPEN_LOANS)).scalar_subquery())
 
 
+# Read on every view of a request's page: built once, at import.
+_FOR_REQUEST = (select(AidLoan).where(AidLoan.help_request_id == bindparam("request_id"))
+                .options(joinedload(AidLoan.item)).order_by(AidLoan.id))
+
+
 def for_request(request_id: int) -> list[AidLoan]:
     """Reservations and loans made from a hulpvraag's Schijf van Vijf."""
-    return list(db.session.scalars(
-        select(AidLoan).where(AidLoan.help_request_id == request_id)
-        .options(joinedload(AidLoan.item)).order_by(AidLoan.id)))
+    return list(db.session.scalars(_FOR_REQUEST, {"request_id": request_id}))
 
 
 def residents(village_id: int) -> list[User]:

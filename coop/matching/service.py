@@ -6,7 +6,7 @@ coop/core/states.py); the request's status only moves through coop.requests.serv
 from __future__ import annotations
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -172,11 +172,15 @@ def open_for_helper(helper: User) -> list[Proposal]:
                                                         selectinload(HelpRequest.category)))))
 
 
+# The proposals of a request, shown on its page and its matching page: built once, at import.
+_FOR_REQUEST = (select(Proposal).where(Proposal.request_id == bindparam("request_id"))
+                .order_by(Proposal.proposed_at.desc())
+                # names and phones only: the helpers' roles are not read
+                .options(joinedload(Proposal.helper).lazyload(User.role_rows)))
+
+
 def for_request(req: HelpRequest) -> list[Proposal]:
-    return list(db.session.scalars(select(Proposal).where(Proposal.request_id == req.id)
-                                   .order_by(Proposal.proposed_at.desc())
-                                   # names and phones only: the helpers' roles are not read
-                                   .options(joinedload(Proposal.helper).lazyload(User.role_rows))))
+    return list(db.session.scalars(_FOR_REQUEST, {"request_id": req.id}))
 
 
 def place_pin(req: HelpRequest, lat: str | float | None, lon: str | float | None, *, by: User) -> None:

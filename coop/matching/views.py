@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 from coop.core import audit, registry, safejson
 from coop.core import roles as R
 from coop.core.forms import Form
-from coop.core.guard import get_in_village_or_404, roles_required
+from coop.core.guard import by_id, get_in_village_or_404, one_in_village_or_404, roles_required
 from coop.core.models import User
 from coop.core.once import run_once
 from coop.core.web import run
@@ -42,12 +42,14 @@ def _match_page(req: HelpRequest, form=None, pin_form=None, status: int = 200, l
     return page, status
 
 
+# the category and the resident's name, in the request's query (the ranking needs both)
+_MATCH = by_id(HelpRequest, joinedload(HelpRequest.category), joinedload(HelpRequest.resident).lazyload(User.role_rows))
+
+
 @bp.get("/hulpvragen/<int:request_id>/koppelen")
 @roles_required(*STAFF)
 def match(request_id: int):
-    # the category and the resident's name, in the request's query (the ranking needs both)
-    return _match_page(get_in_village_or_404(HelpRequest, request_id, (
-        joinedload(HelpRequest.category), joinedload(HelpRequest.resident).lazyload(User.role_rows))), log=True)
+    return _match_page(one_in_village_or_404(_MATCH, request_id), log=True)
 
 
 @bp.post("/hulpvragen/<int:request_id>/voorstellen")

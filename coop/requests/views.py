@@ -10,7 +10,7 @@ from coop.core import audit, registry
 from coop.core import roles as R
 from coop.core.clock import local_now
 from coop.core.forms import Form, choices
-from coop.core.guard import get_in_village_or_404, roles_required
+from coop.core.guard import by_id, get_in_village_or_404, one_in_village_or_404, roles_required
 from coop.core.models import TaskCategory, User
 from coop.core.once import run_once
 from coop.core.web import run
@@ -44,15 +44,18 @@ STEP_BUTTONS = {"start_intake": "Gesprek starten", "start_search": "Helper zoeke
 SHOW_OPTIONS = (joinedload(HelpRequest.category), joinedload(HelpRequest.resident).lazyload(User.role_rows),
                 joinedload(HelpRequest.entered_by).lazyload(User.role_rows),
                 selectinload(HelpRequest.five_questions), selectinload(HelpRequest.events))
+_SHOW = by_id(HelpRequest, *SHOW_OPTIONS)  # the request page, read on every view: built once
 
 
 def _is_staff() -> bool:
     return current_user.has_role(*STAFF)
 
 
-def _load(request_id: int, options=()) -> HelpRequest:
-    """The request, if it is in the user's village and the user may see it (else 404)."""
-    req = get_in_village_or_404(HelpRequest, request_id, options)
+def _load(request_id: int, statement=None) -> HelpRequest:
+    """The request, if it is in the user's village and the user may see it (else 404);
+    `statement` (guard.by_id) loads what the page shows with it."""
+    req = one_in_village_or_404(statement, request_id) if statement is not None \
+        else get_in_village_or_404(HelpRequest, request_id)
     if not _is_staff() and req.resident_id != current_user.id:
         abort(404)
     return req
@@ -216,7 +219,7 @@ def _undo(req: HelpRequest) -> dict | None:
 @bp.get("/hulpvragen/<int:request_id>")
 @roles_required(R.RESIDENT, *STAFF)
 def show(request_id: int):
-    req = _load(request_id, SHOW_OPTIONS)
+    req = _load(request_id, _SHOW)
     if _is_staff():
         audit.shown("request.viewed", subject=req.resident, detail=f"hulpvraag {req.id}")
         allowed = service.allowed_actions(req)

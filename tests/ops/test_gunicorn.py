@@ -68,3 +68,21 @@ def test_a_reload_starts_workers_with_the_new_release():
     `systemctl reload coop-web` would then keep serving the old release."""
     from coop.ops import gunicorn_conf
     assert not getattr(gunicorn_conf, "preload_app", False)
+
+
+def test_a_lone_worker_is_not_recycled(monkeypatch):
+    """With one worker a recycling is an outage of the second a new worker takes to import the
+    app; with several, the others serve meanwhile."""
+    import importlib
+
+    from coop.ops import gunicorn_conf
+    try:
+        for workers, recycled_after in (("1", 0), ("2", 10000), ("4", 10000)):
+            monkeypatch.setenv("WEB_CONCURRENCY", workers)
+            conf = importlib.reload(gunicorn_conf)
+            assert (conf.workers, conf.max_requests) == (int(workers), recycled_after)
+        monkeypatch.setenv("MAX_REQUESTS", "500")
+        assert importlib.reload(gunicorn_conf).max_requests == 500
+    finally:
+        monkeypatch.undo()
+        importlib.reload(gunicorn_conf)

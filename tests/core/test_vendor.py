@@ -1,6 +1,6 @@
 """static/vendor/ holds only what a page loads, and every file a page points to is there.
 
-A file counts as loaded when a template links it (url_for('static', filename=…)), when the
+A file counts as loaded when a template links it (url_for or fixed_url('static', filename=…)), when the
 folium maps link it (coop/geo/maps.py), or when a loaded stylesheet or script points to it
 (CSS url(…), JavaScript import … from "…"), followed to the end.
 """
@@ -16,7 +16,7 @@ STATIC = ROOT / "static"
 VENDOR = STATIC / "vendor"
 NOT_SERVED = re.compile(r"^(README|LICEN[CS]E|MIT-LICEN[CS]E)", re.I)  # licences and notes stay
 
-TEMPLATE_LINK = re.compile(r"""url_for\(\s*['"]static['"]\s*,\s*filename\s*=\s*['"]([^'"]+)['"]""")
+TEMPLATE_LINK = re.compile(r"""(?:url_for|fixed_url)\(\s*['"]static['"]\s*,\s*filename\s*=\s*['"]([^'"]+)['"]""")
 CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+)['"]?\s*\)""")
 JS_IMPORT = re.compile(r"""(?:\bimport|\bfrom)\s*\(?\s*['"]([./][^'"]*)['"]""")
 

@@ -1,11 +1,10 @@
 """What every template gets: Dutch formatting, the navigation, the current village."""
 from __future__ import annotations
 
-import functools
 import re
 from typing import Any
 
-from flask import Flask, g, request, url_for
+from flask import Flask, current_app, g, request, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
 
@@ -43,16 +42,17 @@ def tel_in_text(text: str | None) -> Markup:
     return Markup("").join(out)
 
 
-@functools.lru_cache(maxsize=1024)
-def _fixed_url(script_root: str, endpoint: str, values: tuple[tuple[str, Any], ...]) -> str:
-    return url_for(endpoint, **dict(values))
-
-
 def fixed_url(endpoint: str, **values: Any) -> str:
     """url_for for a URL that depends on nothing but its arguments and where the app is mounted
-    (a page of the menu, a static file): built once per process. Every page draws some thirty of
-    them in its layout, and building one costs more than drawing a row of the inbox."""
-    return _fixed_url(request.script_root, endpoint, tuple(sorted(values.items())))
+    (a page of the menu, a static file, named in a template): built once per app. Every page
+    draws some thirty of them in its layout, and building one costs more than drawing a row of
+    the inbox. Not for a URL with a record's id: each would be kept."""
+    built: dict[tuple, str] = current_app.extensions.setdefault("fixed_urls", {})
+    key = (request.script_root, endpoint, tuple(sorted(values.items())))
+    url = built.get(key)
+    if url is None:
+        url = built[key] = url_for(endpoint, **values)
+    return url
 
 
 def init_app(app: Flask) -> None:

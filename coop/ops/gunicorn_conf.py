@@ -11,13 +11,15 @@ worker_class = "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5
-# Recycle workers now and then so that a slow leak never grows into an outage; not often, as a
-# new worker takes about a second to import the app (at 2,000 a worker under load was recycled
-# every few seconds). Only when other workers serve meanwhile: a lone worker recycled is an
-# outage of that second, and every request queued waits it out (the load test's 1-worker runs
-# had 8 connections time out each time).
-max_requests = int(os.environ.get("MAX_REQUESTS", "10000" if workers > 1 else "0"))
-max_requests_jitter = max_requests // 10
+# Workers are not recycled unless MAX_REQUESTS asks for it. A new worker takes about a second
+# to import the app, and the requests queued meanwhile wait that long: with one worker every
+# recycling was an outage, and with two, both reached the limit at about the same moment under
+# an even load (the load test's login page had 8 connections time out). A worker's memory stays
+# flat (163 MB after 3,400 and after 21,000 requests of every load-test page, BENCHMARKS.md), so
+# there is no leak to bound; a worker that dies is replaced by the master anyway. When set, the
+# jitter spreads the workers' limits over half of it, so that they seldom go together.
+max_requests = int(os.environ.get("MAX_REQUESTS", "0"))
+max_requests_jitter = max_requests // 2
 # Not preload_app: each worker imports the app itself, so that a reload (HUP, `systemctl reload
 # coop-web`) starts workers with the new release while the old ones finish (docs/migrations.md).
 # A preloaded app would fork every new worker from the master's copy of the old code.

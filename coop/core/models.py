@@ -80,6 +80,10 @@ class User(UserMixin, Model):
     # Set when the person was forgotten (AVG art. 17, coop/privacy/erasure.py): the row stays so
     # that counts and the audit log keep pointing at it, and reads as "Persoon <id>".
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Whether the person has a volunteer or professional profile. Kept by the database
+    # (triggers on both profile tables, 0031_users_helper_marker), never written by the app:
+    # matching reads the helpers near a request from a partial index on it.
+    is_helper: Mapped[bool] = mapped_column(server_default=false())
 
     village: Mapped[Village] = relationship()
     role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")

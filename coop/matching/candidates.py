@@ -1,9 +1,9 @@
 """Fetch the rows for ranking in few SQL queries and hand them to the pure rules.
 
 1. the helpers near the request: a bounding box as wide as the largest radius any helper in
-   the village chose (an index range on users(village_id, lat, lon)), then for each helper a
-   box of their own radius or of ranking.NEAR_KM, whichever is larger; beside them the helpers
-   not on the map yet (a bounded list). Each row carries the facts the rules need (approval,
+   the village chose (an index range on ix_users_helpers_village_lat_lon), then for each
+   helper a box of their own radius or of ranking.NEAR_KM, whichever is larger; beside them
+   the helpers not on the map yet (a bounded list). Each row carries the facts the rules need (approval,
    VOG, pause, absence, competence, load, continuity, an open proposal), computed in SQL;
 2. the weekly slots of the helpers who can take the task.
 Nobody near is dropped for a reason: who cannot take the task is listed with every reason
@@ -21,7 +21,7 @@ from typing import Any
 from babel.dates import format_date
 from dateutil.relativedelta import relativedelta
 from flask import current_app
-from sqlalchemy import ARRAY, Date, Float, Integer, bindparam, case, false, func, literal, or_, select, union_all
+from sqlalchemy import ARRAY, Date, Float, Integer, bindparam, case, false, func, literal, select, union_all
 
 from coop.core import roles as R
 from coop.core.clock import LOCAL, local_now
@@ -145,14 +145,17 @@ def _reach_km():
 
 
 def _helpers(req, cols):
-    """Every volunteer and professional of the village but the resident, with the columns."""
+    """Every volunteer and professional of the village but the resident, with the columns.
+
+    users.is_helper (a volunteer or professional profile, kept by the database) picks them out
+    on the partial index ix_users_helpers_village_lat_lon, so no resident's profiles are
+    looked up."""
     labelled = [c.label(name) for name, c in cols.items()]
     return (select(*labelled)
             .select_from(User)
             .outerjoin(VolunteerProfile, VolunteerProfile.user_id == User.id)
             .outerjoin(ProfessionalProfile, ProfessionalProfile.user_id == User.id)
-            .where(User.village_id == req.village_id, User.id != req.resident_id,
-                   or_(VolunteerProfile.user_id.is_not(None), ProfessionalProfile.user_id.is_not(None))))
+            .where(User.village_id == req.village_id, User.is_helper, User.id != req.resident_id))
 
 
 def _near(req, lat, lon, per_lon, cols):
@@ -176,13 +179,10 @@ def _unplaced(req, cols):
     """The helpers without a pin (a bounded list): nobody can tell whether they are near.
 
     A pin is always set and removed as a pair (people.service), so `lat IS NULL` finds them:
-    one range of the index on users(village_id, lat, lon).
+    one range of the helpers' index on users(village_id, lat, lon).
     """
     ids = (select(User.id)
-           .outerjoin(VolunteerProfile, VolunteerProfile.user_id == User.id)
-           .outerjoin(ProfessionalProfile, ProfessionalProfile.user_id == User.id)
-           .where(User.village_id == req.village_id, User.id != req.resident_id, User.lat.is_(None),
-                  or_(VolunteerProfile.user_id.is_not(None), ProfessionalProfile.user_id.is_not(None)))
+           .where(User.village_id == req.village_id, User.is_helper, User.id != req.resident_id, User.lat.is_(None))
            .limit(UNPLACED_MAX))  # no ORDER BY: it would make SQLite scan the village in id order
     return _helpers(req, cols).where(User.id.in_(ids))
 

@@ -63,3 +63,7 @@ class Proposal(Model):
 # these, max(radius_km) is one index lookup instead of a scan of every profile.
 Index("ix_volunteer_profiles_radius", VolunteerProfile.radius_km)
 Index("ix_professional_profiles_radius", ProfessionalProfile.radius_km)
+# The helpers near a request, without the village's residents: users.is_helper is kept by
+# triggers on both profile tables (0031_users_helper_marker).
+Index("ix_users_helpers_village_lat_lon", User.village_id, User.lat, User.lon,
+      postgresql_where=text("is_helper"), sqlite_where=text("is_helper = 1"))

@@ -46,8 +46,8 @@ def helper_points(village_id: int, url_prefix: str, limit: int = 20000, by_name:
                    ProfessionalProfile.discipline, VolunteerProfile.radius_km, VolunteerProfile.paused)
             .outerjoin(VolunteerProfile, VolunteerProfile.user_id == User.id)
             .outerjoin(ProfessionalProfile, ProfessionalProfile.user_id == User.id)
-            .where(User.village_id == village_id, User.active, User.lat.is_not(None), User.lon.is_not(None),
-                   (VolunteerProfile.user_id.is_not(None)) | (ProfessionalProfile.user_id.is_not(None)))
+            .where(User.village_id == village_id, User.is_helper, User.active, User.lat.is_not(None),
+                   User.lon.is_not(None))
             .order_by(*((User.last_name, User.first_name, User.id) if by_name else (User.id,))).limit(limit))
     rows = []
     for lat, lon, uid, first, last, pro, discipline, radius, paused in db.session.execute(stmt):
@@ -89,6 +89,8 @@ def not_on_map(village_id: int, limit: int = 20) -> dict:
     return {"people": found_people, "requests": found_requests,
             "people_count": _count(people) if len(found_people) == limit else len(found_people),
             "requests_count": _count(requests) if len(found_requests) == limit else len(found_requests)}
+
+
 def people_on_village_map(village_id: int, limit: int = 20000) -> list[int]:
     """Who the village map shows (for the audit log): residents of the open requests with a
     place, and the helpers with a place, under the same conditions as the points above."""
@@ -98,9 +100,8 @@ def people_on_village_map(village_id: int, limit: int = 20000) -> list[int]:
                         func.coalesce(HelpRequest.lat, resident.c.lat).is_not(None),
                         func.coalesce(HelpRequest.lon, resident.c.lon).is_not(None))
                  .order_by(HelpRequest.id).limit(limit))
-    helpers = (select(User.id).outerjoin(VolunteerProfile, VolunteerProfile.user_id == User.id)
-               .outerjoin(ProfessionalProfile, ProfessionalProfile.user_id == User.id)
-               .where(User.village_id == village_id, User.active, User.lat.is_not(None), User.lon.is_not(None),
-                      (VolunteerProfile.user_id.is_not(None)) | (ProfessionalProfile.user_id.is_not(None)))
+    helpers = (select(User.id)
+               .where(User.village_id == village_id, User.is_helper, User.active, User.lat.is_not(None),
+                      User.lon.is_not(None))
                .order_by(User.id).limit(limit))
     return list(db.session.scalars(residents)) + list(db.session.scalars(helpers))

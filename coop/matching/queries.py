@@ -1,7 +1,7 @@
 """Read-side SQL for the maps: points as plain rows (one query per group), no ORM objects."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import case, false, func, select
 
 from coop.core import dutch
 from coop.core import roles as R
@@ -41,7 +41,10 @@ def request_points(village_id: int, url_prefix: str, limit: int = 20000, urgent_
 def helper_points(village_id: int, url_prefix: str, limit: int = 20000, by_name: bool = False) -> list[list]:
     """[lat, lon, id, kind, name, detail, url] per volunteer or professional with a place (in id
     order, or by name)."""
-    is_pro = select(UserRole.user_id).where(UserRole.user_id == User.id, UserRole.role == R.PROFESSIONAL).exists()
+    # The role is looked up only for someone with a professional profile (few): as a plain
+    # EXISTS, PostgreSQL read every role row of every village to hash the professionals.
+    is_pro = case((ProfessionalProfile.user_id.is_not(None), select(UserRole.user_id).where(
+        UserRole.user_id == User.id, UserRole.role == R.PROFESSIONAL).exists()), else_=false())
     stmt = (select(User.lat, User.lon, User.id, User.first_name, User.last_name, is_pro,
                    ProfessionalProfile.discipline, VolunteerProfile.radius_km, VolunteerProfile.paused)
             .outerjoin(VolunteerProfile, VolunteerProfile.user_id == User.id)

@@ -2,6 +2,7 @@
 recycled after max_requests is replaced without an error or a lost request."""
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -88,3 +89,16 @@ def test_workers_are_recycled_only_when_asked():
         if saved is not None:
             os.environ["MAX_REQUESTS"] = saved
         importlib.reload(gunicorn_conf)
+
+
+def test_a_worker_freezes_what_it_imported_and_collects_the_young_less_often():
+    """post_worker_init, in a process of its own (freezing would change this test run's
+    collector): the app's objects are frozen, and the young generation's threshold is raised."""
+    probe = ("import gc, json; from coop import create_app; create_app({'TESTING': True}); "
+             "from coop.ops import gunicorn_conf as conf; before = gc.get_threshold(); "
+             "conf.post_worker_init(None); "
+             "print(json.dumps([gc.get_freeze_count(), before, gc.get_threshold(), conf.YOUNG_GC]))")
+    frozen, before, after, young = json.loads(subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True).stdout)
+    assert frozen > 50_000  # the app's modules and objects, no longer walked by each full collection
+    assert after == [young, *before[1:]] and young > before[0]

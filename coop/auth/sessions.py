@@ -170,14 +170,16 @@ def load_user(user_id: str) -> User | None:
     return user
 
 
+_USER_OPTIONS = (joinedload(User.role_rows), joinedload(User.village))
+
+
 def _row_and_user(ident: int) -> tuple[UserSession | None, User | None]:
     """This request's session row and its user (when that is `ident`), with roles and village,
     and the figures of read_with_login: every page asks for all of them (the guard, the menu,
     the bell), so one query reads them."""
-    options = [joinedload(User.role_rows), joinedload(User.village)]
     if "user_session" in g:  # the row was read already this request
         row = g.user_session
-        user = db.session.get(User, ident, options=options, populate_existing=True) \
+        user = db.session.get(User, ident, options=_USER_OPTIONS, populate_existing=True) \
             if row is not None and row.user_id == ident else None
         return row, user
     token = session.get(TOKEN_KEY)
@@ -201,7 +203,7 @@ def _login_query(names: tuple[str, ...]):
     with_login = registry.with_login()
     return (select(UserSession, User, *(with_login[n]().label(n) for n in names))
             .join(User, User.id == UserSession.user_id)
-            .options(joinedload(User.role_rows), joinedload(User.village))
+            .options(*_USER_OPTIONS)
             .where(UserSession.token_hash == bindparam("token_hash"))
             .execution_options(populate_existing=True))
 

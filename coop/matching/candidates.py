@@ -246,7 +246,15 @@ def fetch_rows(req: HelpRequest, point: tuple[float, float], *,
               "per_lon": km_per_degree_lon(min(abs(lat) + 1.0, 89.0)), "helper_id": helper_id}
     stmt = _statement(helper_id is not None, req.id is not None)
     # all() fetches the few hundred rows at once; iterating would fetch them one by one.
-    return [_row(r) for r in db.session.execute(stmt, {f"rank_{k}": v for k, v in params.items()}).all()]
+    rows = _connection().execute(stmt, {f"rank_{k}": v for k, v in params.items()}).all()
+    return [_row(r) for r in rows]
+
+
+def _connection():
+    """The session's connection, in its transaction, with what the session holds flushed: the
+    rows are plain values, and the ORM's layer around a statement cost more than the rows."""
+    db.session.flush()
+    return db.session.connection()
 
 
 def approximate(point, rows: list[ranking.HelperRow]) -> dict[int, float]:
@@ -278,7 +286,7 @@ def fetch_slots(ids: list[int], day: date | None) -> dict[int, list]:
     slots: dict[int, list] = {}
     params = {"ids": ids, "weekday": day.weekday() if day is not None else None}
     postgresql = db.session.get_bind().dialect.name == "postgresql"
-    for user_id, weekday, start, end in db.session.execute(_slots_statement(day is not None, postgresql), params):
+    for user_id, weekday, start, end in _connection().execute(_slots_statement(day is not None, postgresql), params):
         slots.setdefault(user_id, []).append((weekday, start, end))
     return slots
 

@@ -2,9 +2,10 @@
 
 1. the helpers near the request: a bounding box as wide as the largest radius any helper in
    the village chose (an index range on ix_users_helpers_village_lat_lon), then for each
-   helper a box of their own radius or of ranking.NEAR_KM, whichever is larger; beside them
-   the helpers not on the map yet (a bounded list). Each row carries the facts the rules need (approval,
-   VOG, pause, absence, competence, load, continuity, an open proposal), computed in SQL;
+   helper a circle of their own radius or of ranking.NEAR_KM, whichever is larger, on a flat
+   map that never makes a distance longer; beside them the helpers not on the map yet (a
+   bounded list). Each row carries the facts the rules need (approval, VOG, pause, absence,
+   competence, load, continuity, an open proposal), computed in SQL;
 2. the weekly slots of the helpers who can take the task.
 Nobody near is dropped for a reason: who cannot take the task is listed with every reason
 (ranking.sort_out). A cheap spherical distance sorts the rows out; the exact geodesic distance
@@ -26,6 +27,7 @@ from sqlalchemy import ARRAY, Date, Float, Integer, bindparam, case, false, func
 from coop.core import roles as R
 from coop.core.clock import LOCAL, local_now
 from coop.core.models import TaskCategory, User, UserRole
+from coop.core.sql import greatest
 from coop.extensions import db
 from coop.geo.distance import KM_PER_DEGREE_LAT, SPHERE_MARGIN, distance_km, km_per_degree_lon, sphere_km
 from coop.matching import ranking
@@ -101,7 +103,7 @@ def _columns(req, day, first, last):
     def role(name):
         return select(UserRole.user_id).where(UserRole.user_id == u.id, UserRole.role == name).exists()
     # The role is looked up only for someone with a professional profile (few): as a plain AND
-    # PostgreSQL ran the lookup for every helper near, twice (here and in radius_km).
+    # PostgreSQL ran the lookup for every helper near.
     is_pro = case((pp.user_id.is_not(None), role(R.PROFESSIONAL)), else_=false())
     hours = (select(func.coalesce(func.sum(HoursEntry.hours), 0))
              .where(HoursEntry.helper_id == u.id, HoursEntry.worked_on.between(first, last),
@@ -110,7 +112,7 @@ def _columns(req, day, first, last):
     return dict(
         id=u.id, first_name=u.first_name, last_name=u.last_name, lat=u.lat, lon=u.lon, active=u.active,
         is_pro=is_pro, has_volunteer_role=role(R.VOLUNTEER),
-        radius_km=case((is_pro, pp.radius_km), else_=vp.radius_km),
+        volunteer_radius_km=vp.radius_km, professional_radius_km=pp.radius_km,  # _row picks by is_pro
         max_hours_month=vp.max_hours_month, vog_date=vp.vog_date,
         contract_signed_on=vp.volunteer_contract_signed_on, paused=func.coalesce(vp.paused, false()),
         approved=vp.approved_at.is_not(None),
@@ -162,17 +164,17 @@ def _near(req, lat, lon, per_lon, cols):
     """The helpers within reach of (lat, lon); per_lon: km per degree of longitude at the
     box's edge nearest the pole (the widest longitude span needed)."""
     reach = _reach_km()
-    # The larger of the helper's radii (or NEAR_KM): a box no smaller than the one the rules
-    # use, without the role lookups that decide which radius is theirs.
-    vp_km, pp_km = VolunteerProfile.radius_km, ProfessionalProfile.radius_km
-    radius = case((pp_km.is_(None), vp_km), (vp_km.is_(None), pp_km), (pp_km > vp_km, pp_km), else_=vp_km)
-    own = case((radius * 1.01 > ranking.NEAR_KM, radius * 1.01), else_=ranking.NEAR_KM)
+    # Each helper's reach: the larger of their radii, or NEAR_KM (who is nearer is listed too),
+    # with a margin; without the role lookups that decide which radius is theirs.
+    own = greatest(func.coalesce(VolunteerProfile.radius_km, 0), func.coalesce(ProfessionalProfile.radius_km, 0),
+                   ranking.NEAR_KM / 1.01) * 1.01
+    # The distance on a flat map with the shortest degrees the box holds: never more than the
+    # geodesic one, so nobody within their reach is left out, and the corners of the box are.
+    north, east = (User.lat - lat) * KM_PER_DEGREE_LAT, (User.lon - lon) * per_lon
     return _helpers(req, cols).where(
         User.lat.between(lat - reach / KM_PER_DEGREE_LAT, lat + reach / KM_PER_DEGREE_LAT),
         User.lon.between(lon - reach / per_lon, lon + reach / per_lon),
-        # each helper's own radius (or NEAR_KM) as a box: cheap, and the distance follows
-        func.abs(User.lat - lat) * KM_PER_DEGREE_LAT <= own,
-        func.abs(User.lon - lon) * per_lon <= own)
+        north * north + east * east <= own * own)
 
 
 def _unplaced(req, cols):
@@ -189,19 +191,21 @@ def _unplaced(req, cols):
 
 # The helpers' columns in the order _columns gives them, read by position: a row of a few
 # hundred is read for every ranking, and a lookup by name per column cost more than the rules.
-ROW_COLUMNS = ("id", "first_name", "last_name", "lat", "lon", "active", "is_pro", "has_volunteer_role", "radius_km",
-               "max_hours_month", "vog_date", "contract_signed_on", "paused", "approved", "offers", "competence",
-               "backstop", "absent", "hours_month", "helped_before", "open_proposal", "preferences")
+ROW_COLUMNS = ("id", "first_name", "last_name", "lat", "lon", "active", "is_pro", "has_volunteer_role",
+               "volunteer_radius_km", "professional_radius_km", "max_hours_month", "vog_date",
+               "contract_signed_on", "paused", "approved", "offers", "competence", "backstop", "absent",
+               "hours_month", "helped_before", "open_proposal", "preferences")
 
 
 def _row(r) -> ranking.HelperRow:
-    (id_, first_name, last_name, lat, lon, active, is_pro, volunteer_role, radius_km, max_hours, vog_date, contract,
-     paused, approved, offers, competence, backstop, absent, hours, helped_before, open_proposal, preferences) = r
+    (id_, first_name, last_name, lat, lon, active, is_pro, volunteer_role, volunteer_km, professional_km, max_hours,
+     vog_date, contract, paused, approved, offers, competence, backstop, absent, hours, helped_before, open_proposal,
+     preferences) = r
     return ranking.HelperRow(
         id_, first_name, last_name, lat, lon, ranking.PROFESSIONAL if is_pro else ranking.VOLUNTEER,
-        float(radius_km or 0), bool(active), bool(volunteer_role), max_hours, vog_date, contract, bool(paused),
-        bool(approved), bool(offers), bool(competence), bool(backstop), bool(absent), float(hours or 0),
-        bool(helped_before), open_proposal, preferences or "")
+        float((professional_km if is_pro else volunteer_km) or 0), bool(active), bool(volunteer_role), max_hours,
+        vog_date, contract, bool(paused), bool(approved), bool(offers), bool(competence), bool(backstop),
+        bool(absent), float(hours or 0), bool(helped_before), open_proposal, preferences or "")
 
 
 def request_day(req: HelpRequest) -> date:

@@ -126,3 +126,36 @@ def test_the_list_is_that_of_exact_distances_for_everyone(session, make, village
     assert len(expected) == 8
     assert [(c.helper.id, c.score, c.distance_km, c.reasons) for c in ranked.candidates] == \
         [(c.helper.id, c.score, c.distance_km, c.reasons) for c in expected]
+
+
+def test_the_first_filter_keeps_everyone_within_reach_and_drops_the_corners(session, make, village, make_request):
+    """The statement keeps a helper by their distance on a flat map with the box's shortest
+    degrees, which is never longer than the geodesic: all round the request, a helper just
+    inside their radius (or NEAR_KM) is fetched, and one in a corner of their box, beyond
+    both, is not fetched at all."""
+    from pyproj import Geod
+
+    from coop.geo.distance import KM_PER_DEGREE_LAT, distance_km, km_per_degree_lon
+    from coop.matching import ranking
+    from coop.people.models import VolunteerProfile
+    wgs84 = Geod(ellps="WGS84")
+    req = make_request()
+    inside, corners = set(), set()
+    for radius in (0.5, 3.0, 12.0):
+        reach = max(radius, ranking.NEAR_KM)
+        for bearing in range(0, 360, 15):
+            lon, lat, _ = wgs84.fwd(req.lon, req.lat, bearing, reach * 999)  # 0.999 of the reach
+            helper = make.volunteer(village, lat=lat, lon=lon)
+            session.get(VolunteerProfile, helper.id).radius_km = radius
+            inside.add(helper.id)
+        # the box's corner: within reach along each axis, about 1.4 times it as the crow flies
+        for north, east in ((1, 1), (1, -1), (-1, 1), (-1, -1)):
+            helper = make.volunteer(village, lat=req.lat + north * reach / KM_PER_DEGREE_LAT,
+                                    lon=req.lon + east * reach / km_per_degree_lon(req.lat))
+            session.get(VolunteerProfile, helper.id).radius_km = radius
+            assert distance_km((req.lat, req.lon), (helper.lat, helper.lon)) > reach * 1.3
+            corners.add(helper.id)
+    session.flush()
+    fetched = {row.id for row in candidates.fetch_rows(req, (req.lat, req.lon))}
+    assert inside <= fetched
+    assert not corners & fetched

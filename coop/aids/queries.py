@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased, joinedload, selectinload
 from coop.aids.models import FREE, LENT, OPEN_LOANS, OUT, OVERDUE, RESERVED, AidItem, AidLoan
 from coop.core.clock import local_now
 from coop.core.models import User
+from coop.core.sql import one_of
 from coop.extensions import db
 
 
@@ -98,7 +99,7 @@ def open_of_user():
     """of_resident's count as a subquery correlated to users.id: read with the login, so a
     resident's home page asks for loans only when there are some (most residents have none)."""
     return (select(func.count(AidLoan.id))
-            .where(AidLoan.resident_id == User.id, AidLoan.status.in_(OPEN_LOANS)).scalar_subquery())
+            .where(AidLoan.resident_id == User.id, one_of(AidLoan.status, OPEN_LOANS)).scalar_subquery())
 
 
 # Read on every view of a request's page: built once, at import.

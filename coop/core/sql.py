@@ -1,10 +1,13 @@
 """SQL that reads the same on both databases, where they spell it differently."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+from sqlalchemy import ColumnElement, literal
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import SQLCoreOperations
 from sqlalchemy.sql.functions import ReturnTypeFromArgs
 
 
@@ -18,3 +21,11 @@ class greatest(ReturnTypeFromArgs):  # noqa: N801 (named as the SQL function)
 @compiles(greatest, "sqlite")
 def _greatest_sqlite(element: greatest, compiler: SQLCompiler, **kw: Any) -> str:
     return f"max({compiler.process(element.clauses, **kw)})"
+
+
+def one_of(column: SQLCoreOperations[Any], values: Iterable[Any]) -> ColumnElement[bool]:
+    """`column IN (…)` with a bound parameter per value. A plain `in_(list)` is an expanding
+    parameter, and SQLAlchemy renders the statement's text again on every execution to fill
+    it in: for the login query and the helpers' statement, read on every page, that cost more
+    than the list is long."""
+    return column.in_([literal(value) for value in values])

@@ -27,7 +27,7 @@ from sqlalchemy import ARRAY, Date, Float, Integer, bindparam, case, false, func
 from coop.core import roles as R
 from coop.core.clock import LOCAL, local_now
 from coop.core.models import TaskCategory, User, UserRole
-from coop.core.sql import greatest
+from coop.core.sql import greatest, one_of
 from coop.extensions import db
 from coop.geo.distance import KM_PER_DEGREE_LAT, SPHERE_MARGIN, distance_km, km_per_degree_lon, sphere_km
 from coop.matching import ranking
@@ -127,7 +127,7 @@ def _columns(req, day, first, last):
             Proposal.status == ACCEPTED, Proposal.request_id != req.id).exists(),
         open_proposal=select(Proposal.status).where(
             Proposal.request_id == req.id, Proposal.helper_id == u.id,
-            Proposal.status.in_(OPEN)).limit(1).scalar_subquery(),
+            one_of(Proposal.status, OPEN)).limit(1).scalar_subquery(),
         preferences=vp.preferences,
     )
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload, load_only, selectinload
 from coop.core import dutch
 from coop.core.clock import now
 from coop.core.models import TaskCategory, User, full_name
+from coop.core.sql import one_of
 from coop.extensions import db
 from coop.requests.models import (
     INTAKE,
@@ -209,7 +210,8 @@ def most_urgent(village_id: int, n: int = 5) -> list[HelpRequest]:
 def open_own_requests(resident_id: int, n: int) -> list[HelpRequest]:
     """The resident's n newest open requests with their category's name: what the home panel
     shows, in one query, no column more (anything else asked of them raises, not a query)."""
-    stmt = (select(HelpRequest).where(HelpRequest.resident_id == resident_id, HelpRequest.status.in_(OPEN_STATUSES))
+    stmt = (select(HelpRequest)
+            .where(HelpRequest.resident_id == resident_id, one_of(HelpRequest.status, OPEN_STATUSES))
             .options(load_only(HelpRequest.id, HelpRequest.status, HelpRequest.category_id, raiseload=True),
                      joinedload(HelpRequest.category).load_only(TaskCategory.name, raiseload=True))
             .order_by(HelpRequest.created_at.desc(), HelpRequest.id.desc()).limit(n))

@@ -10,11 +10,10 @@ import pytest
 from flask_migrate import upgrade
 from sqlalchemy import event, select, text
 
-from coop import create_app
 from coop.core import audit
 from coop.core.models import AuditLog, AuditSubject, User, Village
 from coop.extensions import db
-from tests.conftest import TEST_CONFIG
+from tests.support.migrations import add_village, migrated_to_before
 
 REVISION = "0019_audit_chain"
 
@@ -182,21 +181,9 @@ def test_concurrent_writers_of_one_village_keep_one_chain(chain_app, people):
 
 
 def test_rows_from_before_the_chain_get_their_hashes_in_the_migration(backend, workdir, request):
-    from alembic.script import ScriptDirectory
-
-    from tests.conftest import empty_database
-    url = empty_database(request, workdir, backend, f"chain_migration_{backend}")
-    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
-    with app.app_context():
-        script = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config())
-        upgrade(revision=script.get_revision(REVISION).down_revision)  # the schema before the chain
+    with migrated_to_before(request, workdir, backend, REVISION):  # the schema before the chain
         with db.engine.begin() as connection:
-            connection.execute(text("INSERT INTO municipalities (name) VALUES ('Zeist')"))
-            connection.execute(text(
-                "INSERT INTO villages (name, slug, cooperative_name, municipality_id, centre_lat, centre_lon, "
-                "coordinator_phone, created_at) SELECT 'A', 'a', 'Zorg A', id, 52.0, 5.3, '+31343123456', "
-                "'2026-01-01 10:00:00' FROM municipalities"))
-            village_id = connection.execute(text("SELECT id FROM villages")).scalar_one()
+            village_id = add_village(connection, "a")
             for i in range(5):
                 connection.execute(text("INSERT INTO audit_log (at, village_id, action, detail, ip) "
                                         "VALUES (:at, :v, 'category.added', :d, :ip)"),
@@ -214,5 +201,3 @@ def test_rows_from_before_the_chain_get_their_hashes_in_the_migration(backend, w
         with db.engine.connect() as connection:
             assert audit.verify(connection).broken is None
         assert db.session.scalar(select(db.func.count()).select_from(AuditSubject)) == 0
-        db.session.remove()
-        db.engine.dispose()

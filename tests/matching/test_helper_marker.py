@@ -8,14 +8,13 @@ from __future__ import annotations
 from flask_migrate import upgrade
 from sqlalchemy import delete, insert, select, text, update
 
-from coop import create_app
 from coop.core import roles as R
 from coop.core.models import User
 from coop.extensions import db
 from coop.matching import candidates, queries
 from coop.people.models import ProfessionalProfile, VolunteerProfile
 from coop.people.service import add_professional_profile
-from tests.conftest import TEST_CONFIG
+from tests.support.migrations import add_village, migrated_to_before
 
 REVISION = "0031_users_helper_marker"
 INDEX = "ix_users_helpers_village_lat_lon"
@@ -99,24 +98,13 @@ def test_the_index_holds_the_helpers_only(session):
 
 
 def test_the_migration_marks_the_helpers_already_there(backend, workdir, request):
-    from alembic.script import ScriptDirectory
-
-    from tests.conftest import empty_database
-    url = empty_database(request, workdir, backend, f"helper_marker_{backend}")
-    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
-    with app.app_context():
-        script = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config())
-        upgrade(revision=script.get_revision(REVISION).down_revision)
+    with migrated_to_before(request, workdir, backend, REVISION):
         with db.engine.begin() as connection:
-            connection.execute(text("INSERT INTO municipalities (name) VALUES ('Zeist')"))
-            connection.execute(text(
-                "INSERT INTO villages (name, slug, cooperative_name, municipality_id, centre_lat, centre_lon, "
-                "coordinator_phone, created_at) SELECT 'a', 'a', 'Zorg', id, 52.0, 5.3, '+31343123456', "
-                "'2026-01-01 10:00:00' FROM municipalities"))
+            village_id = add_village(connection, "a")
             for name in ("Bep", "Kees", "Anna"):
                 connection.execute(text(
                     "INSERT INTO users (village_id, first_name, last_name, active, session_version, created_at) "
-                    "SELECT id, :n, 'Jansen', true, 1, '2026-01-01 10:00:00' FROM villages"), {"n": name})
+                    "VALUES (:v, :n, 'Jansen', true, 1, '2026-01-01 10:00:00')"), {"v": village_id, "n": name})
             ids = dict(connection.execute(text("SELECT first_name, id FROM users")).all())
             connection.execute(text("INSERT INTO volunteer_profiles (user_id, radius_km, max_hours_month, paused, "
                                     "under_21, motivation, preferences) VALUES (:u, 3.0, 12, false, false, '', '')"),
@@ -131,5 +119,3 @@ def test_the_migration_marks_the_helpers_already_there(backend, workdir, request
         db.session.execute(delete(VolunteerProfile).where(VolunteerProfile.user_id == ids["Kees"]))
         db.session.commit()
         assert db.session.scalar(select(User.is_helper).where(User.id == ids["Kees"])) is False
-        db.session.remove()
-        db.engine.dispose()

@@ -7,11 +7,10 @@ from __future__ import annotations
 from flask_migrate import upgrade
 from sqlalchemy import delete, func, select, text, update
 
-from coop import create_app
 from coop.extensions import db
 from coop.requests import queries, service
 from coop.requests.models import STATUSES, HelpRequest
-from tests.conftest import TEST_CONFIG
+from tests.support.migrations import add_village, migrated_to_before
 
 REVISION = "0030_request_status_counts"
 
@@ -61,22 +60,9 @@ def test_the_inbox_shows_the_kept_counts(session, make, new_request, client_as, 
 
 
 def test_the_migration_counts_the_requests_already_there(backend, workdir, request):
-    from alembic.script import ScriptDirectory
-
-    from tests.conftest import empty_database
-    url = empty_database(request, workdir, backend, f"status_counts_{backend}")
-    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
-    with app.app_context():
-        script = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config())
-        upgrade(revision=script.get_revision(REVISION).down_revision)
+    with migrated_to_before(request, workdir, backend, REVISION):
         with db.engine.begin() as connection:
-            connection.execute(text("INSERT INTO municipalities (name) VALUES ('Zeist')"))
-            for slug in ("a", "b"):
-                connection.execute(text(
-                    "INSERT INTO villages (name, slug, cooperative_name, municipality_id, centre_lat, centre_lon, "
-                    "coordinator_phone, created_at) SELECT :s, :s, 'Zorg', id, 52.0, 5.3, '+31343123456', "
-                    "'2026-01-01 10:00:00' FROM municipalities"), {"s": slug})
-            a, b = connection.execute(text("SELECT id FROM villages ORDER BY slug")).scalars()
+            a, b = add_village(connection, "a"), add_village(connection, "b")
             connection.execute(text(
                 "INSERT INTO users (village_id, first_name, last_name, active, session_version, created_at) "
                 "VALUES (:v, 'Bep', 'Jansen', true, 1, '2026-01-01 10:00:00')"), {"v": a})
@@ -101,5 +87,3 @@ def test_the_migration_counts_the_requests_already_there(backend, workdir, reque
                            .values(status="matched"))
         db.session.commit()
         assert queries.counts_per_status(a) == dict.fromkeys(STATUSES, 0) | {"matched": 2, "done": 1}
-        db.session.remove()
-        db.engine.dispose()

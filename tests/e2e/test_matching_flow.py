@@ -103,6 +103,9 @@ def test_coordinator_proposes_on_the_map_and_the_volunteer_accepts(live_server, 
     assert failed_tiles  # the tiles really were out of reach
     # The resident's text is shown as text, never run.
     assert page.get_by_test_id("description").inner_text() == DESCRIPTION
+    # The map opens by zooming to the request and its candidates: a click during that zoom
+    # lands where the pin was (on a busy machine it can still run here).
+    page.wait_for_function("() => !document.querySelector('.coop-map .leaflet-zoom-anim')")
     page.locator(".coop-map .coop-pin--focus").click()
     assert DESCRIPTION in page.locator(".coop-popup").inner_text()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, literal
+from sqlalchemy import ColumnElement, Integer, literal
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import SQLCoreOperations
@@ -29,3 +29,12 @@ def one_of(column: SQLCoreOperations[Any], values: Iterable[Any]) -> ColumnEleme
     it in: for the login query and the helpers' statement, read on every page, that cost more
     than the list is long."""
     return column.in_([literal(value) for value in values])
+
+
+def written(n: int) -> ColumnElement[int]:
+    """A LIMIT or OFFSET written into the statement's text, not bound. PostgreSQL plans a
+    prepared statement with a bound LIMIT as if it kept a tenth of the rows, finds that plan
+    dear, and so plans the statement anew at every execution; with the number written in,
+    the plan is made once per connection. For numbers the code chooses (a page size, a page's
+    offset), never for a value from outside."""
+    return literal(int(n), Integer(), literal_execute=True)

@@ -6,6 +6,7 @@ from sqlalchemy import case, false, func, select
 from coop.core import dutch
 from coop.core import roles as R
 from coop.core.models import TaskCategory, User, UserRole
+from coop.core.sql import written
 from coop.extensions import db
 from coop.people.models import ProfessionalProfile, VolunteerProfile
 from coop.requests.models import IS_OPEN, OPEN_STATUSES, STATUS_LABELS, URGENCY_LABELS, HelpRequest
@@ -26,7 +27,7 @@ def request_points(village_id: int, url_prefix: str, limit: int = 20000, urgent_
     # sort would wait for a join of every open request of the village with its resident.
     chosen = (select(HelpRequest.id).where(HelpRequest.village_id == village_id,
                                            IS_OPEN, lat.is_not(None), lon.is_not(None))
-              .order_by(*order).limit(limit))
+              .order_by(*order).limit(written(limit)))
     stmt = (select(lat, lon, HelpRequest.id, HelpRequest.status, HelpRequest.urgency, TaskCategory.name,
                    resident.c.first_name, func.substr(HelpRequest.description, 1, SNIPPET))
             .join(resident, resident.c.id == HelpRequest.resident_id)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload, load_only, selectinload
 from coop.core import dutch
 from coop.core.clock import now
 from coop.core.models import TaskCategory, User, full_name
-from coop.core.sql import one_of
+from coop.core.sql import one_of, written
 from coop.extensions import db
 from coop.requests.models import (
     INTAKE,
@@ -160,7 +160,7 @@ def inbox(village_id: int, f: InboxFilter | None = None, counts: dict[str, int] 
     # The page's ids are sorted on narrow rows (with no filter but the status, from the inbox
     # index alone), then only those rows are read; names and categories joined, in one query.
     ids = (stmt.with_only_columns(HelpRequest.id).order_by(*INBOX_ORDER)
-           .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
+           .limit(written(PAGE_SIZE)).offset(written((page - 1) * PAGE_SIZE)))
     rows = (select(HelpRequest.id, HelpRequest.resident_id, HelpRequest.urgency, HelpRequest.created_at,
                    HelpRequest.street, HelpRequest.status, User.first_name, User.last_name, TaskCategory.name)
             .outerjoin(User, User.id == HelpRequest.resident_id)

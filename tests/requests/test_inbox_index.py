@@ -53,3 +53,34 @@ def test_the_index_holds_open_requests_only(session):
         assert f"'{status}'" in sql
     for status in ("done", "cancelled", "referred"):
         assert f"'{status}'" not in sql
+
+
+def _copies(session, req: HelpRequest, n: int) -> None:
+    """n more requests like `req`, in one statement (the plan test needs a village of thousands)."""
+    columns = ", ".join(c.name for c in HelpRequest.__table__.columns if c.name != "id")
+    session.execute(text(f"INSERT INTO help_requests ({columns}) SELECT {columns} FROM help_requests, "
+                         "generate_series(1, :n) WHERE id = :id"), {"n": n, "id": req.id})
+
+
+def test_postgresql_keeps_the_inbox_and_map_plans_between_views(session, make, village, new_request):
+    """A bound LIMIT made PostgreSQL plan the inbox and the map's requests anew at each view
+    (a generic plan with a bound LIMIT is costed as if it kept a tenth of the rows); with the
+    number written in (coop.core.sql.written) the prepared statement keeps one plan."""
+    if db.engine.dialect.name != "postgresql":
+        return  # SQLite plans every statement as it comes
+    from coop.matching.queries import request_points
+    resident = make.user(village, lat=52.08, lon=5.24)
+    _copies(session, new_request(resident, lat=52.08, lon=5.24), 4000)
+    session.commit()
+    session.execute(text("ANALYZE help_requests"))
+    # psycopg prepares a statement after five executions; PostgreSQL plans its first five
+    # runs as they come, then keeps a generic plan unless that one looks dearer
+    for _ in range(14):
+        assert len(queries.inbox(village.id).requests) == queries.PAGE_SIZE
+        assert len(request_points(village.id, "/hulpvragen", limit=51, urgent_first=True)) == 51
+    plans = session.execute(text(
+        "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements "
+        "WHERE statement LIKE '%FROM help_requests%LIMIT%'")).all()
+    assert len(plans) == 2, plans
+    for statement, generic, custom in plans:
+        assert generic >= 2 and custom <= 5, (statement, generic, custom)

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import cast
 
-from sqlalchemy import Table, bindparam, func, select
+from sqlalchemy import Integer, String, Table, bindparam, func, null, select, union_all
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from coop.core import dutch
@@ -174,21 +175,41 @@ def inbox(village_id: int, f: InboxFilter | None = None, counts: dict[str, int] 
                       in db.session.execute(rows)], total, page, pages)
 
 
-# Two small reads of every inbox view, built once (bound parameters, no values), in Core: building
-# an ORM statement and running it through the session cost more than PostgreSQL takes.
+# The inbox's head, read on every view: the counts per status and the category filter's
+# choices, built once (bound parameters, no values), in Core: building an ORM statement and
+# running it through the session cost more than PostgreSQL takes.
 _categories = cast(Table, TaskCategory.__table__)
-_CATEGORY_CHOICES = (select(_categories.c.id, _categories.c.name)
-                     .where(_categories.c.village_id == bindparam("village_id"), _categories.c.active)
-                     .order_by(_categories.c.sort_order))
 _status_counts = cast(Table, RequestStatusCount.__table__)
 _COUNTS = (select(_status_counts.c.status, _status_counts.c.n)
            .where(_status_counts.c.village_id == bindparam("village_id")))
+# Both as one statement, a row per status (category_id NULL) or per category: one round trip
+# instead of two, and a round trip to the database costs more than either read.
+_HEAD = union_all(
+    select(_status_counts.c.status, _status_counts.c.n, sql_cast(null(), Integer).label("category_id"),
+           sql_cast(null(), String).label("name"), sql_cast(null(), Integer).label("sort_order"))
+    .where(_status_counts.c.village_id == bindparam("village_id")),
+    select(sql_cast(null(), String), sql_cast(null(), Integer), _categories.c.id, _categories.c.name,
+           _categories.c.sort_order)
+    .where(_categories.c.village_id == bindparam("village_id"), _categories.c.active))
 
 
-def category_choices(village_id: int) -> list[tuple[int, str]]:
-    """(id, name) of the village's active categories, in their order: the inbox's filter."""
-    return [(cid, name) for cid, name in db.session.connection().execute(_CATEGORY_CHOICES,
-                                                                         {"village_id": village_id})]
+@dataclass
+class InboxHead:
+    counts: dict[str, int]  # requests per status, every status
+    categories: list[tuple[int, str]]  # (id, name) of the active categories, in their order
+
+
+def inbox_head(village_id: int) -> InboxHead:
+    """The counts per status (kept by the database's triggers: RequestStatusCount) and the
+    village's active categories for the filter, in one query."""
+    counts = {status: 0 for status in STATUSES}
+    categories = []
+    for status, n, category_id, name, sort_order in db.session.connection().execute(_HEAD, {"village_id": village_id}):
+        if category_id is None:
+            counts[status] = n
+        else:
+            categories.append((sort_order, category_id, name))
+    return InboxHead(counts, [(cid, name) for _, cid, name in sorted(categories, key=lambda c: (c[0], c[1]))])
 
 
 def counts_per_status(village_id: int) -> dict[str, int]:

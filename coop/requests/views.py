@@ -197,11 +197,11 @@ def on_behalf(resident_id: int):
 def inbox():
     f = queries.InboxFilter.from_args(request.args)
     village_id = current_user.village_id
-    counts = queries.counts_per_status(village_id)
-    found = queries.inbox(village_id, f, counts)
+    head = queries.inbox_head(village_id)
+    found = queries.inbox(village_id, f, head.counts)
     audit.shown("requests.listed", subjects=[r.resident_id for r in found.requests])
     return render_template("requests/inbox.html", found=found, requests=found.requests, f=f,
-                           counts=counts, categories=queries.category_choices(village_id),
+                           counts=head.counts, categories=head.categories,
                            waited_choices=queries.WAITED_CHOICES, status_labels=STATUS_LABELS)
 
 

@@ -39,11 +39,12 @@ STEP_BUTTONS = {"start_intake": "Gesprek starten", "start_search": "Helper zoeke
                 "reopen": "Opnieuw zoeken"}
 
 
-# What the request's page shows, in one query and two for its lists (the people by name and
-# address: their roles are read only if something asks).
+# What the request's page shows, in one query and one for its events (the people by name and
+# address: their roles are read only if something asks). The Schijf van Vijf's lines (one per
+# question, five at most) are joined: a query more cost more than five rows of the request.
 SHOW_OPTIONS = (joinedload(HelpRequest.category), joinedload(HelpRequest.resident).lazyload(User.role_rows),
                 joinedload(HelpRequest.entered_by).lazyload(User.role_rows),
-                selectinload(HelpRequest.five_questions), selectinload(HelpRequest.events))
+                joinedload(HelpRequest.five_questions), selectinload(HelpRequest.events))
 _SHOW = by_id(HelpRequest, *SHOW_OPTIONS)  # the request page, read on every view: built once
 
 

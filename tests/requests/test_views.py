@@ -194,6 +194,10 @@ def test_schijf_van_vijf_is_stored_per_line_shown_and_printable(client_as, coord
     client.post(f"/hulpvragen/{req.id}/schijf-van-vijf", data=_split(
         note_1="Wil zelf koken", party_1="resident", note_5="Wijkverpleging wondzorg", party_5="professional"))
     assert [line.question for line in req.five_questions] == [1, 5]
+    # the request page joins its lines (requests/views.py): each once, in the questions' order
+    page = client.get(f"/hulpvragen/{req.id}").text
+    assert page.count("Wil zelf koken") == 1 and page.count("Wijkverpleging wondzorg") == 1
+    assert page.index("Wil zelf koken") < page.index("Wijkverpleging wondzorg")
     assert client_as(resident).get(f"/hulpvragen/{req.id}/afspraken").status_code == 200
 
 

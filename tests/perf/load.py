@@ -306,9 +306,39 @@ def run(args) -> tuple[dict, list[str]]:
 def _measure(url: str, cookie: str | None, args, script: Path) -> dict:
     answers_itself(url, cookie)
     wrk(url, cookie, 2, args.connections, script)  # warm up
+    before, children = cpu_seconds(), _children_cpu()
     figures = wrk(url, cookie, args.seconds, args.connections, script)
+    used = {kind: cpu_seconds().get(kind, 0.0) - seconds for kind, seconds in before.items()}
+    used["wrk"] = _children_cpu() - children  # wrk has ended: its time is with our children's
+    figures["cpu_ms_per_request"] = {kind: round(seconds * 1000 / max(figures["requests"], 1), 2)
+                                     for kind, seconds in used.items()}
     figures["load_avg_1m"] = round(os.getloadavg()[0], 2)
     return figures
+
+
+def _children_cpu() -> float:
+    times = os.times()
+    return times.children_user + times.children_system
+
+
+def cpu_seconds() -> dict[str, float]:
+    """The CPU seconds used so far by the web workers (gunicorn) and by PostgreSQL's processes,
+    read from /proc: a page's CPU per request, where its rate follows how busy the machine is."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used = {"web": 0.0, "database": 0.0}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:  # the process ended meanwhile
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()
+        seconds = (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+        if any(b"gunicorn" in part for part in command):
+            used["web"] += seconds
+        elif command[0].startswith(b"postgres"):
+            used["database"] += seconds
+    return used
 
 
 def check(at_two: dict) -> list[str]:
@@ -354,6 +384,14 @@ def main() -> None:
             ratio = f"{f['rps'] / around:.3f}" if around else ""
             print(f"| {workers} | {name} | {f['rps']:,.1f} | {f['p50_ms']} | {f['p95_ms']} | {f['p99_ms']} "
                   f"| {f['errors']} | {around or ''} | {ratio} |")
+    print("\nCPU per request, ms (web workers, PostgreSQL, wrk):\n\n| workers | page | web | database | wrk | all |"
+          "\n|---|---|---|---|---|---|")
+    for workers, by_page in results.items():
+        for name, f in by_page.items():
+            cpu = f.get("cpu_ms_per_request")
+            if cpu:
+                print(f"| {workers} | {name} | {cpu['web']} | {cpu['database']} | {cpu['wrk']} "
+                      f"| {round(sum(cpu.values()), 2)} |")
     if missed:
         print("\nTargets missed at 2 workers:\n- " + "\n- ".join(missed))
         raise SystemExit(1)

@@ -22,16 +22,17 @@ from typing import Any
 from babel.dates import format_date
 from dateutil.relativedelta import relativedelta
 from flask import current_app
-from sqlalchemy import ARRAY, Date, Float, Integer, bindparam, case, false, func, literal, select, union_all
+from sqlalchemy import ARRAY, Date, Float, Integer, bindparam, false, func, literal, select, union_all
 
 from coop.core import roles as R
 from coop.core.clock import LOCAL, local_now
-from coop.core.models import TaskCategory, User, UserRole
+from coop.core.models import TaskCategory, User
 from coop.core.sql import greatest, one_of
 from coop.extensions import db
 from coop.geo.distance import KM_PER_DEGREE_LAT, SPHERE_MARGIN, distance_km, km_per_degree_lon, sphere_km
 from coop.matching import ranking
 from coop.matching.models import ACCEPTED, OPEN, Proposal
+from coop.matching.queries import has_role, is_professional
 from coop.people.models import (
     Absence,
     Competence,
@@ -99,19 +100,13 @@ def _columns(req, day, first, last):
     from `first` to `last`, the month the help is asked for. `req` has the request's
     category_id, resident_id and id (bound parameters: see _statement)."""
     u, vp, pp = User, VolunteerProfile, ProfessionalProfile
-
-    def role(name):
-        return select(UserRole.user_id).where(UserRole.user_id == u.id, UserRole.role == name).exists()
-    # The role is looked up only for someone with a professional profile (few): as a plain AND
-    # PostgreSQL ran the lookup for every helper near.
-    is_pro = case((pp.user_id.is_not(None), role(R.PROFESSIONAL)), else_=false())
     hours = (select(func.coalesce(func.sum(HoursEntry.hours), 0))
              .where(HoursEntry.helper_id == u.id, HoursEntry.worked_on.between(first, last),
                     HoursEntry.status != HoursEntry.REJECTED).scalar_subquery())
     comp = select(Competence.id).where(Competence.volunteer_id == u.id, Competence.category_id == req.category_id)
     return dict(
         id=u.id, first_name=u.first_name, last_name=u.last_name, lat=u.lat, lon=u.lon, active=u.active,
-        is_pro=is_pro, has_volunteer_role=role(R.VOLUNTEER),
+        is_pro=is_professional(), has_volunteer_role=has_role(R.VOLUNTEER),
         volunteer_radius_km=vp.radius_km, professional_radius_km=pp.radius_km,  # _row picks by is_pro
         max_hours_month=vp.max_hours_month, vog_date=vp.vog_date,
         contract_signed_on=vp.volunteer_contract_signed_on, paused=func.coalesce(vp.paused, false()),

@@ -39,14 +39,22 @@ def request_points(village_id: int, url_prefix: str, limit: int = 20000, urgent_
             for la, lo, rid, status, urgency, cat, first, text in db.session.execute(stmt)]
 
 
+def has_role(name: str):
+    """Whether the User of the statement has the role `name` (an EXISTS on user_roles)."""
+    return select(UserRole.user_id).where(UserRole.user_id == User.id, UserRole.role == name).exists()
+
+
+def is_professional():
+    """Whether the User of the statement, joined to their ProfessionalProfile (outer), is a
+    professional. The role is looked up only for someone with a professional profile (few): as
+    a plain EXISTS, PostgreSQL read every role row of every village to hash the professionals."""
+    return case((ProfessionalProfile.user_id.is_not(None), has_role(R.PROFESSIONAL)), else_=false())
+
+
 def helper_points(village_id: int, url_prefix: str, limit: int = 20000, by_name: bool = False) -> list[list]:
     """[lat, lon, id, kind, name, detail, url] per volunteer or professional with a place (in id
     order, or by name)."""
-    # The role is looked up only for someone with a professional profile (few): as a plain
-    # EXISTS, PostgreSQL read every role row of every village to hash the professionals.
-    is_pro = case((ProfessionalProfile.user_id.is_not(None), select(UserRole.user_id).where(
-        UserRole.user_id == User.id, UserRole.role == R.PROFESSIONAL).exists()), else_=false())
-    stmt = (select(User.lat, User.lon, User.id, User.first_name, User.last_name, is_pro,
+    stmt = (select(User.lat, User.lon, User.id, User.first_name, User.last_name, is_professional(),
                    ProfessionalProfile.discipline, VolunteerProfile.radius_km, VolunteerProfile.paused)
             .outerjoin(VolunteerProfile, VolunteerProfile.user_id == User.id)
             .outerjoin(ProfessionalProfile, ProfessionalProfile.user_id == User.id)

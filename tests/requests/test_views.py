@@ -198,6 +198,10 @@ def test_schijf_van_vijf_is_stored_per_line_shown_and_printable(client_as, coord
     page = client.get(f"/hulpvragen/{req.id}").text
     assert page.count("Wil zelf koken") == 1 and page.count("Wijkverpleging wondzorg") == 1
     assert page.index("Wil zelf koken") < page.index("Wijkverpleging wondzorg")
+    # under the page's own "Schijf van Vijf" heading the table's caption is for screen readers
+    assert 'govuk-visually-hidden">Wie doet wat (Schijf van Vijf)</caption>' in page
+    assert 'govuk-table__caption--m">Wie doet wat (Schijf van Vijf)</caption>' in \
+        client_as(resident).get(f"/hulpvragen/{req.id}").text
     assert client_as(resident).get(f"/hulpvragen/{req.id}/afspraken").status_code == 200
 
 

@@ -190,7 +190,8 @@ _HEAD = union_all(
     .where(_status_counts.c.village_id == bindparam("village_id")),
     select(sql_cast(null(), String), sql_cast(null(), Integer), _categories.c.id, _categories.c.name,
            _categories.c.sort_order)
-    .where(_categories.c.village_id == bindparam("village_id"), _categories.c.active))
+    .where(_categories.c.village_id == bindparam("village_id"), _categories.c.active)
+).order_by("sort_order", "category_id")
 
 
 @dataclass
@@ -202,14 +203,13 @@ class InboxHead:
 def inbox_head(village_id: int) -> InboxHead:
     """The counts per status (kept by the database's triggers: RequestStatusCount) and the
     village's active categories for the filter, in one query."""
-    counts = {status: 0 for status in STATUSES}
-    categories = []
-    for status, n, category_id, name, sort_order in db.session.connection().execute(_HEAD, {"village_id": village_id}):
+    head = InboxHead({status: 0 for status in STATUSES}, [])
+    for status, n, category_id, name, _ in db.session.connection().execute(_HEAD, {"village_id": village_id}):
         if category_id is None:
-            counts[status] = n
+            head.counts[status] = n
         else:
-            categories.append((sort_order, category_id, name))
-    return InboxHead(counts, [(cid, name) for _, cid, name in sorted(categories, key=lambda c: (c[0], c[1]))])
+            head.categories.append((category_id, name))
+    return head
 
 
 def counts_per_status(village_id: int) -> dict[str, int]:

@@ -65,3 +65,27 @@ def test_pager_is_usable_on_a_phone(client_as, coordinator, village):
     nav = re.search(r'<nav class="govuk-pagination govuk-pagination--block"[^>]*>(.*?)</nav>', page, re.S)
     assert nav and 'aria-label="Meer hulpvragen"' in page
     assert "Volgende" in nav.group(1) and "Vorige" not in nav.group(1)
+
+
+def test_the_inbox_head_has_every_status_and_the_active_categories_in_their_order(
+        client_as, coordinator, village, make, session):
+    """Counts and category choices come from one statement (queries.inbox_head)."""
+    from sqlalchemy import select
+
+    from coop.core.models import TaskCategory
+    from coop.requests.queries import inbox_head
+    categories = list(session.scalars(select(TaskCategory).where(TaskCategory.village_id == village.id)))
+    for position, category in enumerate(reversed(categories)):  # the opposite of their ids
+        category.sort_order = position
+    categories[0].active = False
+    HelpRequestFactory.create_batch(2, village=village, status="new")
+    HelpRequestFactory(village=village, status="done")
+    session.flush()
+    head = inbox_head(village.id)
+    shown = [c for c in reversed(categories) if c.active]
+    assert head.categories == [(c.id, c.name) for c in shown]
+    assert head.counts["new"] == 2 and head.counts["done"] == 1 and head.counts["searching"] == 0
+    page = client_as(coordinator).get("/hulpvragen").text
+    choices = re.search(r'<select[^>]*id="soort".*?</select>', page, re.S).group(0)
+    options = re.findall(r'<option value="(\d+)"[^>]*>([^<]+)</option>', choices)
+    assert [int(cid) for cid, _ in options] == [c.id for c in shown]

@@ -1,7 +1,7 @@
 """Read-side SQL for the maps: points as plain rows (one query per group), no ORM objects."""
 from __future__ import annotations
 
-from sqlalchemy import case, false, func, select
+from sqlalchemy import ColumnElement, case, false, func, select
 
 from coop.core import dutch
 from coop.core import roles as R
@@ -39,12 +39,12 @@ def request_points(village_id: int, url_prefix: str, limit: int = 20000, urgent_
             for la, lo, rid, status, urgency, cat, first, text in db.session.execute(stmt)]
 
 
-def has_role(name: str):
+def has_role(name: str) -> ColumnElement[bool]:
     """Whether the User of the statement has the role `name` (an EXISTS on user_roles)."""
     return select(UserRole.user_id).where(UserRole.user_id == User.id, UserRole.role == name).exists()
 
 
-def is_professional():
+def is_professional() -> ColumnElement[bool]:
     """Whether the User of the statement, joined to their ProfessionalProfile (outer), is a
     professional. The role is looked up only for someone with a professional profile (few): as
     a plain EXISTS, PostgreSQL read every role row of every village to hash the professionals."""

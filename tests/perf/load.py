@@ -323,7 +323,8 @@ def _children_cpu() -> float:
 
 def cpu_seconds() -> dict[str, float]:
     """The CPU seconds used so far by the web workers (gunicorn) and by PostgreSQL's processes,
-    read from /proc: a page's CPU per request, where its rate follows how busy the machine is."""
+    read from /proc: a page's CPU per request says where its time goes, and on a shared machine
+    it moves less than the page's rate (a slower machine raises it too)."""
     tick = os.sysconf("SC_CLK_TCK")
     used = {"web": 0.0, "database": 0.0}
     for pid in filter(str.isdigit, os.listdir("/proc")):
